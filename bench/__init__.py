@@ -1,0 +1,1 @@
+"""Throughput benchmark: a synthetic corpus generator (make_corpus) and the runner (run_bench)."""
