@@ -1,0 +1,105 @@
+"""Drug names: the lexicon data file, INN stems, and a regimen cell -> sorted generic names."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from .text import clean
+
+# INN stems that mark a word as a drug name even when the lexicon does not list it
+INN_STEMS = re.compile(
+    r"(mab|nib|lib|sib|rafenib|ciclib|parib|platin|taxel|rubicin|mycin|abine|stine|tecan|"
+    r"fosfamide|mustine|lisib|cept|zomib|tinib|lutamide|relin|gliptin|trexed|azine|"
+    r"olimus|rolimus|tide|otide|deg|sertib|tansine|vedotin|govitecan|deruxtecan)$", re.I)
+NOT_DRUGS = {"chemo", "chemotherapy", "placebo", "bsc", "mono", "monotherapy", "radiotherapy",
+             "re-irradiation", "irradiation", "rt", "surgery", "observation", "peptide", "nucleotide"}
+
+
+@lru_cache(maxsize=1)
+def drug_lexicon() -> dict[str, tuple[str, ...]]:
+    text = resources.files("pipeline.normalize").joinpath("data/drugs.tsv").read_text("utf-8")
+    lex: dict[str, tuple[str, ...]] = {}
+    for ln in text.splitlines():
+        if not ln.strip() or ln.startswith("#") or ln.startswith("name\t"):
+            continue
+        name, generic = ln.split("\t")
+        lex[name.strip().lower()] = tuple(g.strip() for g in generic.split("|"))
+    return lex
+
+
+@lru_cache(maxsize=1)
+def site_words() -> frozenset[str]:
+    text = resources.files("pipeline.normalize").joinpath("data/sites.tsv").read_text("utf-8")
+    return frozenset(ln.strip().lower() for ln in text.splitlines()
+                     if ln.strip() and not ln.startswith("#") and ln.strip() != "word")
+
+
+def is_drug_word(word: str, abbreviations: dict[str, str] | None = None) -> bool:
+    w = word.strip("()[],;").lower()
+    if not w or w in NOT_DRUGS:
+        return False
+    if w in drug_lexicon():
+        return True
+    if abbreviations and word.strip("()[],;") in abbreviations:
+        return bool(resolve_name(abbreviations[word.strip("()[],;")], None))
+    return bool(INN_STEMS.search(w)) and w.isalpha() and len(w) > 5
+
+
+def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, ...]:
+    """One name as written -> generic names ((), when it is not a drug)."""
+    n = clean(name).strip("()[],;. ")
+    if not n:
+        return ()
+    low = n.lower()
+    lex = drug_lexicon()
+    if low in NOT_DRUGS:
+        return ()
+    if low in lex:
+        return lex[low]
+    if abbreviations:
+        long = abbreviations.get(n)
+        if long and long.lower() != low:
+            out: list[str] = []
+            for part in re.split(r"\s*(?:,|\band\b|\bplus\b|\+|/)\s*", re.sub(r"[()]", ",", long)):
+                out.extend(resolve_name(part, None))
+            if out:
+                return tuple(dict.fromkeys(out))
+    if " " not in low and INN_STEMS.search(low) and re.fullmatch(r"[a-z][a-z-]+", low) and len(low) > 5:
+        return (low,)
+    return ()
+
+
+_SPLIT = re.compile(r"\s*(?:\+|\bplus\b|\band\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b|,|;|\(|\)|/)\s*", re.I)
+_MONO = re.compile(r"^\s*(mono|monotherapy|alone|single[- ]agent)\s*$", re.I)
+
+
+def regimen_drugs(regimen: str | None, agent: str | None,
+                  abbreviations: dict[str, str]) -> list[str]:
+    """Generic drug names of a regimen cell, lower case, sorted, unique.
+
+    "Mono" (monotherapy) means the row's agent alone. Multi-word names in the lexicon
+    ("trastuzumab deruxtecan", "octreotide LAR") are matched before splitting.
+    """
+    text = clean(regimen or "")
+    if not text or _MONO.match(text):
+        text = clean(agent or "")
+    if not text:
+        return []
+    found: list[str] = []
+    low = text.lower()
+    lex = drug_lexicon()
+    for name in sorted((k for k in lex if " " in k or "/" in k), key=len, reverse=True):
+        i = low.find(name)
+        if i >= 0 and (i == 0 or not low[i - 1].isalnum()) and (
+                i + len(name) == len(low) or not low[i + len(name)].isalnum()):
+            found.extend(lex[name])
+            low = low[:i] + " , " + low[i + len(name):]
+            text = text[:i] + " , " + text[i + len(name):]
+    for part in _SPLIT.split(text):
+        for word_group in (part, *part.split()):
+            got = resolve_name(word_group, abbreviations)
+            if got:
+                found.extend(got)
+                break
+    return sorted(set(found))

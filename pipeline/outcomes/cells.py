@@ -1,0 +1,134 @@
+"""Numeric cells: "19.4", "8.4a", "NR", "7.3 vs. 5.9 (HR 0.70; 95% CI, 0.59–0.83)",
+"19.4 vs. 9.7 months", "N = 204 (103 vs. 101)", "–".
+
+`parse_value_cell(text)` returns a CellParse with one CellValue per number that is a value,
+each with its span in the original text; None when the text is not a value cell at all.
+Numbers inside parentheses (HR, CI, P) and footnote marks glued to values are not values.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..normalize.text import normalize
+from ..normalize.units import time_unit
+
+MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not available|not evaluable|"
+                     r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
+_NUM = re.compile(r"(\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
+_NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
+_UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|weeks?|wks?|days?|years?|yrs?)(?![A-Za-z])", re.I)
+_SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
+_DASH = re.compile(r"[-—]")
+
+
+@dataclass
+class CellValue:
+    value: float | None          # as written (no unit conversion), None when not reached
+    not_reached: bool
+    start: int                   # span in the ORIGINAL cell text
+    end: int
+    as_reported: str             # the number as written ("8.4", "NR")
+    unit: str | None = None      # canonical unit written with the value ("months", "%")
+    unit_as_reported: str | None = None
+    missing: bool = False        # a "–" inside a "vs." cell
+
+
+@dataclass
+class CellParse:
+    values: list[CellValue] = field(default_factory=list)
+    missing: bool = False
+    total: CellValue | None = None   # "N = 132 (66 vs. 66)": the 132; values are the arms
+
+
+def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | None:
+    norm = normalize(text)
+    s = norm.text
+    stripped = s.strip()
+    if not stripped:
+        return CellParse(missing=True)
+    if MISSING.match(stripped) and not (stripped.upper() == "NR" and not nr_means_missing):
+        return CellParse(missing=True)
+    pos = 0
+    m = _NPREFIX.match(s)
+    n_prefix = bool(m)
+    if m:
+        pos = m.end()
+    vals: list[CellValue] = []
+    parens: list[tuple[int, int]] = []
+    while True:
+        while pos < len(s) and s[pos] == " ":
+            pos += 1
+        v, pos = _value_at(norm, pos, nr_means_missing)
+        if v is None:
+            return None
+        vals.append(v)
+        pm = _PAREN.match(s, pos)
+        if pm:
+            parens.append((pm.start(), pm.end()))
+            pos = pm.end()
+        sm = _SEP.match(s, pos)
+        if sm and sm.end() < len(s):
+            pos = sm.end()
+            continue
+        break
+    um = _UNIT.match(s, pos)
+    if um:
+        unit = "%" if um.group(1) == "%" else time_unit(um.group(1).rstrip("."))
+        for v in vals:
+            if v.unit is None and not v.missing:
+                v.unit, v.unit_as_reported = unit, um.group(1)
+        pos = um.end()
+    if s[pos:].strip(" ."):
+        return None
+    # a unit written once after the last value applies to every value ("19.4 vs. 9.7 months")
+    last_unit = next((v for v in reversed(vals) if v.unit), None)
+    if last_unit is not None and last_unit is vals[-1]:
+        for v in vals:
+            if v.unit is None and not v.missing and not v.not_reached:
+                v.unit, v.unit_as_reported = last_unit.unit, last_unit.unit_as_reported
+    if n_prefix and len(vals) == 1 and parens:
+        # "N = 132 (66 vs. 66)": the total, then one count per arm
+        p0, p1 = parens[0]
+        off = s.index("(", p0) + 1
+        sub = parse_value_cell(s[off:p1 - 1])
+        if sub and len(sub.values) > 1:
+            arms = []
+            for a in sub.values:
+                st, en = norm.span(off + a.start, off + a.end)
+                arms.append(CellValue(a.value, a.not_reached, st, en, a.as_reported, a.unit,
+                                      a.unit_as_reported, a.missing))
+            return CellParse(values=arms, total=vals[0])
+    return CellParse(values=vals)
+
+
+def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None, int]:
+    s = norm.text
+    m = _NUM.match(s, pos)
+    if m:
+        end = m.end(1)
+        st, en = norm.span(m.start(1), end)
+        v = CellValue(float(m.group(1)), False, st, en, m.group(1))
+        p = m.end()
+        um = _UNIT.match(s, p)
+        if um and um.group(1) == "%":
+            v.unit, v.unit_as_reported = "%", "%"
+            p = um.end()
+        elif um and time_unit(um.group(1).rstrip(".")):
+            # a unit right after a value that is not followed by "vs." applies to it
+            v.unit, v.unit_as_reported = time_unit(um.group(1).rstrip(".")), um.group(1)
+            p = um.end()
+        return v, p
+    m = _NR.match(s, pos)
+    if m:
+        st, en = norm.span(m.start(), m.end())
+        if nr_means_missing:
+            return CellValue(None, False, st, en, m.group(0), missing=True), m.end()
+        return CellValue(None, True, st, en, m.group(0)), m.end()
+    m = _DASH.match(s, pos)
+    if m:
+        st, en = norm.span(m.start(), m.end())
+        return CellValue(None, False, st, en, m.group(0), missing=True), m.end()
+    return None, pos

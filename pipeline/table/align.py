@@ -1,0 +1,460 @@
+"""Pasted rows -> cells: recover column boundaries lost when a table is pasted as text.
+
+In pasted text every cell is separated by a single space, wrapped cells continue on the
+next line, and a cell spanning down appears only on its first row. Each body line is split
+into tokens; a dynamic programme chooses, for the whole row, which tokens form which column
+(or that a column is absent), maximising the sum of per-column scores: how much a token
+span looks like that column's values (an NCT id, "1st", a phase, a regimen, free text, a
+reference number ...) plus, in a second pass, whether the same value was seen in that column
+on other rows. A second dynamic programme groups physical lines into rows.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..model import Cell, Grid, GridRow, Line, TextTable
+from ..normalize.abbreviations import inline_definitions, parse_legend
+from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
+from ..normalize.text import clean
+from ..outcomes.cells import parse_value_cell
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
+
+NEG = -math.inf
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    skip_identity: float = -1.5      # a descriptive column absent (spanned from above)
+    skip_measure: float = -4.0       # a numeric column absent (cell dropped by the copy)
+    skip_outcomes: float = -8.0      # the free-text column absent
+    row_bonus: float = 6.0           # each row formed (favours rows over merged lines)
+    vocab_bonus: float = 1.5         # value seen in the same column on another row
+    vocab_malus: float = 1.5         # value seen only in another column
+    max_cell_tokens: int = 16        # longest non free-text cell, in tokens
+    max_lines_per_row: int = 5
+
+
+DEFAULT_SETTINGS = AlignSettings()
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str      # original characters
+    low: str       # clean, lower case
+    norm: str      # clean
+    line: int
+    start: int     # offset in its line
+    end: int
+
+
+# ---------------------------------------------------------------- value shapes
+NCT = re.compile(r"^NCT\d{8}[,;]?$")
+LINE_RX = re.compile(r"^(?:>=?\s*)?(?:1st|2nd|3rd|[4-9]th|first|second|third|fourth|later|1l|2l|3l|"
+                     r"\d(?:st|nd|rd|th)?\+?)(?:[-/ ]?(?:line|l|and|or|1st|2nd|3rd|[4-9]th|\+|beyond|later))*\+?$", re.I)
+PHASE_RX = re.compile(r"^(?:phase\s*)?(?:0|i{1,3}|iv|[1-4])(?:[ab])?(?:\s*/\s*(?:i{1,3}|iv|[1-4])[ab]?)?$", re.I)
+REF_RX = re.compile(r"^[\[(]?\d{1,4}(?:\s*[,–-]\s*\d{1,4})*[\])]?[,;]?$")
+TARGET_TOK = re.compile(r"^(?:anti-)?[A-Z0-9][A-Za-z0-9-]*(?:/[A-Z0-9][A-Za-z0-9-]*)*$")
+SENTENCE_START = {"among", "in", "of", "the", "a", "an", "all", "for", "with", "overall", "median",
+                  "orr", "dcr", "mpfs", "mos", "pfs", "os", "after", "at", "this", "patients",
+                  "across", "compared", "no", "only", "both", "two", "three", "results", "when",
+                  "by", "from", "there", "responses", "response", "objective"}
+_SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
+CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=]|\b(?:or|and|with|plus|of|vs\.?|in|the))$", re.I)
+MISSING_RX = re.compile(r"^(?:-+|—|na|n/a|nr|nd|ne|not reported|not available|ongoing)$", re.I)
+
+
+def _is_target_like(tokens: list[Tok]) -> bool:
+    for t in tokens:
+        w = clean(t.text)
+        if not TARGET_TOK.match(w):
+            return False
+        letters = re.sub(r"[^A-Za-z]", "", w)
+        if not letters or sum(c.isupper() for c in letters) < max(2, len(letters) * 0.6):
+            return False
+    return True
+
+
+class Knowledge:
+    """What the table itself says about words: drugs and sites from its legend and cells."""
+
+    def __init__(self, legend: dict[str, str], inline: dict[str, str]):
+        self.abbrev = {**legend, **inline}
+        sites = site_words()
+        self.site_abbrev = {k.lower() for k, v in legend.items()
+                            if any(w in sites or w in ("cancer", "carcinoma", "tumor", "tumour",
+                                                        "neoplasm", "junction", "sarcoma", "cholangiocarcinoma")
+                                   for w in re.findall(r"[a-z]+", v.lower()))
+                            and not is_drug_word(v.split()[-1])}
+
+    def is_drug(self, word: str) -> bool:
+        return is_drug_word(word, self.abbrev)
+
+    def is_site(self, word: str) -> bool:
+        w = word.strip("(),;").lower()
+        return w in site_words() or w in self.site_abbrev
+
+
+def _parts(text: str) -> list[str]:
+    return [p for p in re.split(r"\s*(?:\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b)\s*", text) if p]
+
+
+# ---------------------------------------------------------------- column scorers
+def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
+    n = len(toks)
+    if kind == "outcomes_text":
+        first = toks[0]
+        if n < 2 or any(t.norm.startswith("NCT") and NCT.match(t.norm) for t in toks):
+            return NEG
+        s = 1.0 + 0.02 * n
+        if first.low in SENTENCE_START:
+            s += 2.0
+        elif first.norm[:1].isupper() and first.norm[1:2].islower():
+            s += 0.5
+        elif first.norm[:1].islower():
+            s -= 4.0
+        return s
+    last = toks[-1].low
+    if (CONT_END.search(last) and not last.endswith("vs.")) or last.endswith("(") or toks[0].norm.startswith("("):
+        return NEG
+    if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
+        return NEG
+    if kind in ("treatment", "agent", "primary_sites", "target", "line", "phase") and any(
+            t.norm in _SENTENCE_CAPS for t in toks):
+        return NEG
+    text = " ".join(t.norm for t in toks)
+    if kind in ("trial_id", "trial"):
+        if NCT.match(toks[0].text):
+            if n == 1:
+                return 6.0
+            rest = " ".join(t.text for t in toks[1:])
+            return 5.0 if re.fullmatch(r"\([^()]+\)", rest) else NEG
+        if kind == "trial_id":
+            return 1.5 if MISSING_RX.match(text) else NEG
+        kind = "study"
+    if kind == "study":
+        if any(NCT.match(t.text) for t in toks) or n > 6:
+            return NEG
+        if re.search(r"\bet al\.?", text) or re.fullmatch(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?", text):
+            return 3.0
+        if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]):
+            return 0.5
+        return NEG
+    if kind == "target":
+        if n <= 3 and _is_target_like(toks):
+            pen = sum(2.0 for t in toks if kb.is_site(t.text)) + sum(3.0 for t in toks if LINE_RX.match(t.low) or PHASE_RX.match(t.low))
+            return 3.0 + 0.5 * (n - 1) - pen
+        return 1.0 if MISSING_RX.match(text) else NEG
+    if kind == "line":
+        if n <= 3 and LINE_RX.match(text.replace(" ", "-").lower().replace("--", "-")):
+            return 5.0
+        if n <= 3 and re.fullmatch(r"(?:first|second|third|later)[- ]line(?: and beyond)?", text, re.I):
+            return 5.0
+        return 1.0 if MISSING_RX.match(text) else NEG
+    if kind == "phase":
+        m = re.match(r"^(\S+)(.*)$", text)
+        head, rest = m.group(1), m.group(2).strip()
+        if PHASE_RX.match(head) or (head.lower() == "phase" and rest and PHASE_RX.match(rest.split()[0])):
+            if not rest or re.fullmatch(r"\([^()]*\)", rest) or (head.lower() == "phase" and len(rest.split()) == 1):
+                return 5.0
+            return NEG
+        return 1.5 if MISSING_RX.match(text) else NEG
+    if kind == "ref":
+        if n <= 3 and all(REF_RX.match(t.text) for t in toks):
+            return 4.0
+        return NEG
+    if kind in MEASURE_COLUMNS or kind == "other":
+        if n > 10:
+            return NEG
+        p = parse_value_cell(text)
+        if p is None:
+            return NEG
+        return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
+    if kind == "primary_sites":
+        if n > 7 or any(re.search(r"\d", t.text) for t in toks) or toks[0].low in SENTENCE_START:
+            return NEG
+        parts = _parts(text)
+        if not parts:
+            return NEG
+        s = 0.0
+        for p in parts:
+            words = p.split()
+            if any(kb.is_site(w) for w in words):
+                s += 1.5
+            elif any(kb.is_drug(w) for w in words):
+                s -= 2.5
+            elif len(words) <= 2 and words[0][:1].isupper():
+                s += 0.2
+            else:
+                s -= 0.5
+        return s
+    if kind in ("treatment", "agent"):
+        if n > DEFAULT_SETTINGS.max_cell_tokens:
+            return NEG
+        if re.fullmatch(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent", text):
+            return 4.0 if kind == "treatment" else NEG
+        bonus = 1.0 if kind == "agent" and re.search(r"\w \([A-Z][A-Za-z0-9-]+\)", text) else 0.0
+        return _regimen_score(text, kb) + bonus
+    # population, extra: anything short
+    if n > 8:
+        return NEG
+    return 0.6 - 0.2 * max(0, n - 5) - (1.0 if toks[0].norm[:1].islower() else 0.0)
+
+
+_DOSE = re.compile(r"(?i)^(?:[\d.]+\s*(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|mbq|gbq)(?:/\S+)?|mg|mg/kg|mg/m2|q\dw|qw)$")
+
+
+def _regimen_score(text: str, kb: Knowledge) -> float:
+    """How much a span reads like a regimen: drug names joined by "+", "plus", "vs." ..."""
+    s = 0.0
+    seen_drug = False
+    for p in _parts(text):
+        words = p.split()
+        if not words:
+            continue
+        drug_words = [w for w in words if kb.is_drug(w)]
+        if drug_words or kb.is_drug(p):
+            s += 2.0
+            seen_drug = True
+            for w in words:
+                if w in drug_words or _DOSE.match(w) or re.fullmatch(r"[\d.]+", w):
+                    continue
+                s -= 0.8 if w[:1].isupper() and not kb.abbrev.get(w) else 0.2
+        elif p.lower() in NOT_DRUGS or any(w.lower() in NOT_DRUGS for w in words):
+            s += 0.8
+        elif any(kb.is_site(w) for w in words):
+            s -= 2.0
+        elif _DOSE.match(p):
+            s += 0.0
+        elif re.fullmatch(r"[\d.]+", p):
+            s -= 1.5
+        else:
+            s -= 0.3 * len(words)
+    return s if seen_drug or s > 0 else s - 1.0
+
+
+def _skip_cost(kind: str, st: AlignSettings) -> float:
+    if kind == "outcomes_text":
+        return st.skip_outcomes
+    if kind in MEASURE_COLUMNS:
+        return st.skip_measure
+    return st.skip_identity
+
+
+# ---------------------------------------------------------------- one row
+@dataclass
+class Alignment:
+    score: float
+    spans: list[tuple[int, int] | None]   # per column: token [i, k) or None when absent
+
+
+def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
+                 vocab: list[Counter] | None = None) -> Alignment:
+    T, C = len(toks), len(kinds)
+    best = [[NEG] * (C + 1) for _ in range(T + 1)]
+    back: list[list[tuple[int, bool] | None]] = [[None] * (C + 1) for _ in range(T + 1)]
+    best[0][0] = 0.0
+    for j in range(C):
+        kind = kinds[j]
+        skip = _skip_cost(kind, st)
+        maxlen = T if kind == "outcomes_text" else st.max_cell_tokens
+        for i in range(T + 1):
+            b = best[i][j]
+            if b == NEG:
+                continue
+            if b + skip > best[i][j + 1]:
+                best[i][j + 1] = b + skip
+                back[i][j + 1] = (i, True)
+            for k in range(i + 1, min(T, i + maxlen) + 1):
+                sc = score_cell(kind, toks[i:k], kb)
+                if sc == NEG:
+                    if kind not in ("outcomes_text", "treatment", "agent", "primary_sites"):
+                        continue
+                    continue
+                if vocab is not None:
+                    key = " ".join(t.low for t in toks[i:k])
+                    if vocab[j][key]:
+                        sc += st.vocab_bonus
+                    elif any(vocab[o][key] for o in range(C) if o != j):
+                        sc -= st.vocab_malus
+                if b + sc > best[k][j + 1]:
+                    best[k][j + 1] = b + sc
+                    back[k][j + 1] = (i, False)
+    if best[T][C] == NEG:
+        return Alignment(NEG, [None] * C)
+    spans: list[tuple[int, int] | None] = [None] * C
+    i = T
+    for j in range(C, 0, -1):
+        pi, skipped = back[i][j]
+        spans[j - 1] = None if skipped else (pi, i)
+        i = pi
+    return Alignment(best[T][C], spans)
+
+
+# ---------------------------------------------------------------- rows from lines
+def tokenize_lines(lines: list[Line]) -> list[Tok]:
+    out = []
+    for ln in lines:
+        for m in re.finditer(r"[^ \t]+", ln.text):
+            c = clean(m.group(0))
+            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end()))
+    return out
+
+
+SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|naive|naïve|"
+                          r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
+                          r"antibod(?:y|ies)|inhibitors?|cohort|trials?|studies|first|second|third)\b")
+
+
+def _section_like(text: str) -> bool:
+    t = clean(text)
+    toks = t.split()
+    if not toks or len(toks) > 8 or NCT.match(toks[0]):
+        return False
+    if any(re.fullmatch(r"[\d.,%]+", w) for w in toks):
+        return False
+    if CONT_END.search(toks[-1].lower()) or not toks[0][:1].isupper():
+        return False
+    return bool(SECTION_HINT.search(t)) or len(toks) <= 3
+
+
+def _starts_continuation(text: str) -> bool:
+    s = text.lstrip()
+    return bool(s) and (s[0].islower() or s[0] in "(+,;/")
+
+
+def _ends_continuation(text: str) -> bool:
+    toks = clean(text).split()
+    return bool(toks) and bool(CONT_END.search(toks[-1].lower()))
+
+
+def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
+                  st: AlignSettings = DEFAULT_SETTINGS,
+                  vocab: list[Counter] | None = None) -> list[tuple[list[Line], Alignment | None, str | None]]:
+    """Group body lines into rows (or section rows) and align each row's tokens to columns."""
+    kinds = [s.canonical for s in specs]
+    lines = list(table.body)
+    L = len(lines)
+    cache: dict[tuple[int, int], Alignment] = {}
+
+    def row_align(a: int, b: int) -> Alignment:
+        if (a, b) not in cache:
+            cache[(a, b)] = align_tokens(tokenize_lines(lines[a:b]), kinds, kb, st, vocab)
+        return cache[(a, b)]
+
+    def incomplete(a: int) -> bool:
+        al = row_align(a, a + 1)
+        if al.score == NEG:
+            return True
+        return any(sp is None and (k in MEASURE_COLUMNS or k == "outcomes_text")
+                   for sp, k in zip(al.spans, kinds))
+
+    def may_join(a: int) -> bool:
+        """May line a+1 continue the row that line a is in?"""
+        return (_ends_continuation(lines[a].text) or _starts_continuation(lines[a + 1].text)
+                or incomplete(a))
+
+    section = [False] * L
+    for a in range(L):
+        if _section_like(lines[a].text) and (a == 0 or not _ends_continuation(lines[a - 1].text)):
+            al = row_align(a, a + 1)
+            filled = sum(1 for sp in al.spans if sp is not None)
+            if al.score == NEG or filled <= max(2, len(kinds) // 3):
+                section[a] = True
+    # DP over lines: best[b] = best score of rows covering lines[0:b]
+    best = [NEG] * (L + 1)
+    back: list[int | None] = [None] * (L + 1)
+    best[0] = 0.0
+    for a in range(L):
+        if best[a] == NEG:
+            continue
+        if section[a]:
+            if best[a] + st.row_bonus > best[a + 1]:
+                best[a + 1], back[a + 1] = best[a] + st.row_bonus, a
+            continue
+        for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
+            if b > a + 1 and (section[b - 1] or not may_join(b - 2)):
+                break
+            al = row_align(a, b)
+            if al.score == NEG:
+                continue
+            sc = best[a] + st.row_bonus + al.score
+            if sc > best[b]:
+                best[b], back[b] = sc, a
+    if best[L] == NEG:
+        # report the first line that cannot be placed
+        reach = max(i for i in range(L + 1) if best[i] != NEG)
+        bad = lines[reach] if reach < L else lines[-1]
+        raise InputError(f"row cannot be aligned to the header's {len(kinds)} columns: "
+                         f"{clean(bad.text)[:80]!r}", line=bad.number)
+    out = []
+    b = L
+    while b > 0:
+        a = back[b]
+        if section[a] and b == a + 1:
+            out.append((lines[a:b], None, clean(lines[a].text)))
+        else:
+            out.append((lines[a:b], row_align(a, b), None))
+        b = a
+    return out[::-1]
+
+
+def _cell_text(toks: list[Tok], lines: dict[int, str]) -> str:
+    parts: list[str] = []
+    cur_line, cur_start, cur_end = None, 0, 0
+    for t in toks:
+        if t.line != cur_line:
+            if cur_line is not None:
+                parts.append(lines[cur_line][cur_start:cur_end])
+            cur_line, cur_start = t.line, t.start
+        cur_end = t.end
+    if cur_line is not None:
+        parts.append(lines[cur_line][cur_start:cur_end])
+    return " ".join(parts)
+
+
+def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
+    header = split_header_line(table.header.text)
+    specs = [classify_header(h) for h in header]
+    body_text = " ".join(ln.text for ln in table.body)
+    kb = Knowledge(parse_legend(table.legend), inline_definitions(body_text))
+    if not table.body:
+        raise InputError("table has a header but no data rows", line=table.header.number)
+    rows = lines_to_rows(table, specs, kb, st)
+    # second pass: values seen in the same column on other rows
+    vocab = [Counter() for _ in specs]
+    for lines, al, sec in rows:
+        if al is None:
+            continue
+        toks = tokenize_lines(lines)
+        for j, sp in enumerate(al.spans):
+            if sp is not None and specs[j].canonical not in ("outcomes_text",):
+                vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
+    rows = lines_to_rows(table, specs, kb, st, vocab=_leave_one_out(vocab))
+    line_text = {ln.number: ln.text for ln in table.body}
+    grid_rows = []
+    for lines, al, sec in rows:
+        if sec is not None:
+            grid_rows.append(GridRow(cells=tuple(None for _ in specs), line=lines[0].number, section=sec,
+                                     page=table.page))
+            continue
+        toks = tokenize_lines(lines)
+        cells = []
+        for sp in al.spans:
+            if sp is None:
+                cells.append(None)
+            else:
+                ct = toks[sp[0]:sp[1]]
+                cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page))
+        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, page=table.page))
+    return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
+                rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
+                header_line=table.header.number)
+
+
+def _leave_one_out(vocab: list[Counter]) -> list[Counter]:
+    """Only values seen on at least two rows count as 'seen in this column on another row'."""
+    return [Counter({k: v for k, v in c.items() if v >= 2}) for c in vocab]

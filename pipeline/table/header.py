@@ -1,0 +1,147 @@
+"""Header text -> canonical contract column, with the unit and timepoint the header implies.
+
+`classify_header("mPFS (months)")` -> ColumnSpec(canonical="pfs_median", unit="months", ...).
+`split_header_line("Study Primary sites No. of pts Regimen ORR (%) ...")` splits a pasted
+header line (cells joined by single spaces) into header cells using the same lexicon.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..normalize.text import clean
+from ..normalize.units import time_unit
+
+IDENTITY = ("trial", "trial_id", "study", "target", "agent", "line", "phase", "treatment",
+            "primary_sites", "ref", "population")
+MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate")
+
+# words that never stand alone as a header: they join the word after them
+_JOINERS = {"median", "mean", "key", "primary", "overall", "objective", "disease", "no.", "no",
+            "number", "duration", "time", "progression-free", "clinical", "trial", "treatment",
+            "response", "main", "first", "patient", "tumor", "tumour", "cancer", "line",
+            "drug", "hazard", "p", "95%", "grade", "sample", "study", "molecular"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    header: str                     # header text as printed
+    canonical: str                  # contract column, "trial", "population", "other" or "extra"
+    unit: str | None = None         # canonical time unit or "%" implied by the header
+    unit_as_reported: str | None = None
+    timepoint_months: float | None = None
+
+    @property
+    def is_measure(self) -> bool:
+        return self.canonical in MEASURE_COLUMNS
+
+
+@lru_cache(maxsize=1)
+def header_lexicon() -> dict[str, str]:
+    text = resources.files("pipeline.table").joinpath("data/headers.tsv").read_text("utf-8")
+    lex: dict[str, str] = {}
+    for ln in text.splitlines():
+        if not ln.strip() or ln.startswith("#") or ln.startswith("header\t"):
+            continue
+        key, col = ln.split("\t")
+        lex[key.strip()] = col.strip()
+    return lex
+
+
+_UNIT_PAREN = re.compile(r"\s*[\(\[]\s*([^()\[\]]*?)\s*[\)\]]\s*$")
+_FOOTMARK = re.compile(r"[*†‡§¶#]+$")
+_LANDMARK_WORD = re.compile(r"^\d+(?:\.\d+)?-?(?:months?|mo|m|years?|yrs?|y|weeks?|wks?|w)$", re.I)
+# landmark rates: "6-mo PFS (%)", "PFS-6m (%)", "1-year OS (%)", "PFS rate at 6 months", "12-mo OS rate"
+_RATE_BEFORE = re.compile(r"^(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|m|years?|yrs?|y|weeks?|wks?|w)\b\.?\s*-?\s*(pfs|os)\b(?:\s*rates?)?$")
+_RATE_AFTER = re.compile(r"^(pfs|os)\s*(?:rates?)?\s*(?:-|at)?\s*(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|m|years?|yrs?|y|weeks?|wks?|w)\b\.?$")
+
+
+def _unit_of(paren: str) -> tuple[str | None, str | None]:
+    p = paren.strip().lower()
+    if p in ("%", "percent", "% (95% ci)"):
+        return "%", "%"
+    tu = time_unit(p)
+    if tu:
+        return tu, paren.strip()
+    return None, None
+
+
+def classify_header(header: str) -> ColumnSpec:
+    text = clean(header)
+    key = _FOOTMARK.sub("", text.lower()).strip()
+    unit = unit_rep = None
+    m = _UNIT_PAREN.search(key)
+    if m:
+        u, rep = _unit_of(m.group(1))
+        if u:
+            unit, unit_rep = u, rep
+            key = key[:m.start()].strip()
+    lex = header_lexicon()
+    if key in lex:
+        return ColumnSpec(header, lex[key], unit, unit_rep)
+    for rx, order in ((_RATE_BEFORE, "before"), (_RATE_AFTER, "after")):
+        r = rx.match(key)
+        if r:
+            if order == "before":
+                num, u, what = r.group(1), r.group(2), r.group(3)
+            else:
+                what, num, u = r.group(1), r.group(2), r.group(3)
+            months = float(num) * {"months": 1, "weeks": 7 / 30.4375, "days": 1 / 30.4375,
+                                   "years": 12}[time_unit(u) or "months"]
+            return ColumnSpec(header, f"{what}_rate", "%", "%", round(months, 4))
+    # a unit-bearing look-alike like "median dor" is already in the lexicon; unknown stays extra
+    return ColumnSpec(header, "extra", unit, unit_rep)
+
+
+def _phrases() -> list[tuple[str, ...]]:
+    return sorted((tuple(k.split()) for k in header_lexicon()), key=len, reverse=True)
+
+
+def split_header_line(line: str) -> list[str]:
+    """Split a pasted header line into header cells.
+
+    Longest match against the lexicon first; a parenthesised unit joins the cell before it;
+    an unknown word starts a new cell when capitalised, and joins the previous one when it is
+    lower case or follows a joiner word ("Median", "No.").
+    """
+    words = line.split()
+    phrases = _phrases()
+    cells: list[str] = []
+    i = 0
+    last_joins = False
+    while i < len(words):
+        w = words[i]
+        if cells and (w.startswith("(") or w.startswith("[")):
+            # "(%)", "(months)", "(95% CI)" belong to the previous cell
+            j = i
+            while j < len(words) and not (words[j].endswith(")") or words[j].endswith("]")):
+                j += 1
+            cells[-1] += " " + " ".join(words[i:j + 1])
+            i = j + 1
+            continue
+        low = [clean(x).lower() for x in words[i:i + 6]]
+        match = 0
+        for ph in phrases:
+            n = len(ph)
+            if n <= len(low) and tuple(low[:n]) == ph:
+                match = n
+                break
+        if match and not last_joins:
+            cells.append(" ".join(words[i:i + match]))
+            i += match
+            last_joins = False
+            continue
+        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit()):
+            cells[-1] += " " + w
+        else:
+            cells.append(w)
+        last_joins = (clean(w).lower() in _JOINERS or bool(_LANDMARK_WORD.match(clean(w)))) and not match
+        i += 1
+    return cells
+
+
+def header_score(cells: list[str]) -> int:
+    """How many cells of a candidate header line the lexicon knows (to find the header line)."""
+    return sum(1 for c in cells if classify_header(c).canonical != "extra")
