@@ -397,6 +397,8 @@ class Renderer:
                 lines = self.cell_lines(text, col, self.fonts.regular)
                 top = tops[r] - ROW_PAD
                 n = span_length(rows, r, col) if text is not None else 1
+                while n > 1 and page_of[r + n - 1] != page_of[r]:
+                    n -= 1                      # a span is centred on its rows on this page
                 if layout["span_valign"] == "middle" and n > 1:
                     end = tops[r + n] if r + n < len(rows) else bottom
                     middle = (tops[r] + end) / 2

@@ -35,6 +35,7 @@ DEFAULT_WORD_GAP = 0.2           # a wider gap between two glyphs (no space glyp
 DEFAULT_COLUMN_GAP = 0.45        # header words further apart may be separate columns
 DEFAULT_ROW_GAP = 0.25           # extra vertical space (beyond the leading) that starts a row
 DEFAULT_OVERLAP = 1.05           # lines closer than this (less than a line pitch): one floats
+DEFAULT_CONTACT = 1.4            # a line this close under a cell's line continues the cell
 DEFAULT_AFTER_GAP = 2.5          # a vertical gap this large (x leading) ends the table's notes
 DEFAULT_RULE_MIN_WIDTH = 0.4     # a rule spans at least this fraction of the text width
 DEFAULT_RULE_MAX_HEIGHT = 2.0    # points: a filled rectangle thinner than this is a rule
@@ -51,6 +52,7 @@ class PdfSettings:
     column_gap: float = DEFAULT_COLUMN_GAP
     row_gap: float = DEFAULT_ROW_GAP
     overlap: float = DEFAULT_OVERLAP
+    contact: float = DEFAULT_CONTACT
     after_gap: float = DEFAULT_AFTER_GAP
     rule_min_width: float = DEFAULT_RULE_MIN_WIDTH
     rule_max_height: float = DEFAULT_RULE_MAX_HEIGHT
@@ -430,7 +432,7 @@ def split_floating(lines: list[TextLine], bounds: list[float],
             a, b = kept[i], kept[i + 1]
             if a.page == b.page and b.top - a.top < settings.overlap * min(a.size, b.size):
                 above = kept[i - 1] if i and kept[i - 1].page == a.page else None
-                loser = min((b, a), key=lambda ln: _anchoring(ln, above, bounds))
+                loser = min((b, a), key=lambda ln: _anchoring(ln, above, bounds, settings))
                 kept.remove(loser)
                 floating.append(loser)
                 changed = True
@@ -438,10 +440,25 @@ def split_floating(lines: list[TextLine], bounds: list[float],
     return kept, floating
 
 
-def _anchoring(line: TextLine, above: TextLine | None, bounds: list[float]) -> tuple[int, int]:
-    cols = line_columns(line, bounds)
-    continues = bool(above and cols & line_columns(above, bounds))
+def _anchoring(line: TextLine, above: TextLine | None, bounds: list[float],
+               settings: PdfSettings) -> tuple[int, int]:
+    """(continues a cell of the line above, columns filled): a line continues a cell when
+    its words in some column sit one line pitch under that column's words above."""
+    cols = _column_tops(line, bounds)
+    continues = False
+    if above is not None:
+        tops_above = _column_tops(above, bounds)
+        continues = any(0 < top - tops_above[c] <= settings.contact * line.size
+                        for c, top in cols.items() if c in tops_above)
     return int(continues), len(cols)
+
+
+def _column_tops(line: TextLine, bounds: list[float]) -> dict[int, float]:
+    tops: dict[int, float] = {}
+    for w in line.words:
+        c = column_of(w.x0, bounds)
+        tops[c] = min(tops.get(c, w.top), w.top)
+    return tops
 
 
 def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: list[float],
