@@ -59,7 +59,8 @@ TARGET_JOBS_SPEEDUP = 1.8
 TARGET_COLD_SECONDS = 1.5
 TARGET_MEMORY_GROWTH = 1.25      # "flat": peak at the largest scale within 25% of the 1x peak
 
-# names tried, in order, for an in-process outcome parser in pipeline.outcomes: f(text) -> measures
+# where and under which names to look, in order, for an in-process outcome parser f(text) -> measures
+OUTCOME_MODULES = ("pipeline.outcomes", "pipeline.outcomes.freetext")
 OUTCOME_FUNCTIONS = ("parse_outcomes", "extract_measures", "text_to_measures", "outcomes_to_measures",
                      "parse_text", "parse", "extract", "measures_from_text")
 
@@ -250,20 +251,21 @@ def find_outcome_function(spec: str | None):
     if spec:
         module_name, _, name = spec.partition(":")
         return getattr(importlib.import_module(module_name), name), spec
-    try:
-        module = importlib.import_module("pipeline.outcomes")
-    except Exception:                            # noqa: BLE001 - anything: the package is in progress
-        return None, None
-    for name in OUTCOME_FUNCTIONS:
-        fn = getattr(module, name, None)
-        if callable(fn) and not inspect.isclass(fn):
-            try:
-                params = [p for p in inspect.signature(fn).parameters.values()
-                          if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-            except (TypeError, ValueError):
-                continue
-            if len(params) == 1:
-                return fn, f"pipeline.outcomes.{name}"
+    for module_name in OUTCOME_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:                        # noqa: BLE001 - anything: the package is in progress
+            continue
+        for name in OUTCOME_FUNCTIONS:
+            fn = getattr(module, name, None)
+            if callable(fn) and not inspect.isclass(fn):
+                try:
+                    params = [p for p in inspect.signature(fn).parameters.values()
+                              if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+                except (TypeError, ValueError):
+                    continue
+                if len(params) == 1:
+                    return fn, f"{module_name}.{name}"
     return None, None
 
 
@@ -278,7 +280,7 @@ def outcome_parser_throughput(texts: list[str], spec: str | None) -> dict | None
         for text in texts:
             result = fn(text)
             try:
-                found += len(result)
+                found += len(getattr(result, "measures", result))
             except TypeError:
                 pass
         seconds = time.perf_counter() - start
@@ -451,7 +453,7 @@ def render(results: dict) -> str:
     op = results.get("outcome_parser")
     lines.append("")
     if op is None:
-        lines.append("Pipeline's outcome parser in process: n/a (no one-argument parser found in pipeline.outcomes; "
+        lines.append("Pipeline's outcome parser in process: n/a (no one-argument parser found in pipeline.outcomes(.freetext); "
                      "pass --outcomes-fn module:function).")
     elif op.get("error"):
         lines.append(f"Pipeline's outcome parser in process (`{op['function']}`): failed: {op['error']}")
