@@ -1,0 +1,75 @@
+"""Command line: `python -m pipeline extract|diff|audit ...` (thin: parse, call, print, exit)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+USAGE = """usage: python -m pipeline COMMAND ...
+
+commands:
+  extract [INPUT ...] [--out DIR] [--jobs N] [--keep-going]   tables -> Parquet dataset
+  diff OLD NEW | diff --against REF [NEW] [--json]             field-level dataset diff
+  audit [--data DIR] [--out FILE]                              static HTML audit report
+"""
+
+
+def extract_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline extract",
+                                 description="Extract arms, measures and abbreviations from review tables.")
+    ap.add_argument("inputs", nargs="*", type=Path, help="files or folders (default: raw/)")
+    ap.add_argument("--out", type=Path, default=Path("extracted"), help="output folder (default: extracted/)")
+    ap.add_argument("--jobs", type=int, default=1, help="files processed in N processes (default 1)")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="write the good files' rows and exit 0 even if some files are bad")
+    ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    a = ap.parse_args(argv)
+    from . import run
+
+    inputs = a.inputs or [Path("raw")]
+    try:
+        report = run.extract(inputs, a.out, jobs=max(1, a.jobs), keep_going=a.keep_going,
+                             progress=None if a.quiet else run.eprint)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        print(f"nothing written to {a.out}", file=sys.stderr)
+        return 1
+    except Exception as e:  # schema failures carry a table to show
+        from schemas.models import SchemaFailure
+        if isinstance(e, SchemaFailure):
+            import pandas as pd
+            with pd.option_context("display.max_rows", 50, "display.width", 200, "display.max_colwidth", 60):
+                print("error: output failed schema validation:", file=sys.stderr)
+                print(e.table.to_string(index=False), file=sys.stderr)
+            print(f"nothing written to {a.out}", file=sys.stderr)
+            return 1
+        raise
+    for err in report.errors:
+        print(f"skipped: {err}", file=sys.stderr)
+    if not a.quiet:
+        print(report.summary())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    cmd, rest = argv[0], argv[1:]
+    if cmd == "extract":
+        return extract_main(rest)
+    if cmd == "diff":
+        from .diff import diff_main
+        return diff_main(rest)
+    if cmd == "audit":
+        from .audit import audit_main
+        return audit_main(rest)
+    print(f"error: unknown command {cmd!r}\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

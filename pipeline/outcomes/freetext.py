@@ -1,0 +1,562 @@
+"""Free-text outcome cells -> measures, each with its evidence span.
+
+spaCy does the tokenising, sentence splitting and pattern matching (patterns are data, in
+data/patterns.json); the grammar below is plain functions over the matched spans:
+
+1. every number gets a role: part of a threshold ("Ki-67 >= 10%"), a non-responder count,
+   an assessment week, a criteria version, a dose, a measure's landmark ("12-month OS"),
+   a follow-up time, a patient count, or a value;
+2. a sentence opening "Among/Of/In N <who>," sets the cohort count (or a subgroup count
+   when the cohort is already known), "In <who>," sets the population for the sentence;
+3. counts: "24 and 19 were GEP-NENs and NECs, respectively", "9 were GEP-NECs",
+   ", including 25 GEP-NECs", "17 CPT-11 and 5 PTX";
+4. values go to the nearest preceding measure named in their clause, or pair up with a list
+   of measures or populations when the clause says "respectively"; "x% in NEC and y% in
+   NET" gives each value its own population;
+5. "The primary endpoint, X, was (not) met".
+Numbers that get no measure are returned as narrative with the rule that left them out.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from ..normalize.text import normalize
+from ..normalize.units import time_unit, to_months
+
+MEASURES = {"orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"}
+RATE_MEASURES = {"orr", "dcr", "pfs_rate", "os_rate"}
+NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_responder_count", "dose"}
+NUM_RX = re.compile(r"^\d+(?:\.\d+)?$")
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
+NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
+                            r"report|cohort of the trial|overall|total|intention|itt|whole)\b")
+ALL_POPULATION = re.compile(r"(?i)^(?:all|all patients|all pts|the overall population|the whole cohort|"
+                            r"the entire cohort|all evaluable patients|the total population|overall)$")
+HEAD_NOUNS = {"tumors", "tumours", "disease", "diseases", "cancer", "cancers", "patients", "cases"}
+
+
+@dataclass
+class Found:
+    measure: str                 # n, orr, dcr, pfs_median, ...
+    population: str              # "all" or as written
+    value: float | None          # normalised (months, %, patients)
+    unit: str                    # patients, %, months
+    not_reached: bool
+    value_as_reported: str
+    unit_as_reported: str | None
+    timepoint_months: float | None
+    start: int                   # evidence span in the original cell text
+    end: int
+
+
+@dataclass
+class Narrative:
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass
+class OutcomeParse:
+    measures: list[Found] = field(default_factory=list)
+    narrative: list[Narrative] = field(default_factory=list)
+    primary_endpoint: str | None = None
+    primary_endpoint_met: bool | None = None
+
+
+# ------------------------------------------------------------------ spaCy set-up
+@lru_cache(maxsize=1)
+def _pattern_data() -> dict:
+    return json.loads(resources.files("pipeline.outcomes").joinpath("data/patterns.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def nlp_and_matcher():
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    data = _pattern_data()
+    units = data["duration_words"]
+    matcher = Matcher(nlp.vocab)
+    for i, entry in enumerate(data["patterns"]):
+        pat = json.loads(json.dumps(entry["pattern"]).replace('"UNIT"', json.dumps(units)))
+        matcher.add(entry["label"], [pat])
+    return nlp, matcher
+
+
+# ------------------------------------------------------------------ token view
+@dataclass
+class Mention:
+    label: str          # measure name, "other", "follow_up", ...
+    start: int          # token indices [start, end)
+    end: int
+    tp_months: float | None = None
+
+
+@dataclass
+class Value:
+    tok: int            # token index of the number (or first token of "not reached")
+    end_tok: int        # token index after the value (incl. its unit)
+    value: float | None
+    nr: bool
+    unit: str | None    # "%", "months", "weeks", ... (canonical) or None
+    unit_rep: str | None
+    pop: str | None = None        # "in NEC" after the value
+    pop_span: tuple[int, int] | None = None
+
+
+class Cell:
+    """One outcome cell: the clean text, its tokens and what the patterns found."""
+
+    def __init__(self, text: str):
+        self.original = text
+        self.norm = normalize(text)
+        nlp, matcher = nlp_and_matcher()
+        self.doc = nlp(self.norm.text)
+        self.words = [t.text for t in self.doc]
+        self.lower = [t.lower_ for t in self.doc]
+        self.role: dict[int, str] = {}          # token index -> rule for numbers not values
+        self.mentions: list[Mention] = []
+        self.timepoints: list[tuple[int, int, float]] = []
+        self.nr_spans: list[tuple[int, int]] = []
+        self.pe_spans: list[tuple[int, int]] = []
+        self._match(matcher)
+
+    # char span in the ORIGINAL text of tokens [a, b)
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        st = self.doc[a].idx
+        en = self.doc[b - 1].idx + len(self.doc[b - 1].text)
+        return self.norm.span(st, en)
+
+    def text_of(self, a: int, b: int) -> str:
+        s, e = self.span(a, b)
+        return self.original[s:e]
+
+    def is_num(self, i: int) -> bool:
+        return 0 <= i < len(self.words) and bool(NUM_RX.match(self.words[i]))
+
+    def _match(self, matcher) -> None:
+        from spacy.util import filter_spans
+
+        doc = self.doc
+        raw = matcher(doc)
+        spans = filter_spans([doc[s:e] for _, s, e in raw if True] and
+                             [_labelled(doc, m, s, e) for m, s, e in raw])
+        for sp in sorted(spans, key=lambda s: s.start):
+            label = sp.label_
+            if label in NARRATIVE_LABELS:
+                for i in range(sp.start, sp.end):
+                    if self.is_num(i):
+                        self.role[i] = label
+            elif label in MEASURES or label in ("other", "follow_up"):
+                m = Mention(label, sp.start, sp.end)
+                nums = [i for i in range(sp.start, sp.end) if self.is_num(i)]
+                if nums and label in ("pfs_rate", "os_rate"):
+                    unit = next((time_unit(self.lower[i]) for i in range(nums[0] + 1, sp.end)
+                                 if time_unit(self.lower[i])), "months")
+                    m.tp_months = round(to_months(float(self.words[nums[0]]), unit), 4)
+                    for i in nums:
+                        self.role[i] = "timepoint_of_measure"
+                self.mentions.append(m)
+            elif label == "timepoint":
+                nums = [i for i in range(sp.start, sp.end) if self.is_num(i)]
+                unit = time_unit(self.lower[sp.end - 1]) or "months"
+                if nums:
+                    self.timepoints.append((sp.start, sp.end, round(to_months(float(self.words[nums[0]]), unit), 4)))
+            elif label == "not_reached":
+                self.nr_spans.append((sp.start, sp.end))
+            elif label == "primary_endpoint":
+                self.pe_spans.append((sp.start, sp.end))
+        # a landmark right after a measure belongs to it: "ORR at 8 weeks", "DCR after 8 weeks"
+        for (a, b, tp) in self.timepoints:
+            prev = [m for m in self.mentions if m.end == a or (m.end == a - 1 and self.lower[a - 1] == "rate")]
+            if prev and prev[-1].label in MEASURES:
+                prev[-1].tp_months = tp
+                for i in range(a, b):
+                    if self.is_num(i):
+                        self.role[i] = "timepoint_of_measure"
+
+
+def _labelled(doc, match_id, s, e):
+    from spacy.tokens import Span
+    return Span(doc, s, e, label=match_id)
+
+
+# ------------------------------------------------------------------ helpers
+def _clean_population(text: str) -> str:
+    t = text.strip(" ,;:.")
+    t = re.sub(r"^(?:the|those|patients|pts)\s+(?:with\s+)?", "", t, flags=re.I)
+    t = re.sub(r"^(?:patients|pts)\s+with\s+", "", t, flags=re.I)
+    return t.strip(" ,;:.")
+
+
+def _split_list(text: str) -> list[str]:
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+", text) if p.strip()]
+    if len(parts) > 1:
+        # a head noun shared by the list: "MSI-H and MSS tumors", "stage C and B disease"
+        last = parts[-1].split()
+        if len(last) > 1 and last[-1].lower() in HEAD_NOUNS:
+            rest = " ".join(last[:-1])
+            if not rest[:1].islower():
+                parts[-1] = rest
+    return [_clean_population(p) for p in parts]
+
+
+def _unit_after(cell: Cell, i: int) -> tuple[str | None, str | None, int]:
+    """Unit right after token i: ('%', '%', next) or ('months', 'months', next) or (None, None, i+1)."""
+    j = i + 1
+    if j < len(cell.words):
+        w = cell.words[j]
+        if w == "%":
+            return "%", "%", j + 1
+        tu = time_unit(w) if len(w) > 1 else None
+        if tu:
+            return tu, w, j + 1
+    return None, None, i + 1
+
+
+def _depth0_split(cell: Cell, a: int, b: int, sep: str) -> list[tuple[int, int]]:
+    out, depth, start = [], 0, a
+    for i in range(a, b):
+        w = cell.words[i]
+        if w == "(":
+            depth += 1
+        elif w == ")":
+            depth = max(0, depth - 1)
+        elif w == sep and depth == 0:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, b))
+    return [(x, y) for x, y in out if y > x]
+
+
+# ------------------------------------------------------------------ the grammar
+class _State:
+    def __init__(self):
+        self.cohort = False
+
+
+def parse_outcomes(text: str | None) -> OutcomeParse:
+    """Parse one free-text outcome cell. Never raises on odd text: unparsed numbers come back
+    as narrative (rule 'no_rule') so nothing is lost silently."""
+    res = OutcomeParse()
+    if not text or not text.strip():
+        return res
+    cell = Cell(text)
+    state = _State()
+    used: set[int] = set()
+    for sent in cell.doc.sents:
+        _sentence(cell, sent.start, sent.end, state, res, used)
+    _account_numbers(cell, res, used)
+    return res
+
+
+def _sentence(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: set[int]) -> None:
+    while a < b and cell.words[a] in ("(", ")", ".", ";"):
+        a += 1
+    if a >= b:
+        return
+    # primary endpoint
+    pe = [(s, e) for (s, e) in cell.pe_spans if a <= s < b]
+    if pe:
+        _primary_endpoint(cell, pe[0][1], b, res)
+    context = "all"
+    body_start = a
+    if cell.lower[a] in ("among", "of", "in", "across", "for") and any(cell.words[i] == "," for i in range(a, b)):
+        comma = next(i for i in range(a, b) if cell.words[i] == "," and _depth(cell, a, i) == 0)
+        p0, p1 = a + 1, comma
+        body_start = comma + 1
+        context = _prefix(cell, p0, p1, state, res, used)
+    elif cell.lower[a] in ("in", "among") and a + 1 < b and cell.is_num(a + 1):
+        pass
+    body_mentions = [m for m in cell.mentions if body_start <= m.start < b]
+    if not [m for m in body_mentions if m.label in MEASURES]:
+        _counts(cell, body_start, b, state, res, used, context)
+    for (c0, c1) in _depth0_split(cell, body_start, b, ";"):
+        _clause(cell, c0, c1, context, res, used)
+
+
+def _depth(cell: Cell, a: int, i: int) -> int:
+    d = 0
+    for k in range(a, i):
+        if cell.words[k] == "(":
+            d += 1
+        elif cell.words[k] == ")":
+            d = max(0, d - 1)
+    return d
+
+
+def _prefix(cell: Cell, p0: int, p1: int, state: _State, res: OutcomeParse, used: set[int]) -> str:
+    """'Among 29 patients with G3 NEN' / 'In the HCC cohort (n = 30)' / 'In GEP-NEC'.
+    Returns the population context for the rest of the sentence."""
+    n_tok = None
+    desc = (p0, p1)
+    if cell.is_num(p0) and p0 not in cell.role and _unit_after(cell, p0)[0] is None:
+        n_tok, desc = p0, (p0 + 1, p1)
+    else:
+        for i in range(p0, p1 - 3):
+            if cell.words[i] == "(" and cell.lower[i + 1] == "n" and cell.words[i + 2] == "=" and cell.is_num(i + 3):
+                n_tok, desc = i + 3, (p0, i)
+                break
+    desc_text = _clean_population(cell.text_of(*desc)) if desc[1] > desc[0] else ""
+    if n_tok is not None:
+        if not state.cohort:
+            state.cohort = True
+            _emit_count(cell, n_tok, "all", res, used)
+            return "all"
+        pop = desc_text or "all"
+        _emit_count(cell, n_tok, pop, res, used)
+        return pop
+    if not desc_text or ALL_POPULATION.match(desc_text) or NOT_POPULATION.search(desc_text):
+        return "all"
+    if any(m.label in MEASURES for m in cell.mentions if p0 <= m.start < p1):
+        return "all"
+    return desc_text
+
+
+def _emit_count(cell: Cell, i: int, pop: str, res: OutcomeParse, used: set[int]) -> None:
+    v = float(cell.words[i])
+    if v != int(v):
+        return
+    s, e = cell.span(i, i + 1)
+    res.measures.append(Found("n", pop, v, "patients", False, cell.words[i], None, None, s, e))
+    used.add(i)
+
+
+def _is_count_num(cell: Cell, i: int, used: set[int]) -> bool:
+    return (cell.is_num(i) and i not in cell.role and i not in used and "." not in cell.words[i]
+            and _unit_after(cell, i)[0] is None)
+
+
+_COUNT_VERBS = {"were", "had", "was", "received", "with", "having", "are", "have"}
+_POP_STOP = {",", ";", ".", "(", "respectively", "including", "of", "whereas", "while", "who", "which"}
+
+
+def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: set[int], context: str) -> None:
+    i = a
+    while i < b:
+        if not _is_count_num(cell, i, used):
+            i += 1
+            continue
+        # a list of counts: "24 and 19", "38, 15 and 12"
+        nums = [i]
+        j = i + 1
+        while j + 1 < b and cell.words[j] in (",", "and") and _is_count_num(cell, j + 1, used):
+            nums.append(j + 1)
+            j += 2
+            if j < b and cell.words[j] == "and" and j + 1 < b and _is_count_num(cell, j + 1, used):
+                continue
+        if j < b and cell.lower[j] in _COUNT_VERBS:
+            k = j + 1
+            end = k
+            while end < b and cell.words[end] not in _POP_STOP:
+                end += 1
+            if end + 1 < b and cell.words[end] == "(":
+                close = next((x for x in range(end, b) if cell.words[x] == ")"), end)
+                end_text = end
+                end = close + 1
+            else:
+                end_text = end
+            resp = any(cell.lower[x] == "respectively" for x in range(end_text, min(b, end_text + 3)))
+            if end_text > k:
+                pops_text = cell.text_of(k, end_text)
+                pops = _split_list(pops_text) if len(nums) > 1 else [_clean_population(pops_text)]
+                if len(nums) > 1 and len(pops) == len(nums):
+                    for t, p in zip(nums, pops):
+                        _emit_count(cell, t, p, res, used)
+                elif len(nums) == 1:
+                    _emit_count(cell, nums[0], pops[0], res, used)
+                _ = resp
+            i = end_text
+            continue
+        # "17 CPT-11 and 5 PTX", ", including 25 GEP-NECs": count followed by its population
+        if len(nums) == 1:
+            end = i + 1
+            while end < b and cell.words[end] not in _POP_STOP and cell.words[end] != "and" and not cell.is_num(end):
+                end += 1
+            prev = cell.lower[i - 1] if i > a else ""
+            if end > i + 1 and (prev in ("including", ":", "and", ",") or
+                                (end < b and cell.words[end] == "and" and _is_count_num(cell, end + 1, used))):
+                _emit_count(cell, i, _clean_population(cell.text_of(i + 1, end)), res, used)
+            i = end
+            continue
+        i = j
+
+
+def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
+    vals: list[Value] = []
+    nr_starts = {s: e for s, e in cell.nr_spans}
+    i = a
+    while i < b:
+        if i in nr_starts:
+            vals.append(Value(i, nr_starts[i], None, True, None, None))
+            i = nr_starts[i]
+            continue
+        if cell.is_num(i) and i not in cell.role and i not in used:
+            unit, rep, nxt = _unit_after(cell, i)
+            vals.append(Value(i, nxt, float(cell.words[i]), False, unit, rep))
+            i = nxt
+            continue
+        i += 1
+    # a bare number in a list takes the unit written after the list: "2.5 and 7.8 months"
+    for k in range(len(vals) - 2, -1, -1):
+        v, w = vals[k], vals[k + 1]
+        if v.unit is None and not v.nr and w.unit and all(
+                cell.words[x] in (",", "and", "or", "vs.", "vs", "versus") for x in range(v.end_tok, w.tok)):
+            v.unit, v.unit_rep = w.unit, w.unit_rep
+    # "x% in NEC", "in NETs and NECs, respectively"
+    value_toks = {v.tok for v in vals}
+    for v in vals:
+        j = v.end_tok
+        if j < b and cell.words[j] == "(":      # "32% (PR of two)"
+            close = next((x for x in range(j, b) if cell.words[x] == ")"), None)
+            if close is not None and not any(x in value_toks for x in range(j, close)):
+                j = close + 1
+        if j < b and cell.lower[j] in ("in", "among", "for"):
+            end = j + 1
+            while end < b and cell.words[end] not in (",", ";", ".", "respectively") and end not in value_toks \
+                    and not (cell.words[end] == "and" and end + 1 < b and (end + 1 in value_toks)):
+                end += 1
+            if end > j + 1:
+                v.pop = cell.text_of(j + 1, end)
+                v.pop_span = (j + 1, end)
+    return vals
+
+
+def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: set[int]) -> None:
+    mentions = [m for m in cell.mentions if a <= m.start < b]
+    vals = _values(cell, a, b, used)
+    if not vals:
+        return
+    measure_ms = [m for m in mentions if m.label in MEASURES]
+    resp = any(cell.lower[i] == "respectively" for i in range(a, b))
+    if not measure_ms:
+        return
+    first_mention_start = min(m.start for m in mentions)
+    vals = [v for v in vals if v.tok > first_mention_start]
+    assigned: list[tuple[Mention, Value, str]] = []
+    # "the mPFS and mOS were 2.5 and 7.8 months, respectively"
+    before = [m for m in measure_ms if vals and m.end <= vals[0].tok]
+    if resp and len(before) > 1 and len(before) == len(vals):
+        for m, v in zip(before, vals):
+            assigned.append((m, v, _pop_of(v, context)))
+    else:
+        # "The 12-month OS rate was 58.3% and 54.7% in NETs and NECs, respectively"
+        pops: list[str] | None = None
+        if resp and vals[-1].pop:
+            lst = _split_list(vals[-1].pop)
+            if len(lst) == len(vals) and len(vals) > 1:
+                pops = lst
+        for k, v in enumerate(vals):
+            prev = [m for m in mentions if m.end <= v.tok]
+            if not prev:
+                continue
+            m = _compatible(prev, v)
+            if m is None:
+                continue
+            pop = pops[k] if pops else _pop_of(v, context)
+            assigned.append((m, v, pop))
+    for m, v, pop in assigned:
+        if m.label not in MEASURES:
+            if not v.nr:
+                cell.role[v.tok] = "follow_up" if m.label == "follow_up" else "other_outcome"
+            continue
+        _emit(cell, m, v, pop, res, used)
+
+
+def _pop_of(v: Value, context: str) -> str:
+    if v.pop:
+        p = _clean_population(v.pop)
+        if ALL_POPULATION.match(p):
+            return "all"
+        return p or context
+    return context
+
+
+def _compatible(prev: list[Mention], v: Value) -> Mention | None:
+    """Nearest preceding mention whose kind fits the value (rates take %, medians durations)."""
+    for m in reversed(prev):
+        if m.label not in MEASURES:
+            return m          # a look-alike (DOR, follow-up) between the measure and the value
+        if v.nr and m.label.endswith("_median"):
+            return m
+        if v.unit == "%" and m.label in RATE_MEASURES:
+            return m
+        if v.unit and v.unit != "%" and m.label.endswith("_median"):
+            return m
+        if v.unit is None and not v.nr and m.label.endswith("_median"):
+            return None
+    return None
+
+
+def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int]) -> None:
+    if v.nr:
+        s, e = cell.span(v.tok, v.end_tok)
+        res.measures.append(Found(m.label, pop, None, "months", True, cell.text_of(v.tok, v.end_tok),
+                                  None, m.tp_months, s, e))
+        return
+    if m.label in RATE_MEASURES:
+        value, unit, unit_rep = v.value, "%", "%"
+    else:
+        value = round(to_months(v.value, v.unit), 4)
+        unit, unit_rep = "months", v.unit_rep
+    s, e = cell.span(v.tok, v.end_tok)
+    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep,
+                              m.tp_months, s, e))
+    used.add(v.tok)
+
+
+def _primary_endpoint(cell: Cell, after: int, b: int, res: OutcomeParse) -> None:
+    """'The primary endpoint, ORR at 8 weeks, was not met' / 'The primary endpoint (ORR) was met'."""
+    words, low = cell.words, cell.lower
+    met_at = next((i for i in range(after, b) if low[i] in ("met", "achieved", "reached")), None)
+    if met_at is None:
+        return
+    negated = any(low[i] in ("not", "n't", "never") for i in range(max(after, met_at - 3), met_at))
+    i = after
+    while i < met_at and words[i] in (",", "(", ":"):
+        i += 1
+    j = met_at
+    while j > i and low[j - 1] in ("was", "were", "not", "is", "has", "been", "n't", ",", ")", "successfully"):
+        j -= 1
+    if j > i:
+        name = cell.text_of(i, j)
+        name = re.sub(r"^(?:the|of|was|is)\s+", "", name.strip(" ,()"), flags=re.I)
+        res.primary_endpoint = name or None
+    res.primary_endpoint_met = not negated
+
+
+def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
+    """Every number in the cell is a measure or a narrative item with the rule that left it out."""
+    covered = [(f.start, f.end) for f in res.measures]
+    text = cell.original
+    tok_rule: dict[tuple[int, int], str] = {}
+    for i, rule in cell.role.items():
+        tok_rule[cell.span(i, i + 1)] = rule
+    for m in DIGITS.finditer(text):
+        s, e = m.start(), m.end()
+        if any(cs <= s and e <= ce for cs, ce in covered):
+            continue
+        rule = None
+        for (ts, te), r in tok_rule.items():
+            if ts <= s and e <= te:
+                rule = r
+                break
+        if rule is None:
+            before = text[s - 1] if s > 0 else " "
+            after = text[e] if e < len(text) else " "
+            if before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha()) \
+                    or (after == "-" and e + 1 < len(text) and text[e + 1].isalpha() and before == " " and False):
+                rule = "part_of_name"
+            elif after == "-" and e + 1 < len(text) and text[e + 1].isalpha():
+                rule = "part_of_name"
+            else:
+                rule = "no_rule"
+        res.narrative.append(Narrative(s, e, text[s:e], rule))

@@ -1,0 +1,142 @@
+"""HTML tables -> Grid(s), rowspan and colspan honoured (lxml parses, we only lay out)."""
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+from ..errors import InputError
+from ..model import Cell, Grid, GridRow
+from .text import LABEL, LEGEND
+
+
+def _text(el) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", el.text_content()).strip()
+
+
+def _rows(el) -> list:
+    return [tr for tr in el.iter("tr")]
+
+
+def html_to_grids(source: str, text: str) -> list[Grid]:
+    try:
+        doc = lxml_html.fromstring(text)
+    except Exception as e:  # lxml raises several types for garbage input
+        raise InputError(f"cannot parse HTML: {e}") from None
+    tables = doc.xpath("//table")
+    if not tables:
+        raise InputError("no <table> element found")
+    grids = []
+    for t in tables:
+        grids.append(_table_to_grid(source, t))
+    return grids
+
+
+def _table_to_grid(source: str, t) -> Grid:
+    label = title = None
+    cap = t.find("caption")
+    if cap is not None:
+        ct = _text(cap)
+        m = LABEL.match(ct)
+        if m:
+            label, title = m.group(1), m.group(2) or None
+        else:
+            title = ct or None
+    trs = _rows(t)
+    head_trs = [tr for tr in trs if tr.getparent().tag == "thead"]
+    if not head_trs:
+        head_trs = [tr for tr in trs if tr.find("th") is not None and tr.find("td") is None][:1] or trs[:1]
+    body_trs = [tr for tr in trs if tr not in head_trs]
+    header_grid = _layout(head_trs)
+    if not header_grid:
+        raise InputError("table has no header row", line=t.sourceline)
+    ncols = max(len(r) for r in header_grid)
+    header = []
+    for c in range(ncols):
+        parts = []
+        for r in header_grid:
+            if c < len(r) and r[c] is not None and r[c][0] not in parts:
+                parts.append(r[c][0])
+        header.append(" ".join(p for p in parts if p))
+    rows: list[GridRow] = []
+    laid = _layout(body_trs, ncols)
+    for tr, cells in zip(body_trs, laid):
+        tds = tr.findall("td") + tr.findall("th")
+        if len(tds) == 1 and int(tds[0].get("colspan", "1")) >= max(2, ncols - 1):
+            rows.append(GridRow(cells=tuple(None for _ in range(ncols)), line=tr.sourceline,
+                                section=_text(tds[0])))
+            continue
+        out = []
+        for c in range(ncols):
+            v = cells[c] if c < len(cells) else None
+            if v is None or not v[0]:
+                out.append(None)
+            else:
+                out.append(Cell(v[0], tr.sourceline, spanned=v[1]))
+        rows.append(GridRow(cells=tuple(out), line=tr.sourceline))
+    legend, notes = _legend_after(t)
+    return Grid(source=source, label=label, title=title, header=tuple(header), rows=tuple(rows),
+                legend=legend, notes=tuple(notes), header_line=head_trs[0].sourceline if head_trs else None)
+
+
+def _layout(trs, ncols: int | None = None) -> list[list[tuple[str, bool] | None]]:
+    """Expand rowspan/colspan: each slot holds (text, spanned_from_above)."""
+    grid: list[list[tuple[str, bool] | None]] = []
+    carry: dict[int, tuple[str, int]] = {}   # column -> (text, rows still to fill)
+    for tr in trs:
+        row: list[tuple[str, bool] | None] = []
+        col = 0
+        cells = [c for c in tr if c.tag in ("td", "th")]
+
+        def fill_carry():
+            nonlocal col
+            while col in carry:
+                txt, left = carry[col]
+                row.append((txt, True))
+                if left <= 1:
+                    del carry[col]
+                else:
+                    carry[col] = (txt, left - 1)
+                col += 1
+
+        for c in cells:
+            fill_carry()
+            txt = _text(c)
+            try:
+                rs = max(1, int(c.get("rowspan", "1")))
+                cs = max(1, int(c.get("colspan", "1")))
+            except ValueError:
+                rs = cs = 1
+            for k in range(cs):
+                row.append((txt, False) if k == 0 else (txt, False))
+                if rs > 1:
+                    carry[col] = (txt, rs - 1)
+                col += 1
+        fill_carry()
+        if ncols:
+            row += [None] * (ncols - len(row))
+        grid.append(row)
+    return grid
+
+
+def _legend_after(t) -> tuple[str | None, list[str]]:
+    legend_parts, notes = [], []
+    parent = t.getparent()
+    if parent is None:
+        return None, []
+    after = False
+    for el in parent:
+        if el is t:
+            after = True
+            continue
+        if not after or not isinstance(el.tag, str):
+            continue
+        if el.tag == "table":
+            break
+        txt = _text(el)
+        m = LEGEND.match(txt)
+        if m:
+            legend_parts.append(m.group(2))
+        elif txt:
+            notes.append(txt)
+    return (" ".join(legend_parts) or None), notes

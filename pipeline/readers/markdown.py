@@ -1,0 +1,97 @@
+"""Markdown pipe tables -> Grid(s)."""
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from ..model import Cell, Grid, GridRow
+from .text import LABEL, LEGEND, split_lines
+
+_ALIGN_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_EMPH = re.compile(r"^[*_]+|[*_]+$")
+
+
+def split_pipe_row(line: str) -> list[tuple[str, int]]:
+    """'| a | b |' -> [('a', col_offset), ('b', ...)], honouring '\\|' escapes."""
+    s = line.rstrip()
+    cells: list[tuple[str, int]] = []
+    start = 0
+    i = 0
+    if s.lstrip().startswith("|"):
+        start = s.index("|") + 1
+        i = start
+    buf_start = start
+    while i <= len(s):
+        if i == len(s) or (s[i] == "|" and (i == 0 or s[i - 1] != "\\")):
+            raw = s[buf_start:i]
+            lead = len(raw) - len(raw.lstrip())
+            cells.append((raw.strip().replace("\\|", "|"), buf_start + lead))
+            buf_start = i + 1
+        i += 1
+    if s.endswith("|") and cells and cells[-1][0] == "":
+        cells.pop()
+    return cells
+
+
+def _strip_emphasis(s: str) -> str:
+    return _EMPH.sub("", s.strip()).strip()
+
+
+def markdown_to_grids(source: str, text: str) -> list[Grid]:
+    lines = split_lines(text)
+    grids: list[Grid] = []
+    i = 0
+    label = title = None
+    pending_title: list[str] = []
+    while i < len(lines):
+        t = lines[i].text
+        if t.strip().startswith("|") and i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text):
+            header = [_strip_emphasis(c) for c, _ in split_pipe_row(t)]
+            header_line = lines[i].number
+            rows: list[GridRow] = []
+            j = i + 2
+            while j < len(lines) and lines[j].text.strip().startswith("|"):
+                cells = split_pipe_row(lines[j].text)
+                texts = [c for c, _ in cells]
+                nonempty = [c for c in texts if c.strip()]
+                if len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
+                    rows.append(GridRow(cells=tuple(None for _ in header), line=lines[j].number,
+                                        section=_strip_emphasis(texts[0])))
+                elif len(texts) > len(header):
+                    raise InputError(f"row has {len(texts)} cells but the header has {len(header)}",
+                                     line=lines[j].number)
+                else:
+                    texts = texts + [""] * (len(header) - len(texts))
+                    rows.append(GridRow(cells=tuple(Cell(c, lines[j].number) if c.strip() else None
+                                                    for c in texts), line=lines[j].number))
+                j += 1
+            legend_parts, notes = [], []
+            k = j
+            while k < len(lines) and not (LABEL.match(lines[k].text) or lines[k].text.strip().startswith("|")):
+                lt = lines[k].text.strip()
+                m = LEGEND.match(lt)
+                if m:
+                    legend_parts.append(m.group(2))
+                elif lt:
+                    notes.append(lt)
+                k += 1
+            if title is None and pending_title:
+                title = " ".join(pending_title)
+            grids.append(Grid(source=source, label=label, title=title, header=tuple(header),
+                              rows=tuple(rows), legend=" ".join(legend_parts) or None,
+                              notes=tuple(notes), header_line=header_line))
+            label = title = None
+            pending_title = []
+            i = k
+            continue
+        m = LABEL.match(_strip_emphasis(re.sub(r"^#+\s*", "", t)).replace("**", ""))
+        if m and len(t) < 400:
+            label = m.group(1)
+            title = _strip_emphasis(m.group(2)) or None
+            pending_title = []
+        elif t.strip() and label is not None and title is None:
+            pending_title.append(_strip_emphasis(t))
+        i += 1
+    if not grids:
+        raise InputError("no markdown table found (a '| ... |' header followed by a '|---|' row)")
+    return grids

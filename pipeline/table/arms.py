@@ -1,0 +1,266 @@
+"""Grid -> arms: map columns to the contract, fill spanned cells down, derive fields.
+
+Pure functions: `grid_to_arms(grid)` returns the arm records (dicts with the contract's
+arms columns) and the measures read from numeric cells and free-text outcome cells.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..model import Grid
+from ..normalize.abbreviations import inline_definitions, parse_legend
+from ..normalize.drugs import regimen_drugs
+from ..normalize.text import clean
+from ..normalize.units import to_months
+from ..outcomes.cells import parse_value_cell
+from ..outcomes.freetext import OutcomeParse, parse_outcomes
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
+
+# descriptive columns whose cells may span down (filled from the row above)
+FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase", "treatment",
+            "primary_sites", "ref", "population", "extra")
+NCT_RX = re.compile(r"\bNCT\d{8}\b")
+PHASE_MAP = {"1": "I", "2": "II", "3": "III", "4": "IV", "i": "I", "ii": "II", "iii": "III",
+             "iv": "IV", "0": "0"}
+ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+           "4th": 4, "5th": 5, "1l": 1, "2l": 2, "3l": 3, "later": None}
+MEASURE_OF_COLUMN = {"n_total": "n", "orr_pct": "orr", "dcr_pct": "dcr", "pfs_median": "pfs_median",
+                     "os_median": "os_median", "pfs_rate": "pfs_rate", "os_rate": "os_rate"}
+ARM_VALUE_COLUMN = {"n": "n_total", "orr": "orr_pct", "dcr": "dcr_pct",
+                    "pfs_median": "pfs_median_months", "os_median": "os_median_months"}
+
+
+@dataclass
+class TableResult:
+    arms: list[dict] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)
+    narrative: list[dict] = field(default_factory=list)
+    abbreviations: list[dict] = field(default_factory=list)
+
+
+def resolve_specs(grid: Grid) -> list[ColumnSpec]:
+    """Classify headers; 'trial' becomes trial_id when its cells are NCT ids, else study;
+    a second column of the same canonical name is kept as extra."""
+    specs = [classify_header(h) for h in grid.header]
+    out: list[ColumnSpec] = []
+    seen: set[str] = set()
+    for j, sp in enumerate(specs):
+        canon = sp.canonical
+        if canon == "trial":
+            cells = [r.cells[j].text for r in grid.rows if not r.section and j < len(r.cells) and r.cells[j]]
+            nct = sum(1 for c in cells if NCT_RX.search(c))
+            canon = "trial_id" if cells and nct * 2 >= len(cells) and "trial_id" not in seen else "study"
+        if canon in seen and canon not in ("extra", "other"):
+            canon = "extra"
+        if canon in ("pfs_rate", "os_rate"):
+            pass
+        seen.add(canon)
+        out.append(ColumnSpec(sp.header, canon, sp.unit, sp.unit_as_reported, sp.timepoint_months))
+    return out
+
+
+def parse_line(text: str | None) -> int | None:
+    if not text:
+        return None
+    t = clean(text).lower()
+    m = re.search(r"\b(first|second|third|fourth|later|1st|2nd|3rd|[4-9]th|1l|2l|3l)\b", t)
+    if m:
+        return ORDINAL.get(m.group(1))
+    m = re.match(r"^(?:>=?\s*)?(\d)(?:st|nd|rd|th)?\b", t)
+    return int(m.group(1)) if m else None
+
+
+def parse_phase(text: str | None) -> tuple[str | None, str | None]:
+    """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); '–' -> (None, None)."""
+    if not text:
+        return None, None
+    t = clean(text)
+    m = re.match(r"^(?:phase\s*)?([0-4IVivx]+[ab]?(?:\s*/\s*[0-4IVivx]+[ab]?)?)\s*(?:\((.*)\))?\s*$", t, re.I)
+    if not m:
+        return None, None
+    parts = []
+    for p in re.split(r"\s*/\s*", m.group(1)):
+        core = re.sub(r"[ab]$", "", p, flags=re.I)
+        parts.append(PHASE_MAP.get(core.lower(), core.upper()))
+    return "/".join(parts), (m.group(2).strip() if m.group(2) else None)
+
+
+def split_sites(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [p for p in (s.strip() for s in re.split(r"\s*(?:,|/|;|\bor\b|\band\b)\s*", clean(text))) if p]
+
+
+def arm_labels(treatment: str | None) -> list[str] | None:
+    """'Sintilimab + CAPOX vs. placebo + CAPOX' -> the two arm labels; None for one arm."""
+    if not treatment:
+        return None
+    parts = re.split(r"\s+(?:vs\.?|versus|VS\.?)\s+", clean(treatment))
+    return parts if len(parts) > 1 else None
+
+
+def _measure_row(source, table, row, column, measure, population, value, unit, not_reached,
+                 as_reported, unit_rep, tp, start, end, text) -> dict:
+    return dict(source=source, table=table, row=row, measure=measure, population=population,
+                value=value, unit=unit, not_reached=not_reached, value_as_reported=as_reported,
+                unit_as_reported=unit_rep, timepoint_months=tp, column=column, start=start, end=end,
+                evidence=text[start:end])
+
+
+def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
+    """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
+    measure = MEASURE_OF_COLUMN[spec.canonical]
+    parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
+    if parsed is None or parsed.missing:
+        return []
+    out = []
+    vals = parsed.values
+    if parsed.total is not None:
+        t = parsed.total
+        out.append(dict(measure=measure, population="all", value=t.value, unit="patients", not_reached=False,
+                        as_reported=t.as_reported, unit_rep=None, tp=None, start=t.start, end=t.end))
+    for k, v in enumerate(vals):
+        if v.missing:
+            continue
+        if len(vals) > 1 or parsed.total is not None:
+            pop = labels[k] if labels and len(labels) == len(vals) else f"arm {k + 1}"
+        else:
+            pop = "all"
+        if measure == "n":
+            value, unit, rep = v.value, "patients", None
+            if value is not None and value != int(value):
+                continue
+        elif measure in ("orr", "dcr", "pfs_rate", "os_rate"):
+            value, unit, rep = v.value, "%", v.unit_as_reported or spec.unit_as_reported
+        else:
+            u = v.unit if v.unit and v.unit != "%" else (spec.unit if spec.unit and spec.unit != "%" else None)
+            value = None if v.not_reached else round(to_months(v.value, u), 4)
+            unit, rep = "months", v.unit_as_reported or spec.unit_as_reported
+        out.append(dict(measure=measure, population=pop, value=value, unit=unit, not_reached=v.not_reached,
+                        as_reported=v.as_reported, unit_rep=rep, tp=spec.timepoint_months,
+                        start=v.start, end=v.end))
+    return out
+
+
+def grid_to_arms(grid: Grid) -> TableResult:
+    specs = resolve_specs(grid)
+    canon = [s.canonical for s in specs]
+    legend = parse_legend(grid.legend)
+    all_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
+    inline = inline_definitions(all_text)
+    abbrev = {**legend, **inline}
+    res = TableResult()
+    for short, long in legend.items():
+        res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="legend"))
+    for short, long in inline.items():
+        if short not in legend:
+            res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="inline"))
+    prev: dict[int, str] = {}
+    section: str | None = None
+    section_line: int | None = None
+    n = 0
+    for r in grid.rows:
+        if r.section is not None:
+            section = r.section
+            section_line = parse_line(section)
+            prev = {}
+            continue
+        n += 1
+        cells: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        filled: list[str] = []
+        for j, sp in enumerate(specs):
+            c = r.cells[j] if j < len(r.cells) else None
+            kind = canon[j]
+            fillable = kind in FILLABLE or kind in ("trial", "other")
+            if c is None or not c.text.strip():
+                if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text":
+                    text = prev[j]
+                    if kind not in ("extra", "other", "population"):
+                        filled.append(kind)
+                else:
+                    continue
+            else:
+                text = c.text
+                if c.spanned and kind not in ("extra", "other", "population"):
+                    filled.append(kind)
+                prev[j] = text
+            if kind in ("extra", "other", "population"):
+                extra[sp.header] = text
+            else:
+                cells[kind] = text
+        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev))
+        arm = res.arms[-1]
+        labels = arm_labels(cells.get("treatment") or cells.get("agent"))
+        for j, sp in enumerate(specs):
+            if sp.canonical in MEASURE_COLUMNS and sp.canonical in cells:
+                text = cells[sp.canonical]
+                for m in numeric_cell_measures(text, sp, labels):
+                    res.measures.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
+                                                     m["population"], m["value"], m["unit"], m["not_reached"],
+                                                     m["as_reported"], m["unit_rep"], m["tp"], m["start"],
+                                                     m["end"], text))
+        if cells.get("outcomes_text"):
+            text = cells["outcomes_text"]
+            p: OutcomeParse = parse_outcomes(text)
+            for f in p.measures:
+                res.measures.append(_measure_row(grid.source, grid.label, n, "outcomes_text", f.measure,
+                                                 f.population, f.value, f.unit, f.not_reached,
+                                                 f.value_as_reported, f.unit_as_reported, f.timepoint_months,
+                                                 f.start, f.end, text))
+            for nv in p.narrative:
+                res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="outcomes_text",
+                                          start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
+            arm["primary_endpoint"] = p.primary_endpoint
+            arm["primary_endpoint_met"] = p.primary_endpoint_met
+        _summarise(arm, [m for m in res.measures if m["row"] == n and m["source"] == grid.source
+                         and m["table"] == grid.label])
+    return res
+
+
+def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, str],
+                extra: dict[str, str], filled: list[str], abbrev: dict[str, str]) -> dict:
+    trial_cell = cells.get("trial_id")
+    trial_id = None
+    study = cells.get("study")
+    if trial_cell:
+        m = NCT_RX.search(trial_cell)
+        trial_id = m.group(0) if m else None
+        rest = clean(NCT_RX.sub("", trial_cell)).strip(" ()[],;")
+        if rest and not study:
+            study = rest
+    phase, design = parse_phase(cells.get("phase"))
+    line = parse_line(cells.get("line")) if cells.get("line") else section_line
+    treatment = cells.get("treatment")
+    agent = cells.get("agent")
+    drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
+    return dict(
+        source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
+        trial_id=trial_id, study=study, target=_clean_cell(cells.get("target")),
+        agent=_clean_cell(agent), line=line, phase=phase, design=design,
+        treatment=_clean_cell(treatment), drugs=drugs, primary_sites=split_sites(cells.get("primary_sites")),
+        outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(cells.get("ref")), filled=filled,
+        n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
+        primary_endpoint=None, primary_endpoint_met=None,
+        page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+    )
+
+
+def _clean_cell(text: str | None) -> str | None:
+    """Cell as written, with typographic spaces folded (so 'Nivo\u2009+\u2009Ipi' reads 'Nivo + Ipi')."""
+    if text is None:
+        return None
+    t = clean(text)
+    return t or None
+
+
+def _summarise(arm: dict, measures: list[dict]) -> None:
+    """Whole-cohort values on the arm row (first one stated)."""
+    for m in measures:
+        col = ARM_VALUE_COLUMN.get(m["measure"])
+        if col and m["population"] == "all" and arm[col] is None and m["value"] is not None:
+            if m["measure"] in ("orr", "dcr") and m["timepoint_months"] is not None and arm[col] is not None:
+                continue
+            arm[col] = m["value"]

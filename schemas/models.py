@@ -1,0 +1,202 @@
+"""Strict pandera models: the contract between the pipeline and its users.
+
+Validation is lazy (every failure reported at once) and runs before anything is written.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+PHASES = ["0", "I", "II", "III", "IV", "I/II", "II/III", "I/III", "0/I", "III/IV"]
+MEASURES = ["n", "orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"]
+UNITS = ["patients", "%", "months"]
+ORIGINS = ["legend", "inline", "lexicon"]
+
+ARM_COLUMNS = ["source", "table", "title", "row", "section", "trial_id", "study", "target", "agent",
+               "line", "phase", "design", "treatment", "drugs", "primary_sites", "outcomes_text", "ref",
+               "filled", "n_total", "orr_pct", "dcr_pct", "pfs_median_months", "os_median_months",
+               "primary_endpoint", "primary_endpoint_met", "page", "line_no", "extra"]
+MEASURE_COLUMNS = ["source", "table", "row", "measure", "population", "value", "unit", "not_reached",
+                   "value_as_reported", "unit_as_reported", "timepoint_months", "column", "start", "end",
+                   "evidence"]
+ABBREVIATION_COLUMNS = ["source", "short", "long", "origin"]
+NARRATIVE_COLUMNS = ["source", "table", "row", "column", "start", "end", "text", "rule"]
+
+
+def _is_str_list(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
+
+
+class Arms(pa.DataFrameModel):
+    source: Series[str] = pa.Field(str_length={"min_value": 1})
+    table: Series[str] = pa.Field(nullable=True)
+    title: Series[str] = pa.Field(nullable=True)
+    row: Series[int] = pa.Field(ge=1)
+    section: Series[str] = pa.Field(nullable=True)
+    trial_id: Series[str] = pa.Field(nullable=True, str_matches=r"^NCT\d{8}$")
+    study: Series[str] = pa.Field(nullable=True)
+    target: Series[str] = pa.Field(nullable=True)
+    agent: Series[str] = pa.Field(nullable=True)
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=10)
+    phase: Series[str] = pa.Field(nullable=True, isin=PHASES)
+    design: Series[str] = pa.Field(nullable=True)
+    treatment: Series[str] = pa.Field(nullable=True)
+    drugs: Series[object]
+    primary_sites: Series[object]
+    outcomes_text: Series[str] = pa.Field(nullable=True)
+    ref: Series[str] = pa.Field(nullable=True)
+    filled: Series[object]
+    n_total: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    orr_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    dcr_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100)
+    pfs_median_months: Series[float] = pa.Field(nullable=True, ge=0)
+    os_median_months: Series[float] = pa.Field(nullable=True, ge=0)
+    primary_endpoint: Series[str] = pa.Field(nullable=True)
+    primary_endpoint_met: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    extra: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.check("drugs", "primary_sites", "filled", name="list_of_strings")
+    def lists(cls, s: pd.Series) -> pd.Series:
+        return _is_str_list(s)
+
+    @pa.dataframe_check(name="unique_row_per_table")
+    def unique_rows(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df.duplicated(subset=["source", "table", "row"], keep=False)
+
+
+class Measures(pa.DataFrameModel):
+    source: Series[str] = pa.Field(str_length={"min_value": 1})
+    table: Series[str] = pa.Field(nullable=True)
+    row: Series[int] = pa.Field(ge=1)
+    measure: Series[str] = pa.Field(isin=MEASURES)
+    population: Series[str] = pa.Field(str_length={"min_value": 1})
+    value: Series[float] = pa.Field(nullable=True, ge=0)
+    unit: Series[str] = pa.Field(isin=UNITS)
+    not_reached: Series[bool]
+    value_as_reported: Series[str]
+    unit_as_reported: Series[str] = pa.Field(nullable=True)
+    timepoint_months: Series[float] = pa.Field(nullable=True, ge=0)
+    column: Series[str]
+    start: Series[int] = pa.Field(ge=0)
+    end: Series[int] = pa.Field(ge=0)
+    evidence: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+    @pa.dataframe_check(name="percent_in_0_100")
+    def percent_range(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["unit"] != "%") | df["value"].isna() | ((df["value"] >= 0) & (df["value"] <= 100))
+
+    @pa.dataframe_check(name="count_positive_integer")
+    def counts(cls, df: pd.DataFrame) -> pd.Series:
+        v = df["value"]
+        return (df["measure"] != "n") | (v.notna() & (v >= 1) & (v == v.round()))
+
+    @pa.dataframe_check(name="value_or_not_reached")
+    def value_present(cls, df: pd.DataFrame) -> pd.Series:
+        return df["value"].notna() | df["not_reached"]
+
+    @pa.dataframe_check(name="unit_matches_measure")
+    def unit_fits(cls, df: pd.DataFrame) -> pd.Series:
+        want = df["measure"].map({"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%",
+                                  "os_rate": "%", "pfs_median": "months", "os_median": "months"})
+        return df["unit"] == want
+
+    @pa.dataframe_check(name="span_ordered")
+    def span(cls, df: pd.DataFrame) -> pd.Series:
+        return df["end"] > df["start"]
+
+
+class Abbreviations(pa.DataFrameModel):
+    source: Series[str] = pa.Field(str_length={"min_value": 1})
+    short: Series[str] = pa.Field(str_length={"min_value": 1})
+    long: Series[str] = pa.Field(str_length={"min_value": 1})
+    origin: Series[str] = pa.Field(isin=ORIGINS)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Narrative(pa.DataFrameModel):
+    source: Series[str]
+    table: Series[str] = pa.Field(nullable=True)
+    row: Series[int] = pa.Field(ge=1)
+    column: Series[str]
+    start: Series[int] = pa.Field(ge=0)
+    end: Series[int] = pa.Field(ge=0)
+    text: Series[str]
+    rule: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+def check_cross(arms: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Checks across tables: evidence equals the cell text at [start, end); a subgroup count
+    is never above its cohort total. Returns a failure table (empty when all is well)."""
+    fails = []
+    cell_text = {}
+    for rec in arms.itertuples(index=False):
+        cell_text[(rec.source, rec.table, rec.row)] = rec
+    for m in measures.itertuples(index=False):
+        arm = cell_text.get((m.source, m.table, m.row))
+        if arm is None:
+            fails.append(dict(table="measures", row=m.row, source=m.source, check="arm_exists",
+                              failure_case=f"no arm row {m.row}"))
+            continue
+        if m.column == "outcomes_text":
+            text = arm.outcomes_text or ""
+            if text[m.start:m.end] != m.evidence:
+                fails.append(dict(table="measures", row=m.row, source=m.source, check="evidence_in_cell",
+                                  failure_case=f"{m.evidence!r} != cell[{m.start}:{m.end}]"))
+    if len(measures):
+        n = measures[measures["measure"] == "n"]
+        totals = n[n["population"] == "all"].groupby(["source", "table", "row"], dropna=False)["value"].max()
+        subs = n[n["population"] != "all"]
+        for m in subs.itertuples(index=False):
+            tot = totals.get((m.source, m.table, m.row))
+            if tot is not None and not pd.isna(tot) and m.value > tot:
+                fails.append(dict(table="measures", row=m.row, source=m.source, check="subgroup_not_above_total",
+                                  failure_case=f"{m.population}={m.value} > total {tot}"))
+    return pd.DataFrame(fails, columns=["table", "source", "row", "check", "failure_case"])
+
+
+class SchemaFailure(Exception):
+    def __init__(self, table: pd.DataFrame):
+        super().__init__("schema validation failed")
+        self.table = table
+
+
+def validate_all(arms: pd.DataFrame, measures: pd.DataFrame, abbreviations: pd.DataFrame,
+                 narrative: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Validate lazily; raise SchemaFailure with one failure table listing every problem."""
+    out, fails = [], []
+    for name, model, df in (("arms", Arms, arms), ("measures", Measures, measures),
+                            ("abbreviations", Abbreviations, abbreviations), ("narrative", Narrative, narrative)):
+        try:
+            out.append(model.validate(df, lazy=True))
+        except pa.errors.SchemaErrors as e:
+            fc = e.failure_cases.copy()
+            fc.insert(0, "table", name)
+            if "index" in fc and len(df):
+                fc["source"] = fc["index"].map(lambda i: df["source"].iloc[i] if isinstance(i, (int,)) and 0 <= i < len(df) else None)
+                fc["row"] = fc["index"].map(lambda i: df["row"].iloc[i] if "row" in df and isinstance(i, int) and 0 <= i < len(df) else None)
+            fails.append(fc)
+            out.append(df)
+    cross = check_cross(out[0], out[1]) if not fails else pd.DataFrame()
+    if len(cross):
+        fails.append(cross)
+    if fails:
+        raise SchemaFailure(pd.concat(fails, ignore_index=True))
+    return out[0], out[1], out[2], out[3]
