@@ -103,3 +103,19 @@ def regimen_drugs(regimen: str | None, agent: str | None,
                 found.extend(got)
                 break
     return sorted(set(found))
+
+
+def lexicon_abbreviations(regimen: str | None, known: dict[str, str]) -> dict[str, str]:
+    """Abbreviations in a regimen cell that only the project's drug lexicon explains
+    ('CBDCA' -> 'carboplatin'), for the abbreviations table (origin 'lexicon')."""
+    out: dict[str, str] = {}
+    lex = drug_lexicon()
+    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9-]*", clean(regimen or "")):
+        low = word.lower()
+        if word in known or low not in lex:
+            continue
+        generics = lex[low]
+        if generics == (low,):
+            continue
+        out[word] = ", ".join(generics)
+    return out

@@ -356,6 +356,12 @@ def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: 
         if j < b and cell.lower[j] in _COUNT_VERBS:
             k = j + 1
             end = k
+            resp_at = next((x for x in range(k, b) if cell.lower[x] == "respectively"), None)
+            if len(nums) > 1 and resp_at is not None:
+                # "38, 15 and 12 had CRC, gastric cancer and other tumors, respectively"
+                end = resp_at
+                while end > k and cell.words[end - 1] in (",", ";"):
+                    end -= 1
             while end < b and cell.words[end] not in _POP_STOP:
                 end += 1
             if end + 1 < b and cell.words[end] == "(":
@@ -438,6 +444,10 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     measure_ms = [m for m in mentions if m.label in MEASURES]
     resp = any(cell.lower[i] == "respectively" for i in range(a, b))
     if not measure_ms:
+        # "a PR that was ongoing for 13 months": a number no measure is named for
+        for v in vals:
+            if not v.nr:
+                cell.role.setdefault(v.tok, "no_measure_named")
         return
     first_mention_start = min(m.start for m in mentions)
     vals = [v for v in vals if v.tok > first_mention_start]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..model import Grid
 from ..normalize.abbreviations import inline_definitions, parse_legend
-from ..normalize.drugs import regimen_drugs
+from ..normalize.drugs import lexicon_abbreviations, regimen_drugs
 from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import parse_value_cell
@@ -52,11 +52,10 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             cells = [r.cells[j].text for r in grid.rows if not r.section and j < len(r.cells) and r.cells[j]]
             nct = sum(1 for c in cells if NCT_RX.search(c))
             canon = "trial_id" if cells and nct * 2 >= len(cells) and "trial_id" not in seen else "study"
-        if canon in seen and canon not in ("extra", "other"):
+        key = f"{canon}@{sp.timepoint_months}" if canon in ("pfs_rate", "os_rate") else canon
+        if key in seen and canon not in ("extra", "other"):
             canon = "extra"
-        if canon in ("pfs_rate", "os_rate"):
-            pass
-        seen.add(canon)
+        seen.add(key)
         out.append(ColumnSpec(sp.header, canon, sp.unit, sp.unit_as_reported, sp.timepoint_months))
     return out
 
@@ -169,6 +168,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             continue
         n += 1
         cells: dict[str, str] = {}
+        texts: dict[int, str] = {}
         extra: dict[str, str] = {}
         filled: list[str] = []
         for j, sp in enumerate(specs):
@@ -187,16 +187,20 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 if c.spanned and kind not in ("extra", "other", "population"):
                     filled.append(kind)
                 prev[j] = text
+            texts[j] = text
             if kind in ("extra", "other", "population"):
                 extra[sp.header] = text
             else:
                 cells[kind] = text
         res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev))
         arm = res.arms[-1]
+        for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
+            abbrev[short] = long
+            res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
         labels = arm_labels(cells.get("treatment") or cells.get("agent"))
         for j, sp in enumerate(specs):
-            if sp.canonical in MEASURE_COLUMNS and sp.canonical in cells:
-                text = cells[sp.canonical]
+            if sp.canonical in MEASURE_COLUMNS and j in texts:
+                text = texts[j]
                 for m in numeric_cell_measures(text, sp, labels):
                     res.measures.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
                                                      m["population"], m["value"], m["unit"], m["not_reached"],
