@@ -179,6 +179,9 @@ class Cell:
             prev = [m for m in self.mentions if m.end == a or (m.end == a - 1 and self.lower[a - 1] == "rate")]
             if prev and prev[-1].label in MEASURES:
                 prev[-1].tp_months = tp
+                if prev[-1].label.endswith("_median") and self.lower[prev[-1].start] in ("pfs", "os"):
+                    # "PFS at 6 months": a landmark rate, not a median
+                    prev[-1].label = prev[-1].label.replace("_median", "_rate")
                 for i in range(a, b):
                     if self.is_num(i):
                         self.role[i] = "timepoint_of_measure"
@@ -460,7 +463,9 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     else:
         # "The 12-month OS rate was 58.3% and 54.7% in NETs and NECs, respectively"
         pops: list[str] | None = None
-        if resp and vals[-1].pop:
+        paired = resp or all(any(cell.lower[x] in ("vs.", "vs", "versus") for x in range(v.end_tok, w.tok))
+                             for v, w in zip(vals, vals[1:]))
+        if paired and vals[-1].pop:
             lst = _split_list(vals[-1].pop)
             if len(lst) == len(vals) and len(vals) > 1:
                 pops = lst
@@ -562,7 +567,10 @@ def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
         if rule is None:
             before = text[s - 1] if s > 0 else " "
             after = text[e] if e < len(text) else " "
-            if before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha()) \
+            if (before == "/" and s > 1 and text[s - 2].isdigit()) or (after == "/" and e + 1 < len(text)
+                                                                          and text[e + 1].isdigit()):
+                rule = "fraction_count"      # "(12/30)": responders over evaluable patients
+            elif before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha()) \
                     or (after == "-" and e + 1 < len(text) and text[e + 1].isalpha() and before == " " and False):
                 rule = "part_of_name"
             elif after == "-" and e + 1 < len(text) and text[e + 1].isalpha():
