@@ -242,18 +242,21 @@ def _depth0_split(cell: Cell, a: int, b: int, sep: str) -> list[tuple[int, int]]
 
 # ------------------------------------------------------------------ the grammar
 class _State:
-    def __init__(self):
+    def __init__(self, arms: list[str] | None = None):
         self.cohort = False
+        self.arms = arms          # the row's arm labels ("A vs. B" in its treatment cell)
 
 
-def parse_outcomes(text: str | None) -> OutcomeParse:
+def parse_outcomes(text: str | None, arms: list[str] | None = None) -> OutcomeParse:
     """Parse one free-text outcome cell. Never raises on odd text: unparsed numbers come back
-    as narrative (rule 'no_rule') so nothing is lost silently."""
+    as narrative (rule 'no_rule') so nothing is lost silently.
+
+    `arms`: the row's arm labels, used to name the values of "x vs. y" comparisons."""
     res = OutcomeParse()
     if not text or not text.strip():
         return res
     cell = Cell(text)
-    state = _State()
+    state = _State(arms)
     used: set[int] = set()
     for sent in cell.doc.sents:
         _sentence(cell, sent.start, sent.end, state, res, used)
@@ -283,7 +286,7 @@ def _sentence(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used
     if not [m for m in body_mentions if m.label in MEASURES]:
         _counts(cell, body_start, b, state, res, used, context)
     for (c0, c1) in _depth0_split(cell, body_start, b, ";"):
-        _clause(cell, c0, c1, context, res, used)
+        _clause(cell, c0, c1, context, res, used, state.arms)
 
 
 def _depth(cell: Cell, a: int, i: int) -> int:
@@ -439,7 +442,8 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
     return vals
 
 
-def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: set[int]) -> None:
+def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: set[int],
+            arms: list[str] | None = None) -> None:
     mentions = [m for m in cell.mentions if a <= m.start < b]
     vals = _values(cell, a, b, used)
     if not vals:
@@ -461,29 +465,41 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
         for m, v in zip(before, vals):
             assigned.append((m, v, _pop_of(v, context)))
     else:
-        # "The 12-month OS rate was 58.3% and 54.7% in NETs and NECs, respectively"
-        pops: list[str] | None = None
-        paired = resp or all(any(cell.lower[x] in ("vs.", "vs", "versus") for x in range(v.end_tok, w.tok))
-                             for v, w in zip(vals, vals[1:]))
-        if paired and vals[-1].pop:
-            lst = _split_list(vals[-1].pop)
-            if len(lst) == len(vals) and len(vals) > 1:
-                pops = lst
-        for k, v in enumerate(vals):
+        owners: list[tuple[Value, Mention]] = []
+        for v in vals:
             prev = [m for m in mentions if m.end <= v.tok]
-            if not prev:
-                continue
-            m = _compatible(prev, v)
-            if m is None:
-                continue
-            pop = pops[k] if pops else _pop_of(v, context)
-            assigned.append((m, v, pop))
+            m = _compatible(prev, v) if prev else None
+            if m is not None:
+                owners.append((v, m))
+        for m in {id(m): m for _, m in owners}.values():
+            group = [v for v, o in owners if o is m]
+            pops = _group_populations(cell, group, resp, arms) if m.label in MEASURES else None
+            for k, v in enumerate(group):
+                assigned.append((m, v, pops[k] if pops else _pop_of(v, context)))
     for m, v, pop in assigned:
         if m.label not in MEASURES:
             if not v.nr:
                 cell.role[v.tok] = "follow_up" if m.label == "follow_up" else "other_outcome"
             continue
         _emit(cell, m, v, pop, res, used)
+
+
+def _group_populations(cell: Cell, group: list[Value], resp: bool,
+                       arms: list[str] | None) -> list[str] | None:
+    """Populations for the values of one measure when the text lists them together:
+    "58.3% and 54.7% in NETs and NECs, respectively", "30% vs. 12% for A and B",
+    "11.2 vs. 9.6 months" (the row's arms, else arm 1, arm 2)."""
+    if len(group) < 2:
+        return None
+    vs_joined = all(any(cell.lower[x] in ("vs.", "vs", "versus") for x in range(v.end_tok, w.tok))
+                    for v, w in zip(group, group[1:]))
+    if (resp or vs_joined) and group[-1].pop:
+        lst = _split_list(group[-1].pop)
+        if len(lst) == len(group):
+            return lst
+    if vs_joined and not resp and not any(v.pop for v in group):
+        return list(arms) if arms and len(arms) == len(group) else [f"arm {k + 1}" for k in range(len(group))]
+    return None
 
 
 def _pop_of(v: Value, context: str) -> str:

@@ -132,10 +132,14 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
                 return 6.0
             rest = " ".join(t.text for t in toks[1:])
             return 5.0 if re.fullmatch(r"\([^()]+\)", rest) else NEG
+        if n <= 5 and re.fullmatch(r"[^()]+\(NCT\d{8}\)", text):
+            return 5.0        # "KEYNOTE-062 (NCT02494583)"
         if kind == "trial_id":
             return 1.5 if MISSING_RX.match(text) else NEG
         kind = "study"
     if kind == "study":
+        if n <= 5 and re.fullmatch(r"[^()]+\(NCT\d{8}\)", text):
+            return 5.0
         if any(NCT.match(t.text) for t in toks) or n > 6:
             return NEG
         if re.search(r"\bet al\.?", text) or re.fullmatch(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?", text):

@@ -208,7 +208,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                                      m["end"], text))
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
-            p: OutcomeParse = parse_outcomes(text)
+            p: OutcomeParse = parse_outcomes(text, labels)
             for f in p.measures:
                 res.measures.append(_measure_row(grid.source, grid.label, n, "outcomes_text", f.measure,
                                                  f.population, f.value, f.unit, f.not_reached,
@@ -229,6 +229,9 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
     trial_cell = cells.get("trial_id")
     trial_id = None
     study = cells.get("study")
+    if not trial_cell and study and NCT_RX.search(study):
+        # "KEYNOTE-062 (NCT02494583)" in a Study column
+        trial_cell, study = study, None
     if trial_cell:
         m = NCT_RX.search(trial_cell)
         trial_id = m.group(0) if m else None

@@ -20,9 +20,8 @@ MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "
 
 # words that never stand alone as a header: they join the word after them
 _JOINERS = {"median", "mean", "key", "primary", "overall", "objective", "disease", "no.", "no",
-            "number", "duration", "time", "progression-free", "clinical", "trial", "treatment",
-            "response", "main", "first", "patient", "tumor", "tumour", "cancer", "line",
-            "drug", "hazard", "p", "95%", "grade", "sample", "study", "molecular"}
+            "number", "duration", "time", "progression-free", "clinical", "main", "hazard", "95%",
+            "grade", "sample", "molecular", "best", "complete", "partial"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,7 @@ def _unit_of(paren: str) -> tuple[str | None, str | None]:
 def classify_header(header: str) -> ColumnSpec:
     text = clean(header)
     key = _FOOTMARK.sub("", text.lower()).strip()
+    key = re.sub(r"(?<=\w)\(s\)", "s", key)          # "Primary site(s)" -> "primary sites"
     unit = unit_rep = None
     m = _UNIT_PAREN.search(key)
     if m:
@@ -128,6 +128,9 @@ def split_header_line(line: str) -> list[str]:
             if n <= len(low) and tuple(low[:n]) == ph:
                 match = n
                 break
+        if match > 1 and all((clean(w).lower(),) in phrases for w in words[i:i + match]) \
+                and all(w[:1].isupper() for w in words[i + 1:i + match]):
+            match = 1   # "Trial Phase": two known headers side by side, not one
         if match and not last_joins:
             cells.append(" ".join(words[i:i + match]))
             i += match

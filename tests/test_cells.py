@@ -1,0 +1,66 @@
+"""Numeric cells: values, not-reached, missing, footnote marks, arms, CI and HR parentheses."""
+import pytest
+
+from pipeline.outcomes.cells import parse_value_cell
+from pipeline.table.arms import numeric_cell_measures
+from pipeline.table.header import classify_header
+
+CASES = [
+    ("19.4", [(19.4, False, None)]),
+    ("8.4a", [(8.4, False, None)]),
+    ("61†", [(61.0, False, None)]),
+    ("NR", [(None, True, None)]),
+    ("Not reached", [(None, True, None)]),
+    ("–", "missing"), ("-", "missing"), ("NA", "missing"), ("Not reported", "missing"), ("Ongoing", "missing"),
+    ("5.4 (HR 1.11; P = 0.35)", [(5.4, False, None)]),
+    ("1.8 (95% CI, 0.9–2.4)", [(1.8, False, None)]),
+    ("62.7 vs. 65.4", [(62.7, False, None), (65.4, False, None)]),
+    ("19.4 vs. 9.7 months", [(19.4, False, "months"), (9.7, False, "months")]),
+    ("NR vs. 18.7 (HR 0.82; 95% CI, 0.66–1.02)", [(None, True, None), (18.7, False, None)]),
+    ("47.6 weeks", [(47.6, False, "weeks")]),
+    ("37%", [(37.0, False, "%")]),
+    ("Gem + Cis", None),
+    ("[12]", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES, ids=[c[0] for c in CASES])
+def test_parse_value_cell(text, expected):
+    p = parse_value_cell(text)
+    if expected is None:
+        assert p is None
+    elif expected == "missing":
+        assert p is not None and p.missing and p.values == []
+    else:
+        assert [(v.value, v.not_reached, v.unit) for v in p.values] == expected
+        for v in p.values:
+            assert text[v.start:v.end] == v.as_reported
+
+
+def test_total_and_arms():
+    p = parse_value_cell("N = 204 (103 vs. 101)")
+    assert p.total.value == 204 and [v.value for v in p.values] == [103, 101]
+
+
+def _measures(header, text, labels=None):
+    return [(m["measure"], m["population"], m["value"], m["not_reached"])
+            for m in numeric_cell_measures(text, classify_header(header), labels)]
+
+
+def test_arm_measures_named_after_treatment_arms():
+    assert _measures("mOS (months)", "16.1 vs. 12.8 (HR 0.79)", ["Sintilimab + CAPOX", "placebo + CAPOX"]) == [
+        ("os_median", "Sintilimab + CAPOX", 16.1, False), ("os_median", "placebo + CAPOX", 12.8, False)]
+
+
+def test_unnamed_arms_are_numbered():
+    assert _measures("ORR (%)", "55.8 vs. 46.3") == [("orr", "arm 1", 55.8, False), ("orr", "arm 2", 46.3, False)]
+
+
+def test_cell_unit_beats_header_unit():
+    assert _measures("Median OS (months)", "3.1 years") == [("os_median", "all", 37.2, False)]
+    assert _measures("mPFS (weeks)", "8.9") == [("pfs_median", "all", round(8.9 * 7 / 30.4375, 4), False)]
+
+
+def test_nr_in_a_rate_column_is_not_a_value():
+    assert _measures("ORR (%)", "NR") == []
+    assert _measures("mOS (mo)", "NR") == [("os_median", "all", None, True)]
