@@ -1,0 +1,85 @@
+"""Pasted rows -> cells: the aligner on tables it was not tuned on, section rows, wrapped rows."""
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from pipeline.model import Line, TextTable
+from pipeline.readers.text import text_to_tables
+from pipeline.table.align import text_table_to_grid
+from pipeline.table.arms import grid_to_arms
+
+INVENTED = DATA / "invented"
+
+
+def grid_of(text: str):
+    return text_table_to_grid(text_to_tables("t", text)[0])
+
+
+def cells(grid):
+    return [None if r.section else [c.text if c else None for c in r.cells] for r in grid.rows]
+
+
+def test_year_column_and_ci_ranges():
+    g = grid_of((INVENTED / "biliary_numeric_year.txt").read_text())
+    assert g.header == ("Study", "Year", "Phase", "N", "Regimen", "Setting", "ORR (%)",
+                        "Median PFS (months)", "Median OS (months)", "Ref.")
+    rows = cells(g)
+    assert rows[0] == ["KEYNOTE-158", "2020", "II", "104", "Pembrolizumab", "Second-line", "5.8",
+                       "2.0 (1.9-2.1)", "7.4 (5.5-9.6)", "31"]
+    # the comparator arm drops Study, Year, Phase and Ref (spanned)
+    assert rows[5] == [None, None, None, "170", "Placebo + Gem/Cis", "First-line", "18.7", "5.7", "11.5", None]
+
+
+def test_continuation_rows_drop_several_cells():
+    g = grid_of((INVENTED / "hcc_units_in_cells.txt").read_text())
+    assert g.header[:2] == ("Trial", "Phase")
+    rows = cells(g)
+    assert rows[3] == [None, None, "2L", None, "120", "22.5%", "5.5 months", "21.8 months"]
+    assert rows[5] == [None, None, None, "Sorafenib", "191", "4%", "2.8 months", "10.4 months"]
+    arms = grid_to_arms(g).arms
+    assert arms[3]["study"] == "RESCUE" and arms[3]["line"] == 2 and arms[3]["filled"] == ["study", "phase", "treatment"]
+    assert arms[5]["line"] == 1 and arms[5]["drugs"] == ["sorafenib"]
+
+
+def test_section_rows_set_section_and_line():
+    text = ("Study Regimen N ORR (%) mPFS (months)\n"
+            "Previously untreated\n"
+            "ALPHA-1 Gemcitabine 40 12.5 3.1\n"
+            "Second-line and beyond\n"
+            "BETA-2 Irinotecan 35 8.6 2.2\n")
+    g = grid_of(text)
+    assert [r.section for r in g.rows] == ["Previously untreated", None, "Second-line and beyond", None]
+    arms = grid_to_arms(g).arms
+    assert [(a["section"], a["line"]) for a in arms] == [("Previously untreated", None), ("Second-line and beyond", 2)]
+
+
+def test_wrapped_cells_join_into_one_row():
+    text = ("Trial ID Phase Agent Population No. ORR mPFS mOS\n"
+            "NCT00000001 II Gemcitabine +\n"
+            "docetaxel Uterine\n"
+            "leiomyosarcoma 48 27% 5.6 months 14.7 months\n"
+            "NCT00000002 II Pazopanib Synovial sarcoma 30 10% 16.1 weeks NR\n")
+    g = grid_of(text)
+    assert cells(g) == [["NCT00000001", "II", "Gemcitabine + docetaxel", "Uterine leiomyosarcoma", "48", "27%",
+                         "5.6 months", "14.7 months"],
+                        ["NCT00000002", "II", "Pazopanib", "Synovial sarcoma", "30", "10%", "16.1 weeks", "NR"]]
+    assert [r.line for r in g.rows] == [2, 5]
+
+
+def test_free_text_results_column():
+    g = grid_of((INVENTED / "btc_main_results.txt").read_text())
+    res = grid_to_arms(g)
+    got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures)
+    assert got == [(1, "orr", "all", 4.8), (1, "os_median", "all", 8.1), (1, "pfs_median", "all", 1.5),
+                   (2, "dcr", "all", 32.3), (2, "orr", "all", 10.8), (2, "os_median", "all", 10.1),
+                   (3, "pfs_median", "arm 1", 3.65), (3, "pfs_median", "arm 2", 1.87)]
+    assert [a["drugs"] for a in res.arms][1] == ["durvalumab", "tremelimumab"]
+
+
+def test_unalignable_row_names_the_line():
+    from pipeline.errors import InputError
+    text = "Study Phase ORR (%)\nALPHA-1 II 12.5\nBETA-2 II 9.1 + + +\n"
+    with pytest.raises(InputError) as e:
+        grid_of(text)
+    assert e.value.line == 3
