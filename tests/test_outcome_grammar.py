@@ -112,6 +112,22 @@ OTHER_REVIEWS += [
          narrative={"0.62": "other_outcome", "0.01": "other_outcome"}, id="hazard-ratio-not-a-measure"),
 ]
 
+OTHER_REVIEWS += [
+    Case("ORR 45% (CR 5%, PR 40%); mPFS 5.6 mo (95% CI 4.1-7.0)",
+         [M("orr", "all", 45.0), M("pfs_median", "all", 5.6)],
+         narrative={"5": "other_outcome", "40": "other_outcome", "95": "confidence_interval",
+                    "4.1": "confidence_interval", "7.0": "confidence_interval"}, id="response-categories-and-ci"),
+    Case("ORR was 30% in PD-L1+ (n = 20) and 10% in PD-L1- (n = 25)",
+         [M("orr", "PD-L1+", 30.0), M("orr", "PD-L1-", 10.0)],
+         narrative={"20": "sample_size", "25": "sample_size"}, id="subgroup-sizes"),
+    Case("ORR was 30%, and grade 3 TRAEs occurred in 25%", [M("orr", "all", 30.0)],
+         narrative={"3": "grade", "25": "other_outcome"}, id="adverse-events-are-not-orr"),
+    Case("An overall response rate (ORR) of 30% and a DCR of 70%",
+         [M("orr", "all", 30.0), M("dcr", "all", 70.0)], id="spelled-out-and-abbreviated"),
+    Case("mOS, 11.2 vs. 9.6 months (HR 0.78; 95% CI 0.66-0.92)",
+         [M("os_median", "arm 1", 11.2), M("os_median", "arm 2", 9.6)], id="vs-values-unnamed-arms"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

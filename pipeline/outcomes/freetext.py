@@ -29,7 +29,10 @@ from ..normalize.units import time_unit, to_months
 
 MEASURES = {"orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"}
 RATE_MEASURES = {"orr", "dcr", "pfs_rate", "os_rate"}
-NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_responder_count", "dose"}
+NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_responder_count", "dose",
+                    "confidence_interval", "sample_size", "grade"}
+# single-token look-alikes that are a prefix of a name when a hyphen follows ("PD-L1", "PR-104")
+_HYPHEN_PREFIXES = {"pd", "pr", "cr", "sd"}
 NUM_RX = re.compile(r"^\d+(?:\.\d+)?$")
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
@@ -151,10 +154,20 @@ class Cell:
                              [_labelled(doc, m, s, e) for m, s, e in raw])
         for sp in sorted(spans, key=lambda s: s.start):
             label = sp.label_
+            if (label == "other" and sp.end - sp.start == 1 and self.lower[sp.start] in _HYPHEN_PREFIXES
+                    and sp.end < len(self.words) and self.words[sp.end] == "-"):
+                continue
             if label in NARRATIVE_LABELS:
                 for i in range(sp.start, sp.end):
                     if self.is_num(i):
                         self.role[i] = label
+                if label == "confidence_interval":
+                    # the bounds that follow, up to the closing parenthesis: "(95% CI, 4.1-7.0)"
+                    k = sp.end
+                    while k < len(self.words) and self.words[k] not in (")", ";", "]") and k < sp.end + 8:
+                        if self.is_num(k):
+                            self.role[k] = label
+                        k += 1
             elif label in MEASURES or label in ("other", "follow_up"):
                 m = Mention(label, sp.start, sp.end)
                 nums = [i for i in range(sp.start, sp.end) if self.is_num(i)]
@@ -195,6 +208,7 @@ def _labelled(doc, match_id, s, e):
 # ------------------------------------------------------------------ helpers
 def _clean_population(text: str) -> str:
     t = text.strip(" ,;:.")
+    t = re.sub(r"\s*\((?:n\s*=\s*\d+|\d+/\d+)\)\s*$", "", t)      # "PD-L1+ (n = 20)"
     t = re.sub(r"^(?:the|those|patients|pts)\s+(?:with\s+)?", "", t, flags=re.I)
     t = re.sub(r"^(?:patients|pts)\s+with\s+", "", t, flags=re.I)
     return t.strip(" ,;:.")
