@@ -83,3 +83,25 @@ def test_unalignable_row_names_the_line():
     with pytest.raises(InputError) as e:
         grid_of(text)
     assert e.value.line == 3
+
+
+@pytest.mark.parametrize("keep_empty", [False, True], ids=["spanned-cells-dropped", "empty-cells-kept"])
+def test_tab_separated_paste_matches_gold(tmp_path, keep_empty):
+    """A browser copy of an HTML table separates cells with tabs: tabs are hard cell boundaries."""
+    import json
+
+    import pandas as pd
+
+    from gold import compare
+    from pipeline.run import extract
+
+    spec = json.loads((Path(__file__).parent / "fixtures" / "pmc10584733_table6.table.json").read_text("utf-8"))
+    lines = ["Table 6.", "", spec["title"], "", "\t".join(spec["header"])]
+    for r in spec["rows"]:
+        lines.append("\t".join((c or "") for c in r["cells"] if keep_empty or c is not None))
+    (tmp_path / "pmc10584733_table6.txt").write_text("\n".join(lines + ["", "Abbreviations: UK, unknown"]))
+    extract([tmp_path / "pmc10584733_table6.txt"], tmp_path / "out")
+    gold = json.loads((DATA / "gold" / "pmc10584733_table6.json").read_text("utf-8"))
+    arms = pd.read_parquet(tmp_path / "out" / "arms.parquet")
+    meas = pd.read_parquet(tmp_path / "out" / "measures.parquet")
+    assert compare(gold, arms, meas) == []

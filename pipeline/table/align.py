@@ -49,6 +49,7 @@ class Tok:
     line: int
     start: int     # offset in its line
     end: int
+    tab_before: bool = False   # a tab separates it from the token before: a cell boundary
 
 
 # ---------------------------------------------------------------- value shapes
@@ -64,6 +65,11 @@ SENTENCE_START = {"among", "in", "of", "the", "a", "an", "all", "for", "with", "
                   "by", "from", "there", "responses", "response", "objective"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
 CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=]|\b(?:or|and|with|plus|of|vs\.?|in|the))$", re.I)
+LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
+                        r"treatment-na[iï]ve|na[iï]ve|untreated|adjuvant|neoadjuvant|maintenance|salvage|"
+                        r"(?:>=|≥)?\s*\d(?:st|nd|rd|th)?\s*-\s*\d?(?:st|nd|rd|th)|\d(?:st|nd|rd|th)\s*(?:or|/)\s*\d(?:st|nd|rd|th)")
+DESIGN_WORDS = re.compile(r"(?i)retro(?:spective)?\.?|prospective|observational|real-world|case series|pooled(?: analysis)?|"
+                          r"registry|cohort|expanded access|single-arm|randomi[sz]ed")
 MISSING_RX = re.compile(r"^(?:-+|—|na|n/a|nr|nd|ne|not reported|not available|ongoing)$", re.I)
 
 
@@ -151,12 +157,19 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if n <= 3 and _is_target_like(toks):
             pen = sum(2.0 for t in toks if kb.is_site(t.text)) + sum(3.0 for t in toks if LINE_RX.match(t.low) or PHASE_RX.match(t.low))
             return 3.0 + 0.5 * (n - 1) - pen
-        return 1.0 if MISSING_RX.match(text) else NEG
+        if MISSING_RX.match(text):
+            return 1.0
+        if n <= 3 and toks[0].norm[:1].isupper() and not any(kb.is_drug(t.norm) or kb.is_site(t.norm)
+                                                             or re.fullmatch(r"[\d.,%]+", t.norm) for t in toks):
+            return 0.3        # a descriptive target ("Multi-TKI", "Somatostatin receptor")
+        return NEG
     if kind == "line":
         if n <= 3 and LINE_RX.match(text.replace(" ", "-").lower().replace("--", "-")):
             return 5.0
         if n <= 3 and re.fullmatch(r"(?:first|second|third|later)[- ]line(?: and beyond)?", text, re.I):
             return 5.0
+        if n <= 3 and LINE_WORDS.fullmatch(text):
+            return 3.0
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "phase":
         m = re.match(r"^(\S+)(.*)$", text)
@@ -165,6 +178,8 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             if not rest or re.fullmatch(r"\([^()]*\)", rest) or (head.lower() == "phase" and len(rest.split()) == 1):
                 return 5.0
             return NEG
+        if n <= 3 and DESIGN_WORDS.fullmatch(text):
+            return 2.5        # "Retrospective" in a Phase column
         return 1.5 if MISSING_RX.match(text) else NEG
     if kind == "ref":
         if n <= 3 and all(REF_RX.match(t.text) for t in toks):
@@ -273,6 +288,8 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
                 best[i][j + 1] = b + skip
                 back[i][j + 1] = (i, True)
             for k in range(i + 1, min(T, i + maxlen) + 1):
+                if k - 1 > i and toks[k - 1].tab_before:
+                    break       # pasted with tabs: a cell never spans a tab
                 sc = score_cell(kind, toks[i:k], kb)
                 if sc == NEG:
                     if kind not in ("outcomes_text", "treatment", "agent", "primary_sites"):
@@ -302,9 +319,12 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
 def tokenize_lines(lines: list[Line]) -> list[Tok]:
     out = []
     for ln in lines:
+        prev_end = 0
         for m in re.finditer(r"[^ \t]+", ln.text):
             c = clean(m.group(0))
-            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end()))
+            tab = "\t" in ln.text[prev_end:m.start()]
+            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab))
+            prev_end = m.end()
     return out
 
 
