@@ -128,6 +128,13 @@ OTHER_REVIEWS += [
          [M("os_median", "arm 1", 11.2), M("os_median", "arm 2", 9.6)], id="vs-values-unnamed-arms"),
 ]
 
+OTHER_REVIEWS += [
+    Case("ORR, 12%; mPFS, 4.0; mOS, 9.1", [M("orr", "all", 12.0), M("pfs_median", "all", 4.0),
+                                           M("os_median", "all", 9.1)], id="bare-medians-are-months"),
+    Case("mOS in 20 patients with liver metastases was 9.1 months", [M("os_median", "all", 9.1)],
+         narrative={"20": "no_rule"}, id="bare-count-is-not-a-median"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

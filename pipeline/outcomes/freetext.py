@@ -482,7 +482,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
         owners: list[tuple[Value, Mention]] = []
         for v in vals:
             prev = [m for m in mentions if m.end <= v.tok]
-            m = _compatible(prev, v) if prev else None
+            m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v)) if prev else None
             if m is not None:
                 owners.append((v, m))
         for m in {id(m): m for _, m in owners}.values():
@@ -525,7 +525,7 @@ def _pop_of(v: Value, context: str) -> str:
     return context
 
 
-def _compatible(prev: list[Mention], v: Value) -> Mention | None:
+def _compatible(prev: list[Mention], v: Value, adjacent=None) -> Mention | None:
     """Nearest preceding mention whose kind fits the value (rates take %, medians durations)."""
     for m in reversed(prev):
         if m.label not in MEASURES:
@@ -537,8 +537,16 @@ def _compatible(prev: list[Mention], v: Value) -> Mention | None:
         if v.unit and v.unit != "%" and m.label.endswith("_median"):
             return m
         if v.unit is None and not v.nr and m.label.endswith("_median"):
-            return None
+            # "mPFS, 4.0; mOS, 9.1": a bare number right after a median is in months
+            return m if adjacent is not None and adjacent(m, v) else None
     return None
+
+
+_LINK_WORDS = {",", ":", "=", "was", "were", "is", "of"}
+
+
+def _adjacent(cell: Cell, m: Mention, v: Value) -> bool:
+    return v.tok - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, v.tok))
 
 
 def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int]) -> None:
