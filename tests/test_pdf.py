@@ -3,7 +3,7 @@
 Each fixture `tests/fixtures/<source>.pdf` is rendered from `<source>.table.json`, which holds
 the cells as printed (null = a cell spanning down from above). The reader's Grid must give
 back that spec; the end-to-end tests check that the PDF and its text form
-(`tests/fixtures/pdf_text_forms/`) give the same dataset once `python -m pipeline extract`
+(`tests/data/raw/`) give the same dataset once `python -m pipeline extract`
 exists.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pipeline.readers.pdf import (PdfSettings, Word, header_to_columns, read_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-TEXT_FORMS = FIXTURES / "pdf_text_forms"
+TEXT_FORMS = ROOT / "tests" / "data" / "raw"   # the same tables as pasted text / HTML
 SHARED = Path(os.environ.get("TRIALTABLES_SHARED", ROOT.parent / "shared"))
 SPECS = sorted(FIXTURES.glob("*.table.json"))
 NBSP = "\u00a0"
@@ -230,13 +230,6 @@ def test_rerendered_fixtures_read_the_same(tmp_path, grids):
 
 # --- end to end: the PDF gives the dataset of its text form ----------------------------------
 
-def _pipeline_ready() -> bool:
-    return (ROOT / "pipeline" / "run.py").exists() and (ROOT / "pipeline" / "__main__.py").exists()
-
-
-needs_pipeline = pytest.mark.skipif(not _pipeline_ready(), reason="pipeline.run not there yet")
-
-
 def _extract(inp: Path, out: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(inp), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True)
@@ -247,7 +240,6 @@ MEASURE_COLS = ["row", "measure", "population", "value", "unit", "not_reached", 
                 "unit_as_reported", "timepoint_months", "column", "start", "end", "evidence"]
 
 
-@needs_pipeline
 @pytest.mark.parametrize("spec_path", SPECS, ids=lambda p: p.name.split(".")[0])
 def test_pdf_measures_equal_text_form(spec_path: Path, tmp_path):
     import pandas as pd
@@ -273,7 +265,22 @@ def test_pdf_measures_equal_text_form(spec_path: Path, tmp_path):
         assert arms_pdf["page"].notna().all()
 
 
-@needs_pipeline
+def test_reference_pdf_matches_gold(tmp_path):
+    """Self-contained: the reference PDF against the annotation copied into tests/data/gold."""
+    import json
+
+    import pandas as pd
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from gold import compare
+
+    _extract(FIXTURES / "pmc10584733_table6.pdf", tmp_path)
+    gold = json.loads((ROOT / "tests" / "data" / "gold" / "pmc10584733_table6.json").read_text("utf-8"))
+    arms = pd.read_parquet(tmp_path / "arms.parquet")
+    assert compare(gold, arms, pd.read_parquet(tmp_path / "measures.parquet")) == []
+    assert arms["page"].tolist()[0] == 1 and arms["page"].max() == 2
+
+
 @pytest.mark.skipif(not (SHARED / "tools" / "score.py").exists(), reason="../shared not available")
 def test_reference_pdf_scores_perfectly(tmp_path):
     _extract(FIXTURES / "pmc10584733_table6.pdf", tmp_path)
