@@ -19,7 +19,8 @@ CASES = [
     ("12-week PFS rate", "pfs_rate", "%", 2.7598),
     ("DOR (months)", "other", "months", None), ("Median TTP", "other", None, None), ("HR", "other", None, None),
     ("95% CI", "other", None, None), ("Key outcomes", "outcomes_text", None, None), ("Ref.", "ref", None, None),
-    ("Grade 3 AEs", "extra", None, None),
+    ("Grade 3 AEs", "extra", None, None), ("Efficacy ORR (%)", "orr_pct", "%", None),
+    ("Best ORR", "orr_pct", None, None), ("Survival mOS (months)", "os_median", "months", None),
 ]
 
 

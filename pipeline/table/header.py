@@ -91,7 +91,12 @@ def classify_header(header: str) -> ColumnSpec:
             months = float(num) * {"months": 1, "weeks": 7 / 30.4375, "days": 1 / 30.4375,
                                    "years": 12}[time_unit(u) or "months"]
             return ColumnSpec(header, f"{what}_rate", "%", "%", round(months, 4))
-    # a unit-bearing look-alike like "median dor" is already in the lexicon; unknown stays extra
+    # a group heading above the column ("Efficacy ORR (%)", "Best ORR"): try without leading words
+    words = header.split()
+    if 1 < len(words) <= 4 and not header.lstrip().startswith("("):
+        inner = classify_header(" ".join(words[1:]))
+        if inner.canonical != "extra" and not words[1].startswith("("):
+            return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
     return ColumnSpec(header, "extra", unit, unit_rep)
 
 
