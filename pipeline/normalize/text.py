@@ -29,18 +29,28 @@ REPLACEMENTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Normalized:
-    text: str                 # the clean text
-    offsets: tuple[int, ...]  # offsets[i] = index in the original of clean char i; len+1 entries
+    text: str                        # the clean text
+    offsets: tuple[int, ...] | None  # offsets[i] = index in the original of clean char i
+                                     # (len+1 entries); None when every character maps to itself
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a clean-text span [start, end) back to the original text."""
+        if self.offsets is None:
+            return start, max(start, end)
         if end <= start:
             o = self.offsets[start]
             return o, o
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+_TABLE = str.maketrans(REPLACEMENTS)
+_RESIZING = frozenset(k for k, v in REPLACEMENTS.items() if len(v) != 1)
+
+
 def normalize(s: str) -> Normalized:
+    if s.isascii() or not any(ch in _RESIZING for ch in s):
+        # one character for one: the offsets are the identity
+        return Normalized(s.translate(_TABLE), None)
     out: list[str] = []
     offs: list[int] = []
     for i, ch in enumerate(s):
@@ -54,4 +64,4 @@ def normalize(s: str) -> Normalized:
 
 def clean(s: str) -> str:
     """Normalized text with runs of spaces folded and ends stripped (for matching, not spans)."""
-    return " ".join(normalize(s).text.split())
+    return " ".join(s.translate(_TABLE).split())

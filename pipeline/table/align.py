@@ -96,12 +96,21 @@ class Knowledge:
                                    for w in re.findall(r"[a-z]+", v.lower()))
                             and not is_drug_word(v.split()[-1])}
 
+        self._drug: dict[str, bool] = {}
+        self._site: dict[str, bool] = {}
+
     def is_drug(self, word: str) -> bool:
-        return is_drug_word(word, self.abbrev)
+        got = self._drug.get(word)
+        if got is None:
+            got = self._drug[word] = is_drug_word(word, self.abbrev)
+        return got
 
     def is_site(self, word: str) -> bool:
-        w = word.strip("(),;").lower()
-        return w in site_words() or w in self.site_abbrev
+        got = self._site.get(word)
+        if got is None:
+            w = word.strip("(),;").lower()
+            got = self._site[word] = w in site_words() or w in self.site_abbrev
+        return got
 
 
 def _parts(text: str) -> list[str]:
@@ -110,19 +119,10 @@ def _parts(text: str) -> list[str]:
 
 # ---------------------------------------------------------------- column scorers
 def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
+    """How much tokens `toks` read like a cell of column `kind` (NEG: cannot be one)."""
     n = len(toks)
     if kind == "outcomes_text":
-        first = toks[0]
-        if n < 2 or any(t.norm.startswith("NCT") and NCT.match(t.norm) for t in toks):
-            return NEG
-        s = 1.0 + 0.02 * n
-        if first.low in SENTENCE_START:
-            s += 2.0
-        elif first.norm[:1].isupper() and first.norm[1:2].islower():
-            s += 0.5
-        elif first.norm[:1].islower():
-            s -= 4.0
-        return s
+        return _outcome_score(toks[0], n, any(NCT.match(t.norm) for t in toks))
     last = toks[-1].low
     if (CONT_END.search(last) and not last.endswith("vs.")) or last.endswith("(") or toks[0].norm.startswith("("):
         return NEG
@@ -263,6 +263,58 @@ def _skip_cost(kind: str, st: AlignSettings) -> float:
     return st.skip_identity
 
 
+def _outcome_score(first: Tok, n: int, has_nct: bool) -> float:
+    if n < 2 or has_nct:
+        return NEG
+    s = 1.0 + 0.02 * n
+    if first.low in SENTENCE_START:
+        s += 2.0
+    elif first.norm[:1].isupper() and first.norm[1:2].islower():
+        s += 0.5
+    elif first.norm[:1].islower():
+        s -= 4.0
+    return s
+
+
+# longest cell, in tokens, per column kind (free text: the whole row)
+MAX_TOKENS = {"trial": 6, "trial_id": 6, "study": 6, "target": 4, "line": 3, "phase": 8, "ref": 3,
+              "primary_sites": 7, "population": 8, "extra": 8, "other": 10}
+_NO_SENTENCE_WORDS = ("treatment", "agent", "primary_sites", "target", "line", "phase")
+
+
+class RowScorer:
+    """Cell scores of one row's token spans, memoised (both aligner passes share them), with
+    prefix counts so a span that can only get worse as it grows stops the search early."""
+
+    def __init__(self, toks: list[Tok], kb: Knowledge):
+        self.toks, self.kb = toks, kb
+        self.nct = [0]
+        self.caps = [0]
+        for t in toks:
+            self.nct.append(self.nct[-1] + (1 if NCT.match(t.norm) else 0))
+            self.caps.append(self.caps[-1] + (1 if t.norm in _SENTENCE_CAPS else 0))
+        self.memo: dict[tuple[str, int, int], float] = {}
+
+    def dead_end(self, kind: str, i: int, k: int) -> bool:
+        """True when span [i, k) and every longer span from i cannot be a `kind` cell."""
+        if kind in _NO_SENTENCE_WORDS and self.caps[k] - self.caps[i]:
+            return True
+        if kind not in ("trial", "trial_id", "study") and self.nct[k] - self.nct[i]:
+            return True
+        return False
+
+    def score(self, kind: str, i: int, k: int) -> float:
+        key = (kind, i, k)
+        sc = self.memo.get(key)
+        if sc is None:
+            if kind == "outcomes_text":
+                sc = _outcome_score(self.toks[i], k - i, self.nct[k] > self.nct[i])
+            else:
+                sc = score_cell(kind, self.toks[i:k], self.kb)
+            self.memo[key] = sc
+        return sc
+
+
 # ---------------------------------------------------------------- one row
 @dataclass
 class Alignment:
@@ -271,32 +323,41 @@ class Alignment:
 
 
 def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
-                 vocab: list[Counter] | None = None) -> Alignment:
+                 vocab: list[Counter] | None = None, scorer: RowScorer | None = None) -> Alignment:
+    scorer = scorer or RowScorer(toks, kb)
     T, C = len(toks), len(kinds)
     best = [[NEG] * (C + 1) for _ in range(T + 1)]
     back: list[list[tuple[int, bool] | None]] = [[None] * (C + 1) for _ in range(T + 1)]
     best[0][0] = 0.0
+    keys = [t.low for t in toks]
+    caps = [T if k == "outcomes_text" else MAX_TOKENS.get(k, st.max_cell_tokens) for k in kinds]
+    rest = [0] * (C + 1)          # most tokens the columns from j on can take
+    for j in range(C - 1, -1, -1):
+        rest[j] = min(T, rest[j + 1] + caps[j])
     for j in range(C):
         kind = kinds[j]
         skip = _skip_cost(kind, st)
-        maxlen = T if kind == "outcomes_text" else st.max_cell_tokens
+        maxlen = caps[j]
+        k_min = T - rest[j + 1]       # the columns after this one must be able to take the rest
         for i in range(T + 1):
             b = best[i][j]
             if b == NEG:
                 continue
-            if b + skip > best[i][j + 1]:
+            if b + skip > best[i][j + 1] and i >= k_min:
                 best[i][j + 1] = b + skip
                 back[i][j + 1] = (i, True)
             for k in range(i + 1, min(T, i + maxlen) + 1):
                 if k - 1 > i and toks[k - 1].tab_before:
                     break       # pasted with tabs: a cell never spans a tab
-                sc = score_cell(kind, toks[i:k], kb)
-                if sc == NEG:
-                    if kind not in ("outcomes_text", "treatment", "agent", "primary_sites"):
-                        continue
+                if scorer.dead_end(kind, i, k):
+                    break
+                if k < k_min:
                     continue
-                if vocab is not None:
-                    key = " ".join(t.low for t in toks[i:k])
+                sc = scorer.score(kind, i, k)
+                if sc == NEG:
+                    continue
+                if vocab is not None and kind != "outcomes_text":
+                    key = " ".join(keys[i:k])
                     if vocab[j][key]:
                         sc += st.vocab_bonus
                     elif any(vocab[o][key] for o in range(C) if o != j):
@@ -357,16 +418,32 @@ def _ends_continuation(text: str) -> bool:
 
 def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   st: AlignSettings = DEFAULT_SETTINGS,
-                  vocab: list[Counter] | None = None) -> list[tuple[list[Line], Alignment | None, str | None]]:
-    """Group body lines into rows (or section rows) and align each row's tokens to columns."""
+                  vocab: list[Counter] | None = None,
+                  scorers: dict[tuple[int, int], RowScorer] | None = None,
+                  first_pass: dict[tuple[int, int], Alignment] | None = None,
+                  cache_out: dict[tuple[int, int], Alignment] | None = None,
+                  ) -> list[tuple[list[Line], Alignment | None, str | None]]:
+    """Group body lines into rows (or section rows) and align each row's tokens to columns.
+
+    `first_pass` (with `vocab`): alignments of the pass without vocabulary; a span group that
+    filled every column then is kept (only rescored), the others are aligned again."""
     kinds = [s.canonical for s in specs]
     lines = list(table.body)
     L = len(lines)
     cache: dict[tuple[int, int], Alignment] = {}
 
+    scorers = {} if scorers is None else scorers
+
     def row_align(a: int, b: int) -> Alignment:
         if (a, b) not in cache:
-            cache[(a, b)] = align_tokens(tokenize_lines(lines[a:b]), kinds, kb, st, vocab)
+            if (a, b) not in scorers:
+                scorers[(a, b)] = RowScorer(tokenize_lines(lines[a:b]), kb)
+            sc = scorers[(a, b)]
+            prior = first_pass.get((a, b)) if first_pass and vocab is not None else None
+            if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
+                cache[(a, b)] = _rescore(prior, sc.toks, vocab, st)
+            else:
+                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc)
         return cache[(a, b)]
 
     def incomplete(a: int) -> bool:
@@ -414,6 +491,8 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
         bad = lines[reach] if reach < L else lines[-1]
         raise InputError(f"row cannot be aligned to the header's {len(kinds)} columns: "
                          f"{clean(bad.text)[:80]!r}", line=bad.number)
+    if cache_out is not None:
+        cache_out.update(cache)
     out = []
     b = L
     while b > 0:
@@ -447,7 +526,9 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     kb = Knowledge(parse_legend(table.legend), inline_definitions(body_text))
     if not table.body:
         raise InputError("table has a header but no data rows", line=table.header.number)
-    rows = lines_to_rows(table, specs, kb, st)
+    scorers: dict[tuple[int, int], RowScorer] = {}
+    first: dict[tuple[int, int], Alignment] = {}
+    rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first)
     # second pass: values seen in the same column on other rows
     vocab = [Counter() for _ in specs]
     for lines, al, sec in rows:
@@ -457,7 +538,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
-    rows = lines_to_rows(table, specs, kb, st, vocab=_leave_one_out(vocab))
+    rows = lines_to_rows(table, specs, kb, st, vocab=_leave_one_out(vocab), scorers=scorers, first_pass=first)
     line_text = {ln.number: ln.text for ln in table.body}
     grid_rows = []
     for lines, al, sec in rows:
@@ -477,6 +558,21 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)
+
+
+def _rescore(al: Alignment, toks: list[Tok], vocab: list[Counter], st: AlignSettings) -> Alignment:
+    """The same alignment, with the second pass's vocabulary bonuses added to its score."""
+    score = al.score
+    C = len(al.spans)
+    for j, sp in enumerate(al.spans):
+        if sp is None:
+            continue
+        key = " ".join(t.low for t in toks[sp[0]:sp[1]])
+        if vocab[j][key]:
+            score += st.vocab_bonus
+        elif any(vocab[o][key] for o in range(C) if o != j):
+            score -= st.vocab_malus
+    return Alignment(score, al.spans)
 
 
 def _leave_one_out(vocab: list[Counter]) -> list[Counter]:
