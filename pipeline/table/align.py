@@ -96,6 +96,7 @@ class Knowledge:
                                    for w in re.findall(r"[a-z]+", v.lower()))
                             and not is_drug_word(v.split()[-1])}
 
+        self.scores: dict[tuple[str, tuple[str, ...]], float] = {}   # (kind, words) -> cell score
         self._drug: dict[str, bool] = {}
         self._site: dict[str, bool] = {}
 
@@ -310,7 +311,11 @@ class RowScorer:
             if kind == "outcomes_text":
                 sc = _outcome_score(self.toks[i], k - i, self.nct[k] > self.nct[i])
             else:
-                sc = score_cell(kind, self.toks[i:k], self.kb)
+                # the same words score the same in every row of the table ("Mono", "2nd", "II")
+                tkey = (kind, tuple(t.text for t in self.toks[i:k]))
+                sc = self.kb.scores.get(tkey)
+                if sc is None:
+                    sc = self.kb.scores[tkey] = score_cell(kind, self.toks[i:k], self.kb)
             self.memo[key] = sc
         return sc
 
