@@ -28,3 +28,18 @@ CASES = [
 @pytest.mark.parametrize("regimen,agent,drugs", CASES, ids=[c[0] for c in CASES])
 def test_regimen_drugs(regimen, agent, drugs):
     assert regimen_drugs(regimen, agent, LEGEND) == drugs
+
+
+def test_lexicon_has_no_duplicate_names():
+    from importlib import resources
+    text = resources.files("pipeline.normalize").joinpath("data/drugs.tsv").read_text("utf-8")
+    names = [ln.split("\t")[0] for ln in text.splitlines() if ln and not ln.startswith("#")]
+    assert len(names) == len(set(names))
+
+
+def test_design_word_in_phase_column():
+    from pipeline.table.arms import parse_phase
+    assert parse_phase("Retrospective") == (None, "Retrospective")
+    assert parse_phase("II (randomized parallel arms)") == ("II", "randomized parallel arms")
+    assert parse_phase("Ib/II") == ("I/II", None)
+    assert parse_phase("–") == (None, None)

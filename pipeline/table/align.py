@@ -191,7 +191,8 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG
         p = parse_value_cell(text)
         if p is None:
-            return NEG
+            # a number in a shape we do not read ("30/45 (67%)"): keep the row aligned, no measure
+            return 0.2 if n <= 4 and re.search(r"\d", text) and not any(kb.is_drug(t.norm) for t in toks) else NEG
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_sites":
         if n > 7 or any(re.search(r"\d", t.text) for t in toks) or toks[0].low in SENTENCE_START:

@@ -78,7 +78,8 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
     t = clean(text)
     m = re.match(r"^(?:phase\s*)?([0-4IVivx]+[ab]?(?:\s*/\s*[0-4IVivx]+[ab]?)?)\s*(?:\((.*)\))?\s*$", t, re.I)
     if not m:
-        return None, None
+        # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
+        return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
     parts = []
     for p in re.split(r"\s*/\s*", m.group(1)):
         core = re.sub(r"[ab]$", "", p, flags=re.I)
