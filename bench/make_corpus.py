@@ -331,7 +331,7 @@ def make_outcomes(rng: random.Random, chemo: bool) -> tuple[str, int]:
     """A Key-outcomes text and the number of measures it states."""
     n = rng.randint(8, 250)
     sentences: list[tuple[str, int]] = []
-    if rng.random() < 0.85:
+    if chemo or rng.random() < 0.85:          # the chemotherapy split counts the cohort's patients
         sentences.append(_cohort(rng, n))
     if chemo and rng.random() < 0.7:
         sentences.append(_chemo_split(rng, n))

@@ -180,18 +180,32 @@ def parquet_rows(path: Path) -> int | None:
 PIPELINE_MODULE = "pipeline"     # --module: run another module with the same CLI (to test this script)
 
 
+PIPELINE_FLAGS: list[str] = []   # --keep-going passes through
+
+
 def pipeline_command(inputs: list[str], out: Path, jobs: int) -> list[str]:
-    cmd = [sys.executable, "-m", PIPELINE_MODULE, "extract", *inputs, "--out", str(out)]
+    cmd = [sys.executable, "-m", PIPELINE_MODULE, "extract", *inputs, "--out", str(out), *PIPELINE_FLAGS]
     if jobs != 1:
         cmd += ["--jobs", str(jobs)]
     return cmd
 
 
+def loadavg() -> float | None:
+    """1-minute load average: other work on the machine during a timing shows here."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run_pipeline(corpus: Path, out: Path, jobs: int) -> dict:
     if out.exists():
         shutil.rmtree(out)
+    load_before = loadavg()
     res = run_measured(pipeline_command([str(corpus)], out, jobs), cwd=ROOT)
+    res["load"] = (load_before, loadavg())
     res["jobs"] = jobs
+    res["rejects"] = parquet_rows(out / "rejects.parquet")
     res["arms"] = parquet_rows(out / "arms.parquet")
     res["measures"] = parquet_rows(out / "measures.parquet")
     res["abbreviations"] = parquet_rows(out / "abbreviations.parquet")
@@ -391,6 +405,11 @@ def _f(value, fmt: str = ",.0f", none: str = "n/a") -> str:
     return none if value is None else format(value, fmt)
 
 
+def _load(r: dict) -> str:
+    before, after = r.get("load") or (None, None)
+    return f"{_f(before, '.1f')} / {_f(after, '.1f')}"
+
+
 def _verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "NOT met")
 
@@ -415,14 +434,14 @@ def render(results: dict) -> str:
                   "weighs more than at full size; not the reference figures."]
     lines += ["", "## Pipeline end to end (files -> Parquet)", "",
               "| scale | files | arms | jobs | seconds | arms/s | measures/s | measures / expected "
-              "| peak MB (largest process) | peak MB (process tree) | s per 1k arms vs 1x |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| peak MB (largest process) | peak MB (process tree) | s per 1k arms vs 1x | load before/after |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     base: dict[int, float] = {}
     for s in results["scales"]:
         for r in s["pipeline"]:
             if not r["ok"]:
                 lines.append(f"| {s['scale']}x | {s['files']} | {s['arms_expected']} | {r['jobs']} | "
-                             f"{r['seconds']:.2f} | failed | | | | | |")
+                             f"{r['seconds']:.2f} | failed | | | | | | {_load(r)} |")
                 continue
             per_k = r["seconds"] / r["arms"] * 1000
             base.setdefault(r["jobs"], per_k)
@@ -430,7 +449,11 @@ def render(results: dict) -> str:
             lines.append(
                 f"| {s['scale']}x | {s['files']} | {r['arms']:,} | {r['jobs']} | {r['seconds']:.2f} | "
                 f"{r['arms_per_s']:,.0f} | {r['measures_per_s']:,.0f} | {_f(ratio_expected, '.2f')} | "
-                f"{r['peak_mb']:.0f} | {_f(r['peak_tree_mb'], '.0f')} | {per_k / base[r['jobs']]:.2f} |")
+                f"{r['peak_mb']:.0f} | {_f(r['peak_tree_mb'], '.0f')} | {per_k / base[r['jobs']]:.2f} | {_load(r)} |")
+    for s in results["scales"]:
+        for r in s["pipeline"]:
+            if r["ok"] and r.get("rejects"):
+                lines += ["", f"{s['scale']}x, jobs {r['jobs']}: {r['rejects']:,} rows rejected (rejects.parquet)."]
     failures = [(s["scale"], r) for s in results["scales"] for r in s["pipeline"] if not r["ok"]]
     for scale, r in failures:
         lines += ["", f"Failed at {scale}x, jobs {r['jobs']}:", "", "```", r["error"] or "", "```"]
@@ -439,7 +462,9 @@ def render(results: dict) -> str:
 
     lines += ["", "`measures / expected`: measures.parquet rows over the numbers the generator's templates "
               "state about outcomes (a yardstick, not gold). `s per 1k arms vs 1x`: cost per arm relative "
-              "to the 1x corpus at the same jobs (1.00 = linear).", "",
+              "to the 1x corpus at the same jobs (1.00 = linear). `load`: the machine's 1-minute load average "
+              f"before and after the run; above the run's own jobs it means other work shared the "
+              f"{results['machine']['nproc']} CPUs and the figures are pessimistic.", "",
               "## Per outcome text", "",
               "| scale | texts | spaCy tokenizer texts/s | tokens/s | pipeline texts/s (e2e, jobs 1) "
               "| pipeline / tokenizer |",
@@ -573,10 +598,14 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"also cProfile one run over a {PROFILE_FILES}-file corpus and report the hotspots")
     ap.add_argument("--results", type=Path, default=RESULTS, help="where to write the Markdown (default bench/RESULTS.md)")
     ap.add_argument("--keep", type=Path, default=None, help="keep corpora and outputs under this folder")
+    ap.add_argument("--keep-going", action="store_true",
+                    help="pass --keep-going to the pipeline (bad files are skipped, not fatal)")
     ap.add_argument("--module", default="pipeline", help=argparse.SUPPRESS)   # a stand-in CLI, to test this script
     args = ap.parse_args(argv)
     global PIPELINE_MODULE
     PIPELINE_MODULE = args.module
+    if args.keep_going:
+        PIPELINE_FLAGS.append("--keep-going")
     if args.n < 1:
         ap.error("--n must be >= 1")
 
@@ -619,7 +648,10 @@ def main(argv: list[str] | None = None) -> int:
                     if r["ok"]:
                         print(f"  pipeline jobs {jobs}: {r['seconds']:.2f} s, {r['arms']:,} arms "
                               f"({r['arms_per_s']:,.0f}/s), {r['measures']:,} measures ({r['measures_per_s']:,.0f}/s), "
-                              f"peak {r['peak_mb']:.0f} MB process / {r['peak_tree_mb']:.0f} MB tree", flush=True)
+                              f"peak {r['peak_mb']:.0f} MB process / {r['peak_tree_mb']:.0f} MB tree, "
+                              f"load {r['load'][0]} -> {r['load'][1]}", flush=True)
+                        if r["rejects"]:
+                            print(f"  {r['rejects']:,} rows rejected (rejects.parquet)", flush=True)
                         if r["arms"] != info["arms"]:
                             print(f"  WARNING: {r['arms']:,} arms written, {info['arms']:,} generated", flush=True)
                     else:
