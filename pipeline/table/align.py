@@ -35,7 +35,8 @@ class AlignSettings:
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
-    max_lines_per_row: int = 5
+    max_lines_per_row: int = 8
+    lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -62,7 +63,12 @@ TARGET_TOK = re.compile(r"^(?:anti-)?[A-Z0-9][A-Za-z0-9-]*(?:/[A-Z0-9][A-Za-z0-9
 SENTENCE_START = {"among", "in", "of", "the", "a", "an", "all", "for", "with", "overall", "median",
                   "orr", "dcr", "mpfs", "mos", "pfs", "os", "after", "at", "this", "patients",
                   "across", "compared", "no", "only", "both", "two", "three", "results", "when",
-                  "by", "from", "there", "responses", "response", "objective"}
+                  "by", "from", "there", "responses", "response", "objective", "because", "although",
+                  "however", "while", "since", "during", "moreover", "additionally", "notably", "thus",
+                  "therefore", "these", "those", "it", "its", "they", "one", "enrollment", "enrolment"}
+_ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.", "mo.", "pts."}
+OUTCOME_WORDS = {"orr", "dcr", "os", "pfs", "mos", "mpfs", "rr", "cr", "pr", "sd", "hr", "ci", "n", "nr", "dor",
+                 "mdor", "ttp", "cbr", "efs", "rfs", "dfs"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
 CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=]|\b(?:or|and|with|plus|of|vs\.?|in|the))$", re.I)
 LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
@@ -129,6 +135,10 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         return NEG
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
+    if kind not in MEASURE_COLUMNS and kind != "ref" and (
+            any(t.norm.endswith(":") for t in toks)
+            or (last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
+        return NEG            # "Chemotherapy:" or a sentence end is free text, not a cell
     if kind in ("treatment", "agent", "primary_sites", "target", "line", "phase") and any(
             t.norm in _SENTENCE_CAPS for t in toks):
         return NEG
@@ -155,6 +165,8 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 0.5
         return NEG
     if kind == "target":
+        if any(t.low in OUTCOME_WORDS for t in toks):
+            return NEG        # "ORR" starting a wrapped outcome line is not a drug target
         if n <= 3 and _is_target_like(toks):
             pen = sum(2.0 for t in toks if kb.is_site(t.text)) + sum(3.0 for t in toks if LINE_RX.match(t.low) or PHASE_RX.match(t.low))
             return 3.0 + 0.5 * (n - 1) - pen
@@ -166,7 +178,7 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         return NEG
     if kind == "line":
         if n <= 3 and LINE_RX.match(text.replace(" ", "-").lower().replace("--", "-")):
-            return 5.0
+            return 2.0 if text.isdigit() else 5.0
         if n <= 3 and re.fullmatch(r"(?:first|second|third|later)[- ]line(?: and beyond)?", text, re.I):
             return 5.0
         if n <= 3 and LINE_WORDS.fullmatch(text):
@@ -456,8 +468,10 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
         al = row_align(a, a + 1)
         if al.score == NEG:
             return True
+        # a value or text column missing, or the last column (usually the reference) missing:
+        # the row may go on on the next line
         return any(sp is None and (k in MEASURE_COLUMNS or k == "outcomes_text")
-                   for sp, k in zip(al.spans, kinds))
+                   for sp, k in zip(al.spans, kinds)) or al.spans[-1] is None
 
     def may_join(a: int) -> bool:
         """May line a+1 continue the row that line a is in?"""
@@ -482,13 +496,14 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             if best[a] + st.row_bonus > best[a + 1]:
                 best[a + 1], back[a + 1] = best[a] + st.row_bonus, a
             continue
+        start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() else 0.0
         for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
             if b > a + 1 and (section[b - 1] or not may_join(b - 2)):
                 break
             al = row_align(a, b)
             if al.score == NEG:
                 continue
-            sc = best[a] + st.row_bonus + al.score
+            sc = best[a] + st.row_bonus + al.score + start_pen
             if sc > best[b]:
                 best[b], back[b] = sc, a
     if best[L] == NEG:
