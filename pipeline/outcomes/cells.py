@@ -17,7 +17,7 @@ MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not availab
                      r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
 _NUM = re.compile(r"(\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
-_UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|weeks?|wks?|days?|years?|yrs?)(?![A-Za-z])", re.I)
+_UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|days?|years?|yrs?)(?![A-Za-z])", re.I)
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
@@ -73,6 +73,17 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
         if sm and sm.end() < len(s):
             pos = sm.end()
             continue
+        if n_prefix and len(vals) == 1 and not parens:
+            # "N = 85 42 vs. 43": the total, then the arms without parentheses
+            rest = s[pos:].strip()
+            sub = parse_value_cell(rest) if rest and " vs" in rest.lower() else None
+            if sub and len(sub.values) > 1 and all(v.value is not None for v in sub.values):
+                off = s.index(rest, pos)
+                arms = []
+                for x in sub.values:
+                    st, en = norm.span(off + x.start, off + x.end)
+                    arms.append(CellValue(x.value, False, st, en, x.as_reported))
+                return CellParse(values=arms, total=vals[0])
         break
     um = _UNIT.match(s, pos)
     if um:

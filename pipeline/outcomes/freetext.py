@@ -130,6 +130,8 @@ class Cell:
         self.timepoints: list[tuple[int, int, float]] = []
         self.nr_spans: list[tuple[int, int]] = []
         self.pe_spans: list[tuple[int, int]] = []
+        self.default: Mention | None = None      # the column's own measure (numeric cells)
+        self.default_unit: str | None = None
         self._match(matcher)
 
     # char span in the ORIGINAL text of tokens [a, b)
@@ -187,6 +189,13 @@ class Cell:
                 self.nr_spans.append((sp.start, sp.end))
             elif label == "primary_endpoint":
                 self.pe_spans.append((sp.start, sp.end))
+        # "ORR 8 wk": a duration right after a rate is its landmark (a rate's value is a %)
+        for m in self.mentions:
+            j = m.end
+            if (m.label in ("orr", "dcr") and m.tp_months is None and self.is_num(j) and j + 1 < len(self.words)
+                    and time_unit(self.lower[j + 1]) and len(self.lower[j + 1]) > 1):
+                m.tp_months = round(to_months(float(self.words[j]), time_unit(self.lower[j + 1])), 4)
+                self.role[j] = "timepoint_of_measure"
         # a landmark right after a measure belongs to it: "ORR at 8 weeks", "DCR after 8 weeks"
         for (a, b, tp) in self.timepoints:
             prev = [m for m in self.mentions if m.end == a or (m.end == a - 1 and self.lower[a - 1] == "rate")]
@@ -233,7 +242,7 @@ def _unit_after(cell: Cell, i: int) -> tuple[str | None, str | None, int]:
         w = cell.words[j]
         if w == "%":
             return "%", "%", j + 1
-        tu = time_unit(w) if len(w) > 1 else None
+        tu = time_unit(w) if len(w) > 1 or w == "m" else None   # "14.3 m" is months here
         if tu:
             return tu, w, j + 1
     return None, None, i + 1
@@ -261,15 +270,22 @@ class _State:
         self.arms = arms          # the row's arm labels ("A vs. B" in its treatment cell)
 
 
-def parse_outcomes(text: str | None, arms: list[str] | None = None) -> OutcomeParse:
+def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str | None = None,
+                   default_unit: str | None = None) -> OutcomeParse:
     """Parse one free-text outcome cell. Never raises on odd text: unparsed numbers come back
     as narrative (rule 'no_rule') so nothing is lost silently.
 
-    `arms`: the row's arm labels, used to name the values of "x vs. y" comparisons."""
+    `arms`: the row's arm labels, used to name the values of "x vs. y" comparisons.
+    `default`: the measure of the column the text sits in ("11.4 m vs. 5.5 m" in a median PFS
+    column, "5.7 mo (43.2% 6-mo PFS)"): values before any named measure are that measure, bare
+    numbers in `default_unit` (the column header's unit)."""
     res = OutcomeParse()
     if not text or not text.strip():
         return res
     cell = Cell(text)
+    if default:
+        cell.default = Mention(default, 0, 0)
+        cell.default_unit = default_unit
     state = _State(arms)
     used: set[int] = set()
     for sent in cell.doc.sents:
@@ -437,6 +453,26 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
         if v.unit is None and not v.nr and w.unit and all(
                 cell.words[x] in (",", "and", "or", "vs.", "vs", "versus") for x in range(v.end_tok, w.tok)):
             v.unit, v.unit_rep = w.unit, w.unit_rep
+    # "OCT: 14.3 m vs. placebo: 6.0 m", "A: 1.9 mo": a short label and a colon before the value
+    def label_before(end: int) -> int | None:
+        """Start of a label of 1-3 words ending at token `end` (exclusive), or None."""
+        k = end
+        while k > a and end - k < 3 and not _label_stop(cell, k - 1):
+            k -= 1
+        if k == end or any(m.start < end and k < m.end for m in cell.mentions):
+            return None
+        return k
+
+    for v in vals:
+        if v.tok >= 2 and cell.words[v.tok - 1] == ":":
+            k = label_before(v.tok - 1)
+            if k is not None:
+                v.pop, v.pop_span = cell.text_of(k, v.tok - 1), (k, v.tok - 1)
+        elif v.tok >= 2 and v.end_tok < b and cell.words[v.end_tok] == ")":
+            # "(G3 31%)": a subgroup label in parentheses before the value
+            k = label_before(v.tok)
+            if k is not None and k > 0 and cell.words[k - 1] == "(":
+                v.pop, v.pop_span = cell.text_of(k, v.tok), (k, v.tok)
     # "x% in NEC", "in NETs and NECs, respectively"
     value_toks = {v.tok for v in vals}
     for v in vals:
@@ -456,12 +492,23 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
     return vals
 
 
+def _label_stop(cell: Cell, i: int) -> bool:
+    w = cell.words[i]
+    return (w in (",", ";", ":", ".", "(", ")", "vs.", "vs", "%", "and") or cell.is_num(i)
+            or time_unit(w) is not None or any(s <= i < e for s, e in cell.nr_spans))
+
+
 def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: set[int],
             arms: list[str] | None = None) -> None:
     mentions = [m for m in cell.mentions if a <= m.start < b]
     vals = _values(cell, a, b, used)
     if not vals:
         return
+    if cell.default is not None:
+        mentions = [Mention(cell.default.label, a, a)] + mentions
+        for v in vals:
+            if v.unit is None and not v.nr and cell.default_unit:
+                v.unit, v.unit_rep = cell.default_unit, None
     measure_ms = [m for m in mentions if m.label in MEASURES]
     resp = any(cell.lower[i] == "respectively" for i in range(a, b))
     if not measure_ms:
@@ -471,7 +518,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 cell.role.setdefault(v.tok, "no_measure_named")
         return
     first_mention_start = min(m.start for m in mentions)
-    vals = [v for v in vals if v.tok > first_mention_start]
+    vals = [v for v in vals if v.tok >= first_mention_start]
     assigned: list[tuple[Mention, Value, str]] = []
     # "the mPFS and mOS were 2.5 and 7.8 months, respectively"
     before = [m for m in measure_ms if vals and m.end <= vals[0].tok]
@@ -481,8 +528,12 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     else:
         owners: list[tuple[Value, Mention]] = []
         for v in vals:
-            prev = [m for m in mentions if m.end <= v.tok]
-            m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v)) if prev else None
+            # "43.2% 6-mo PFS": a value written just before the measure it belongs to
+            nxt = [m for m in mentions if m.label in MEASURES and v.end_tok <= m.start <= v.end_tok + 1]
+            m = _compatible(nxt, v) if nxt else None
+            if m is None:
+                prev = [m for m in mentions if m.end <= v.tok]
+                m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v)) if prev else None
             if m is not None:
                 owners.append((v, m))
         for m in {id(m): m for _, m in owners}.values():

@@ -125,8 +125,36 @@ def _parts(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- column scorers
+FALLBACK_KINDS = {"trial", "study", "target", "agent", "line", "phase", "treatment", "primary_sites",
+                  "population", "extra", "primary_endpoint"}
+_ENDPOINT_RX = re.compile(r"(?i)\b(orr|rr|dcr|cbr|pfs|os|ttp|ttf|efs|dfs|rfs|dor|response|survival|"
+                          r"\d+-?(?:mo|month|year|yr|wk|week)s?-?(?:os|pfs)?)\b")
+
+
 def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
-    """How much tokens `toks` read like a cell of column `kind` (NEG: cannot be one)."""
+    """How much tokens `toks` read like a cell of column `kind` (NEG: cannot be one).
+
+    A descriptive column whose value fits none of the shapes still takes a short span at a
+    cost, so an unusual cell ('Midgut or unknown origin NET' under 'Setting') never makes a
+    whole row unreadable; value columns take value-like text they cannot read the same way."""
+    sc = _typed_score(kind, toks, kb)
+    if sc != NEG:
+        return sc
+    n = len(toks)
+    last = toks[-1].low
+    if (CONT_END.search(last) and not last.endswith("vs.")) or toks[0].norm.startswith("("):
+        return NEG
+    if any(NCT.match(t.norm) or t.norm in _SENTENCE_CAPS for t in toks):
+        return NEG
+    if kind in FALLBACK_KINDS and n <= 12:
+        return -2.5 - 0.1 * n
+    if (kind in MEASURE_COLUMNS or kind in ("other", "endpoint_result")) and n <= 16 and \
+            re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm):
+        return -1.0
+    return NEG
+
+
+def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if kind == "outcomes_text":
         return _outcome_score(toks[0], n, any(NCT.match(t.norm) for t in toks))
@@ -206,6 +234,14 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             # a number in a shape we do not read ("30/45 (67%)"): keep the row aligned, no measure
             return 0.2 if n <= 4 and re.search(r"\d", text) and not any(kb.is_drug(t.norm) for t in toks) else NEG
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
+    if kind == "primary_endpoint":
+        if n <= 5 and _ENDPOINT_RX.search(text):
+            return 3.0
+        return 1.0 if MISSING_RX.match(text) else NEG
+    if kind == "endpoint_result":
+        if n <= 25 and (re.search(r"\d", text) or re.search(r"(?i)\bNR\b|not reached", text)):
+            return 1.0 + 0.02 * n
+        return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "primary_sites":
         if n > 7 or any(re.search(r"\d", t.text) for t in toks) or toks[0].low in SENTENCE_START:
             return NEG
@@ -272,7 +308,7 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
 def _skip_cost(kind: str, st: AlignSettings) -> float:
     if kind == "outcomes_text":
         return st.skip_outcomes
-    if kind in MEASURE_COLUMNS:
+    if kind in MEASURE_COLUMNS or kind == "endpoint_result":
         return st.skip_measure
     return st.skip_identity
 
@@ -291,8 +327,9 @@ def _outcome_score(first: Tok, n: int, has_nct: bool) -> float:
 
 
 # longest cell, in tokens, per column kind (free text: the whole row)
-MAX_TOKENS = {"trial": 6, "trial_id": 6, "study": 6, "target": 4, "line": 3, "phase": 8, "ref": 3,
-              "primary_sites": 7, "population": 8, "extra": 8, "other": 10}
+MAX_TOKENS = {"trial": 12, "trial_id": 6, "study": 12, "target": 12, "line": 12, "phase": 12, "ref": 3,
+              "primary_sites": 12, "population": 12, "extra": 12, "other": 16, "primary_endpoint": 12,
+              "endpoint_result": 25}
 _NO_SENTENCE_WORDS = ("treatment", "agent", "primary_sites", "target", "line", "phase")
 
 

@@ -113,6 +113,16 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
     """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
+    if parsed is None and measure != "n":
+        # not a plain value ("OCT: 14.3 m vs. placebo: 6.0 m", "5.7 mo (43.2% 6-mo PFS)"):
+        # read it as text whose unnamed values are the column's measure
+        unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else spec.unit
+        p = parse_outcomes(text, labels, default=measure, default_unit=unit)
+        return [dict(measure=f.measure, population=f.population, value=f.value, unit=f.unit,
+                     not_reached=f.not_reached, as_reported=f.value_as_reported, unit_rep=f.unit_as_reported,
+                     tp=f.timepoint_months if f.timepoint_months is not None else (
+                         spec.timepoint_months if f.measure == measure else None),
+                     start=f.start, end=f.end) for f in p.measures if f.measure != "n"]
     if parsed is None or parsed.missing:
         return []
     out = []

@@ -15,7 +15,7 @@ from ..normalize.text import clean
 from ..normalize.units import time_unit
 
 IDENTITY = ("trial", "trial_id", "study", "target", "agent", "line", "phase", "treatment",
-            "primary_sites", "ref", "population")
+            "primary_sites", "ref", "population", "primary_endpoint")
 MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate")
 
 # words that never stand alone as a header: they join the word after them
@@ -51,6 +51,7 @@ def header_lexicon() -> dict[str, str]:
 
 _UNIT_PAREN = re.compile(r"\s*[\(\[]\s*([^()\[\]]*?)\s*[\)\]]\s*$")
 _FOOTMARK = re.compile(r"[*†‡§¶#]+$")
+_CONJUNCTIONS = {"and", "&", "or", "of", "/", "+", "with", "per", "at", "by", "in"}
 _LANDMARK_WORD = re.compile(r"^\d+(?:\.\d+)?-?(?:months?|mo|m|years?|yrs?|y|weeks?|wks?|w)$", re.I)
 # landmark rates: "6-mo PFS (%)", "PFS-6m (%)", "1-year OS (%)", "PFS rate at 6 months", "12-mo OS rate"
 _RATE_BEFORE = re.compile(r"^(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|m|years?|yrs?|y|weeks?|wks?|w)\b\.?\s*-?\s*(pfs|os)\b(?:\s*rates?)?$")
@@ -146,6 +147,8 @@ def split_header_line(line: str) -> list[str]:
         else:
             cells.append(w)
         last_joins = (clean(w).lower() in _JOINERS or bool(_LANDMARK_WORD.match(clean(w)))) and not match
+        if clean(w).lower() in _CONJUNCTIONS and len(cells[-1].split()) > 1:
+            last_joins = True        # "Trial and author", "Outcome of primary endpoint"
         i += 1
     return cells
 
