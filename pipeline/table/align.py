@@ -37,6 +37,8 @@ class AlignSettings:
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
     max_lines_per_row: int = 8
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
+    section_hint: float = 2.0        # a section line naming a setting, line or drug class
+    section_weak: float = -1.0       # a short capitalised line that may also start a data row
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -515,34 +517,40 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
         return (_ends_continuation(lines[a].text) or _starts_continuation(lines[a + 1].text)
                 or incomplete(a))
 
-    section = [False] * L
+    # a line may be a section row; a strong one (naming a line of therapy, a drug class ...)
+    # always is, a weak one (a short capitalised line such as a trial name that wraps) is one
+    # only when that scores better than reading it as the first line of a data row
+    section: list[float | None] = [None] * L
+    strong = [False] * L
     for a in range(L):
         if _section_like(lines[a].text) and (a == 0 or not _ends_continuation(lines[a - 1].text)):
             al = row_align(a, a + 1)
             filled = sum(1 for sp in al.spans if sp is not None)
             if al.score == NEG or filled <= max(2, len(kinds) // 3):
-                section[a] = True
+                strong[a] = bool(SECTION_HINT.search(lines[a].text))
+                section[a] = st.row_bonus + (st.section_hint if strong[a] else st.section_weak)
     # DP over lines: best[b] = best score of rows covering lines[0:b]
     best = [NEG] * (L + 1)
-    back: list[int | None] = [None] * (L + 1)
+    back: list[tuple[int, bool] | None] = [None] * (L + 1)
     best[0] = 0.0
     for a in range(L):
         if best[a] == NEG:
             continue
-        if section[a]:
-            if best[a] + st.row_bonus > best[a + 1]:
-                best[a + 1], back[a + 1] = best[a] + st.row_bonus, a
-            continue
+        if section[a] is not None:
+            if best[a] + section[a] > best[a + 1]:
+                best[a + 1], back[a + 1] = best[a] + section[a], (a, True)
+            if strong[a]:
+                continue
         start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() else 0.0
         for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
-            if b > a + 1 and (section[b - 1] or not may_join(b - 2)):
+            if b > a + 1 and (strong[b - 1] or not may_join(b - 2)):
                 break
             al = row_align(a, b)
             if al.score == NEG:
                 continue
             sc = best[a] + st.row_bonus + al.score + start_pen
             if sc > best[b]:
-                best[b], back[b] = sc, a
+                best[b], back[b] = sc, (a, False)
     if best[L] == NEG:
         # report the first line that cannot be placed
         reach = max(i for i in range(L + 1) if best[i] != NEG)
@@ -554,8 +562,8 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
     out = []
     b = L
     while b > 0:
-        a = back[b]
-        if section[a] and b == a + 1:
+        a, is_section = back[b]
+        if is_section:
             out.append((lines[a:b], None, clean(lines[a].text)))
         else:
             out.append((lines[a:b], row_align(a, b), None))
