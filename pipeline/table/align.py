@@ -31,7 +31,7 @@ class AlignSettings:
     skip_identity: float = -1.5      # a descriptive column absent (spanned from above)
     skip_measure: float = -4.0       # a numeric column absent (cell dropped by the copy)
     skip_outcomes: float = -8.0      # the free-text column absent
-    row_bonus: float = 6.0           # each row formed (favours rows over merged lines)
+    row_bonus: float = 2.0           # each row formed (favours rows over merged lines)
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
