@@ -148,12 +148,12 @@ class Cell:
         return 0 <= i < len(self.words) and bool(NUM_RX.match(self.words[i]))
 
     def _match(self, matcher) -> None:
+        from spacy.tokens import Span
         from spacy.util import filter_spans
 
         doc = self.doc
         raw = matcher(doc)
-        spans = filter_spans([doc[s:e] for _, s, e in raw if True] and
-                             [_labelled(doc, m, s, e) for m, s, e in raw])
+        spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in raw])
         for sp in sorted(spans, key=lambda s: s.start):
             label = sp.label_
             if (label == "other" and sp.end - sp.start == 1 and self.lower[sp.start] in _HYPHEN_PREFIXES
@@ -207,11 +207,6 @@ class Cell:
                 for i in range(a, b):
                     if self.is_num(i):
                         self.role[i] = "timepoint_of_measure"
-
-
-def _labelled(doc, match_id, s, e):
-    from spacy.tokens import Span
-    return Span(doc, s, e, label=match_id)
 
 
 # ------------------------------------------------------------------ helpers
