@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -36,16 +37,24 @@ def extract_main(argv: list[str]) -> int:
         print(f"error: {e}", file=sys.stderr)
         print(f"nothing written to {a.out}", file=sys.stderr)
         return 1
-    except Exception as e:  # schema failures carry a table to show
-        from schemas.models import SchemaFailure
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing written to {a.out}", file=sys.stderr)
+        return 130
+    except Exception as e:  # schema failures carry a table: one line per failure
+        from schemas.models import SchemaFailure, failure_lines
         if isinstance(e, SchemaFailure):
-            import pandas as pd
-            with pd.option_context("display.max_rows", 50, "display.width", 200, "display.max_colwidth", 60):
-                print("error: output failed schema validation:", file=sys.stderr)
-                print(e.table.to_string(index=False), file=sys.stderr)
+            lines = failure_lines(e.table)
+            print(f"error: output failed schema validation: {lines[0] if lines else e}", file=sys.stderr)
+            for ln in lines[1:]:
+                print(f"error: {ln}", file=sys.stderr)
             print(f"nothing written to {a.out}", file=sys.stderr)
             return 1
-        raise
+        if os.environ.get("TRIALTABLES_DEBUG"):
+            raise
+        print(f"error: internal error: {type(e).__name__}: {' '.join(str(e).split())} "
+              f"(set TRIALTABLES_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(f"nothing written to {a.out}", file=sys.stderr)
+        return 2
     for err in report.errors:
         print(f"skipped: {err}", file=sys.stderr)
     if not a.quiet:

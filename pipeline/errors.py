@@ -1,19 +1,27 @@
-"""The one exception type the pipeline raises for bad input.
+"""The one exception type the pipeline raises for bad input, and the record of a rejected line.
 
 Every stage raises `InputError` with the file, the line (or row) and the reason; the CLI
 prints `str(err)` as one line and exits non-zero. Anything else escaping is a bug.
+
+A `Reject` is a line the readers could not use although the file as a whole could be read
+(an undecodable line, an absurdly long line, a row that fits no column of the header, a
+measure outside its schema range). Rejects are not errors: the run goes on and
+`rejects.parquet` lists each one with its reason, so no line vanishes silently.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class InputError(Exception):
     def __init__(self, reason: str, *, file: str | None = None, line: int | None = None,
-                 row: int | None = None):
+                 row: int | None = None, text: str | None = None):
         super().__init__(reason)
         self.reason = reason
         self.file = file
         self.line = line
         self.row = row
+        self.text = text           # the offending line's text, when known
 
     def with_file(self, file: str) -> "InputError":
         if self.file is None:
@@ -26,4 +34,22 @@ class InputError(Exception):
             where += f":{self.line}"
         if self.row is not None:
             where += f" (row {self.row})"
-        return f"{where}: {self.reason}"
+        return f"{where}: {' '.join(self.reason.split())}"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One source line left out of the dataset, and why."""
+    line: int | None
+    text: str | None
+    reason: str
+
+
+# a rejected line's text is kept in full up to this many characters (a 5 MB line is not)
+REJECT_TEXT_MAX = 2000
+
+
+def reject_text(text: str | None) -> str | None:
+    if text is None or len(text) <= REJECT_TEXT_MAX:
+        return text
+    return text[:REJECT_TEXT_MAX] + f"… [{len(text):,} characters in all]"

@@ -5,17 +5,20 @@ file -> reader -> Grid -> arms + measures -> validated frames -> Parquet (atomic
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Reject, reject_text
 
 SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
              ".html": "html", ".htm": "html", ".pdf": "pdf"}
-OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative")
+OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects")
+# test hook: seconds to sleep after writing each output file (lets a test kill a run mid-write)
+SLOW_WRITE_ENV = "TRIALTABLES_TEST_SLOW_WRITE"
 
 
 @dataclass
@@ -25,7 +28,19 @@ class FileResult:
     measures: list[dict] = field(default_factory=list)
     abbreviations: list[dict] = field(default_factory=list)
     narrative: list[dict] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)
     tables: int = 0
+    # accounting (not written): source line of every section-header row, and the reader's role
+    # of every line (text inputs only: blank, chrome, title, header, body, notes, legend ...)
+    section_lines: list[int] = field(default_factory=list)
+    roles: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class ReadResult:
+    grids: list
+    rejects: list[Reject] = field(default_factory=list)
+    roles: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -35,6 +50,7 @@ class RunReport:
     arms: int = 0
     measures: int = 0
     narrative: int = 0
+    rejects: int = 0
     unexplained: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -42,8 +58,8 @@ class RunReport:
 
     def summary(self) -> str:
         return (f"{self.files} file(s), {self.tables} table(s): {self.arms} arms, {self.measures} measures, "
-                f"{self.narrative} numbers left as narrative ({self.unexplained} by no rule) "
-                f"-> {self.out} in {self.seconds:.2f}s")
+                f"{self.narrative} numbers left as narrative ({self.unexplained} by no rule), "
+                f"{self.rejects} rejected (rejects.parquet) -> {self.out} in {self.seconds:.2f}s")
 
 
 # ------------------------------------------------------------------ inputs
@@ -67,8 +83,11 @@ def discover(inputs: list[Path]) -> list[Path]:
 
 def read_grids(path: Path):
     """Read one input file into Grids (the only place inputs are read)."""
-    from .table.align import text_table_to_grid
+    return read_input(path).grids
 
+
+def read_input(path: Path) -> ReadResult:
+    """Read one input file into Grids, with the lines the readers rejected."""
     kind = SUPPORTED.get(path.suffix.lower())
     source = path.stem
     if kind is None:
@@ -76,48 +95,162 @@ def read_grids(path: Path):
                          f"supported: {', '.join(sorted(SUPPORTED))}", file=str(path))
     try:
         if kind == "pdf":
+            with open(path, "rb") as fh:
+                if b"%PDF-" not in fh.read(1024):
+                    raise InputError("not a PDF file (no %PDF- header)", line=1)
             from .readers.pdf import read_pdf
-            return read_pdf(path)
+            return ReadResult(read_pdf(path))
         data = path.read_bytes()
-        from .readers.decode import decode_text
-        text = decode_text(data)
+        from .readers.decode import decode_text_lines
+        text, bad = decode_text_lines(data)
         if kind == "markdown":
-            from .readers.markdown import markdown_to_grids
-            return markdown_to_grids(source, text)
+            from .readers.markdown import read_markdown
+            return ReadResult(*read_markdown(source, text, skip=bad))
         if kind == "html":
-            from .readers.html import html_to_grids
-            return html_to_grids(source, text)
-        from .readers.text import text_to_tables
-        return [text_table_to_grid(t) for t in text_to_tables(source, text)]
+            if bad:
+                from .readers.decode import decode_text
+                decode_text(data)   # raises for the first undecodable line
+            from .readers.html import read_html
+            return ReadResult(*read_html(source, text))
+        from .readers.text import read_text
+        rd = read_text(source, text, skip=bad)
+        res = ReadResult([], list(rd.rejects), dict(rd.roles))
+        for t in rd.tables:
+            grid, rejects = align_with_rejects(t)
+            res.grids.append(grid)
+            res.rejects += rejects
+            for r in rejects:
+                res.roles[r.line] = "rejected"
+        return res
     except InputError as e:
         raise e.with_file(str(path))
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", file=str(path)) from None
+    except RecursionError:
+        raise InputError("input too deeply nested to parse", file=str(path)) from None
+    except Exception as e:  # a bug in a reader or the aligner: one line, not a traceback
+        raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
+                         f"please report this file", file=str(path)) from None
+
+
+# each rejected row costs one more alignment of the whole table; past this many, the file is bad
+MAX_ALIGN_REJECTS = 50
+
+
+def align_with_rejects(table):
+    """TextTable -> (Grid, rejected lines). A body line the aligner cannot place under the
+    header is rejected (with the aligner's reason) and the rest of the table aligned again."""
+    from .table.align import text_table_to_grid
+
+    rejects: list[Reject] = []
+    while True:
+        try:
+            return text_table_to_grid(table), rejects
+        except InputError as e:
+            body = {ln.number: ln for ln in table.body}
+            if e.line not in body:
+                raise
+            rejects.append(Reject(e.line, reject_text(body[e.line].text), e.reason))
+            if len(body) <= 1 or len(rejects) >= MAX_ALIGN_REJECTS:
+                first = rejects[0]
+                what = ("no row of the table fits the header" if len(body) <= 1
+                        else f"more than {MAX_ALIGN_REJECTS} rows do not fit the header")
+                raise InputError(f"{what} ({len(rejects)} line(s) tried), the first because: {first.reason}",
+                                 line=first.line, text=first.text) from None
+            table = replace(table, body=tuple(ln for ln in table.body if ln.number != e.line))
 
 
 def extract_file(path: Path) -> FileResult:
     """One input file -> its rows (pure apart from reading the file)."""
-    from .table.arms import grid_to_arms
-
-    grids = read_grids(path)
-    res = FileResult(source=path.stem, tables=len(grids))
+    read = read_input(path)
+    grids = read.grids
+    res = FileResult(source=path.stem, tables=len(grids), roles=read.roles)
+    res.rejects = [dict(source=res.source, line=r.line, text=r.text, reason=r.reason, level="line")
+                   for r in read.rejects]
     labels = [g.label for g in grids]
     for k, g in enumerate(grids):
         if labels.count(g.label) > 1:
             # two tables with the same (or no) label in one file: keep rows keyed apart
-            from dataclasses import replace
             g = replace(g, label=f"{g.label or 'Table'} ({k + 1})")
-        try:
-            t = grid_to_arms(g)
-        except InputError as e:
-            raise e.with_file(str(path))
+        t = _grid_to_arms_safe(g, path)
         res.arms += t.arms
         res.measures += t.measures
         res.narrative += t.narrative
         res.abbreviations += t.abbreviations
+        res.section_lines += [r.line for r in g.rows if r.section is not None]
     if not res.arms:
-        raise InputError("table has no data rows", file=str(path))
+        line_rejects = [r for r in read.rejects if r.line is not None]
+        if line_rejects:
+            r = line_rejects[0]
+            raise InputError(f"table has no data rows: {len(line_rejects)} line(s) rejected, "
+                             f"the first because: {r.reason}", file=str(path), line=r.line, text=r.text)
+        hl = next((g.header_line for g in grids if g.header_line), None)
+        raise InputError("table has a header but no data rows", file=str(path), line=hl)
+    screen_values(res)
     return res
+
+
+def _grid_to_arms_safe(g, path: Path):
+    """grid_to_arms, with a crash in it turned into a one-line InputError naming the row's line."""
+    from .table.arms import grid_to_arms
+
+    try:
+        return grid_to_arms(g)
+    except InputError as e:
+        raise e.with_file(str(path))
+    except Exception as e:
+        line = _crashing_line(g)
+        raise InputError(f"internal error in the table stage ({type(e).__name__}: {e}); "
+                         f"please report this row", file=str(path), line=line) from None
+
+
+def _crashing_line(g) -> int | None:
+    """The source line of the first row that makes grid_to_arms crash on its own."""
+    from .table.arms import grid_to_arms
+
+    for k, r in enumerate(g.rows):
+        if r.section is not None:
+            continue
+        try:
+            grid_to_arms(replace(g, rows=g.rows[:k + 1]))
+        except Exception:
+            return r.line
+    return g.header_line
+
+
+def screen_values(res: FileResult) -> None:
+    """Drop values that break the schema (ORR 140%, n = 0, -3 months) from their rows and
+    report each in rejects (level "value"): the row stays, the impossible number does not."""
+    from schemas.models import arm_problems, measure_problem
+    from .table import arms as arms_stage
+
+    line_of = {(a["table"], a["row"]): a.get("line_no") for a in res.arms}
+    keep, touched = [], set()
+    for m in res.measures:
+        why = measure_problem(m)
+        if why is None:
+            keep.append(m)
+            continue
+        touched.add((m["table"], m["row"]))
+        res.rejects.append(dict(source=res.source, line=line_of.get((m["table"], m["row"])),
+                                text=m.get("evidence"), level="value",
+                                reason=f"{why}; measure dropped from row {m['row']}"))
+    if touched:
+        res.measures = keep
+        by_row: dict = {}
+        for m in keep:
+            by_row.setdefault((m["table"], m["row"]), []).append(m)
+        for a in res.arms:
+            key = (a["table"], a["row"])
+            if key in touched:
+                for col in arms_stage.ARM_VALUE_COLUMN.values():
+                    a[col] = None
+                arms_stage._summarise(a, by_row.get(key, []))
+    for a in res.arms:
+        for col, why in arm_problems(a).items():
+            res.rejects.append(dict(source=res.source, line=a.get("line_no"), text=str(a[col]), level="value",
+                                    reason=f"{why}; value dropped from row {a['row']}"))
+            a[col] = None
 
 
 def _extract_safe(path: Path) -> FileResult | InputError:
@@ -127,13 +260,17 @@ def _extract_safe(path: Path) -> FileResult | InputError:
         return e
     except RecursionError:
         return InputError("input too deeply nested to parse", file=str(path))
+    except Exception as e:  # never let one file's bug take the batch down with a traceback
+        return InputError(f"internal error ({type(e).__name__}: {e}); please report this file",
+                          file=str(path))
 
 
 # ------------------------------------------------------------------ outputs
-def frames(results: list[FileResult]):
+def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     import pandas as pd
 
-    from schemas.models import ABBREVIATION_COLUMNS, ARM_COLUMNS, MEASURE_COLUMNS, NARRATIVE_COLUMNS
+    from schemas.models import (ABBREVIATION_COLUMNS, ARM_COLUMNS, MEASURE_COLUMNS, NARRATIVE_COLUMNS,
+                                REJECT_COLUMNS)
 
     def df(rows, cols):
         return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
@@ -142,6 +279,7 @@ def frames(results: list[FileResult]):
     meas = df([m for r in results for m in r.measures], MEASURE_COLUMNS)
     abbr = df([a for r in results for a in r.abbreviations], ABBREVIATION_COLUMNS)
     narr = df([n for r in results for n in r.narrative], NARRATIVE_COLUMNS)
+    rej = df([j for r in results for j in r.rejects] + [file_reject(e) for e in file_errors], REJECT_COLUMNS)
     for col in ("line", "n_total", "page", "line_no"):
         arms[col] = arms[col].astype("Int64")
     arms["primary_endpoint_met"] = arms["primary_endpoint_met"].astype("boolean")
@@ -150,26 +288,132 @@ def frames(results: list[FileResult]):
     meas["value"] = meas["value"].astype("float64")
     meas["timepoint_months"] = meas["timepoint_months"].astype("float64")
     meas["not_reached"] = meas["not_reached"].astype(bool)
-    return arms, meas, abbr, narr
+    rej["line"] = rej["line"].astype("Int64")
+    for col in ("source", "text", "reason", "level"):
+        rej[col] = rej[col].astype(object)
+    return arms, meas, abbr, narr, rej
 
 
+def file_reject(e: InputError) -> dict:
+    """A file skipped under --keep-going, as a rejects row."""
+    from .errors import reject_text
+    src = Path(e.file).stem if e.file and "," not in e.file else (e.file or "<input>")
+    return dict(source=src, line=e.line, text=reject_text(e.text), reason=e.reason, level="file")
+
+
+# ------------------------------------------------------------------ atomic output folder
+# The dataset is a set of files that must change together. They are written into a fresh
+# sibling folder; that folder is then swapped with `out` in one step (renameat2 with
+# RENAME_EXCHANGE on Linux), so at every instant `out` holds either the whole previous run or
+# the whole new one. Where the swap is not available, `out` is moved aside and the new folder
+# renamed in (two renames); a run killed between them leaves `.<out>.old-<pid>`, which the next
+# run (or `recover_out`) moves back.
 def write_atomic(out: Path, tables: dict) -> None:
-    """Write every table to a temporary file in `out`, then rename each into place, so a
-    failed or killed run never leaves a half-written Parquet file."""
-    out.mkdir(parents=True, exist_ok=True)
-    tmps = {}
+    """Replace the dataset files in `out` by `tables` (name -> DataFrame), all or nothing.
+    Other files in `out` (audit.html ...) are kept."""
+    out = Path(os.path.realpath(out)) if Path(out).is_symlink() else Path(os.path.abspath(out))
+    if out.exists() and not out.is_dir():
+        raise InputError("output path exists and is not a folder", file=str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover_out(out)
+    slow = float(os.environ.get(SLOW_WRITE_ENV) or 0)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     try:
         for name, df in tables.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet.tmp", dir=out)
-            os.close(fd)
-            df.to_parquet(tmp, index=False)
-            tmps[name] = tmp
-        for name, tmp in tmps.items():
-            os.replace(tmp, out / f"{name}.parquet")
+            f = stage / f"{name}.parquet"
+            df.to_parquet(f, index=False)
+            with open(f, "rb+") as fh:
+                os.fsync(fh.fileno())
+            if slow:
+                time.sleep(slow)
+        ours = {f"{name}.parquet" for name in tables} | {f"{name}.parquet" for name in OUTPUT_FILES}
+        if not out.exists():
+            os.chmod(stage, 0o777 & ~_umask())
+            os.rename(stage, out)
+            return
+        for item in out.iterdir():  # carry over what is not ours
+            if item.name not in ours and not (stage / item.name).exists():
+                _link_tree(item, stage / item.name)
+        os.chmod(stage, out.stat().st_mode & 0o7777)
+        _swap_in(stage, out)
     finally:
-        for tmp in tmps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _umask() -> int:
+    m = os.umask(0)
+    os.umask(m)
+    return m
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    def link(a, b):
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+    if src.is_dir() and not src.is_symlink():
+        shutil.copytree(src, dst, symlinks=True, copy_function=link)
+    elif src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+    else:
+        link(src, dst)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    if fn(AT_FDCWD, os.fsencode(str(a)), AT_FDCWD, os.fsencode(str(b)), RENAME_EXCHANGE) == 0:
+        return True
+    import errno
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(stage: Path, out: Path) -> None:
+    """Put `stage` at `out`; afterwards `stage` holds the previous run (to be removed)."""
+    if _exchange(stage, out):
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(stage, out)
+    os.rename(old, stage)
+
+
+def recover_out(out: Path) -> None:
+    """Undo what a killed run may have left next to `out`: restore a moved-aside previous
+    folder if `out` is missing, and remove staging folders of runs no longer alive."""
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    for p in sorted(parent.glob(f".{out.name}.old-*")):
+        if not out.exists() and not _alive(p.name.rsplit("-", 1)[-1]):
+            os.rename(p, out)
+    for p in parent.glob(f".{out.name}.new-*"):
+        pid = p.name[len(f".{out.name}.new-"):].split("-", 1)[0]
+        if not _alive(pid):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = False,
@@ -177,8 +421,9 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
     """Run the pipeline over inputs and write the dataset to `out`.
 
     Raises InputError (bad input, nothing written unless keep_going) or
-    schemas.models.SchemaFailure (nothing written)."""
-    from schemas.models import validate_all
+    schemas.models.SchemaFailure (nothing written). With keep_going, bad files are left out,
+    listed in report.errors and in rejects.parquet (level "file"), and the rest is written."""
+    from schemas.models import SchemaFailure, validate_all
 
     t0 = time.perf_counter()
     files = discover(inputs)
@@ -187,6 +432,7 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
                          file=", ".join(str(p) for p in inputs))
     report = RunReport(files=len(files), out=out)
     results: list[FileResult] = []
+    bad: list[InputError] = []
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=jobs) as ex:
@@ -196,20 +442,53 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
         outcomes = list(_progress((_extract_safe(f) for f in files), len(files), progress))
     for f, r in zip(files, outcomes):
         if isinstance(r, InputError):
-            report.errors.append(str(r))
+            bad.append(r.with_file(str(f)))
         else:
             results.append(r)
-    if report.errors and not keep_going:
-        raise InputError(report.errors[0] + (f" (and {len(report.errors) - 1} more bad file(s))"
-                                              if len(report.errors) > 1 else ""))
-    arms, meas, abbr, narr = frames(results)
-    arms, meas, abbr, narr = validate_all(arms, meas, abbr, narr)
-    write_atomic(out, {"arms": arms, "measures": meas, "abbreviations": abbr, "narrative": narr})
+    if bad and not keep_going:
+        raise _first_error(bad)
+    while True:
+        tables = frames(results, bad)
+        try:
+            arms, meas, abbr, narr, rej = validate_all(*tables)
+            break
+        except SchemaFailure as e:
+            # a file whose rows break the schema: with keep_going, leave it out like a bad file
+            from schemas.models import failure_lines
+            failing = set(e.table["source"].dropna()) if "source" in e.table else set()
+            failing &= {r.source for r in results}
+            if not keep_going or not failing:
+                raise
+            msgs = failure_lines(e.table, tables[0])
+            for r in [r for r in results if r.source in failing]:
+                first = next((m for m in msgs if m.startswith(r.source)), "schema validation failed")
+                bad.append(InputError(f"output failed schema validation: {first.split(': ', 1)[-1]}",
+                                      file=r.source, line=_line_of(first)))
+                results.remove(r)
+    report.errors = [str(e) for e in bad]
+    if not results and bad:
+        raise _first_error(bad)
+    write_atomic(out, {"arms": arms, "measures": meas, "abbreviations": abbr, "narrative": narr,
+                       "rejects": rej})
     report.tables = sum(r.tables for r in results)
     report.arms, report.measures, report.narrative = len(arms), len(meas), len(narr)
+    report.rejects = len(rej)
     report.unexplained = int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _first_error(bad: list[InputError]) -> InputError:
+    e = bad[0]
+    if len(bad) > 1:
+        e.reason += f" (and {len(bad) - 1} more bad file(s))"
+    return e
+
+
+def _line_of(msg: str) -> int | None:
+    import re
+    m = re.match(r"^[^:\s]+:(\d+)", msg)
+    return int(m.group(1)) if m else None
 
 
 def _progress(it, total: int, progress):

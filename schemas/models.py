@@ -22,6 +22,10 @@ MEASURE_COLUMNS = ["source", "table", "row", "measure", "population", "value", "
                    "evidence"]
 ABBREVIATION_COLUMNS = ["source", "short", "long", "origin"]
 NARRATIVE_COLUMNS = ["source", "table", "row", "column", "start", "end", "text", "rule"]
+REJECT_COLUMNS = ["source", "line", "text", "reason", "level"]
+# level of a reject: a source line left out of every table; a whole file skipped (--keep-going);
+# a value (measure or arm field) dropped from a row that is kept
+REJECT_LEVELS = ["line", "file", "value"]
 
 
 def _is_str_list(s: pd.Series) -> pd.Series:
@@ -142,6 +146,73 @@ class Narrative(pa.DataFrameModel):
         coerce = True
 
 
+class Rejects(pa.DataFrameModel):
+    """rejects.parquet: every line, file or value left out of the dataset, and why."""
+    source: Series[str] = pa.Field(str_length={"min_value": 1})
+    line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    text: Series[str] = pa.Field(nullable=True)
+    reason: Series[str] = pa.Field(str_length={"min_value": 1})
+    level: Series[str] = pa.Field(isin=REJECT_LEVELS)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+# ------------------------------------------------------------------ row-level screening
+# The same constraints as the Measures / Arms models, one record at a time, so the run can drop
+# one impossible value (and report it) instead of failing the whole dataset.
+_MEASURE_UNIT = {"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%", "os_rate": "%",
+                 "pfs_median": "months", "os_median": "months"}
+
+
+def _num(v) -> float | None:
+    return None if v is None or (isinstance(v, float) and v != v) else float(v)
+
+
+def measure_problem(m: dict) -> str | None:
+    """Why a measure record breaks the Measures model, or None when it fits."""
+    v = _num(m.get("value"))
+    what = f"{m.get('measure')} {m.get('value_as_reported')!s}"
+    if m.get("measure") not in MEASURES:
+        return f"unknown measure {m.get('measure')!r}"
+    if m.get("unit") != _MEASURE_UNIT[m["measure"]]:
+        return f"{what}: unit {m.get('unit')!r} does not fit the measure"
+    if v is None and not m.get("not_reached"):
+        return f"{what}: no value"
+    if v is not None and v < 0:
+        return f"{what}: negative value ({v:g})"
+    if m["unit"] == "%" and v is not None and v > 100:
+        return f"{what}: impossible percentage ({v:g}% > 100%)"
+    if m["measure"] == "n" and (v is None or v < 1 or v != round(v)):
+        return f"{what}: patient count must be a whole number >= 1"
+    tp = _num(m.get("timepoint_months"))
+    if tp is not None and tp < 0:
+        return f"{what}: negative timepoint ({tp:g} months)"
+    if not (isinstance(m.get("start"), int) and isinstance(m.get("end"), int) and 0 <= m["start"] < m["end"]):
+        return f"{what}: empty evidence span"
+    if not m.get("population"):
+        return f"{what}: no population"
+    return None
+
+
+_ARM_RANGES = {"n_total": (1, None), "orr_pct": (0, 100), "dcr_pct": (0, 100),
+               "pfs_median_months": (0, None), "os_median_months": (0, None), "line": (1, 10)}
+
+
+def arm_problems(arm: dict) -> dict[str, str]:
+    """Column -> why an arm record's value breaks the Arms model (empty when it fits)."""
+    out = {}
+    for col, (lo, hi) in _ARM_RANGES.items():
+        v = _num(arm.get(col))
+        if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+            out[col] = f"{col} {v:g} outside {lo}..{hi if hi is not None else ''}".rstrip(".") + \
+                ("" if hi is not None else " (no upper bound)")
+    if arm.get("phase") is not None and arm["phase"] not in PHASES:
+        out["phase"] = f"phase {arm['phase']!r} is not a trial phase ({', '.join(PHASES)})"
+    return out
+
+
 def check_cross(arms: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """Checks across tables: evidence equals the cell text at [start, end); a subgroup count
     is never above its cohort total. Returns a failure table (empty when all is well)."""
@@ -178,12 +249,40 @@ class SchemaFailure(Exception):
         self.table = table
 
 
+def failure_lines(table: pd.DataFrame, arms: pd.DataFrame | None = None, limit: int = 20) -> list[str]:
+    """A failure table as one line per problem: `source:line (row N): table.column: check: case`."""
+    lines = {}
+    if arms is not None and len(arms) and "line_no" in arms:
+        for rec in arms[["source", "row", "line_no"]].itertuples(index=False):
+            lines.setdefault((rec.source, rec.row), rec.line_no)
+    out = []
+    for rec in table.head(limit).to_dict("records"):
+        src = rec.get("source")
+        row = rec.get("row")
+        where = str(src) if isinstance(src, str) else "<dataset>"
+        ln = lines.get((src, row))
+        if ln is not None and not pd.isna(ln):
+            where += f":{int(ln)}"
+        if row is not None and not pd.isna(row):
+            where += f" (row {int(row)})"
+        col = rec.get("column")
+        col = f".{col}" if isinstance(col, str) else ""
+        out.append(f"{where}: {rec.get('table')}{col} fails {rec.get('check')}: {rec.get('failure_case')!s}")
+    if len(table) > limit:
+        out.append(f"... and {len(table) - limit} more schema failure(s)")
+    return out
+
+
 def validate_all(arms: pd.DataFrame, measures: pd.DataFrame, abbreviations: pd.DataFrame,
-                 narrative: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Validate lazily; raise SchemaFailure with one failure table listing every problem."""
+                 narrative: pd.DataFrame, rejects: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ...]:
+    """Validate lazily; raise SchemaFailure with one failure table listing every problem.
+    Returns the four (or, with `rejects`, five) validated frames."""
     out, fails = [], []
-    for name, model, df in (("arms", Arms, arms), ("measures", Measures, measures),
-                            ("abbreviations", Abbreviations, abbreviations), ("narrative", Narrative, narrative)):
+    models = [("arms", Arms, arms), ("measures", Measures, measures),
+              ("abbreviations", Abbreviations, abbreviations), ("narrative", Narrative, narrative)]
+    if rejects is not None:
+        models.append(("rejects", Rejects, rejects))
+    for name, model, df in models:
         try:
             out.append(model.validate(df, lazy=True))
         except pa.errors.SchemaErrors as e:
@@ -199,4 +298,4 @@ def validate_all(arms: pd.DataFrame, measures: pd.DataFrame, abbreviations: pd.D
         fails.append(cross)
     if fails:
         raise SchemaFailure(pd.concat(fails, ignore_index=True))
-    return out[0], out[1], out[2], out[3]
+    return tuple(out)

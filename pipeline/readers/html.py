@@ -5,9 +5,9 @@ import re
 
 from lxml import html as lxml_html
 
-from ..errors import InputError
+from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow
-from .text import LABEL, LEGEND
+from .text import LABEL, LEGEND, MAX_LINE_CHARS
 
 
 def _text(el) -> str:
@@ -19,17 +19,41 @@ def _rows(el) -> list:
 
 
 def html_to_grids(source: str, text: str) -> list[Grid]:
+    return read_html(source, text)[0]
+
+
+def read_html(source: str, text: str) -> tuple[list[Grid], list[Reject]]:
+    """HTML tables -> (grids, rejected rows): a row with a cell longer than MAX_LINE_CHARS is
+    rejected (reported with its source line), not parsed."""
+    if not text.strip():
+        raise InputError("empty file: no text", line=1)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)   # lxml refuses a str with an encoding declaration
     try:
         doc = lxml_html.fromstring(text)
     except Exception as e:  # lxml raises several types for garbage input
-        raise InputError(f"cannot parse HTML: {e}") from None
+        raise InputError(f"cannot parse HTML: {e}", line=1) from None
     tables = doc.xpath("//table")
     if not tables:
-        raise InputError("no <table> element found")
-    grids = []
+        raise InputError("no <table> element found", line=1)
+    grids, rejects = [], []
     for t in tables:
-        grids.append(_table_to_grid(source, t))
-    return grids
+        g = _table_to_grid(source, t)
+        rows = []
+        for r in g.rows:
+            long = [c for c in r.cells if c is not None and len(c.text) > MAX_LINE_CHARS]
+            if long:
+                rejects.append(Reject(r.line, reject_text(long[0].text),
+                                      f"cell too long to be a table cell ({len(long[0].text):,} characters, "
+                                      f"limit {MAX_LINE_CHARS:,})"))
+            else:
+                rows.append(r)
+        grids.append(g if len(rows) == len(g.rows) else _with_rows(g, rows))
+    return grids, rejects
+
+
+def _with_rows(g: Grid, rows: list[GridRow]) -> Grid:
+    from dataclasses import replace
+    return replace(g, rows=tuple(rows))
 
 
 def _table_to_grid(source: str, t) -> Grid:

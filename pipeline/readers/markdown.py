@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
+from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow
-from .text import LABEL, LEGEND, split_lines
+from .text import LABEL, LEGEND, MAX_LINE_CHARS, long_lines, split_lines
 
 _ALIGN_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPH = re.compile(r"^[*_]+|[*_]+$")
@@ -38,7 +38,17 @@ def _strip_emphasis(s: str) -> str:
 
 
 def markdown_to_grids(source: str, text: str) -> list[Grid]:
-    lines = split_lines(text)
+    return read_markdown(source, text)[0]
+
+
+def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) -> tuple[list[Grid], list[Reject]]:
+    """Markdown pipe tables -> (grids, rejected lines). `skip`: line number -> reason for lines
+    already rejected (undecodable); lines over MAX_LINE_CHARS and rows with more cells than
+    the header are rejected too, and the table goes on."""
+    all_lines = split_lines(text)
+    skip = {**(skip or {}), **long_lines(all_lines, MAX_LINE_CHARS)}
+    rejects = [Reject(ln.number, reject_text(ln.text), skip[ln.number]) for ln in all_lines if ln.number in skip]
+    lines = [ln for ln in all_lines if ln.number not in skip]
     grids: list[Grid] = []
     i = 0
     label = title = None
@@ -58,8 +68,8 @@ def markdown_to_grids(source: str, text: str) -> list[Grid]:
                     rows.append(GridRow(cells=tuple(None for _ in header), line=lines[j].number,
                                         section=_strip_emphasis(texts[0])))
                 elif len(texts) > len(header):
-                    raise InputError(f"row has {len(texts)} cells but the header has {len(header)}",
-                                     line=lines[j].number)
+                    rejects.append(Reject(lines[j].number, reject_text(lines[j].text),
+                                          f"row has {len(texts)} cells but the header has {len(header)}"))
                 else:
                     texts = texts + [""] * (len(header) - len(texts))
                     rows.append(GridRow(cells=tuple(Cell(c, lines[j].number) if c.strip() else None
@@ -93,5 +103,8 @@ def markdown_to_grids(source: str, text: str) -> list[Grid]:
             pending_title.append(_strip_emphasis(t))
         i += 1
     if not grids:
-        raise InputError("no markdown table found (a '| ... |' header followed by a '|---|' row)")
-    return grids
+        first = rejects[0] if rejects else None
+        raise InputError("no markdown table found (a '| ... |' header followed by a '|---|' row)"
+                         + (f"; rejected: {first.reason}" if first else ""),
+                         line=first.line if first else 1)
+    return grids, rejects

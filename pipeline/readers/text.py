@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError
+from dataclasses import dataclass, field
+
+from ..errors import InputError, Reject, reject_text
 from ..model import Line, TextTable
 from ..table.header import classify_header, split_header_line
 
@@ -22,6 +24,21 @@ LABEL = re.compile(r"^\s*(?:#+\s*)?\**\s*(Table\s+[A-Z]?\d+[A-Za-z]?)\s*[.:]?\**
 LEGEND = re.compile(r"^\s*(Abbreviations?|Abbr\.)\s*[:.]\s*(.*)$", re.I)
 
 MIN_HEADER_CELLS = 2
+# A pasted table row is a few hundred characters; the row aligner's cost grows with the square
+# of a line's tokens, so a line longer than this is rejected (reported), not aligned.
+MAX_LINE_CHARS = 10_000
+
+# roles of source lines (see TextRead.roles)
+ROLES = ("blank", "chrome", "preamble", "title", "header", "body", "notes", "legend", "rejected")
+
+
+@dataclass
+class TextRead:
+    """What the text reader made of a file: its tables, the lines it rejected, and the role
+    of every line (so a test can check that no line is silently lost)."""
+    tables: list[TextTable] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    roles: dict[int, str] = field(default_factory=dict)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -50,24 +67,58 @@ def find_header(lines: list[Line], start: int) -> int | None:
 
 def text_to_tables(source: str, text: str) -> list[TextTable]:
     """Split pasted text into its tables (one per "Table N" label with a header after it)."""
+    return read_text(source, text).tables
+
+
+def long_lines(lines: list[Line], limit: int = MAX_LINE_CHARS) -> dict[int, str]:
+    """Line number -> reason, for lines too long to be a table row."""
+    return {ln.number: f"line too long to be a table row ({len(ln.text):,} characters, "
+                       f"limit {limit:,})" for ln in lines if len(ln.text) > limit}
+
+
+def read_text(source: str, text: str, skip: dict[int, str] | None = None) -> TextRead:
+    """Split pasted text into its tables and account for every line.
+
+    `skip`: line number -> reason for lines the caller already rejected (undecodable bytes);
+    they are reported and otherwise ignored (neither blank nor part of a row). Lines longer
+    than MAX_LINE_CHARS are rejected the same way. Raises InputError when no table is found.
+    """
     lines = split_lines(text)
-    if not any(ln.text.strip() for ln in lines):
-        raise InputError("empty file: no text")
-    label_idx = [i for i, ln in enumerate(lines) if LABEL.match(ln.text) and len(ln.text) < 400]
+    skip = {**(skip or {}), **long_lines(lines)}
+    read = TextRead()
+    for ln in lines:
+        if ln.number in skip:
+            read.rejects.append(Reject(ln.number, reject_text(ln.text), skip[ln.number]))
+            read.roles[ln.number] = "rejected"
+    kept = [ln for ln in lines if ln.number not in skip]
+    if not any(ln.text.strip() for ln in kept):
+        if read.rejects:
+            r = read.rejects[0]
+            raise InputError(f"no usable text: {r.reason}", line=r.line)
+        raise InputError("empty file: no text" if not text.strip() else "empty file: only white space",
+                         line=1)
+    label_idx = [i for i, ln in enumerate(kept) if LABEL.match(ln.text) and len(ln.text) < 400]
     starts = label_idx or [0]
-    tables = []
+    for ln in kept[:starts[0]]:
+        read.roles[ln.number] = "blank" if not ln.text.strip() else "chrome" if is_chrome(ln.text) else "preamble"
     for k, s in enumerate(starts):
-        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        t = _one_table(source, lines[s:end], labelled=bool(label_idx))
+        end = starts[k + 1] if k + 1 < len(starts) else len(kept)
+        t = _one_table(source, kept[s:end], labelled=bool(label_idx), read=read)
         if t is not None:
-            tables.append(t)
-    if not tables:
+            read.tables.append(t)
+    if not read.tables:
+        first = next(ln for ln in kept if ln.text.strip())
         raise InputError("no table header found (no line names at least two known columns "
-                         "such as Trial, Phase, Treatment, ORR)", line=lines[0].number)
-    return tables
+                         "such as Trial, Phase, Treatment, ORR)", line=first.number)
+    return read
 
 
-def _one_table(source: str, lines: list[Line], labelled: bool) -> TextTable | None:
+def _same_header(a: str, b: str) -> bool:
+    return " ".join(a.split()).lower() == " ".join(b.split()).lower()
+
+
+def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -> TextTable | None:
+    roles = read.roles
     label = title = None
     i = 0
     if labelled:
@@ -79,7 +130,13 @@ def _one_table(source: str, lines: list[Line], labelled: bool) -> TextTable | No
         i = 1
     h = find_header(lines, i)
     if h is None:
+        for ln in lines:
+            roles[ln.number] = ("blank" if not ln.text.strip() else "chrome" if is_chrome(ln.text)
+                                else "preamble")
         return None
+    for ln in lines[:h]:
+        roles[ln.number] = "blank" if not ln.text.strip() else "chrome" if is_chrome(ln.text) else "title"
+    roles[lines[h].number] = "header"
     if title is None:
         pre = [ln.text.strip() for ln in lines[i:h] if ln.text.strip() and not is_chrome(ln.text)]
         title = " ".join(pre) or None
@@ -95,9 +152,17 @@ def _one_table(source: str, lines: list[Line], labelled: bool) -> TextTable | No
         if not t.strip():
             if body:
                 break
+            roles[lines[j].number] = "blank"
             j += 1
             continue
-        if not is_chrome(t):
+        if is_chrome(t):
+            roles[lines[j].number] = "chrome"
+        elif _same_header(t, lines[h].text):
+            roles[lines[j].number] = "rejected"
+            read.rejects.append(Reject(lines[j].number, reject_text(t),
+                                       f"repeated header line (the header is line {lines[h].number})"))
+        else:
+            roles[lines[j].number] = "body"
             body.append(lines[j])
         j += 1
     in_legend = False
@@ -107,10 +172,15 @@ def _one_table(source: str, lines: list[Line], labelled: bool) -> TextTable | No
         if m:
             in_legend = True
             legend_parts.append(m.group(2).strip())
+            roles[lines[j].number] = "legend"
         elif t.strip() and not is_chrome(t):
             (legend_parts if in_legend else notes).append(t.strip())
+            roles[lines[j].number] = "legend" if in_legend else "notes"
         elif not t.strip():
             in_legend = False
+            roles[lines[j].number] = "blank"
+        else:
+            roles[lines[j].number] = "chrome"
         j += 1
     return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
                      legend=" ".join(legend_parts) or None, notes=tuple(notes))
