@@ -129,8 +129,31 @@ def read_input(path: Path) -> ReadResult:
     except RecursionError:
         raise InputError("input too deeply nested to parse", file=str(path)) from None
     except Exception as e:  # a bug in a reader or the aligner: one line, not a traceback
+        line = _crashing_text_line(path) if kind == "text" else None
         raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
-                         f"please report this file", file=str(path)) from None
+                         f"please report this {'row' if line else 'file'}", file=str(path), line=line) from None
+
+
+def _crashing_text_line(path: Path) -> int | None:
+    """The first body line the aligner crashes on when aligned alone (None if none does)."""
+    from .readers.decode import decode_text_lines
+    from .readers.text import read_text
+    from .table.align import text_table_to_grid
+
+    try:
+        text, bad = decode_text_lines(path.read_bytes())
+        tables = read_text(path.stem, text, skip=bad).tables
+    except Exception:
+        return None
+    for t in tables:
+        for ln in t.body:
+            try:
+                text_table_to_grid(replace(t, body=(ln,)))
+            except InputError:
+                continue
+            except Exception:
+                return ln.number
+    return None
 
 
 # each rejected row costs one more alignment of the whole table; past this many, the file is bad

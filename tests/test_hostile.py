@@ -159,6 +159,45 @@ def test_impossible_values_never_land_in_measures(hostile_runs):
     assert ((ds["rejects"]["level"] == "value") & ds["rejects"]["reason"].str.contains("patient count")).sum() == 1
 
 
+# ------------------------------------------------------------------ crashes in the owner's stages
+# Each input below makes a later stage raise (found by fuzzing the reference). The run turns the
+# crash into a one-line error naming the file and the row's line; the strict xfail tests say
+# what should happen instead, so a fix in the stage makes them pass (and must move them here).
+def _ref_with(old: str, new: str, line: int = hc.FIRST_ROW_LINE) -> bytes:
+    return hc._replace_in_row(line, old, new)
+
+
+CRASHERS = {
+    # freetext.py StopIteration: an unclosed parenthesis in the outcomes text
+    "open_paren": _ref_with("In all patients,", "In all patients (large-cell NECs,"),
+    # normalize/units.py KeyError '%': a landmark rate whose number lost its unit word
+    "landmark_no_unit": _ref_with("mOS, 13.9 months. The 12-month", "mOS, 13Zk-month", line=18),
+    # align.py score_cell('phase') AttributeError: a token that is only a Unicode space
+    "lone_nbsp_token": _ref_with("1st II Mono", "1st II \u00a0 Mono"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRASHERS))
+def test_stage_crash_is_one_line_error(name, tmp_path):
+    f = tmp_path / f"{name}.txt"
+    f.write_bytes(CRASHERS[name])
+    p = cli(str(f), "--out", str(tmp_path / "out"))
+    assert "Traceback" not in p.stderr
+    if p.returncode != 0:   # until the stage is fixed: one line with file, line and reason
+        assert re.search(rf"^error: {re.escape(str(f))}:\d+: internal error", p.stderr, re.M), p.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="crashes in the owner's stages (outcomes/freetext.py, "
+                                       "normalize/units.py, table/align.py); see CRASHERS")
+@pytest.mark.parametrize("name", sorted(CRASHERS))
+def test_stage_crash_inputs_extract(name, tmp_path):
+    from pipeline.run import extract_file
+    f = tmp_path / f"{name}.txt"
+    f.write_bytes(CRASHERS[name])
+    res = extract_file(f)
+    assert len(res.arms) == hc.N_ROWS
+
+
 # ------------------------------------------------------------------ batches
 @pytest.fixture()
 def batch(tmp_path):
