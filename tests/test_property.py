@@ -115,14 +115,11 @@ def _perturb_outcomes(data, choices: list[str], pattern: str, skip_words: int):
 @PROPS
 @given(data=st.data())
 def test_unicode_spaces_inside_outcomes(data, base, tmp_path_factory):
-    # population labels are compared in the strict-xfail test below (owner's parser keeps a
-    # Unicode space inside "all<NBSP>patients" instead of folding it to "all")
+    # population labels are compared in test_unicode_space_keeps_population_label
     rows = _perturb_outcomes(data, UNICODE_SPACES, r" ", skip_words=2)
     _check(run_text(tmp_path_factory, render(rows)), base, population=False)
 
 
-@pytest.mark.xfail(strict=True, reason="outcomes/freetext: 'In all\\u00a0patients' gives population "
-                                       "'all\\xa0patients', not 'all' (Unicode space / tab not folded)")
 def test_unicode_space_keeps_population_label(base, tmp_path_factory):
     rows = [list(r) for r in ROWS]
     t = rows[0][OUTCOMES]

@@ -211,7 +211,7 @@ class Cell:
 
 # ------------------------------------------------------------------ helpers
 def _clean_population(text: str) -> str:
-    t = text.strip(" ,;:.")
+    t = re.sub(r"\s+", " ", text).strip(" ,;:.")      # typographic spaces and tabs fold to one space
     t = re.sub(r"\s*\((?:n\s*=\s*\d+|\d+/\d+)\)\s*$", "", t)      # "PD-L1+ (n = 20)"
     t = re.sub(r"^(?:the|those|patients|pts)\s+(?:with\s+)?", "", t, flags=re.I)
     t = re.sub(r"^(?:patients|pts)\s+with\s+", "", t, flags=re.I)
@@ -301,10 +301,11 @@ def _sentence(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used
     context = "all"
     body_start = a
     if cell.lower[a] in ("among", "of", "in", "across", "for") and any(cell.words[i] == "," for i in range(a, b)):
-        comma = next(i for i in range(a, b) if cell.words[i] == "," and _depth(cell, a, i) == 0)
-        p0, p1 = a + 1, comma
-        body_start = comma + 1
-        context = _prefix(cell, p0, p1, state, res, used)
+        comma = next((i for i in range(a, b) if cell.words[i] == "," and _depth(cell, a, i) == 0), None)
+        if comma is not None:        # (an unclosed parenthesis can hide every comma)
+            p0, p1 = a + 1, comma
+            body_start = comma + 1
+            context = _prefix(cell, p0, p1, state, res, used)
     elif cell.lower[a] in ("in", "among") and a + 1 < b and cell.is_num(a + 1):
         pass
     body_mentions = [m for m in cell.mentions if body_start <= m.start < b]
@@ -517,7 +518,8 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     assigned: list[tuple[Mention, Value, str]] = []
     # "the mPFS and mOS were 2.5 and 7.8 months, respectively"
     before = [m for m in measure_ms if vals and m.end <= vals[0].tok]
-    if resp and len(before) > 1 and len(before) == len(vals):
+    if resp and len(before) > 1 and len(before) == len(vals) and all(
+            _compatible([m], v, lambda m, v: _adjacent(cell, m, v)) is m for m, v in zip(before, vals)):
         for m, v in zip(before, vals):
             assigned.append((m, v, _pop_of(v, context)))
     else:
@@ -591,7 +593,19 @@ def _compatible(prev: list[Mention], v: Value, adjacent=None) -> Mention | None:
 _LINK_WORDS = {",", ":", "=", "was", "were", "is", "of"}
 
 
+_COUNT_NOUNS = {"patients", "pts", "participants", "subjects", "cases", "responders", "evaluable", "eligible",
+                "enrolled", "treated", "tumors", "tumours", "lesions", "of", "out"}
+_AFTER_BARE = {",", ";", ".", ")", "and", "or", "vs.", "vs", "versus", "in", "for", "with", "respectively",
+               "among", "per", "at", "by", "the", "of", "was", "were", "(", ":"}
+
+
 def _adjacent(cell: Cell, m: Mention, v: Value) -> bool:
+    """A bare number right after a median ('mPFS, 4.0;'), not followed by a word that could be
+    a unit we do not know ('8.9 fortnights')."""
+    nxt = cell.words[v.end_tok] if v.end_tok < len(cell.words) else ";"
+    if nxt not in _AFTER_BARE and nxt.isalpha() and nxt.islower() and nxt not in _COUNT_NOUNS:
+        cell.role.setdefault(v.tok, "unknown_unit")
+        return False
     return v.tok - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, v.tok))
 
 
@@ -600,6 +614,9 @@ def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: s
         s, e = cell.span(v.tok, v.end_tok)
         res.measures.append(Found(m.label, pop, None, "months", True, cell.text_of(v.tok, v.end_tok),
                                   None, m.tp_months, s, e))
+        return
+    if (m.label in RATE_MEASURES) != (v.unit == "%"):
+        cell.role.setdefault(v.tok, "unit_does_not_fit")   # defensive: a % for a median or a duration for a rate
         return
     if m.label in RATE_MEASURES:
         value, unit, unit_rep = v.value, "%", "%"

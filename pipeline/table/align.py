@@ -216,6 +216,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "phase":
         m = re.match(r"^(\S+)(.*)$", text)
+        if m is None:
+            return NEG
         head, rest = m.group(1), m.group(2).strip()
         if PHASE_RX.match(head) or (head.lower() == "phase" and rest and PHASE_RX.match(rest.split()[0])):
             if not rest or re.fullmatch(r"\([^()]*\)", rest) or (head.lower() == "phase" and len(rest.split()) == 1):
@@ -440,6 +442,8 @@ def tokenize_lines(lines: list[Line]) -> list[Tok]:
         prev_end = 0
         for m in re.finditer(r"[^ \t]+", ln.text):
             c = clean(m.group(0))
+            if not c:
+                continue            # a lone typographic space between two spaces
             tab = "\t" in ln.text[prev_end:m.start()]
             out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab))
             prev_end = m.end()
