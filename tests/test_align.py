@@ -155,3 +155,20 @@ def test_rows_hard_wrapped_at_fixed_width(tmp_path, width):
     text = (DATA / "raw" / "pmc10584733_table6.txt").read_text("utf-8")
     wrapped = _rewrap(text, lambda l: textwrap.wrap(l, width, break_long_words=False, break_on_hyphens=False))
     assert _reference_compare(tmp_path, wrapped) == []
+
+
+def test_html_in_pmc_layout():
+    """PMC pages put 'Table 3.' in a heading before the table's wrapper, the caption in a
+    div, line breaks inside cells and the legend in a footnote block after the wrapper."""
+    from pipeline.readers.html import html_to_grids
+
+    (g,) = html_to_grids("pmc_style", (INVENTED / "pmc_style_table.html").read_text("utf-8"))
+    assert g.label == "Table 3"
+    assert g.title == "Selected trials of ICIs in invented neuroendocrine carcinoma cohorts"
+    assert g.rows[0].cells[2].text == "Nivolumab + ipilimumab"
+    assert g.legend == "ORR, objective response rate; NR, not reached"
+    res = grid_to_arms(g)
+    assert [a["drugs"] for a in res.arms] == [["ipilimumab", "nivolumab"], ["pembrolizumab"]]
+    assert sorted((m["row"], m["measure"], m["value"], m["not_reached"]) for m in res.measures) == [
+        (1, "n", 30, False), (1, "orr", 20.0, False), (1, "pfs_median", 3.1, False),
+        (2, "n", 25, False), (2, "orr", 8.0, False), (2, "pfs_median", None, True)]

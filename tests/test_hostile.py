@@ -250,6 +250,16 @@ def _other_input(tmp_path: Path) -> Path:
     return p
 
 
+def _wait_for_staging(folder: Path, proc, limit: float = 60.0) -> None:
+    """Until the run's staging folder (".extracted…" beside --out) appears."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit and proc.poll() is None:
+        if any(x.name.startswith(".extracted") for x in folder.iterdir()):
+            return
+        time.sleep(0.02)
+    raise AssertionError("the run never started writing")
+
+
 def test_killed_write_leaves_previous_output_whole(tmp_path, reference):
     out = tmp_path / "extracted"
     p = cli(str(hc.REFERENCE), "--out", str(out))
@@ -258,11 +268,16 @@ def test_killed_write_leaves_previous_output_whole(tmp_path, reference):
     before = {n: (out / f"{n}.parquet").read_bytes() for n in DATASET}
     other = _other_input(tmp_path)
     cmd = [sys.executable, "-m", "pipeline", "extract", str(other), "--out", str(out), "-q"]
-    env = {**os.environ, "TRIALTABLES_TEST_SLOW_WRITE": "0.4"}
-    # kill at different moments of the write (the write takes 5 x 0.4 s after ~2 s of work)
-    for delay in (0.5, 2.2, 2.9, 3.6):
+    env = {**os.environ, "TRIALTABLES_TEST_SLOW_WRITE": "1.0"}
+    # kill before the write, and at moments inside it: the write (5 files x 1 s) starts when
+    # its staging folder appears beside --out, whatever the work before it took
+    for delay in (None, 0.0, 1.5, 3.0, 4.5):
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        if delay is None:
+            time.sleep(0.3)
+        else:
+            _wait_for_staging(tmp_path, proc)
+            time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         now = {n: (out / f"{n}.parquet").read_bytes() for n in DATASET}

@@ -11,7 +11,35 @@ from .text import LABEL, LEGEND, MAX_LINE_CHARS
 
 
 def _text(el) -> str:
+    for br in el.iter("br"):          # "Nivolumab +<br>CBDCA": a line break is a space
+        br.tail = " " + (br.tail or "")
     return re.sub(r"[ \t\r\n]+", " ", el.text_content()).strip()
+
+
+_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "caption", "header",
+           "figcaption", "li", "dt", "dd", "label"}
+
+
+def _blocks_around(t, levels: int = 4) -> tuple[list, list]:
+    """Text blocks before and after table `t` within its nearest ancestors (PMC puts the
+    "Table 6." heading and the caption before the table's wrapper, the footnotes after it)."""
+    anc = t
+    for _ in range(levels):
+        if anc.getparent() is None:
+            break
+        anc = anc.getparent()
+    before, after, seen = [], [], False
+    inside = set(t.iter())
+    for el in anc.iter():
+        if el is t:
+            seen = True
+            continue
+        if el in inside or not isinstance(el.tag, str) or el.tag not in _BLOCKS:
+            continue
+        if any(child.tag in _BLOCKS or child.tag == "table" for child in el if isinstance(child.tag, str)):
+            continue                     # only the innermost blocks carry their own text
+        (after if seen else before).append(el)
+    return before, after
 
 
 def _rows(el) -> list:
@@ -66,6 +94,16 @@ def _table_to_grid(source: str, t) -> Grid:
             label, title = m.group(1), m.group(2) or None
         else:
             title = ct or None
+    if label is None:
+        # no <caption>: a "Table N." heading and caption text just before the table
+        before, _ = _blocks_around(t)
+        texts = [x for x in (_text(b) for b in before[-6:]) if x]
+        for k in range(len(texts) - 1, -1, -1):
+            m = LABEL.match(texts[k])
+            if m and len(texts[k]) < 400:
+                label = m.group(1)
+                title = title or (m.group(2) or " ".join(texts[k + 1:]) or None)
+                break
     trs = _rows(t)
     head_trs = [tr for tr in trs if tr.getparent().tag == "thead"]
     if not head_trs:
@@ -144,23 +182,19 @@ def _layout(trs, ncols: int | None = None) -> list[list[tuple[str, bool] | None]
 
 
 def _legend_after(t) -> tuple[str | None, list[str]]:
+    """The "Abbreviations:" legend and footnotes after the table (up to the next table)."""
     legend_parts, notes = [], []
-    parent = t.getparent()
-    if parent is None:
-        return None, []
-    after = False
-    for el in parent:
-        if el is t:
-            after = True
-            continue
-        if not after or not isinstance(el.tag, str):
-            continue
-        if el.tag == "table":
+    _, after = _blocks_around(t, levels=3)
+    for el in after:
+        if any(a.tag == "table" for a in el.iterancestors()) or el.getprevious() is not None and \
+                el.getprevious().tag == "table" and el.getprevious() is not t:
             break
         txt = _text(el)
         m = LEGEND.match(txt)
         if m:
             legend_parts.append(m.group(2))
-        elif txt:
+        elif txt and not LABEL.match(txt):
             notes.append(txt)
+        elif LABEL.match(txt):
+            break                    # the next table's heading
     return (" ".join(legend_parts) or None), notes
