@@ -37,8 +37,9 @@ class AlignSettings:
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
     max_lines_per_row: int = 8
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
+    leading_skip: float = -1.0       # each column a row leaves out before its first cell
     section_hint: float = 2.0        # a section line naming a setting, line or drug class
-    section_weak: float = -1.0       # a short capitalised line that may also start a data row
+    section_weak: float = -4.0       # a short capitalised line that may also start a data row
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -452,7 +453,8 @@ def tokenize_lines(lines: list[Line]) -> list[Tok]:
 
 SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|naive|naïve|"
                           r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
-                          r"antibod(?:y|ies)|inhibitors?|cohort|trials?|studies|first|second|third)\b")
+                          r"antibod(?:y|ies)|inhibitors?|agents|analogs?|analogues?|trials|studies|first|second|"
+                          r"third|beyond|immunotherapy|chemotherapy|targeted|combinations?)\b")
 
 
 def _section_like(text: str) -> bool:
@@ -528,11 +530,14 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
     strong = [False] * L
     for a in range(L):
         if _section_like(lines[a].text) and (a == 0 or not _ends_continuation(lines[a - 1].text)):
+            if SECTION_HINT.search(lines[a].text):
+                strong[a] = True
+                section[a] = st.row_bonus + st.section_hint
+                continue
             al = row_align(a, a + 1)
             filled = sum(1 for sp in al.spans if sp is not None)
             if al.score == NEG or filled <= max(2, len(kinds) // 3):
-                strong[a] = bool(SECTION_HINT.search(lines[a].text))
-                section[a] = st.row_bonus + (st.section_hint if strong[a] else st.section_weak)
+                section[a] = st.row_bonus + st.section_weak
     # DP over lines: best[b] = best score of rows covering lines[0:b]
     best = [NEG] * (L + 1)
     back: list[tuple[int, bool] | None] = [None] * (L + 1)
@@ -552,7 +557,8 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             al = row_align(a, b)
             if al.score == NEG:
                 continue
-            sc = best[a] + st.row_bonus + al.score + start_pen
+            lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
+            sc = best[a] + st.row_bonus + al.score + start_pen + st.leading_skip * lead
             if sc > best[b]:
                 best[b], back[b] = sc, (a, False)
     if best[L] == NEG:
