@@ -172,3 +172,21 @@ def test_html_in_pmc_layout():
     assert sorted((m["row"], m["measure"], m["value"], m["not_reached"]) for m in res.measures) == [
         (1, "n", 30, False), (1, "orr", 20.0, False), (1, "pfs_median", 3.1, False),
         (2, "n", 25, False), (2, "orr", 8.0, False), (2, "pfs_median", None, True)]
+
+
+def test_cells_wrapped_over_many_lines_with_trial_names():
+    """A PMC page whose cells hold line breaks: a trial name on its own line starts a row, a
+    line naming a setting is a section."""
+    g = grid_of((INVENTED / "wrapped_cells_trial_names.txt").read_text())
+    assert [r.section for r in g.rows] == ["First-line therapy", None, "Second-line therapy and beyond", None, None]
+    res = grid_to_arms(g)
+    got = [(a["study"], a["treatment"], a["primary_sites"], a["line"]) for a in res.arms]
+    assert got == [("ALPHA trial Smith et al", "Nivolumab + carboplatin", ["GEP", "lung"], 1),
+                   ("BETA trial Jones et al", "Pembrolizumab", ["Any"], 2),
+                   ("GAMMA-2 Lee et al", "Cabozantinib + atezolizumab", ["Pancreas"], 2)]
+    ms = sorted((m["row"], m["measure"], m["value"], m["timepoint_months"], m["not_reached"]) for m in res.measures)
+    assert ms == [(1, "n", 40, None, False), (1, "orr", 30.0, None, False), (1, "os_median", 12.0, None, False),
+                  (1, "pfs_median", 5.1, None, False), (2, "n", 25, None, False), (2, "orr", 8.0, None, False),
+                  (2, "os_median", 6.1, None, False), (2, "pfs_median", 2.0, None, False),
+                  (3, "n", 31, None, False), (3, "orr", 16.0, None, False), (3, "os_median", None, None, True),
+                  (3, "pfs_median", 4.4, None, False), (3, "pfs_rate", 38.0, 6.0, False)]
