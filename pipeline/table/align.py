@@ -181,7 +181,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             rest = " ".join(t.text for t in toks[1:])
             return 5.0 if re.fullmatch(r"\([^()]+\)", rest) else NEG
         if n <= 5 and re.fullmatch(r"[^()]+\(NCT\d{8}\)", text):
-            return 5.0        # "TRIAL-1 (NCT01234567)"
+            return 5.0        # "TRIAL-1 (NCT + 8 digits)"
         if kind == "trial_id":
             return 1.5 if MISSING_RX.match(text) else NEG
         kind = "study"

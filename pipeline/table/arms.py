@@ -246,7 +246,7 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
     trial_id = None
     study = cells.get("study")
     if not trial_cell and study and NCT_RX.search(study):
-        # "TRIAL-1 (NCT01234567)" in a Study column
+        # "TRIAL-1 (NCT + 8 digits)" in a Study column
         trial_cell, study = study, None
     if trial_cell:
         m = NCT_RX.search(trial_cell)
