@@ -306,8 +306,6 @@ def _sentence(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used
             p0, p1 = a + 1, comma
             body_start = comma + 1
             context = _prefix(cell, p0, p1, state, res, used)
-    elif cell.lower[a] in ("in", "among") and a + 1 < b and cell.is_num(a + 1):
-        pass
     body_mentions = [m for m in cell.mentions if body_start <= m.start < b]
     if not [m for m in body_mentions if m.label in MEASURES]:
         _counts(cell, body_start, b, state, res, used, context)
@@ -402,7 +400,6 @@ def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: 
                 end = close + 1
             else:
                 end_text = end
-            resp = any(cell.lower[x] == "respectively" for x in range(end_text, min(b, end_text + 3)))
             if end_text > k:
                 pops_text = cell.text_of(k, end_text)
                 pops = _split_list(pops_text) if len(nums) > 1 else [_clean_population(pops_text)]
@@ -411,7 +408,6 @@ def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: 
                         _emit_count(cell, t, p, res, used)
                 elif len(nums) == 1:
                     _emit_count(cell, nums[0], pops[0], res, used)
-                _ = resp
             i = end_text
             continue
         # "17 CPT-11 and 5 PTX", ", including 25 GEP-NECs": count followed by its population
@@ -671,11 +667,9 @@ def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
             if (before == "/" and s > 1 and text[s - 2].isdigit()) or (after == "/" and e + 1 < len(text)
                                                                           and text[e + 1].isdigit()):
                 rule = "fraction_count"      # "(12/30)": responders over evaluable patients
-            elif before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha()) \
-                    or (after == "-" and e + 1 < len(text) and text[e + 1].isalpha() and before == " " and False):
-                rule = "part_of_name"
-            elif after == "-" and e + 1 < len(text) and text[e + 1].isalpha():
-                rule = "part_of_name"
+            elif (before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha())
+                  or (after == "-" and e + 1 < len(text) and text[e + 1].isalpha())):
+                rule = "part_of_name"         # "CPT-11", "G3", "stage-1", "NET001"
             else:
                 rule = "no_rule"
         res.narrative.append(Narrative(s, e, text[s:e], rule))

@@ -614,7 +614,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
-    rows = lines_to_rows(table, specs, kb, st, vocab=_leave_one_out(vocab), scorers=scorers, first_pass=first)
+    rows = lines_to_rows(table, specs, kb, st, vocab=_seen_twice(vocab), scorers=scorers, first_pass=first)
     line_text = {ln.number: ln.text for ln in table.body}
     grid_rows = []
     for lines, al, sec in rows:
@@ -651,6 +651,6 @@ def _rescore(al: Alignment, toks: list[Tok], vocab: list[Counter], st: AlignSett
     return Alignment(score, al.spans)
 
 
-def _leave_one_out(vocab: list[Counter]) -> list[Counter]:
+def _seen_twice(vocab: list[Counter]) -> list[Counter]:
     """Only values seen on at least two rows count as 'seen in this column on another row'."""
     return [Counter({k: v for k, v in c.items() if v >= 2}) for c in vocab]

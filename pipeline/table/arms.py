@@ -284,6 +284,4 @@ def _summarise(arm: dict, measures: list[dict]) -> None:
     for m in measures:
         col = ARM_VALUE_COLUMN.get(m["measure"])
         if col and m["population"] == "all" and arm[col] is None and m["value"] is not None:
-            if m["measure"] in ("orr", "dcr") and m["timepoint_months"] is not None and arm[col] is not None:
-                continue
             arm[col] = m["value"]

@@ -14,8 +14,6 @@ from importlib import resources
 from ..normalize.text import clean
 from ..normalize.units import time_unit
 
-IDENTITY = ("trial", "trial_id", "study", "target", "agent", "line", "phase", "treatment",
-            "primary_sites", "ref", "population", "primary_endpoint")
 MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate")
 
 # words that never stand alone as a header: they join the word after them
