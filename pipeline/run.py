@@ -334,22 +334,52 @@ def file_reject(e: InputError) -> dict:
 def write_atomic(out: Path, tables: dict) -> None:
     """Replace the dataset files in `out` by `tables` (name -> DataFrame), all or nothing.
     Other files in `out` (audit.html ...) are kept."""
-    out = Path(os.path.realpath(out)) if Path(out).is_symlink() else Path(os.path.abspath(out))
-    if out.exists() and not out.is_dir():
-        raise InputError("output path exists and is not a folder", file=str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover_out(out)
-    slow = float(os.environ.get(SLOW_WRITE_ENV) or 0)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
+    w = DatasetWriter(out)
     try:
+        w.append(tables)
+        w.commit()
+    finally:
+        w.discard()
+
+
+class DatasetWriter:
+    """Writes the dataset batch by batch into a staging folder beside `out`; `commit` swaps
+    it in whole, `discard` (or a crash) leaves `out` as it was. Memory stays bounded by a
+    batch, whatever the number of input files."""
+
+    def __init__(self, out: Path):
+        out = Path(os.path.realpath(out)) if Path(out).is_symlink() else Path(os.path.abspath(out))
+        if out.exists() and not out.is_dir():
+            raise InputError("output path exists and is not a folder", file=str(out))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        recover_out(out)
+        self.out = out
+        self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
+        self.writers: dict = {}
+
+    def append(self, tables: dict) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from schemas.models import arrow_schemas
+        schemas = arrow_schemas()
         for name, df in tables.items():
-            f = stage / f"{name}.parquet"
-            df.to_parquet(f, index=False)
-            with open(f, "rb+") as fh:
+            table = pa.Table.from_pandas(df, schema=schemas[name], preserve_index=False)
+            if name not in self.writers:
+                self.writers[name] = pq.ParquetWriter(self.stage / f"{name}.parquet", table.schema)
+            self.writers[name].write_table(table)
+
+    def commit(self) -> None:
+        slow = float(os.environ.get(SLOW_WRITE_ENV) or 0)
+        for name, writer in self.writers.items():
+            writer.close()
+            with open(self.stage / f"{name}.parquet", "rb+") as fh:
                 os.fsync(fh.fileno())
             if slow:
                 time.sleep(slow)
-        ours = {f"{name}.parquet" for name in tables} | {f"{name}.parquet" for name in OUTPUT_FILES}
+        ours = {f"{name}.parquet" for name in self.writers} | {f"{name}.parquet" for name in OUTPUT_FILES}
+        self.writers = {}
+        out, stage = self.out, self.stage
         if not out.exists():
             os.chmod(stage, 0o777 & ~_umask())
             os.rename(stage, out)
@@ -359,9 +389,16 @@ def write_atomic(out: Path, tables: dict) -> None:
                 _link_tree(item, stage / item.name)
         os.chmod(stage, out.stat().st_mode & 0o7777)
         _swap_in(stage, out)
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+
+    def discard(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:
+                pass
+        self.writers = {}
+        if self.stage.exists():
+            shutil.rmtree(self.stage, ignore_errors=True)
 
 
 def _umask() -> int:
@@ -446,38 +483,81 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
     Raises InputError (bad input, nothing written unless keep_going) or
     schemas.models.SchemaFailure (nothing written). With keep_going, bad files are left out,
     listed in report.errors and in rejects.parquet (level "file"), and the rest is written."""
-    from schemas.models import SchemaFailure, validate_all
-
     t0 = time.perf_counter()
     files = discover(inputs)
     if not files:
         raise InputError("no supported input files (.txt, .md, .html, .htm, .pdf)",
                          file=", ".join(str(p) for p in inputs))
     report = RunReport(files=len(files), out=out)
-    results: list[FileResult] = []
-    bad: list[InputError] = []
+    all_bad: list[InputError] = []
+    good_files = 0
+    writer: DatasetWriter | None = None
+    try:
+        for batch in _batches(_outcomes(files, jobs, progress), BATCH_FILES):
+            results = [r for _, r in batch if not isinstance(r, InputError)]
+            bad = [r.with_file(str(f)) for f, r in batch if isinstance(r, InputError)]
+            if bad and not keep_going:
+                raise _first_error(bad)
+            tables = _validated(results, bad, keep_going)
+            all_bad += bad
+            good_files += len(results)
+            if writer is None:
+                writer = DatasetWriter(out)
+            writer.append(dict(zip(OUTPUT_FILES, tables)))
+            arms, meas, abbr, narr, rej = tables
+            report.tables += sum(r.tables for r in results)
+            report.arms += len(arms)
+            report.measures += len(meas)
+            report.narrative += len(narr)
+            report.rejects += len(rej)
+            report.unexplained += int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
+        report.errors = [str(e) for e in all_bad]
+        if not good_files and all_bad:
+            raise _first_error(all_bad)
+        writer.commit()
+    finally:
+        if writer is not None:
+            writer.discard()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+# files read, validated and written together: memory stays bounded by a batch
+BATCH_FILES = 200
+
+
+def _outcomes(files: list[Path], jobs: int, progress):
+    """(file, FileResult | InputError) in input order, from one process or `jobs`."""
     if jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=jobs) as ex:
-            it = ex.map(_extract_safe, files, chunksize=max(1, len(files) // (jobs * 8)))
-            outcomes = list(_progress(it, len(files), progress))
+            it = ex.map(_extract_safe, files, chunksize=max(1, min(16, len(files) // (jobs * 8))))
+            yield from zip(files, _progress(it, len(files), progress))
     else:
-        outcomes = list(_progress((_extract_safe(f) for f in files), len(files), progress))
-    for f, r in zip(files, outcomes):
-        if isinstance(r, InputError):
-            bad.append(r.with_file(str(f)))
-        else:
-            results.append(r)
-    if bad and not keep_going:
-        raise _first_error(bad)
+        yield from zip(files, _progress((_extract_safe(f) for f in files), len(files), progress))
+
+
+def _batches(it, size: int):
+    batch = []
+    for x in it:
+        batch.append(x)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool):
+    """Validated frames of one batch. With keep_going, a file whose rows break the schema is
+    left out like a bad file (moved from `results` to `bad`)."""
+    from schemas.models import SchemaFailure, failure_lines, validate_all
+
     while True:
         tables = frames(results, bad)
         try:
-            arms, meas, abbr, narr, rej = validate_all(*tables)
-            break
+            return validate_all(*tables)
         except SchemaFailure as e:
-            # a file whose rows break the schema: with keep_going, leave it out like a bad file
-            from schemas.models import failure_lines
             failing = set(e.table["source"].dropna()) if "source" in e.table else set()
             failing &= {r.source for r in results}
             if not keep_going or not failing:
@@ -488,17 +568,6 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
                 bad.append(InputError(f"output failed schema validation: {first.split(': ', 1)[-1]}",
                                       file=r.source, line=_line_of(first)))
                 results.remove(r)
-    report.errors = [str(e) for e in bad]
-    if not results and bad:
-        raise _first_error(bad)
-    write_atomic(out, {"arms": arms, "measures": meas, "abbreviations": abbr, "narrative": narr,
-                       "rejects": rej})
-    report.tables = sum(r.tables for r in results)
-    report.arms, report.measures, report.narrative = len(arms), len(meas), len(narr)
-    report.rejects = len(rej)
-    report.unexplained = int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
-    report.seconds = time.perf_counter() - t0
-    return report
 
 
 def _first_error(bad: list[InputError]) -> InputError:

@@ -23,6 +23,31 @@ MEASURE_COLUMNS = ["source", "table", "row", "measure", "population", "value", "
 ABBREVIATION_COLUMNS = ["source", "short", "long", "origin"]
 NARRATIVE_COLUMNS = ["source", "table", "row", "column", "start", "end", "text", "rule"]
 REJECT_COLUMNS = ["source", "line", "text", "reason", "level"]
+_INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "start", "end"}
+_FLOAT_COLUMNS = {"orr_pct", "dcr_pct", "pfs_median_months", "os_median_months", "value", "timepoint_months"}
+_BOOL_COLUMNS = {"primary_endpoint_met", "not_reached"}
+_LIST_COLUMNS = {"drugs", "primary_sites", "filled"}
+
+
+def arrow_schemas() -> dict:
+    """The Parquet (Arrow) schema of each output file, fixed so that files written batch by
+    batch have one schema whatever a batch holds (a batch with no trial ids is still string)."""
+    import pyarrow as pa
+
+    def typ(col: str):
+        if col in _INT_COLUMNS:
+            return pa.int64()
+        if col in _FLOAT_COLUMNS:
+            return pa.float64()
+        if col in _BOOL_COLUMNS:
+            return pa.bool_()
+        if col in _LIST_COLUMNS:
+            return pa.list_(pa.string())
+        return pa.large_string()
+
+    return {name: pa.schema([(c, typ(c)) for c in cols]) for name, cols in (
+        ("arms", ARM_COLUMNS), ("measures", MEASURE_COLUMNS), ("abbreviations", ABBREVIATION_COLUMNS),
+        ("narrative", NARRATIVE_COLUMNS), ("rejects", REJECT_COLUMNS))}
 # level of a reject: a source line left out of every table; a whole file skipped (--keep-going);
 # a value (measure or arm field) dropped from a row that is kept
 REJECT_LEVELS = ["line", "file", "value"]
