@@ -105,7 +105,9 @@ def read_input(path: Path) -> ReadResult:
         text, bad = decode_text_lines(data)
         if kind == "markdown":
             from .readers.markdown import read_markdown
-            return ReadResult(*read_markdown(source, text, skip=bad))
+            from .table.align import realign_shifted_rows
+            grids, rejects = read_markdown(source, text, skip=bad)
+            return ReadResult([realign_shifted_rows(g) for g in grids], rejects)
         if kind == "html":
             if bad:
                 from .readers.decode import decode_text

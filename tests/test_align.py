@@ -190,3 +190,22 @@ def test_cells_wrapped_over_many_lines_with_trial_names():
                   (2, "os_median", 6.1, None, False), (2, "pfs_median", 2.0, None, False),
                   (3, "n", 31, None, False), (3, "orr", 16.0, None, False), (3, "os_median", None, None, True),
                   (3, "pfs_median", 4.4, None, False), (3, "pfs_rate", 38.0, 6.0, False)]
+
+
+def test_markdown_rows_shifted_by_the_copy_are_placed_by_content():
+    """'| 52 | CBDCA + ETP | 33 | 4.2 | 9.8 | |||' under an 8-column header: the spanned Study,
+    Primary sites and Ref were dropped, so the values moved left; they go back by what they are."""
+    from pipeline.readers.markdown import markdown_to_grids
+    from pipeline.table.align import realign_shifted_rows
+
+    (g,) = markdown_to_grids("t", (INVENTED / "markdown_shifted_rows.md").read_text("utf-8"))
+    res = grid_to_arms(realign_shifted_rows(g))
+    got = [(a["study"], a["primary_sites"], a["n_total"], a["treatment"], a["orr_pct"], a["pfs_median_months"],
+            a["os_median_months"], a["ref"], a["filled"]) for a in res.arms]
+    assert got == [
+        ("Retro", ["Any"], 35, "CDDP + ETP", 40.0, 6.1, 12.0, "[7]", []),
+        ("Retro", ["GEP"], 120, "CDDP + CPT-11", 45.0, 5.0, 12.2, "[8]", []),
+        ("Retro", ["GEP"], 52, "CBDCA + ETP", 33.0, 4.2, 9.8, "[8]", ["study", "primary_sites", "ref"]),
+        ("Phase II", ["Pancreas"], 24, "FOLFIRI", 21.0, 3.3, None, "[9]", []),
+    ]
+    assert {a["section"] for a in res.arms} == {"First-line chemotherapy"}

@@ -654,3 +654,61 @@ def _rescore(al: Alignment, toks: list[Tok], vocab: list[Counter], st: AlignSett
 def _seen_twice(vocab: list[Counter]) -> list[Counter]:
     """Only values seen on at least two rows count as 'seen in this column on another row'."""
     return [Counter({k: v for k, v in c.items() if v >= 2}) for c in vocab]
+
+
+# ---------------------------------------------------------------- cells shifted by the copy
+SHIFT_MARGIN = 3.0   # how much better the content-based reading must be than the positional one
+
+
+def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
+    """Rows of a cell grid (markdown, HTML) whose cells were shifted left because the copy
+    dropped spanned or empty cells ("| 46 | CDDP + ETP | 28 | 4.0 | 7.3 | | | |" under an
+    8-column header) are placed by what each value looks like: each cell is one unbreakable
+    chunk, and the aligner's reading replaces the positional one when it scores clearly better."""
+    specs = [classify_header(h) for h in grid.header]
+    kinds = [s.canonical for s in specs]
+    cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
+    kb = Knowledge(parse_legend(grid.legend), inline_definitions(cells_text))
+    rows = []
+    changed = False
+    for r in grid.rows:
+        present = [c for c in r.cells if c is not None]
+        n = len(r.cells)
+        last = max((j for j, c in enumerate(r.cells) if c is not None), default=-1)
+        if r.section is not None or not present or len(present) == n or last != len(present) - 1 \
+                or any(c.spanned for c in present):
+            rows.append(r)
+            continue
+        toks: list[Tok] = []
+        for c in present:
+            for k, m in enumerate(re.finditer(r"\S+", c.text)):
+                w = clean(m.group(0))
+                if w:
+                    toks.append(Tok(m.group(0), w.lower(), w, c.line or 0, m.start(), m.end(), k == 0 and bool(toks)))
+        scorer = RowScorer(toks, kb)
+        positional = 0.0
+        for j, c in enumerate(r.cells):
+            if c is None:
+                positional += _skip_cost(kinds[j], st)
+            else:
+                k0 = sum(len(clean(x.text).split()) for x in r.cells[:j] if x is not None)
+                k1 = k0 + len(clean(c.text).split())
+                positional += scorer.score(kinds[j], k0, k1) if k1 > k0 else 0.0
+        al = align_tokens(toks, kinds, kb, st, None, scorer)
+        if al.score == NEG or al.score < positional + SHIFT_MARGIN:
+            rows.append(r)
+            continue
+        # map token spans back to whole cells (a span never crosses a cell: tabs are hard)
+        starts = []
+        k = 0
+        for c in present:
+            starts.append(k)
+            k += len(clean(c.text).split())
+        by_start = dict(zip(starts, present))
+        new = tuple(by_start.get(sp[0]) if sp is not None else None for sp in al.spans)
+        rows.append(GridRow(cells=new, line=r.line, section=None, page=r.page))
+        changed = True
+    if not changed:
+        return grid
+    from dataclasses import replace
+    return replace(grid, rows=tuple(rows))
