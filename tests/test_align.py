@@ -209,3 +209,22 @@ def test_markdown_rows_shifted_by_the_copy_are_placed_by_content():
         ("Phase II", ["Pancreas"], 24, "FOLFIRI", 21.0, 3.3, None, "[9]", []),
     ]
     assert {a["section"] for a in res.arms} == {"First-line chemotherapy"}
+
+
+def test_markdown_rows_broken_over_lines():
+    """A page rendering that breaks each row after some of its cells (no leading '|'): the
+    lines add up to one row when they reach the header's cell count; the primary-endpoint
+    result is read as the measure its endpoint names."""
+    from pipeline.readers.markdown import markdown_to_grids
+
+    (g,) = markdown_to_grids("t", (INVENTED / "markdown_rows_broken_over_lines.md").read_text("utf-8"))
+    assert [r.section for r in g.rows] == ["Somatostatin analogues", None, "Targeted agents", None]
+    res = grid_to_arms(g)
+    assert [(a["study"], a["phase"], a["treatment"], a["primary_endpoint"]) for a in res.arms] == [
+        ("OSPREY-1 Smith A et al. (12)", "III", "Lanreotide vs. placebo", "PFS"),
+        ("HERON-2 Diaz B et al. (14)", "II", "Sunitinib", "ORR")]
+    got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures)
+    assert got == [(1, "n", "Lanreotide", 45), (1, "n", "all", 90), (1, "n", "placebo", 45),
+                   (1, "os_median", "Lanreotide", 48.2), (1, "os_median", "placebo", 47.0),
+                   (1, "pfs_median", "Lanreotide", 20.1), (1, "pfs_median", "placebo", 10.4),
+                   (2, "n", "all", 60), (2, "orr", "all", 12.0)]

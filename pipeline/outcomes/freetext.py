@@ -265,8 +265,21 @@ class _State:
         self.arms = arms          # the row's arm labels ("A vs. B" in its treatment cell)
 
 
+def named_measure(text: str | None) -> tuple[str, float | None] | None:
+    """The measure a short label names ('PFS' -> pfs_median, '12-mo OS' -> os_rate at 12),
+    or None ('TTP', 'QoL': outcomes this dataset does not measure)."""
+    if not text or not text.strip():
+        return None
+    cell = Cell(text)
+    for m in cell.mentions:
+        if m.label in MEASURES:
+            return m.label, m.tp_months
+        return None            # a look-alike named first (TTP, DOR)
+    return None
+
+
 def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str | None = None,
-                   default_unit: str | None = None) -> OutcomeParse:
+                   default_unit: str | None = None, default_tp: float | None = None) -> OutcomeParse:
     """Parse one free-text outcome cell. Never raises on odd text: unparsed numbers come back
     as narrative (rule 'no_rule') so nothing is lost silently.
 
@@ -279,7 +292,7 @@ def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str
         return res
     cell = Cell(text)
     if default:
-        cell.default = Mention(default, 0, 0)
+        cell.default = Mention(default, 0, 0, default_tp)
         cell.default_unit = default_unit
     state = _State(arms)
     used: set[int] = set()
@@ -497,7 +510,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     if not vals:
         return
     if cell.default is not None:
-        mentions = [Mention(cell.default.label, a, a)] + mentions
+        mentions = [Mention(cell.default.label, a, a, cell.default.tp_months)] + mentions
         for v in vals:
             if v.unit is None and not v.nr and cell.default_unit:
                 v.unit, v.unit_rep = cell.default_unit, None

@@ -41,6 +41,22 @@ def markdown_to_grids(source: str, text: str) -> list[Grid]:
     return read_markdown(source, text)[0]
 
 
+def _logical_row(lines, j: int, ncols: int):
+    """Cells of the row starting at line j, and the index after it. A line starting with "|"
+    is a whole row; lines without the leading pipe (a page rendering that breaks a row after
+    some of its cells) add up until the row has the header's number of cells."""
+    first = lines[j]
+    texts = [c for c, _ in split_pipe_row(first.text)]
+    j += 1
+    if first.text.lstrip().startswith("|"):
+        return texts, first, j
+    while len(texts) < ncols and j < len(lines) and "|" in lines[j].text \
+            and not lines[j].text.lstrip().startswith("|") and not LABEL.match(lines[j].text):
+        texts += [c for c, _ in split_pipe_row(lines[j].text)]
+        j += 1
+    return texts, first, j
+
+
 def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) -> tuple[list[Grid], list[Reject]]:
     """Markdown pipe tables -> (grids, rejected lines). `skip`: line number -> reason for lines
     already rejected (undecodable); lines over MAX_LINE_CHARS and rows with more cells than
@@ -55,26 +71,24 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
     pending_title: list[str] = []
     while i < len(lines):
         t = lines[i].text
-        if t.strip().startswith("|") and i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text):
+        if "|" in t and i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text) and "-" in lines[i + 1].text:
             header = [_strip_emphasis(c) for c, _ in split_pipe_row(t)]
             header_line = lines[i].number
             rows: list[GridRow] = []
             j = i + 2
-            while j < len(lines) and lines[j].text.strip().startswith("|"):
-                cells = split_pipe_row(lines[j].text)
-                texts = [c for c, _ in cells]
+            while j < len(lines) and "|" in lines[j].text and not LABEL.match(lines[j].text):
+                texts, first, j = _logical_row(lines, j, len(header))
                 nonempty = [c for c in texts if c.strip()]
                 if len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
-                    rows.append(GridRow(cells=tuple(None for _ in header), line=lines[j].number,
+                    rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
                                         section=_strip_emphasis(texts[0])))
                 elif len(texts) > len(header):
-                    rejects.append(Reject(lines[j].number, reject_text(lines[j].text),
+                    rejects.append(Reject(first.number, reject_text(first.text),
                                           f"row has {len(texts)} cells but the header has {len(header)}"))
                 else:
                     texts = texts + [""] * (len(header) - len(texts))
-                    rows.append(GridRow(cells=tuple(Cell(c, lines[j].number) if c.strip() else None
-                                                    for c in texts), line=lines[j].number))
-                j += 1
+                    rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
+                                                    for c in texts), line=first.number))
             legend_parts, notes = [], []
             k = j
             while k < len(lines) and not (LABEL.match(lines[k].text) or lines[k].text.strip().startswith("|")):

@@ -15,7 +15,7 @@ from ..normalize.drugs import lexicon_abbreviations, regimen_drugs
 from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import parse_value_cell
-from ..outcomes.freetext import OutcomeParse, parse_outcomes
+from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 
 # descriptive columns whose cells may span down (filled from the row above)
@@ -222,6 +222,21 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                                      m["population"], m["value"], m["unit"], m["not_reached"],
                                                      m["as_reported"], m["unit_rep"], m["tp"], m["start"],
                                                      m["end"], text))
+        if cells.get("primary_endpoint"):
+            arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
+        if cells.get("endpoint_result"):
+            # "Outcome of primary endpoint": values of the measure the row's endpoint names
+            text = cells["endpoint_result"]
+            named = named_measure(cells.get("primary_endpoint"))
+            if named is not None:
+                measure, tp = named
+                unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
+                p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
+                for f in p.measures:
+                    res.measures.append(_measure_row(grid.source, grid.label, n, "endpoint_result", f.measure,
+                                                     f.population, f.value, f.unit, f.not_reached,
+                                                     f.value_as_reported, f.unit_as_reported, f.timepoint_months,
+                                                     f.start, f.end, text))
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
             p: OutcomeParse = parse_outcomes(text, labels)
@@ -233,7 +248,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             for nv in p.narrative:
                 res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="outcomes_text",
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
-            arm["primary_endpoint"] = p.primary_endpoint
+            arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
         _summarise(arm, [m for m in res.measures if m["row"] == n and m["source"] == grid.source
                          and m["table"] == grid.label])
