@@ -112,6 +112,13 @@ def _measure_row(source, table, row, column, measure, population, value, unit, n
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
 
 
+def _found_rows(grid: Grid, row: int, column: str, text: str, found) -> list[dict]:
+    """Measures rows for what the outcome grammar found in one cell of `column`."""
+    return [_measure_row(grid.source, grid.label, row, column, f.measure, f.population, f.value, f.unit,
+                         f.not_reached, f.value_as_reported, f.unit_as_reported, f.timepoint_months,
+                         f.start, f.end, text) for f in found]
+
+
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
     """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
@@ -232,19 +239,11 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 measure, tp = named
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
                 p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
-                for f in p.measures:
-                    res.measures.append(_measure_row(grid.source, grid.label, n, "endpoint_result", f.measure,
-                                                     f.population, f.value, f.unit, f.not_reached,
-                                                     f.value_as_reported, f.unit_as_reported, f.timepoint_months,
-                                                     f.start, f.end, text))
+                res.measures += _found_rows(grid, n, "endpoint_result", text, p.measures)
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
             p: OutcomeParse = parse_outcomes(text, labels)
-            for f in p.measures:
-                res.measures.append(_measure_row(grid.source, grid.label, n, "outcomes_text", f.measure,
-                                                 f.population, f.value, f.unit, f.not_reached,
-                                                 f.value_as_reported, f.unit_as_reported, f.timepoint_months,
-                                                 f.start, f.end, text))
+            res.measures += _found_rows(grid, n, "outcomes_text", text, p.measures)
             for nv in p.narrative:
                 res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="outcomes_text",
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
