@@ -38,6 +38,7 @@ class AlignSettings:
     max_lines_per_row: int = 8
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
     leading_skip: float = -1.0       # each column a row leaves out before its first cell
+    orphan_start: float = -5.0       # such a row right after a line missing its last column
     section_hint: float = 2.0        # a section line naming a setting, line or drug class
     section_weak: float = -4.0       # a short capitalised line that may also start a data row
 
@@ -236,8 +237,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG
         p = parse_value_cell(text)
         if p is None:
-            # a number in a shape we do not read ("30/45 (67%)"): keep the row aligned, no measure
-            return 0.2 if n <= 4 and re.search(r"\d", text) and not any(kb.is_drug(t.norm) for t in toks) else NEG
+            return NEG      # value-like text of another shape gets score_cell's fallback
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_endpoint":
         if n <= 5 and _ENDPOINT_RX.search(text):
@@ -335,6 +335,7 @@ def _outcome_score(first: Tok, n: int, has_nct: bool) -> float:
 MAX_TOKENS = {"trial": 12, "trial_id": 6, "study": 12, "target": 12, "line": 12, "phase": 12, "ref": 3,
               "primary_sites": 12, "population": 12, "extra": 12, "other": 16, "primary_endpoint": 12,
               "endpoint_result": 25}
+_DOSE_UNIT = re.compile(r"^(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|mbq|gbq|ml)(?:/\S+)?$")
 _NO_SENTENCE_WORDS = ("treatment", "agent", "primary_sites", "target", "line", "phase")
 
 
@@ -365,6 +366,10 @@ class RowScorer:
         if sc is None:
             if kind == "outcomes_text":
                 sc = _outcome_score(self.toks[i], k - i, self.nct[k] > self.nct[i])
+            elif (kind in MEASURE_COLUMNS or kind == "other") and (
+                    (k < len(self.toks) and _DOSE_UNIT.match(self.toks[k].low))
+                    or (kind != "n_total" and self.toks[i].low in ("n", "n="))):
+                sc = NEG        # "30 | mg every 28 days" is a dose; "N = 85" only counts patients
             else:
                 # the same words score the same in every row of the table ("Mono", "2nd", "II")
                 tkey = (kind, tuple(t.text for t in self.toks[i:k]))
@@ -559,6 +564,8 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 continue
             lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
             sc = best[a] + st.row_bonus + al.score + start_pen + st.leading_skip * lead
+            if lead and a > 0 and section[a - 1] is None and incomplete(a - 1):
+                sc += st.orphan_start   # starts mid-row right after a line that left its end open
             if sc > best[b]:
                 best[b], back[b] = sc, (a, False)
     if best[L] == NEG:
