@@ -135,6 +135,18 @@ OTHER_REVIEWS += [
          narrative={"20": "no_rule"}, id="bare-count-is-not-a-median"),
 ]
 
+OTHER_REVIEWS += [
+    Case("ORR of 25% and DCR of 75%, with mPFS of 4.1 months and mOS of 11 months",
+         [M("orr", "all", 25.0), M("dcr", "all", 75.0), M("pfs_median", "all", 4.1), M("os_median", "all", 11.0)],
+         id="each-value-after-its-measure"),
+    Case("The median PFS and OS were 3.0 and 7.5 months", [M("pfs_median", "all", 3.0), M("os_median", "all", 7.5)],
+         id="measure-list-without-respectively"),
+    Case("Median PFS 2.8 mo, median OS 9.8 mo", [M("pfs_median", "all", 2.8), M("os_median", "all", 9.8)],
+         id="comma-separated-medians"),
+    Case("ORR 12.5% (1 CR, 4 PR)", [M("orr", "all", 12.5)],
+         narrative={"1": "other_outcome", "4": "other_outcome"}, id="response-counts-in-parentheses"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -527,7 +527,9 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     assigned: list[tuple[Mention, Value, str]] = []
     # "the mPFS and mOS were 2.5 and 7.8 months, respectively"
     before = [m for m in measure_ms if vals and m.end <= vals[0].tok]
-    if resp and len(before) > 1 and len(before) == len(vals) and all(
+    listed = not any(m.start > vals[0].tok for m in mentions) if vals else False
+    # "the median PFS and OS were 3.0 and 7.5 months": a list of measures, then as many values
+    if (resp or listed) and len(before) > 1 and len(before) == len(vals) and all(
             _compatible([m], v, lambda m, v: _adjacent(cell, m, v)) is m for m, v in zip(before, vals)):
         for m, v in zip(before, vals):
             assigned.append((m, v, _pop_of(v, context)))
@@ -535,7 +537,10 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
         owners: list[tuple[Value, Mention]] = []
         for v in vals:
             # "43.2% 6-mo PFS": a value written just before the measure it belongs to
-            nxt = [m for m in mentions if m.label in MEASURES and v.end_tok <= m.start <= v.end_tok + 1]
+            nxt = [m for m in mentions if m.start == v.end_tok and m.end > m.start]
+            if nxt and nxt[0].label not in MEASURES:
+                owners.append((v, nxt[0]))          # "(1 CR, 4 PR)": a count of responses
+                continue
             m = _compatible(nxt, v) if nxt else None
             if m is None:
                 prev = [m for m in mentions if m.end <= v.tok]
