@@ -147,6 +147,12 @@ OTHER_REVIEWS += [
          narrative={"1": "other_outcome", "4": "other_outcome"}, id="response-counts-in-parentheses"),
 ]
 
+OTHER_REVIEWS += [
+    Case("DCR was 60% at 12 weeks; median OS, 9.0 months",
+         [M("dcr", "all", 60.0, round(12 * WK, 4)), M("os_median", "all", 9.0)],
+         narrative={"12": "timepoint_of_measure"}, id="landmark-after-the-value"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

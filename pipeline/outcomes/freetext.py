@@ -637,9 +637,18 @@ def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: s
     else:
         value = round(to_months(v.value, v.unit), 4)
         unit, unit_rep = "months", v.unit_rep
+    tp = m.tp_months
+    if tp is None and m.label in RATE_MEASURES:
+        # "DCR was 60% at 12 weeks": the landmark written after the value
+        after = next((t for (a, b, t) in cell.timepoints if a == v.end_tok), None)
+        if after is not None:
+            tp = after
+            for i in range(v.end_tok, v.end_tok + 3):
+                if cell.is_num(i):
+                    cell.role[i] = "timepoint_of_measure"
+                    break
     s, e = cell.span(v.tok, v.end_tok)
-    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep,
-                              m.tp_months, s, e))
+    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e))
     used.add(v.tok)
 
 
