@@ -153,6 +153,15 @@ OTHER_REVIEWS += [
          narrative={"12": "timepoint_of_measure"}, id="landmark-after-the-value"),
 ]
 
+OTHER_REVIEWS += [
+    Case("Of the 24 evaluable patients, 5 achieved PR (ORR 20.8%)", [M("n", "all", 24), M("orr", "all", 20.8)],
+         id="of-the-n-patients"),
+    Case("The ORR was 15.4% in the overall population and 33.3% in PD-L1+ patients",
+         [M("orr", "all", 15.4), M("orr", "PD-L1+ patients", 33.3)], id="overall-population-is-all"),
+    Case("Primary endpoint (6-month PFS rate) was met: 62.5%", [M("pfs_rate", "all", 62.5, 6)],
+         endpoint=("6-month PFS rate", True), id="endpoint-met-colon-value"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -37,8 +37,9 @@ NUM_RX = re.compile(r"^\d+(?:\.\d+)?$")
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
                             r"report|cohort of the trial|overall|total|intention|itt|whole)\b")
-ALL_POPULATION = re.compile(r"(?i)^(?:all|all patients|all pts|the overall population|the whole cohort|"
-                            r"the entire cohort|all evaluable patients|the total population|overall)$")
+ALL_POPULATION = re.compile(r"(?i)^(?:the\s+)?(?:all|all patients|all pts|all evaluable patients|overall|"
+                            r"(?:overall|whole|entire|total|full|study|intention-to-treat|itt)\s+"
+                            r"(?:population|cohort|group|patients|analysis set))$")
 HEAD_NOUNS = {"tumors", "tumours", "disease", "diseases", "cancer", "cancers", "patients", "cases"}
 
 
@@ -340,6 +341,8 @@ def _prefix(cell: Cell, p0: int, p1: int, state: _State, res: OutcomeParse, used
     """'Among 29 patients with G3 NEN' / 'In the HCC cohort (n = 30)' / 'In GEP-NEC'.
     Returns the population context for the rest of the sentence."""
     n_tok = None
+    if p0 + 1 < p1 and cell.lower[p0] in ("the", "a", "these") and cell.is_num(p0 + 1):
+        p0 += 1                      # "Of the 24 evaluable patients"
     desc = (p0, p1)
     if cell.is_num(p0) and p0 not in cell.role and _unit_after(cell, p0)[0] is None:
         n_tok, desc = p0, (p0 + 1, p1)
@@ -466,6 +469,8 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
             k -= 1
         if k == end or any(m.start < end and k < m.end for m in cell.mentions):
             return None
+        if any(cell.lower[x] in _NOT_LABEL for x in range(k, end)):
+            return None              # "was met: 62.5%" is a sentence, not a label
         return k
 
     for v in vals:
@@ -495,6 +500,9 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
                 v.pop = cell.text_of(j + 1, end)
                 v.pop_span = (j + 1, end)
     return vals
+
+
+_NOT_LABEL = {"was", "were", "is", "are", "met", "not", "reached", "achieved", "of", "the", "and", "in", "with"}
 
 
 def _label_stop(cell: Cell, i: int) -> bool:
