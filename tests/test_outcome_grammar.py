@@ -162,6 +162,15 @@ OTHER_REVIEWS += [
          endpoint=("6-month PFS rate", True), id="endpoint-met-colon-value"),
 ]
 
+OTHER_REVIEWS += [
+    Case("Among 45 patients with G3 NETs and NECs, 20 had G3 NETs and 25 had NECs. ORR, 10% in G3 NET and 4% in NEC",
+         [M("n", "all", 45), M("n", "G3 NETs", 20), M("n", "NECs", 25), M("orr", "G3 NET", 10.0),
+          M("orr", "NEC", 4.0)], id="two-count-clauses"),
+    Case("Of 30 patients, 18 (60%) had pancreatic primaries. ORR was 13%",
+         [M("n", "all", 30), M("n", "pancreatic primaries", 18), M("orr", "all", 13.0)],
+         narrative={"60": "share_of_count"}, id="count-with-its-share"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -399,6 +399,14 @@ def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: 
             j += 2
             if j < b and cell.words[j] == "and" and j + 1 < b and _is_count_num(cell, j + 1, used):
                 continue
+        if len(nums) == 1 and j < b and cell.words[j] == "(":
+            # "18 (60%) had pancreatic primaries": the share in parentheses is the same count
+            close = next((x for x in range(j, min(b, j + 6)) if cell.words[x] == ")"), None)
+            if close is not None and close + 1 < b and cell.lower[close + 1] in _COUNT_VERBS:
+                for x in range(j, close):
+                    if cell.is_num(x):
+                        cell.role.setdefault(x, "share_of_count")
+                j = close + 1
         if j < b and cell.lower[j] in _COUNT_VERBS:
             k = j + 1
             end = k
@@ -408,8 +416,9 @@ def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: 
                 end = resp_at
                 while end > k and cell.words[end - 1] in (",", ";"):
                     end -= 1
-            while end < b and cell.words[end] not in _POP_STOP:
-                end += 1
+            while end < b and cell.words[end] not in _POP_STOP and not (
+                    cell.words[end] == "and" and end + 1 < b and _is_count_num(cell, end + 1, used)):
+                end += 1             # "20 had G3 NETs and 25 had NECs": the next count starts
             if end + 1 < b and cell.words[end] == "(":
                 close = next((x for x in range(end, b) if cell.words[x] == ")"), end)
                 end_text = end
@@ -424,7 +433,7 @@ def _counts(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used: 
                         _emit_count(cell, t, p, res, used)
                 elif len(nums) == 1:
                     _emit_count(cell, nums[0], pops[0], res, used)
-            i = end_text
+            i = end_text + 1 if end_text < b and cell.words[end_text] == "and" else end_text
             continue
         # "17 CPT-11 and 5 PTX", ", including 25 GEP-NECs": count followed by its population
         if len(nums) == 1:
