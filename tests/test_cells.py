@@ -19,6 +19,7 @@ CASES = [
     ("NR vs. 18.7 (HR 0.82; 95% CI, 0.66–1.02)", [(None, True, None), (18.7, False, None)]),
     ("47.6 weeks", [(47.6, False, "weeks")]),
     ("37%", [(37.0, False, "%")]),
+    ("130 d", [(130.0, False, "days")]), ("14.3 m", [(14.3, False, "months")]), ("2.1 y", [(2.1, False, "years")]),
     ("Gem + Cis", None),
     ("[12]", None),
 ]

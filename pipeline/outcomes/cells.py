@@ -17,7 +17,7 @@ MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not availab
                      r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
 _NUM = re.compile(r"(\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
-_UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|days?|years?|yrs?)(?![A-Za-z])", re.I)
+_UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z])", re.I)
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
