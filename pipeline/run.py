@@ -81,11 +81,6 @@ def discover(inputs: list[Path]) -> list[Path]:
     return out
 
 
-def read_grids(path: Path):
-    """Read one input file into Grids (the only place inputs are read)."""
-    return read_input(path).grids
-
-
 def read_input(path: Path) -> ReadResult:
     """Read one input file into Grids, with the lines the readers rejected."""
     kind = SUPPORTED.get(path.suffix.lower())

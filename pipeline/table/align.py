@@ -110,6 +110,11 @@ class Knowledge:
         self._drug: dict[str, bool] = {}
         self._site: dict[str, bool] = {}
 
+    @classmethod
+    def of_table(cls, legend: str | None, cell_text: str) -> "Knowledge":
+        """What a table's legend and its cells' inline definitions ("Avelumab (Avel)") say."""
+        return cls(parse_legend(legend), inline_definitions(cell_text))
+
     def is_drug(self, word: str) -> bool:
         got = self._drug.get(word)
         if got is None:
@@ -606,7 +611,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     header = split_header_line(table.header.text)
     specs = [classify_header(h) for h in header]
     body_text = " ".join(ln.text for ln in table.body)
-    kb = Knowledge(parse_legend(table.legend), inline_definitions(body_text))
+    kb = Knowledge.of_table(table.legend, body_text)
     if not table.body:
         raise InputError("table has a header but no data rows", line=table.header.number)
     scorers: dict[tuple[int, int], RowScorer] = {}
@@ -675,7 +680,7 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
     specs = [classify_header(h) for h in grid.header]
     kinds = [s.canonical for s in specs]
     cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
-    kb = Knowledge(parse_legend(grid.legend), inline_definitions(cells_text))
+    kb = Knowledge.of_table(grid.legend, cells_text)
     rows = []
     changed = False
     for r in grid.rows:

@@ -149,8 +149,3 @@ def split_header_line(line: str) -> list[str]:
             last_joins = True        # "Trial and author", "Outcome of primary endpoint"
         i += 1
     return cells
-
-
-def header_score(cells: list[str]) -> int:
-    """How many cells of a candidate header line the lexicon knows (to find the header line)."""
-    return sum(1 for c in cells if classify_header(c).canonical != "extra")
