@@ -346,31 +346,47 @@ _NO_SENTENCE_WORDS = ("treatment", "agent", "primary_sites", "target", "line", "
 
 class RowScorer:
     """Cell scores of one row's token spans, memoised (both aligner passes share them), with
-    prefix counts so a span that can only get worse as it grows stops the search early."""
+    how far a span starting at each token can reach before it becomes impossible for good
+    (a tab, an NCT id, a capitalised sentence word)."""
 
     def __init__(self, toks: list[Tok], kb: Knowledge):
         self.toks, self.kb = toks, kb
-        self.nct = [0]
-        self.caps = [0]
-        for t in toks:
-            self.nct.append(self.nct[-1] + (1 if NCT.match(t.norm) else 0))
-            self.caps.append(self.caps[-1] + (1 if t.norm in _SENTENCE_CAPS else 0))
+        T = len(toks)
+        self.keys = [t.low for t in toks]
+        # reach_*[i]: the largest k such that span [i, k) holds no such token (after its first)
+        self.reach_tab = [T] * (T + 1)
+        self.reach_nct = [T] * (T + 1)
+        self.reach_caps = [T] * (T + 1)
+        nxt_tab = nxt_nct = nxt_caps = T
+        for i in range(T - 1, -1, -1):
+            t = toks[i]
+            self.reach_tab[i] = nxt_tab
+            if t.tab_before:
+                nxt_tab = i
+            if NCT.match(t.norm):
+                nxt_nct = i
+            if t.norm in _SENTENCE_CAPS:
+                nxt_caps = i
+            self.reach_nct[i] = nxt_nct
+            self.reach_caps[i] = nxt_caps
         self.memo: dict[tuple[str, int, int], float] = {}
 
-    def dead_end(self, kind: str, i: int, k: int) -> bool:
-        """True when span [i, k) and every longer span from i cannot be a `kind` cell."""
-        if kind in _NO_SENTENCE_WORDS and self.caps[k] - self.caps[i]:
-            return True
-        if kind not in ("trial", "trial_id", "study") and self.nct[k] - self.nct[i]:
-            return True
-        return False
+    def reach(self, kind: str, i: int) -> int:
+        """Largest k for which span [i, k) may still be a `kind` cell (every longer span from i
+        crosses a tab, or holds an NCT id or a sentence word the column cannot hold)."""
+        k = self.reach_tab[i]
+        if kind not in ("trial", "trial_id", "study"):
+            k = min(k, self.reach_nct[i])
+        if kind in _NO_SENTENCE_WORDS:
+            k = min(k, self.reach_caps[i])
+        return k
 
     def score(self, kind: str, i: int, k: int) -> float:
         key = (kind, i, k)
         sc = self.memo.get(key)
         if sc is None:
             if kind == "outcomes_text":
-                sc = _outcome_score(self.toks[i], k - i, self.nct[k] > self.nct[i])
+                sc = _outcome_score(self.toks[i], k - i, self.reach_nct[i] < k)
             elif (kind in MEASURE_COLUMNS or kind == "other") and (
                     (k < len(self.toks) and _DOSE_UNIT.match(self.toks[k].low))
                     or (kind != "n_total" and self.toks[i].low in ("n", "n="))):
@@ -385,6 +401,10 @@ class RowScorer:
         return sc
 
 
+# values seen on at least two rows, and the columns they were seen in
+Vocab = dict[str, frozenset[int]]
+
+
 # ---------------------------------------------------------------- one row
 @dataclass
 class Alignment:
@@ -393,22 +413,25 @@ class Alignment:
 
 
 def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
-                 vocab: list[Counter] | None = None, scorer: RowScorer | None = None) -> Alignment:
+                 vocab: Vocab | None = None, scorer: RowScorer | None = None) -> Alignment:
     scorer = scorer or RowScorer(toks, kb)
     T, C = len(toks), len(kinds)
     best = [[NEG] * (C + 1) for _ in range(T + 1)]
     back: list[list[tuple[int, bool] | None]] = [[None] * (C + 1) for _ in range(T + 1)]
     best[0][0] = 0.0
-    keys = [t.low for t in toks]
+    keys = scorer.keys
     caps = [T if k == "outcomes_text" else MAX_TOKENS.get(k, st.max_cell_tokens) for k in kinds]
     rest = [0] * (C + 1)          # most tokens the columns from j on can take
     for j in range(C - 1, -1, -1):
         rest[j] = min(T, rest[j + 1] + caps[j])
+    score = scorer.score
     for j in range(C):
         kind = kinds[j]
         skip = _skip_cost(kind, st)
         maxlen = caps[j]
         k_min = T - rest[j + 1]       # the columns after this one must be able to take the rest
+        use_vocab = bool(vocab) and kind != "outcomes_text"
+        free_text = kind == "outcomes_text"
         for i in range(T + 1):
             b = best[i][j]
             if b == NEG:
@@ -416,22 +439,26 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
             if b + skip > best[i][j + 1] and i >= k_min:
                 best[i][j + 1] = b + skip
                 back[i][j + 1] = (i, True)
-            for k in range(i + 1, min(T, i + maxlen) + 1):
-                if k - 1 > i and toks[k - 1].tab_before:
-                    break       # pasted with tabs: a cell never spans a tab
-                if scorer.dead_end(kind, i, k):
-                    break
-                if k < k_min:
-                    continue
-                sc = scorer.score(kind, i, k)
+            if i == T:
+                continue
+            k_hi = min(T, i + maxlen, scorer.reach(kind, i))
+            if free_text:
+                # free text scores by its first word and its length only (_outcome_score)
+                first = toks[i]
+                for k in range(max(i + 2, k_min), k_hi + 1):
+                    sc = _outcome_score(first, k - i, False)
+                    if b + sc > best[k][j + 1]:
+                        best[k][j + 1] = b + sc
+                        back[k][j + 1] = (i, False)
+                continue
+            for k in range(max(i + 1, k_min), k_hi + 1):
+                sc = score(kind, i, k)
                 if sc == NEG:
                     continue
-                if vocab is not None and kind != "outcomes_text":
-                    key = " ".join(keys[i:k])
-                    if vocab[j][key]:
-                        sc += st.vocab_bonus
-                    elif any(vocab[o][key] for o in range(C) if o != j):
-                        sc -= st.vocab_malus
+                if use_vocab:
+                    cols = vocab.get(" ".join(keys[i:k]))
+                    if cols:
+                        sc += st.vocab_bonus if j in cols else -st.vocab_malus
                 if b + sc > best[k][j + 1]:
                     best[k][j + 1] = b + sc
                     back[k][j + 1] = (i, False)
@@ -447,7 +474,17 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
 
 
 # ---------------------------------------------------------------- rows from lines
-def tokenize_lines(lines: list[Line]) -> list[Tok]:
+def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None) -> list[Tok]:
+    """Tokens of lines, in order; `cache` (line number -> tokens) keeps one table's lines
+    from being split again for every grouping of lines the row DP tries."""
+    if cache is not None:
+        out = []
+        for ln in lines:
+            got = cache.get(ln.number)
+            if got is None:
+                got = cache[ln.number] = tokenize_lines([ln])
+            out += got
+        return out
     out = []
     for ln in lines:
         prev_end = 0
@@ -491,7 +528,7 @@ def _ends_continuation(text: str) -> bool:
 
 def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   st: AlignSettings = DEFAULT_SETTINGS,
-                  vocab: list[Counter] | None = None,
+                  vocab: Vocab | None = None,
                   scorers: dict[tuple[int, int], RowScorer] | None = None,
                   first_pass: dict[tuple[int, int], Alignment] | None = None,
                   cache_out: dict[tuple[int, int], Alignment] | None = None,
@@ -506,11 +543,12 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
     cache: dict[tuple[int, int], Alignment] = {}
 
     scorers = {} if scorers is None else scorers
+    line_tokens: dict[int, list[Tok]] = {}
 
     def row_align(a: int, b: int) -> Alignment:
         if (a, b) not in cache:
             if (a, b) not in scorers:
-                scorers[(a, b)] = RowScorer(tokenize_lines(lines[a:b]), kb)
+                scorers[(a, b)] = RowScorer(tokenize_lines(lines[a:b], line_tokens), kb)
             sc = scorers[(a, b)]
             prior = first_pass.get((a, b)) if first_pass and vocab is not None else None
             if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
@@ -619,10 +657,11 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first)
     # second pass: values seen in the same column on other rows
     vocab = [Counter() for _ in specs]
+    line_tokens: dict[int, list[Tok]] = {}
     for lines, al, sec in rows:
         if al is None:
             continue
-        toks = tokenize_lines(lines)
+        toks = tokenize_lines(lines, line_tokens)
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
@@ -634,7 +673,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
             grid_rows.append(GridRow(cells=tuple(None for _ in specs), line=lines[0].number, section=sec,
                                      page=table.page))
             continue
-        toks = tokenize_lines(lines)
+        toks = tokenize_lines(lines, line_tokens)
         cells = []
         for sp in al.spans:
             if sp is None:
@@ -648,24 +687,27 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                 header_line=table.header.number)
 
 
-def _rescore(al: Alignment, toks: list[Tok], vocab: list[Counter], st: AlignSettings) -> Alignment:
+def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings) -> Alignment:
     """The same alignment, with the second pass's vocabulary bonuses added to its score."""
     score = al.score
-    C = len(al.spans)
     for j, sp in enumerate(al.spans):
         if sp is None:
             continue
-        key = " ".join(t.low for t in toks[sp[0]:sp[1]])
-        if vocab[j][key]:
-            score += st.vocab_bonus
-        elif any(vocab[o][key] for o in range(C) if o != j):
-            score -= st.vocab_malus
+        cols = vocab.get(" ".join(t.low for t in toks[sp[0]:sp[1]]))
+        if cols:
+            score += st.vocab_bonus if j in cols else -st.vocab_malus
     return Alignment(score, al.spans)
 
 
-def _seen_twice(vocab: list[Counter]) -> list[Counter]:
-    """Only values seen on at least two rows count as 'seen in this column on another row'."""
-    return [Counter({k: v for k, v in c.items() if v >= 2}) for c in vocab]
+def _seen_twice(vocab: list[Counter]) -> Vocab:
+    """Only values seen on at least two rows count as 'seen in this column on another row':
+    each such value with the columns it was seen in."""
+    cols: dict[str, set[int]] = {}
+    for j, c in enumerate(vocab):
+        for k, v in c.items():
+            if v >= 2:
+                cols.setdefault(k, set()).add(j)
+    return {k: frozenset(v) for k, v in cols.items()}
 
 
 # ---------------------------------------------------------------- cells shifted by the copy
