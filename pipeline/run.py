@@ -488,31 +488,36 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
     report = RunReport(files=len(files), out=out)
     all_bad: list[InputError] = []
     good_files = 0
+    done = 0
     writer: DatasetWriter | None = None
+    batches = _batch_results(files, jobs, keep_going)
     try:
-        for batch in _batches(_outcomes(files, jobs, progress), BATCH_FILES):
-            results = [r for _, r in batch if not isinstance(r, InputError)]
-            bad = [r.with_file(str(f)) for f, r in batch if isinstance(r, InputError)]
-            if bad and not keep_going:
-                raise _first_error(bad)
-            tables = _validated(results, bad, keep_going)
-            all_bad += bad
-            good_files += len(results)
+        for batch in batches:
+            if batch.failure is not None:
+                raise batch.failure
+            if batch.bad and not keep_going:
+                raise _first_error(batch.bad)
+            all_bad += batch.bad
+            good_files += batch.good_files
             if writer is None:
                 writer = DatasetWriter(out)
-            writer.append(dict(zip(OUTPUT_FILES, tables)))
-            arms, meas, abbr, narr, rej = tables
-            report.tables += sum(r.tables for r in results)
+            writer.append(dict(zip(OUTPUT_FILES, batch.tables)))
+            arms, meas, abbr, narr, rej = batch.tables
+            report.tables += batch.n_tables
             report.arms += len(arms)
             report.measures += len(meas)
             report.narrative += len(narr)
             report.rejects += len(rej)
             report.unexplained += int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
+            done += batch.files
+            if progress is not None and len(files) >= 100:
+                progress(f"  {done}/{len(files)} files")
         report.errors = [str(e) for e in all_bad]
         if not good_files and all_bad:
             raise _first_error(all_bad)
         writer.commit()
     finally:
+        batches.close()
         if writer is not None:
             writer.discard()
     report.seconds = time.perf_counter() - t0
@@ -523,26 +528,71 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
 BATCH_FILES = 200
 
 
-def _outcomes(files: list[Path], jobs: int, progress):
-    """(file, FileResult | InputError) in input order, from one process or `jobs`."""
+@dataclass
+class BatchResult:
+    """One batch of input files, read, parsed and validated (in a worker when --jobs > 1)."""
+    files: int
+    good_files: int = 0
+    n_tables: int = 0
+    tables: tuple = ()                    # validated frames, in OUTPUT_FILES order
+    bad: list[InputError] = field(default_factory=list)
+    failure: Exception | None = None      # a schema failure that stops the run
+
+
+def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
+    """Files -> validated frames of one batch (pure apart from reading the files)."""
+    from schemas.models import SchemaFailure
+
+    out = BatchResult(files=len(files))
+    results = []
+    for f in files:
+        r = _extract_safe(f)
+        if isinstance(r, InputError):
+            out.bad.append(r.with_file(str(f)))
+        else:
+            results.append(r)
+    if out.bad and not keep_going:
+        return out
+    try:
+        out.tables = _validated(results, out.bad, keep_going)
+    except SchemaFailure as e:
+        out.failure = e
+        return out
+    out.good_files = len(results)
+    out.n_tables = sum(r.tables for r in results)
+    return out
+
+
+def _load_stages() -> None:
+    """Import and build what every batch needs (spaCy, the patterns, the schemas) once, in the
+    parent: forked workers start with it instead of each paying the start-up again."""
+    from schemas.models import validate_all
+
+    from .outcomes.freetext import nlp_and_matcher
+
+    nlp_and_matcher()
+    validate_all(*frames([]))
+
+
+def _batch_results(files: list[Path], jobs: int, keep_going: bool):
+    """BatchResults in input order, from this process or from `jobs` worker processes.
+
+    Workers parse and validate whole batches, so the parent only writes; batches are smaller
+    with workers (at least four per worker) so that the last one does not leave a CPU idle."""
     if jobs > 1 and len(files) > 1:
+        size = max(1, min(BATCH_FILES, -(-len(files) // (jobs * 4))))
+        batches = [files[i:i + size] for i in range(0, len(files), size)]
         from concurrent.futures import ProcessPoolExecutor
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
-            it = ex.map(_extract_safe, files, chunksize=max(1, min(16, len(files) // (jobs * 8))))
-            yield from zip(files, _progress(it, len(files), progress))
+        from functools import partial
+        _load_stages()
+        ex = ProcessPoolExecutor(max_workers=min(jobs, len(batches)))
+        try:
+            yield from ex.map(partial(extract_batch, keep_going=keep_going), batches)
+        finally:   # a run stopped by a bad file does not wait for the rest of the corpus
+            ex.shutdown(wait=True, cancel_futures=True)
     else:
-        yield from zip(files, _progress((_extract_safe(f) for f in files), len(files), progress))
-
-
-def _batches(it, size: int):
-    batch = []
-    for x in it:
-        batch.append(x)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        for i in range(0, len(files), BATCH_FILES):
+            yield extract_batch(files[i:i + BATCH_FILES], keep_going)
 
 
 def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool):
@@ -578,13 +628,6 @@ def _line_of(msg: str) -> int | None:
     import re
     m = re.match(r"^[^:\s]+:(\d+)", msg)
     return int(m.group(1)) if m else None
-
-
-def _progress(it, total: int, progress):
-    for i, r in enumerate(it, 1):
-        if progress is not None and (i % 100 == 0 or i == total) and total >= 100:
-            progress(f"  {i}/{total} files")
-        yield r
 
 
 def eprint(msg: str) -> None:

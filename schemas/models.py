@@ -273,6 +273,9 @@ class SchemaFailure(Exception):
         super().__init__("schema validation failed")
         self.table = table
 
+    def __reduce__(self):      # crosses from a worker process to the parent intact
+        return (SchemaFailure, (self.table,))
+
 
 def failure_lines(table: pd.DataFrame, arms: pd.DataFrame | None = None, limit: int = 20) -> list[str]:
     """A failure table as one line per problem: `source:line (row N): table.column: check: case`."""

@@ -203,20 +203,22 @@ def batch(tmp_path):
     return tmp_path / "in", bad
 
 
-def test_batch_with_bad_file_writes_nothing(batch, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_with_bad_file_writes_nothing(batch, tmp_path, jobs):
     folder, bad = batch
     out = tmp_path / "out"
-    p = cli(str(folder), "--out", str(out))
+    p = cli(str(folder), "--out", str(out), "--jobs", jobs)
     assert p.returncode == 1
     assert f"error: {bad}:1: not a text table: the file is a PNG image" in p.stderr
     assert "Traceback" not in p.stderr
     assert not out.exists()
 
 
-def test_batch_keep_going_writes_good_and_reports_bad(batch, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_keep_going_writes_good_and_reports_bad(batch, tmp_path, jobs):
     folder, bad = batch
     out = tmp_path / "out"
-    p = cli(str(folder), "--out", str(out), "--keep-going")
+    p = cli(str(folder), "--out", str(out), "--keep-going", "--jobs", jobs)
     assert p.returncode == 0, p.stderr
     assert f"skipped: {bad}:1: not a text table" in p.stderr
     ds = read_dataset(out)
@@ -349,3 +351,24 @@ def test_same_input_same_output(tmp_path):
     for name in DATASET:
         pd.testing.assert_frame_equal(da[name], db[name], check_exact=True)
     assert len(da["arms"]) >= 2 * hc.N_ROWS and len(da["rejects"]) == 2
+    # worker processes (each parses and validates a batch of files) change nothing either
+    c = tmp_path / "c"
+    p = cli(str(inputs), "--out", str(c), "-q", "--jobs", "2")
+    assert p.returncode == 0, p.stderr
+    dc = read_dataset(c)
+    for name in DATASET:
+        pd.testing.assert_frame_equal(da[name], dc[name], check_exact=True)
+
+
+def test_schema_failure_crosses_process_boundary():
+    """With --jobs, a batch's schema failure is raised in the parent from a pickled copy; it
+    must still carry the failure table the error message is made from."""
+    import pickle
+
+    from schemas.models import SchemaFailure
+
+    table = pd.DataFrame({"schema_context": ["Measures"], "column": ["value"], "check": ["in_range(0, 100)"],
+                          "failure_case": [250.0], "index": [3]})
+    back = pickle.loads(pickle.dumps(SchemaFailure(table)))
+    assert isinstance(back, SchemaFailure) and str(back) == "schema validation failed"
+    pd.testing.assert_frame_equal(back.table, table)
