@@ -525,7 +525,7 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
 
 
 # files read, validated and written together: memory stays bounded by a batch
-BATCH_FILES = 200
+BATCH_FILES = 50
 
 
 @dataclass

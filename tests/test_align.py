@@ -228,3 +228,21 @@ def test_markdown_rows_broken_over_lines():
                    (1, "os_median", "Lanreotide", 48.2), (1, "os_median", "placebo", 47.0),
                    (1, "pfs_median", "Lanreotide", 20.1), (1, "pfs_median", "placebo", 10.4),
                    (2, "n", "all", 60), (2, "orr", "all", 12.0)]
+
+
+def test_typed_length_caps_never_drop_a_typed_score():
+    """score_cell skips the typed shapes of a column for spans longer than _TYPED_MAX says they
+    can accept; every longer window of words from every fixture table must indeed get NEG."""
+    from pipeline.table.align import _TYPED_MAX, NEG, Knowledge, _typed_score, tokenize_lines
+
+    kb = Knowledge({}, {})
+    tried = 0
+    for path in sorted((DATA / "raw").glob("*.txt")) + sorted(INVENTED.glob("*.txt")):
+        lines = [Line(i, t) for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)]
+        toks = tokenize_lines(lines)
+        for kind, cap in _TYPED_MAX.items():
+            for i in range(0, len(toks) - cap - 4, 3):
+                for n in range(cap + 1, cap + 5):
+                    assert _typed_score(kind, toks[i:i + n], kb) == NEG, (kind, [t.text for t in toks[i:i + n]])
+                    tried += 1
+    assert tried > 10_000

@@ -146,10 +146,10 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     A descriptive column whose value fits none of the shapes still takes a short span at a
     cost, so an unusual cell ('Midgut or unknown origin NET' under 'Setting') never makes a
     whole row unreadable; value columns take value-like text they cannot read the same way."""
-    sc = _typed_score(kind, toks, kb)
+    n = len(toks)
+    sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
         return sc
-    n = len(toks)
     last = toks[-1].low
     if (CONT_END.search(last) and not last.endswith("vs.")) or toks[0].norm.startswith("("):
         return NEG
@@ -161,6 +161,13 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm):
         return -1.0
     return NEG
+
+
+# longest span, in tokens, that each column's typed shapes below can accept (every longer
+# span gets NEG from _typed_score; kept in step with it, checked by tests/test_align.py)
+_TYPED_MAX = {"target": 3, "line": 3, "ref": 3, "primary_endpoint": 5, "primary_sites": 7,
+              "population": 8, "extra": 8, "treatment": 16, "agent": 16, "endpoint_result": 25,
+              **{k: 10 for k in (*MEASURE_COLUMNS, "other")}}
 
 
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
