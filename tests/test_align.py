@@ -246,3 +246,18 @@ def test_typed_length_caps_never_drop_a_typed_score():
                     assert _typed_score(kind, toks[i:i + n], kb) == NEG, (kind, [t.text for t in toks[i:i + n]])
                     tried += 1
     assert tried > 10_000
+
+
+@pytest.mark.parametrize("line, section", [
+    ("Second-line therapy and beyond", True),
+    ("Phase III trials", True),
+    ("Somatostatin analogues", True),
+    ("Patel et al", False),            # an author citation: the first lines of a study cell
+    ("Riesco-Martinez et al.", False),
+    ("AVENEC trial", False),           # one named trial, wrapped over its own line
+    ("Basket study", False),
+])
+def test_section_lines(line, section):
+    from pipeline.table.align import _section_like
+
+    assert _section_like(line) is section

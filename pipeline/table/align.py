@@ -520,6 +520,8 @@ def _section_like(text: str) -> bool:
         return False
     if CONT_END.search(toks[-1].lower()) or not toks[0][:1].isupper():
         return False
+    if re.search(r"\bet al\b|\b(?:trial|study)$", t, re.I):
+        return False          # "Patel et al", "AVENEC trial" name one study; sections name groups
     return bool(SECTION_HINT.search(t)) or len(toks) <= 3
 
 
