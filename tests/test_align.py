@@ -261,3 +261,26 @@ def test_section_lines(line, section):
     from pipeline.table.align import _section_like
 
     assert _section_like(line) is section
+
+
+def test_study_cells_over_three_lines_and_site_cells_with_counts():
+    """A PMC page whose study cells wrap over up to three lines (trial name, "Basket trial",
+    authors) and whose site cells count patients ("70 lung LC-NEC 80 GEP NECs",
+    "(11 G3, 9 GEP, 5 GEP NECs)"): author lines are not sections, a row may run to 11 lines,
+    and a cell never stops inside a parenthesis."""
+    g = grid_of((INVENTED / "wrapped_study_cells_site_counts.txt").read_text())
+    assert [r.section for r in g.rows] == ["Second-line therapy and beyond"] + [None] * 5
+    assert cells(g)[1:] == [
+        ["OMEGA trial Garcia et al", "150", "70 lung LC-NEC 80 GEP NECs", "Nivolumab + ipilimumab", "ORR",
+         "12.5%", "2.1 mo", "6.6 mo"],
+        ["KX-101 Basket trial Novak et al", "27", "NENs any site (11 G3, 9 GEP, 5 GEP NECs)",
+         "Nivolumab + ipilimumab", "DCR", "21% (G3 30%)", "3.9 mo", "12.2 mo"],
+        ["SIGMA SWOG 2207 Basket trial Brown et al", "35", "NENs any site (17 G3, 12 GEP, 6 GEP NECs)",
+         "Durvalumab + tremelimumab", "ORR", "19% (G3 31%)", "3 mo (G3 6-mo PFS 40%)", "10 mo"],
+        ["Okafor et al", "33", "G3 EP-NENs (20 NECs, 13 GEP)", "Pembrolizumab", "ORR", "6.1%", "2.3 mo", "5.4 mo"],
+        ["Ito et al", "98", "24 GEP-NECs", "Spartalizumab", "ORR", "4.2%", "1.7 mo", "6.1 mo"],
+    ]
+    ms = {(m["row"], m["measure"]): m["value"] for m in grid_to_arms(g).measures if m["population"] == "all"
+          and m["timepoint_months"] is None}
+    assert [ms[(r, "n")] for r in range(1, 6)] == [150, 27, 35, 33, 98]
+    assert [ms[(r, "os_median")] for r in range(1, 6)] == [6.6, 12.2, 10.0, 5.4, 6.1]

@@ -35,12 +35,13 @@ class AlignSettings:
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
-    max_lines_per_row: int = 8
+    max_lines_per_row: int = 16
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
     leading_skip: float = -1.0       # each column a row leaves out before its first cell
     orphan_start: float = -5.0       # such a row right after a line missing its last column
     section_hint: float = 2.0        # a section line naming a setting, line or drug class
     section_weak: float = -4.0       # a short capitalised line that may also start a data row
+    unbalanced: float = -3.0         # a cell whose parentheses do not pair up
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -146,6 +147,26 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     A descriptive column whose value fits none of the shapes still takes a short span at a
     cost, so an unusual cell ('Midgut or unknown origin NET' under 'Setting') never makes a
     whole row unreadable; value columns take value-like text they cannot read the same way."""
+    sc = _shape_score(kind, toks, kb)
+    if sc != NEG and _unbalanced(toks):
+        sc += DEFAULT_SETTINGS.unbalanced     # "(13 G3, 10 GEP, 4" | "GEP NECs)": cut inside a parenthesis
+    return sc
+
+
+def _unbalanced(toks: list[Tok]) -> bool:
+    depth = 0
+    for t in toks:
+        for ch in t.norm:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth < 0:
+                    return True
+    return depth != 0
+
+
+def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
@@ -165,9 +186,16 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
 # span gets NEG from _typed_score; kept in step with it, checked by tests/test_align.py)
-_TYPED_MAX = {"target": 3, "line": 3, "ref": 3, "primary_endpoint": 5, "primary_sites": 7,
+_TYPED_MAX = {"target": 3, "line": 3, "ref": 3, "primary_endpoint": 5, "primary_sites": 12,
               "population": 8, "extra": 8, "treatment": 16, "agent": 16, "endpoint_result": 25,
               **{k: 10 for k in (*MEASURE_COLUMNS, "other")}}
+
+
+# a study cell ends with its authors, perhaps with the year: "Walter et al", "Lu et al. (2020)"
+_ET_AL = re.compile(r"\bet al\.?,?(?:\s*\(?(?:19|20)\d\d[a-z]?\)?)?$")
+# digits a site cell may hold: a grade ("G3 GEP NENs") and counts of patients per site
+# ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)"); any other number is not a site's
+_SITE_DIGITS = re.compile(r"^(?!\(?G\d(?:-\d)?\b|\(?\d+[,;)]?$)\S*\d")
 
 
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
@@ -201,9 +229,11 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind == "study":
         if n <= 5 and re.fullmatch(r"[^()]+\(NCT\d{8}\)", text):
             return 5.0
-        if any(NCT.match(t.text) for t in toks) or n > 6:
+        if any(NCT.match(t.text) for t in toks):
             return NEG
-        if re.search(r"\bet al\.?", text) or re.fullmatch(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?", text):
+        if n > 6 and not (n <= 10 and _ET_AL.search(text)):
+            return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
+        if _ET_AL.search(text) or re.fullmatch(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?", text):
             return 3.0
         if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]):
             return 0.5
@@ -260,7 +290,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 1.0 + 0.02 * n
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "primary_sites":
-        if n > 7 or any(re.search(r"\d", t.text) for t in toks) or toks[0].low in SENTENCE_START:
+        if n > (12 if "(" in text else 7) or any(_SITE_DIGITS.match(t.text) for t in toks) \
+                or toks[0].low in SENTENCE_START:
             return NEG
         parts = _parts(text)
         if not parts:
