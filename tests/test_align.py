@@ -284,3 +284,7 @@ def test_study_cells_over_three_lines_and_site_cells_with_counts():
           and m["timepoint_months"] is None}
     assert [ms[(r, "n")] for r in range(1, 6)] == [150, 27, 35, 33, 98]
     assert [ms[(r, "os_median")] for r in range(1, 6)] == [6.6, 12.2, 10.0, 5.4, 6.1]
+    # "21% (G3 30%)" in the ORR column: the subgroup's value is a measure of its own
+    g3 = sorted((m["row"], m["value"]) for m in grid_to_arms(g).measures
+                if m["measure"] == "orr" and m["population"] == "G3")
+    assert g3 == [(2, 30.0), (3, 31.0)]

@@ -169,6 +169,16 @@ OTHER_REVIEWS += [
     Case("Of 30 patients, 18 (60%) had pancreatic primaries. ORR was 13%",
          [M("n", "all", 30), M("n", "pancreatic primaries", 18), M("orr", "all", 13.0)],
          narrative={"60": "share_of_count"}, id="count-with-its-share"),
+    # compact result cells: each subgroup's own value in parentheses after the overall one
+    Case("ORR 25% (G3 44%)", [M("orr", "all", 25.0), M("orr", "G3", 44.0)], id="subgroup-in-parentheses"),
+    Case("mOS 7.0 mo (NEC 4.7 mo, G3 NET NR)",
+         [M("os_median", "all", 7.0), M("os_median", "NEC", 4.7), M("os_median", "G3 NET", "NR")],
+         id="subgroups-listed-in-parentheses"),
+    Case("mPFS 4.0 mo (NEC 3.1 mo; NET 6.2 mo)",
+         [M("pfs_median", "all", 4.0), M("pfs_median", "NEC", 3.1), M("pfs_median", "NET", 6.2)],
+         id="subgroups-in-parentheses-semicolon"),
+    Case("mOS 12.1 mo (95% CI 4.1-17.0)", [M("os_median", "all", 12.1)],
+         narrative={"95": "confidence_interval", "4.1": "confidence_interval"}, id="ci-is-not-a-subgroup"),
 ]
 
 KNOWN_MISSES = [

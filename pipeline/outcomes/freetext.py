@@ -487,10 +487,13 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
             k = label_before(v.tok - 1)
             if k is not None:
                 v.pop, v.pop_span = cell.text_of(k, v.tok - 1), (k, v.tok - 1)
-        elif v.tok >= 2 and v.end_tok < b and cell.words[v.end_tok] == ")":
-            # "(G3 31%)": a subgroup label in parentheses before the value
+        elif v.tok >= 2 and v.end_tok < b and cell.words[v.end_tok] in (")", ",", ";") \
+                and _depth(cell, a, v.tok) > 0:
+            # "(G3 31%)", "(NEC 4.7 mo, G3 NET NR)": subgroup labels in parentheses, each
+            # before its value
             k = label_before(v.tok)
-            if k is not None and k > 0 and cell.words[k - 1] == "(":
+            if k is not None and k > 0 and (cell.words[k - 1] == "(" or (
+                    cell.words[k - 1] in (",", ";") and _depth(cell, a, k - 1) > 0)):
                 v.pop, v.pop_span = cell.text_of(k, v.tok), (k, v.tok)
     # "x% in NEC", "in NETs and NECs, respectively"
     value_toks = {v.tok for v in vals}

@@ -110,6 +110,9 @@ def _measure_row(source, table, row, column, measure, population, value, unit, n
 
 
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
+# "21% (G3 30%)", "7.0 mo (NEC 4.7 mo, G3 NET NR)": a subgroup's own value in parentheses
+_LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N)\b)[A-Za-z][\w-]*\s+"
+                                 r"(?:\d+(?:\.\d+)?\s*(?:%|mo\b|mos\b|months?\b|m\b|wk\b|weeks?\b)|NR\b)")
 
 
 def _found_rows(grid: Grid, row: int, column: str, text: str, found) -> list[dict]:
@@ -123,8 +126,8 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
     """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
-    if parsed is not None and _NAMED_IN_PARENS.search(text):
-        parsed = None        # "4.4 mo (6-mo PFS 38%)": the parenthesis states another measure
+    if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
+        parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
     if parsed is None and measure != "n":
         # not a plain value ("OCT: 14.3 m vs. placebo: 6.0 m", "5.7 mo (43.2% 6-mo PFS)"):
         # read it as text whose unnamed values are the column's measure
