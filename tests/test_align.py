@@ -288,3 +288,27 @@ def test_study_cells_over_three_lines_and_site_cells_with_counts():
     g3 = sorted((m["row"], m["value"]) for m in grid_to_arms(g).measures
                 if m["measure"] == "orr" and m["population"] == "G3")
     assert g3 == [(2, 30.0), (3, 31.0)]
+
+
+def test_two_arm_phase3_rows_wrapped_over_lines():
+    """A PMC page of two-arm phase III trials: authors with reference numbers ("Keller B et
+    al. (7,12)"), 'N = 90' over '44 vs. 46', results naming their arms ('OCT: 12.1 m vs.
+    placebo: 5.2 m'), an HR with its P value on the next line, a setting cell wrapped before
+    the regimen. No cell ends on 'vs.', ':' or '<', and a row runs on while a per-row value
+    column is still empty."""
+    g = grid_of((INVENTED / "phase3_two_arm_wrapped.txt").read_text())
+    assert [r.section for r in g.rows] == ["Somatostatin analogs", None, "Molecularly targeted agents", None, None]
+    assert cells(g)[1] == ["ORION Keller B et al. (7,12)", "Phase III",
+                           "Midgut or unknown origin NET (Functional and non-functional)",
+                           "Octreotide LAR 20 mg every 21 days vs. placebo", "N = 90 44 vs. 46", "TTP",
+                           "OCT: 12.1 m vs. placebo: 5.2 m", "0.41 (0.25–0.66) P < 0.001", "80.2 vs. 78.9 m"]
+    assert cells(g)[3:] == [
+        ["VEGA-3 Tanaka H et al. (21,24)", "Phase III", "Progressive disease pancreatic NET", "Sunitinib vs. placebo",
+         "N = 160 81 vs. 79", "PFS", "10.9 m vs. 5.1 m", "0.45 (0.30–0.68) P = 0.0002", "35.2 vs. 28.4 m"],
+        ["LYRA Moreau P et al. (33,34)", "Phase III", "Progressive disease pancreatic NET", "Everolimus vs. placebo",
+         "198 vs. 201", "PFS", "10.8 vs. 4.9 m", "0.37 (0.28–0.48) P < 0.0001", "41.5 vs. 36.0 m"]]
+    res = grid_to_arms(g)
+    assert [(a["phase"], a["n_total"]) for a in res.arms] == [("III", 90), ("III", 160), ("III", None)]
+    os_ = sorted((m["row"], m["population"], m["value"]) for m in res.measures if m["measure"] == "os_median")
+    assert os_ == [(1, "Octreotide LAR 20 mg every 21 days", 80.2), (1, "placebo", 78.9),
+                   (2, "Sunitinib", 35.2), (2, "placebo", 28.4), (3, "Everolimus", 41.5), (3, "placebo", 36.0)]

@@ -21,6 +21,7 @@ CASES = [
     ("95% CI", "other", None, None), ("Key outcomes", "outcomes_text", None, None), ("Ref.", "ref", None, None),
     ("Grade 3 AEs", "extra", None, None), ("Efficacy ORR (%)", "orr_pct", "%", None),
     ("Best ORR", "orr_pct", None, None), ("Survival mOS (months)", "os_median", "months", None),
+    ("Study design", "phase", None, None), ("Design", "phase", None, None),   # "Phase III", "Retrospective"
 ]
 
 

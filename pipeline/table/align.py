@@ -75,7 +75,7 @@ _ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.",
 OUTCOME_WORDS = {"orr", "dcr", "os", "pfs", "mos", "mpfs", "rr", "cr", "pr", "sd", "hr", "ci", "n", "nr", "dor",
                  "mdor", "ttp", "cbr", "efs", "rfs", "dfs"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
-CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=]|\b(?:or|and|with|plus|of|vs\.?|in|the))$", re.I)
+CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥]|\b(?:or|and|with|plus|of|vs\.?|in|the|et|every|per))$", re.I)
 LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
                         r"treatment-na[iï]ve|na[iï]ve|untreated|adjuvant|neoadjuvant|maintenance|salvage|"
                         r"(?:>=|≥)?\s*\d(?:st|nd|rd|th)?\s*-\s*\d?(?:st|nd|rd|th)|\d(?:st|nd|rd|th)\s*(?:or|/)\s*\d(?:st|nd|rd|th)")
@@ -154,6 +154,9 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
 
 
 def _unbalanced(toks: list[Tok]) -> bool:
+    text = "".join(t.norm for t in toks)
+    if "(" not in text and ")" not in text:
+        return False
     depth = 0
     for t in toks:
         for ch in t.norm:
@@ -168,34 +171,46 @@ def _unbalanced(toks: list[Tok]) -> bool:
 
 def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
+    if toks[0].low in ("al.", "al.,"):
+        return NEG            # the rest of "et al.": never the start of a cell
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
         return sc
     last = toks[-1].low
-    if (CONT_END.search(last) and not last.endswith("vs.")) or toks[0].norm.startswith("("):
+    if CONT_END.search(last) or last.endswith(":") or toks[0].norm.startswith("("):
         return NEG
     if any(NCT.match(t.norm) or t.norm in _SENTENCE_CAPS for t in toks):
         return NEG
     if kind in FALLBACK_KINDS and n <= 12:
         return -2.5 - 0.1 * n
     if (kind in MEASURE_COLUMNS or kind in ("other", "endpoint_result")) and n <= 16 and \
-            re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm):
+            re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm) and \
+            (kind == "endpoint_result" or last not in ("vs.", "vs", "versus")):
         return -1.0
     return NEG
 
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
 # span gets NEG from _typed_score; kept in step with it, checked by tests/test_align.py)
-_TYPED_MAX = {"target": 3, "line": 3, "ref": 3, "primary_endpoint": 5, "primary_sites": 12,
+_TYPED_MAX = {"target": 3, "line": 8, "ref": 3, "primary_endpoint": 5, "primary_sites": 12,
               "population": 8, "extra": 8, "treatment": 16, "agent": 16, "endpoint_result": 25,
               **{k: 10 for k in (*MEASURE_COLUMNS, "other")}}
 
 
 # a study cell ends with its authors, perhaps with the year: "Walter et al", "Lu et al. (2020)"
-_ET_AL = re.compile(r"\bet al\.?,?(?:\s*\(?(?:19|20)\d\d[a-z]?\)?)?$")
+# and its reference numbers: "Rinke A et al. (5,15)", "Yao et al. [12]"
+_ET_AL = re.compile(r"\bet al\.?,?(?:\s*\(?(?:19|20)\d\d[a-z]?\)?|\s*[(\[]\d{1,3}(?:\s*[,–-]\s*\d{1,3})*[)\]])?$")
 # digits a site cell may hold: a grade ("G3 GEP NENs") and counts of patients per site
 # ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)"); any other number is not a site's
 _SITE_DIGITS = re.compile(r"^(?!\(?G\d(?:-\d)?\b|\(?\d+[,;)]?$)\S*\d")
+
+
+_P_VALUE = re.compile(r"[,;]?\s*\(?\b[Pp]\s*(?:[<>=≤≥]|&lt;)\s*0?\.\d+\)?\s*$")
+_NO_COUNT_KINDS = {"trial", "trial_id", "study", "target", "agent", "line", "phase", "treatment",
+                   "primary_sites", "primary_endpoint", "ref"}
+_DISEASE_STATE = re.compile(r"(?i)(?:progressive|metastatic|advanced|unresectable|recurrent|relapsed|"
+                            r"locally advanced|refractory|resected|inoperable)\b")
+_N_EQUALS = re.compile(r"(?:^|\s)[Nn]\s*=")
 
 
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
@@ -203,18 +218,22 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind == "outcomes_text":
         return _outcome_score(toks[0], n, any(NCT.match(t.norm) for t in toks))
     last = toks[-1].low
-    if (CONT_END.search(last) and not last.endswith("vs.")) or last.endswith("(") or toks[0].norm.startswith("("):
-        return NEG
+    if CONT_END.search(last) or last.endswith(("(", ":")) \
+            or toks[0].norm.startswith("("):
+        return NEG            # a cell does not end on a label ("placebo:") or open a parenthesis
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
-    if kind not in MEASURE_COLUMNS and kind != "ref" and (
+    if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other") and (
             any(t.norm.endswith(":") for t in toks)
             or (last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return NEG            # "Chemotherapy:" or a sentence end is free text, not a cell
+                              # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m")
     if kind in ("treatment", "agent", "primary_sites", "target", "line", "phase") and any(
             t.norm in _SENTENCE_CAPS for t in toks):
         return NEG
     text = " ".join(t.norm for t in toks)
+    if "=" in text and kind in _NO_COUNT_KINDS and _N_EQUALS.search(text):
+        return NEG            # "N = 85" counts patients: a count or population column's
     if kind in ("trial_id", "trial"):
         if NCT.match(toks[0].text):
             if n == 1:
@@ -231,7 +250,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 5.0
         if any(NCT.match(t.text) for t in toks):
             return NEG
-        if n > 6 and not (n <= 10 and _ET_AL.search(text)):
+        if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
+                          and not any(t.low in ("vs.", "vs", "versus") for t in toks)):
             return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
         if _ET_AL.search(text) or re.fullmatch(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?", text):
             return 3.0
@@ -257,6 +277,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 5.0
         if n <= 3 and LINE_WORDS.fullmatch(text):
             return 3.0
+        if n <= 8 and _DISEASE_STATE.match(text) and not any(kb.is_drug(t.norm) for t in toks):
+            return 1.0        # a setting column: "Progressive disease pancreatic NET"
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "phase":
         m = re.match(r"^(\S+)(.*)$", text)
@@ -275,14 +297,17 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 4.0
         return NEG
     if kind in MEASURE_COLUMNS or kind == "other":
-        if n > 10:
-            return NEG
+        if n > 10 or last in ("vs.", "vs", "versus"):
+            return NEG        # "42 vs." leaves its comparator out
+        if "P" in text or "p" in text:
+            text = _P_VALUE.sub("", text).strip()       # "0.34 (0.20–0.59) P < 0.001"
         p = parse_value_cell(text)
         if p is None:
             return NEG      # value-like text of another shape gets score_cell's fallback
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_endpoint":
-        if n <= 5 and _ENDPOINT_RX.search(text):
+        if n <= 5 and _ENDPOINT_RX.search(text) and not re.match(r"[\d.]+%?$", toks[0].norm) \
+                and not any(t.low in ("vs.", "vs", "versus") for t in toks):
             return 3.0
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "endpoint_result":
@@ -339,7 +364,7 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
             for w in words:
                 if w in drug_words or _DOSE.match(w) or re.fullmatch(r"[\d.]+", w):
                     continue
-                s -= 0.8 if w[:1].isupper() and not kb.abbrev.get(w) else 0.2
+                s -= 1.0 if kb.is_site(w) else 0.8 if w[:1].isupper() and not kb.abbrev.get(w) else 0.2
         elif p.lower() in NOT_DRUGS or any(w.lower() in NOT_DRUGS for w in words):
             s += 0.8
         elif any(kb.is_site(w) for w in words):
@@ -566,6 +591,10 @@ def _ends_continuation(text: str) -> bool:
     return bool(toks) and bool(CONT_END.search(toks[-1].lower()))
 
 
+# columns every data row fills (others may be spanned from the row above)
+_PER_ROW = {*MEASURE_COLUMNS, "outcomes_text", "primary_endpoint", "endpoint_result", "other"}
+
+
 def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   st: AlignSettings = DEFAULT_SETTINGS,
                   vocab: Vocab | None = None,
@@ -606,6 +635,12 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
         return any(sp is None and (k in MEASURE_COLUMNS or k == "outcomes_text")
                    for sp, k in zip(al.spans, kinds)) or al.spans[-1] is None
 
+    def open_row(a: int, b: int) -> bool:
+        """Does the row of lines [a, b) leave a per-row value column empty (a count, a
+        result, an endpoint, the free text)? Then line b may still belong to it."""
+        al = row_align(a, b)
+        return al.score == NEG or any(sp is None and k in _PER_ROW for sp, k in zip(al.spans, kinds))
+
     def may_join(a: int) -> bool:
         """May line a+1 continue the row that line a is in?"""
         return (_ends_continuation(lines[a].text) or _starts_continuation(lines[a + 1].text)
@@ -640,7 +675,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 continue
         start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() else 0.0
         for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
-            if b > a + 1 and (strong[b - 1] or not may_join(b - 2)):
+            if b > a + 1 and (strong[b - 1] or not (may_join(b - 2) or open_row(a, b - 1))):
                 break
             al = row_align(a, b)
             if al.score == NEG:
