@@ -312,3 +312,26 @@ def test_two_arm_phase3_rows_wrapped_over_lines():
     os_ = sorted((m["row"], m["population"], m["value"]) for m in res.measures if m["measure"] == "os_median")
     assert os_ == [(1, "Octreotide LAR 20 mg every 21 days", 80.2), (1, "placebo", 78.9),
                    (2, "Sunitinib", 35.2), (2, "placebo", 28.4), (3, "Everolimus", 41.5), (3, "placebo", 36.0)]
+
+
+def test_rows_grouped_by_blank_lines_footnote_marker_and_unlabelled_legend():
+    """A page that spaces out groups of rows with blank lines: the body goes on past a blank
+    line when a data row follows; a lone footnote marker ("a") and a note end it; a legend
+    without its "Abbreviations:" label ("OS = overall survival; ...") is still the legend; a
+    header with four known columns among long unknown ones is still the header."""
+    from pipeline.normalize.abbreviations import parse_legend
+    from pipeline.readers.text import read_text
+
+    text = (INVENTED / "grouped_rows_blank_lines.txt").read_text()
+    t = text_to_tables("t", text)[0]
+    assert t.notes == ("a", "Not statistically significant.")
+    assert parse_legend(t.legend) == {"OS": "overall survival", "PFS": "progression free survival",
+                                      "ORR": "objective response rate"}
+    g = text_table_to_grid(t)
+    assert cells(g) == [["LUMEN-1", "II", "Nivolumab", "14", "2.5", "16", "4"],
+                        ["LUMEN-2", "III", "Pembrolizumab", "12.8", "3.1", "17", "6"],
+                        [None, None, "vs. placebo", "10.1a", "2.7a", "3", "2"],
+                        ["ASTER-9", "II", "Durvalumab + tremelimumab", "17.5", "2.2", "21", "9"],
+                        [None, None, "Durvalumab", "12.9", "2.0", "8", "5"]]
+    roles = read_text("t", text).roles
+    assert [roles[n] for n in (7, 10, 13, 17)] == ["blank", "blank", "notes", "legend"]

@@ -49,13 +49,46 @@ def is_chrome(line: str) -> bool:
     return any(p.search(line) for p in CHROME_PATTERNS)
 
 
+# "AEs, adverse events; DCR, disease control rate; ..." or "OS = overall survival; ...": a
+# legend without its "Abbreviations:" label (an expansion starts with a word, a value with a digit)
+_LEGEND_ITEM = re.compile(r"^[A-Za-z0-9][\w/+.\-–]{0,15}\s*(?:,|=|:)\s*[A-Za-z]")
+# what ends a table after a blank line: a footnote marker line or a note
+_FOOTNOTE = re.compile(r"^\s*(?:[a-z*†‡§¶#⁎]|\d{1,2})\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
+
+
+_FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
+
+
+def unlabelled_legend(line: str) -> bool:
+    items = [x for x in re.split(r"\s*;\s*", line.strip().rstrip(".")) if x]
+    return len(items) >= 3 and sum(1 for x in items if _LEGEND_ITEM.match(x)) >= 0.8 * len(items)
+
+
+def _row_after_blank(lines: list[Line], j: int) -> bool:
+    """After the blank line j inside a table body: is the next non-blank line another data row
+    (several words, a number, not a footnote, a legend or a sentence of notes)?"""
+    k = j
+    while k < len(lines) and not lines[k].text.strip():
+        k += 1
+    if k >= len(lines):
+        return False
+    t = lines[k].text.strip()
+    if LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE.match(t) or is_chrome(t):
+        return False
+    return len(t.split()) >= 4 and bool(re.search(r"\d", t)) and t[:1].isupper() \
+        and not t.endswith(".")
+
+
 def looks_like_header(line: str) -> bool:
     cells = split_header_line(line)
     if len(cells) < 2:
         return False
     known = [classify_header(c).canonical for c in cells]
     n_known = sum(1 for k in known if k != "extra")
-    return n_known >= MIN_HEADER_CELLS and n_known * 2 >= len(cells) and not re.search(r"\bNCT\d{8}\b", line)
+    # half the cells known, or four known columns among long unknown ones ("Discontinuation
+    # rate because of drug-related AEs (%)")
+    return n_known >= MIN_HEADER_CELLS and (n_known * 2 >= len(cells) or n_known >= 4) \
+        and not re.search(r"\bNCT\d{8}\b", line)
 
 
 def find_header(lines: list[Line], start: int) -> int | None:
@@ -144,13 +177,14 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     notes: list[str] = []
     legend_parts: list[str] = []
     j = h + 1
-    # body: non-blank lines up to the first blank line after at least one body line, or the legend
+    # body: non-blank lines up to the legend, or to a blank line after at least one body line
+    # unless the next line reads as another data row (pages that space out groups of rows)
     while j < len(lines):
         t = lines[j].text
-        if LEGEND.match(t):
-            break
+        if LEGEND.match(t) or unlabelled_legend(t) or (body and _FOOTNOTE_MARK.match(t)):
+            break             # the legend, or a footnote's marker ("a", "*") on its own line
         if not t.strip():
-            if body:
+            if body and not _row_after_blank(lines, j):
                 break
             roles[lines[j].number] = "blank"
             j += 1
@@ -169,9 +203,9 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     while j < len(lines):
         t = lines[j].text
         m = LEGEND.match(t)
-        if m:
+        if m or unlabelled_legend(t):
             in_legend = True
-            legend_parts.append(m.group(2).strip())
+            legend_parts.append(m.group(2).strip() if m else t.strip())
             roles[lines[j].number] = "legend"
         elif t.strip() and not is_chrome(t):
             (legend_parts if in_legend else notes).append(t.strip())
