@@ -130,8 +130,15 @@ class Knowledge:
         return got
 
 
+_PARTS_SPLIT = re.compile(r"\s*(?:\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b)\s*")
+_HEAD_REST = re.compile(r"^(\S+)(.*)$")
+_MONO_RX = re.compile(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent")
+_INLINE_ABBR = re.compile(r"\w \([A-Z][A-Za-z0-9-]+\)")
+_NUMBER = re.compile(r"[\d.]+")
+
+
 def _parts(text: str) -> list[str]:
-    return [p for p in re.split(r"\s*(?:\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b)\s*", text) if p]
+    return [p for p in _PARTS_SPLIT.split(text) if p]
 
 
 # ---------------------------------------------------------------- column scorers
@@ -281,7 +288,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 1.0        # a setting column: "Progressive disease pancreatic NET"
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "phase":
-        m = re.match(r"^(\S+)(.*)$", text)
+        m = _HEAD_REST.match(text)
         if m is None:
             return NEG
         head, rest = m.group(1), m.group(2).strip()
@@ -336,9 +343,9 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in ("treatment", "agent"):
         if n > DEFAULT_SETTINGS.max_cell_tokens:
             return NEG
-        if re.fullmatch(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent", text):
+        if _MONO_RX.fullmatch(text):
             return 4.0 if kind == "treatment" else NEG
-        bonus = 1.0 if kind == "agent" and re.search(r"\w \([A-Z][A-Za-z0-9-]+\)", text) else 0.0
+        bonus = 1.0 if kind == "agent" and _INLINE_ABBR.search(text) else 0.0
         return _regimen_score(text, kb) + bonus
     # population, extra: anything short
     if n > 8:
@@ -362,7 +369,7 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
             s += 2.0
             seen_drug = True
             for w in words:
-                if w in drug_words or _DOSE.match(w) or re.fullmatch(r"[\d.]+", w):
+                if w in drug_words or _DOSE.match(w) or _NUMBER.fullmatch(w):
                     continue
                 s -= 1.0 if kb.is_site(w) else 0.8 if w[:1].isupper() and not kb.abbrev.get(w) else 0.2
         elif p.lower() in NOT_DRUGS or any(w.lower() in NOT_DRUGS for w in words):
@@ -371,7 +378,7 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
             s -= 2.0
         elif _DOSE.match(p):
             s += 0.0
-        elif re.fullmatch(r"[\d.]+", p):
+        elif _NUMBER.fullmatch(p):
             s -= 1.5
         else:
             s -= 0.3 * len(words)
@@ -416,6 +423,7 @@ class RowScorer:
         self.toks, self.kb = toks, kb
         T = len(toks)
         self.keys = [t.low for t in toks]
+        self.texts = [t.text for t in toks]
         # reach_*[i]: the largest k such that span [i, k) holds no such token (after its first)
         self.reach_tab = [T] * (T + 1)
         self.reach_nct = [T] * (T + 1)
@@ -456,7 +464,7 @@ class RowScorer:
                 sc = NEG        # "30 | mg every 28 days" is a dose; "N = 85" only counts patients
             else:
                 # the same words score the same in every row of the table ("Mono", "2nd", "II")
-                tkey = (kind, tuple(t.text for t in self.toks[i:k]))
+                tkey = (kind, tuple(self.texts[i:k]))
                 sc = self.kb.scores.get(tkey)
                 if sc is None:
                     sc = self.kb.scores[tkey] = score_cell(kind, self.toks[i:k], self.kb)
