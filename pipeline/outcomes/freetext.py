@@ -314,9 +314,18 @@ def _sentence(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used
         _primary_endpoint(cell, pe[0][1], b, res)
     context = "all"
     body_start = a
-    if cell.lower[a] in ("among", "of", "in", "across", "for") and any(cell.words[i] == "," for i in range(a, b)):
+    if cell.lower[a] in ("among", "of", "in", "across", "for"):
         comma = next((i for i in range(a, b) if cell.words[i] == "," and _depth(cell, a, i) == 0), None)
-        if comma is not None:        # (an unclosed parenthesis can hide every comma)
+        # "In the MiNENs the mPFS and mOS were ...": without a comma the context ends where
+        # the first named measure (and its article) starts
+        named = next((m.start for m in cell.mentions if a + 1 < m.start < b and m.label in MEASURES
+                      and not any(cell.is_num(i) for i in range(a + 1, m.start))), None)
+        if named is not None and (comma is None or named < comma):
+            p1 = named - 1 if cell.lower[named - 1] in ("the", "a", "an") else named
+            if p1 > a + 1:
+                body_start = p1
+                context = _prefix(cell, a + 1, p1, state, res, used)
+        elif comma is not None:        # (an unclosed parenthesis can hide every comma)
             p0, p1 = a + 1, comma
             body_start = comma + 1
             context = _prefix(cell, p0, p1, state, res, used)
