@@ -28,6 +28,9 @@ class TextTable:
     legend: str | None         # text after "Abbreviations:"
     notes: tuple[str, ...] = ()  # footnote lines between the body and the legend
     page: int | None = None
+    # header cells when the header runs over several lines (wrapped cells, a sub-header row);
+    # None: split the header line
+    header_cells: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

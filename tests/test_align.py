@@ -335,3 +335,30 @@ def test_rows_grouped_by_blank_lines_footnote_marker_and_unlabelled_legend():
                         [None, None, "Durvalumab", "12.9", "2.0", "8", "5"]]
     roles = read_text("t", text).roles
     assert [roles[n] for n in (7, 10, 13, 17)] == ["blank", "blank", "notes", "legend"]
+
+
+def test_two_level_header_with_wrapped_group_headings():
+    """A PMC page whose header runs over four lines: group headings wrapped onto lines of their
+    own ("Median survival", "Grade 3/4 AEs") and a sub-header row ("ORR DCR OS PFS") that
+    replaces the headings it sits under, each taking the columns its words name."""
+    from pipeline.readers.text import read_text
+
+    text = (INVENTED / "two_level_header.txt").read_text()
+    g = grid_of(text)
+    assert g.header == ("Agent", "Trial", "Phase", "n", "Target population", "ORR", "DCR", "OS", "PFS",
+                        "Grade 3/4 AEs")
+    assert [r.section for r in g.rows] == ["Monotherapy", None, None, "Combination", None]
+    assert cells(g)[4] == ["Atezolizumab + bevacizumab", "NCT03456543", "Ib", "64", "Unresectable HCC", "31%",
+                           "84%", "NR", "7.1", "30%"]
+    ms = sorted((m["row"], m["measure"], m["value"]) for m in grid_to_arms(g).measures if m["row"] == 1)
+    assert ms == [(1, "dcr", 55.0), (1, "n", 52), (1, "orr", 14.0), (1, "os_median", 13.1), (1, "pfs_median", 3.9)]
+    roles = read_text("t", text).roles
+    assert [roles[n] for n in range(5, 10)] == ["header", "header", "header", "header", "body"]
+
+
+def test_section_line_after_header_is_not_a_wrapped_heading():
+    text = ("Trial Phase Treatment ORR (%) mPFS (months)\nFirst-line therapy\n"
+            "NCT01234567 II Nivolumab 20 4.1\n")
+    g = grid_of(text)
+    assert g.header == ("Trial", "Phase", "Treatment", "ORR (%)", "mPFS (months)")
+    assert [r.section for r in g.rows] == ["First-line therapy", None]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Line, TextTable
+from ..normalize.text import clean
 from ..table.header import classify_header, split_header_line
 
 # Lines a browser copy of a PMC page adds around a table.
@@ -62,6 +63,64 @@ _FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
 def unlabelled_legend(line: str) -> bool:
     items = [x for x in re.split(r"\s*;\s*", line.strip().rstrip(".")) if x]
     return len(items) >= 3 and sum(1 for x in items if _LEGEND_ITEM.match(x)) >= 0.8 * len(items)
+
+
+# a heading over several columns ("Response rate" over ORR and DCR, "Median survival" over OS
+# and PFS, "Efficacy", "Safety"); the words say which sub-columns it takes
+_GROUPS = (("response", {"orr_pct", "dcr_pct"}), ("survival", {"pfs_median", "os_median", "pfs_rate", "os_rate"}),
+           ("safety|toxicit|adverse|\\baes?\\b", set()),
+           ("efficacy|outcome|result|activity", {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate",
+                                                 "os_rate", "n_total"}))
+
+
+_VALUE_KINDS = {"n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "other"}
+
+
+def _group_of(cell: str) -> set[str] | None:
+    low = cell.lower()
+    for rx, kinds in _GROUPS:
+        if re.search(rx, low):
+            return kinds
+    return None
+
+
+def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None, int]:
+    """Header cells when the header goes on over the next lines, and the index of its last
+    line. Two shapes from PMC pages: header cells wrapped onto lines of their own ("Median
+    survival", "Grade 3/4 AEs": short, no values, a column or a group heading the lexicon
+    knows), and a sub-header row of value columns ("ORR DCR OS PFS") that replaces the group
+    headings above it ("Response rate", "Median survival"), each taking the sub-columns its
+    words name."""
+    cells = split_header_line(lines[h].text)
+    j = h + 1
+    wrapped: list[str] = []
+    while j < len(lines):
+        t = clean(lines[j].text).strip()
+        if not t or len(t.split()) > 4 or re.search(r"\d(?![/–-]?\d?\s*AEs?\b)(?!/\d)", t) \
+                or looks_like_header(t):
+            break
+        if _group_of(t) is None and classify_header(t).canonical not in _VALUE_KINDS:
+            break             # a section ("First-line therapy") or a trial name, not a heading
+        wrapped.append(t)
+        j += 1
+    if j >= len(lines):
+        return None, h
+    sub = split_header_line(lines[j].text) if looks_like_header(lines[j].text) else []
+    sub_kinds = [classify_header(c).canonical for c in sub]
+    top = cells + wrapped
+    groups = [k for k, c in enumerate(top) if _group_of(c) is not None]
+    if not sub or not groups or any(k in ("extra", "trial", "trial_id", "study") for k in sub_kinds) \
+            or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
+        return None, h        # no sub-header row: the lines after the header are the body's
+    # each sub-column goes to the first group heading whose words name it, else to the last one
+    placed: dict[int, list[str]] = {k: [] for k in groups}
+    for c, kind in zip(sub, sub_kinds):
+        g = next((k for k in groups if kind in _group_of(top[k])), groups[-1])
+        placed[g].append(c)
+    out: list[str] = []
+    for k, c in enumerate(top):
+        out.extend(placed.get(k) or [c])
+    return tuple(out), j
 
 
 def _row_after_blank(lines: list[Line], j: int) -> bool:
@@ -170,13 +229,16 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     for ln in lines[:h]:
         roles[ln.number] = "blank" if not ln.text.strip() else "chrome" if is_chrome(ln.text) else "title"
     roles[lines[h].number] = "header"
+    header_cells, h_end = _header_continued(lines, h)
+    for ln in lines[h + 1:h_end + 1]:
+        roles[ln.number] = "header"
     if title is None:
         pre = [ln.text.strip() for ln in lines[i:h] if ln.text.strip() and not is_chrome(ln.text)]
         title = " ".join(pre) or None
     body: list[Line] = []
     notes: list[str] = []
     legend_parts: list[str] = []
-    j = h + 1
+    j = h_end + 1
     # body: non-blank lines up to the legend, or to a blank line after at least one body line
     # unless the next line reads as another data row (pages that space out groups of rows)
     while j < len(lines):
@@ -217,4 +279,5 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
             roles[lines[j].number] = "chrome"
         j += 1
     return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
+                     header_cells=header_cells,
                      legend=" ".join(legend_parts) or None, notes=tuple(notes))

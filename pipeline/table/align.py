@@ -75,7 +75,7 @@ _ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.",
 OUTCOME_WORDS = {"orr", "dcr", "os", "pfs", "mos", "mpfs", "rr", "cr", "pr", "sd", "hr", "ci", "n", "nr", "dor",
                  "mdor", "ttp", "cbr", "efs", "rfs", "dfs"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
-CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥]|\b(?:or|and|with|plus|of|vs\.?|in|the|et|every|per))$", re.I)
+CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:]|\b(?:or|and|with|plus|of|vs\.?|in|the|et|every|per))$", re.I)
 LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
                         r"treatment-na[iï]ve|na[iï]ve|untreated|adjuvant|neoadjuvant|maintenance|salvage|"
                         r"(?:>=|≥)?\s*\d(?:st|nd|rd|th)?\s*-\s*\d?(?:st|nd|rd|th)|\d(?:st|nd|rd|th)\s*(?:or|/)\s*\d(?:st|nd|rd|th)")
@@ -572,7 +572,7 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
 SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|naive|naïve|"
                           r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
                           r"antibod(?:y|ies)|inhibitors?|agents|analogs?|analogues?|trials|studies|first|second|"
-                          r"third|beyond|immunotherapy|chemotherapy|targeted|combinations?)\b")
+                          r"third|beyond|immunotherapy|chemotherapy|targeted|combinations?|monotherapy|single-agent)\b")
 
 
 def _section_like(text: str) -> bool:
@@ -661,7 +661,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
     strong = [False] * L
     for a in range(L):
         if _section_like(lines[a].text) and (a == 0 or not _ends_continuation(lines[a - 1].text)):
-            if SECTION_HINT.search(lines[a].text):
+            if SECTION_HINT.search(lines[a].text) and "," not in lines[a].text:
                 strong[a] = True
                 section[a] = st.row_bonus + st.section_hint
                 continue
@@ -729,7 +729,7 @@ def _cell_text(toks: list[Tok], lines: dict[int, str]) -> str:
 
 
 def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
-    header = split_header_line(table.header.text)
+    header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
     specs = [classify_header(h) for h in header]
     body_text = " ".join(ln.text for ln in table.body)
     kb = Knowledge.of_table(table.legend, body_text)
