@@ -362,3 +362,16 @@ def test_section_line_after_header_is_not_a_wrapped_heading():
     g = grid_of(text)
     assert g.header == ("Trial", "Phase", "Treatment", "ORR (%)", "mPFS (months)")
     assert [r.section for r in g.rows] == ["First-line therapy", None]
+
+
+def test_results_in_the_primary_endpoint_column_are_outcome_text():
+    """An endpoint column that holds the row's results ("Safety and efficacy: median OS ...")
+    is read as the row's outcome text; a short endpoint ("ORR") stays an endpoint."""
+    from pipeline.readers.markdown import markdown_to_grids
+
+    res = grid_to_arms(markdown_to_grids("t", (INVENTED / "results_in_endpoint_column.md").read_text())[0])
+    assert [a["primary_endpoint"] for a in res.arms] == ["Safety and efficacy", "OS", "ORR"]
+    got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures if m["measure"] != "n")
+    assert got == [(1, "orr", "all", 8.3), (1, "os_median", "all", 11.4),
+                   (2, "os_median", "nivolumab", 12.6), (2, "os_median", "placebo", 9.9)]
+    assert {n["text"]: n["rule"] for n in res.narrative if n["row"] == 2} == {"0.77": "other_outcome", "0.02": "p_value"}

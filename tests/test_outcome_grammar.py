@@ -115,7 +115,7 @@ OTHER_REVIEWS += [
          [M("orr", "all", 40.0), M("pfs_median", "all", 5.3)],
          narrative={"12": "fraction_count", "30": "fraction_count"}, id="fraction-in-parentheses"),
     Case("mPFS: 4.1 months (HR 0.62; p = 0.01)", [M("pfs_median", "all", 4.1)],
-         narrative={"0.62": "other_outcome", "0.01": "other_outcome"}, id="hazard-ratio-not-a-measure"),
+         narrative={"0.62": "other_outcome", "0.01": "p_value"}, id="hazard-ratio-not-a-measure"),
 ]
 
 OTHER_REVIEWS += [
@@ -183,6 +183,11 @@ OTHER_REVIEWS += [
     Case("mPFS 4.0 mo (NEC 3.1 mo; NET 6.2 mo)",
          [M("pfs_median", "all", 4.0), M("pfs_median", "NEC", 3.1), M("pfs_median", "NET", 6.2)],
          id="subgroups-in-parentheses-semicolon"),
+    Case("OS: 11.9 months for nivo vs. 9.6 months for placebo (HR = 0.80; P = 0.031)",
+         [M("os_median", "nivo", 11.9), M("os_median", "placebo", 9.6)],
+         narrative={"0.80": "other_outcome", "0.031": "p_value"}, id="value-for-arm-vs-value-for-arm"),
+    Case("Median OS 10.2 months (7.3-14.8); ORR 12.1% (4.0-26.3)", [M("os_median", "all", 10.2), M("orr", "all", 12.1)],
+         narrative={"7.3": "interval", "14.8": "interval", "4.0": "interval"}, id="bare-interval-after-value"),
     Case("mOS 12.1 mo (95% CI 4.1-17.0)", [M("os_median", "all", 12.1)],
          narrative={"95": "confidence_interval", "4.1": "confidence_interval"}, id="ci-is-not-a-subgroup"),
 ]

@@ -514,7 +514,8 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
                 j = close + 1
         if j < b and cell.lower[j] in ("in", "among", "for"):
             end = j + 1
-            while end < b and cell.words[end] not in (",", ";", ".", "respectively") and end not in value_toks \
+            while end < b and cell.words[end] not in (",", ";", ".", "respectively", "vs.", "vs", "versus", "(") \
+                    and end not in value_toks \
                     and not (cell.words[end] == "and" and end + 1 < b and (end + 1 in value_toks)):
                 end += 1
             if end > j + 1:
@@ -701,6 +702,14 @@ def _primary_endpoint(cell: Cell, after: int, b: int, res: OutcomeParse) -> None
     res.primary_endpoint_met = not negated
 
 
+_P_BEFORE = re.compile(r"\b[Pp]\s*(?:[=<>≤≥]|&lt;)\s*$")
+_INTERVAL = re.compile(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:[–—-]|to)\s*\d+(?:\.\d+)?\s*%?\s*\)")
+
+
+def _intervals(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _INTERVAL.finditer(text)]
+
+
 def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
     """Every number in the cell is a measure or a narrative item with the rule that left it out."""
     covered = [(f.start, f.end) for f in res.measures]
@@ -712,9 +721,9 @@ def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
         s, e = m.start(), m.end()
         if any(cs <= s and e <= ce for cs, ce in covered):
             continue
-        rule = None
+        rule = "p_value" if _P_BEFORE.search(text, 0, s) else None     # "P = 0.0238", whatever its clause
         for (ts, te), r in tok_rule.items():
-            if ts <= s and e <= te:
+            if rule is None and ts <= s and e <= te:
                 rule = r
                 break
         if rule is None:
@@ -723,6 +732,8 @@ def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
             if (before == "/" and s > 1 and text[s - 2].isdigit()) or (after == "/" and e + 1 < len(text)
                                                                           and text[e + 1].isdigit()):
                 rule = "fraction_count"      # "(12/30)": responders over evaluable patients
+            elif any(ps <= s and e <= pe for ps, pe in _intervals(text)):
+                rule = "interval"             # "13.2 months (6.3-21.1)": a value's CI or range
             elif (before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha())
                   or (after == "-" and e + 1 < len(text) and text[e + 1].isalpha())):
                 rule = "part_of_name"         # "CPT-11", "G3", "stage-1", "NET001"

@@ -109,6 +109,7 @@ def _measure_row(source, table, row, column, measure, population, value, unit, n
                 evidence=text[start:end])
 
 
+_RESULTS_IN_TEXT = re.compile(r"\d(?:\.\d+)?\s*(?:%|months?\b|mo\b|weeks?\b)")
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
 # "21% (G3 30%)", "7.0 mo (NEC 4.7 mo, G3 NET NR)": a subgroup's own value in parentheses
 _LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N)\b)[A-Za-z][\w-]*\s+"
@@ -218,6 +219,13 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 extra[sp.header] = text
             else:
                 cells[kind] = text
+        pe = cells.get("primary_endpoint")
+        if pe and "outcomes_text" not in cells and len(pe.split()) > 8 and _RESULTS_IN_TEXT.search(pe):
+            # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
+            # column holds the row's results; they are its outcome text
+            cells["outcomes_text"] = pe
+            label = pe.split(":", 1)[0].strip() if ":" in pe else None
+            cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
         res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev))
         arm = res.arms[-1]
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
