@@ -368,10 +368,15 @@ def test_results_in_the_primary_endpoint_column_are_outcome_text():
     """An endpoint column that holds the row's results ("Safety and efficacy: median OS ...")
     is read as the row's outcome text; a short endpoint ("ORR") stays an endpoint."""
     from pipeline.readers.markdown import markdown_to_grids
+    from pipeline.table.align import realign_shifted_rows
 
-    res = grid_to_arms(markdown_to_grids("t", (INVENTED / "results_in_endpoint_column.md").read_text())[0])
-    assert [a["primary_endpoint"] for a in res.arms] == ["Safety and efficacy", "OS", "ORR"]
+    grid = markdown_to_grids("t", (INVENTED / "results_in_endpoint_column.md").read_text())[0]
+    res = grid_to_arms(realign_shifted_rows(grid))
+    assert [a["primary_endpoint"] for a in res.arms] == ["Safety and efficacy", "OS", "ORR", "Efficacy"]
     got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures if m["measure"] != "n")
     assert got == [(1, "orr", "all", 8.3), (1, "os_median", "all", 11.4),
-                   (2, "os_median", "nivolumab", 12.6), (2, "os_median", "placebo", 9.9)]
+                   (2, "os_median", "nivolumab", 12.6), (2, "os_median", "placebo", 9.9),
+                   (4, "orr", "all", 6.0), (4, "os_median", "all", 9.1)]
+    # the last row lost its spanned Trial cell in the copy: placed by content, trial filled
+    assert (res.arms[3]["study"], res.arms[3]["n_total"], res.arms[3]["filled"]) == ("SOLE-1", 52, ["study"])
     assert {n["text"]: n["rule"] for n in res.narrative if n["row"] == 2} == {"0.77": "other_outcome", "0.02": "p_value"}

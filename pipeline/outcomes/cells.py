@@ -19,6 +19,15 @@ _NUM = re.compile(r"(\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
 _UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z])", re.I)
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
+# a result written in prose: a percentage or a decimal duration ("10.3%", "13.2 months"); an
+# endpoint's name has at most a whole landmark ("PFS at 6 months")
+_RESULT = re.compile(r"\d+(?:\.\d+)?\s*%|\d+\.\d+\s*(?:months?|mo|weeks?|wks?)\b")
+
+
+def states_results(text: str) -> bool:
+    """Does a cell of a label column (an endpoint) hold the row's results instead?
+    'Safety and efficacy: median OS 13.2 months; ORR 10.3%' does, 'PFS at 6 months' does not."""
+    return len(text.split()) > 5 and bool(_RESULT.search(text))
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
 _DASH = re.compile(r"[-—]")

@@ -20,7 +20,7 @@ from ..model import Cell, Grid, GridRow, Line, TextTable
 from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
-from ..outcomes.cells import parse_value_cell
+from ..outcomes.cells import parse_value_cell, states_results
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
 
 NEG = -math.inf
@@ -199,7 +199,7 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
 # span gets NEG from _typed_score; kept in step with it, checked by tests/test_align.py)
-_TYPED_MAX = {"target": 3, "line": 8, "ref": 3, "primary_endpoint": 5, "primary_sites": 12,
+_TYPED_MAX = {"target": 3, "line": 8, "ref": 3, "primary_endpoint": 60, "primary_sites": 12,
               "population": 8, "extra": 8, "treatment": 16, "agent": 16, "endpoint_result": 25,
               **{k: 10 for k in (*MEASURE_COLUMNS, "other")}}
 
@@ -230,7 +230,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         return NEG            # a cell does not end on a label ("placebo:") or open a parenthesis
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
-    if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other") and (
+    if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other", "primary_endpoint") and (
             any(t.norm.endswith(":") for t in toks)
             or (last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return NEG            # "Chemotherapy:" or a sentence end is free text, not a cell
@@ -316,6 +316,10 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if n <= 5 and _ENDPOINT_RX.search(text) and not re.match(r"[\d.]+%?$", toks[0].norm) \
                 and not any(t.low in ("vs.", "vs", "versus") for t in toks):
             return 3.0
+        if n <= 60 and states_results(text):
+            return 0.5 + 0.02 * n     # the column holds the row's results ("Safety and efficacy: ...")
+        if n <= 5 and any(t.norm.endswith(":") for t in toks):
+            return NEG
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "endpoint_result":
         if n <= 25 and (re.search(r"\d", text) or re.search(r"(?i)\bNR\b|not reached", text)):
@@ -408,7 +412,7 @@ def _outcome_score(first: Tok, n: int, has_nct: bool) -> float:
 
 # longest cell, in tokens, per column kind (free text: the whole row)
 MAX_TOKENS = {"trial": 12, "trial_id": 6, "study": 12, "target": 12, "line": 12, "phase": 12, "ref": 3,
-              "primary_sites": 12, "population": 12, "extra": 12, "other": 16, "primary_endpoint": 12,
+              "primary_sites": 12, "population": 12, "extra": 12, "other": 16, "primary_endpoint": 60,
               "endpoint_result": 25}
 _DOSE_UNIT = re.compile(r"^(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|mbq|gbq|ml)(?:/\S+)?$")
 _NO_SENTENCE_WORDS = ("treatment", "agent", "primary_sites", "target", "line", "phase")

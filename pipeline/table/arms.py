@@ -14,7 +14,7 @@ from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import lexicon_abbreviations, regimen_drugs
 from ..normalize.text import clean
 from ..normalize.units import to_months
-from ..outcomes.cells import parse_value_cell
+from ..outcomes.cells import parse_value_cell, states_results
 from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 
@@ -109,7 +109,6 @@ def _measure_row(source, table, row, column, measure, population, value, unit, n
                 evidence=text[start:end])
 
 
-_RESULTS_IN_TEXT = re.compile(r"\d(?:\.\d+)?\s*(?:%|months?\b|mo\b|weeks?\b)")
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
 # "21% (G3 30%)", "7.0 mo (NEC 4.7 mo, G3 NET NR)": a subgroup's own value in parentheses
 _LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N)\b)[A-Za-z][\w-]*\s+"
@@ -220,7 +219,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             else:
                 cells[kind] = text
         pe = cells.get("primary_endpoint")
-        if pe and "outcomes_text" not in cells and len(pe.split()) > 8 and _RESULTS_IN_TEXT.search(pe):
+        if pe and "outcomes_text" not in cells and states_results(pe):
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
             # column holds the row's results; they are its outcome text
             cells["outcomes_text"] = pe
