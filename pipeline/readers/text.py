@@ -53,11 +53,9 @@ def is_chrome(line: str) -> bool:
 # "AEs, adverse events; DCR, disease control rate; ..." or "OS = overall survival; ...": a
 # legend without its "Abbreviations:" label (an expansion starts with a word, a value with a digit)
 _LEGEND_ITEM = re.compile(r"^[A-Za-z0-9][\w/+.\-–]{0,15}\s*(?:,|=|:)\s*[A-Za-z]")
-# what ends a table after a blank line: a footnote marker line or a note
-_FOOTNOTE = re.compile(r"^\s*(?:[a-z*†‡§¶#⁎]|\d{1,2})\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
-
-
+# a footnote's marker on a line of its own ends the body; after a blank line, so does a note
 _FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
+_FOOTNOTE = re.compile(r"^\s*\d{1,2}\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
 
 
 def unlabelled_legend(line: str) -> bool:
@@ -71,8 +69,6 @@ _GROUPS = (("response", {"orr_pct", "dcr_pct"}), ("survival", {"pfs_median", "os
            ("safety|toxicit|adverse|\\baes?\\b", set()),
            ("efficacy|outcome|result|activity", {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate",
                                                  "os_rate", "n_total"}))
-
-
 _VALUE_KINDS = {"n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "other"}
 
 
@@ -112,10 +108,12 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     if not sub or not groups or any(k in ("extra", "trial", "trial_id", "study") for k in sub_kinds) \
             or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
         return None, h        # no sub-header row: the lines after the header are the body's
-    # each sub-column goes to the first group heading whose words name it, else to the last one
+    # each sub-column goes to the first group heading whose words name it, else to the last
+    # heading that takes value columns at all (a safety heading takes none)
     placed: dict[int, list[str]] = {k: [] for k in groups}
+    takers = [k for k in groups if _group_of(top[k])] or groups
     for c, kind in zip(sub, sub_kinds):
-        g = next((k for k in groups if kind in _group_of(top[k])), groups[-1])
+        g = next((k for k in groups if kind in _group_of(top[k])), takers[-1])
         placed[g].append(c)
     out: list[str] = []
     for k, c in enumerate(top):
@@ -132,7 +130,8 @@ def _row_after_blank(lines: list[Line], j: int) -> bool:
     if k >= len(lines):
         return False
     t = lines[k].text.strip()
-    if LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE.match(t) or is_chrome(t):
+    if LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE_MARK.match(t) or _FOOTNOTE.match(t) \
+            or is_chrome(t):
         return False
     return len(t.split()) >= 4 and bool(re.search(r"\d", t)) and t[:1].isupper() \
         and not t.endswith(".")
