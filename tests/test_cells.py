@@ -65,3 +65,29 @@ def test_cell_unit_beats_header_unit():
 def test_nr_in_a_rate_column_is_not_a_value():
     assert _measures("ORR (%)", "NR") == []
     assert _measures("mOS (mo)", "NR") == [("os_median", "all", None, True)]
+
+
+@pytest.mark.parametrize("text, results", [
+    ("Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%", True),
+    ("Efficacy: median OS 9.1 months; ORR 6.0%", True),
+    ("PFS at 6 months", False),            # a landmark names the endpoint
+    ("PFS rate at 6 months (%)", False),
+    ("ORR", False),
+    ("12-mo OS", False),
+])
+def test_endpoint_cell_states_results(text, results):
+    from pipeline.outcomes.cells import states_results
+
+    assert states_results(text) is results
+
+
+@pytest.mark.parametrize("kinds, may", [
+    (["study", "n_total", "treatment", "primary_endpoint"], True),
+    (["study", "treatment", "primary_endpoint", "orr_pct", "pfs_median"], False),   # results have columns
+    (["trial", "primary_endpoint", "endpoint_result"], False),
+    (["trial", "primary_endpoint", "outcomes_text"], False),
+])
+def test_endpoint_may_hold_results_only_without_results_columns(kinds, may):
+    from pipeline.outcomes.cells import endpoint_may_hold_results
+
+    assert endpoint_may_hold_results(kinds) is may

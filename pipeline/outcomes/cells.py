@@ -24,6 +24,13 @@ _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
 _RESULT = re.compile(r"\d+(?:\.\d+)?\s*%|\d+\.\d+\s*(?:months?|mo|weeks?|wks?)\b")
 
 
+def endpoint_may_hold_results(kinds) -> bool:
+    """Only a table without a results column of its own (free text, an endpoint's outcome, a
+    rate or a median) writes its results into the endpoint column."""
+    return not any(k in ("outcomes_text", "endpoint_result", "orr_pct", "dcr_pct", "pfs_median", "os_median",
+                         "pfs_rate", "os_rate") for k in kinds)
+
+
 def states_results(text: str) -> bool:
     """Does a cell of a label column (an endpoint) hold the row's results instead?
     'Safety and efficacy: median OS 13.2 months; ORR 10.3%' does, 'PFS at 6 months' does not."""

@@ -20,7 +20,7 @@ from ..model import Cell, Grid, GridRow, Line, TextTable
 from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
-from ..outcomes.cells import parse_value_cell, states_results
+from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
 
 NEG = -math.inf
@@ -75,7 +75,7 @@ _ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.",
 OUTCOME_WORDS = {"orr", "dcr", "os", "pfs", "mos", "mpfs", "rr", "cr", "pr", "sd", "hr", "ci", "n", "nr", "dor",
                  "mdor", "ttp", "cbr", "efs", "rfs", "dfs"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
-CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:]|\b(?:or|and|with|plus|of|vs\.?|in|the|et|every|per))$", re.I)
+CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:]|\b(?:or|and|with|plus|of|vs\.?|versus|in|the|et|every|per))$", re.I)
 LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
                         r"treatment-na[iï]ve|na[iï]ve|untreated|adjuvant|neoadjuvant|maintenance|salvage|"
                         r"(?:>=|≥)?\s*\d(?:st|nd|rd|th)?\s*-\s*\d?(?:st|nd|rd|th)|\d(?:st|nd|rd|th)\s*(?:or|/)\s*\d(?:st|nd|rd|th)")
@@ -108,6 +108,7 @@ class Knowledge:
                             and not is_drug_word(v.split()[-1])}
 
         self.scores: dict[tuple[str, tuple[str, ...]], float] = {}   # (kind, words) -> cell score
+        self.results_in_endpoint = False      # set for tables with no results column of their own
         self._drug: dict[str, bool] = {}
         self._site: dict[str, bool] = {}
 
@@ -184,15 +185,14 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if sc != NEG:
         return sc
     last = toks[-1].low
-    if CONT_END.search(last) or last.endswith(":") or toks[0].norm.startswith("("):
+    if CONT_END.search(last) or toks[0].norm.startswith("("):
         return NEG
     if any(NCT.match(t.norm) or t.norm in _SENTENCE_CAPS for t in toks):
         return NEG
     if kind in FALLBACK_KINDS and n <= 12:
         return -2.5 - 0.1 * n
     if (kind in MEASURE_COLUMNS or kind in ("other", "endpoint_result")) and n <= 16 and \
-            re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm) and \
-            (kind == "endpoint_result" or last not in ("vs.", "vs", "versus")):
+            re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm):
         return -1.0
     return NEG
 
@@ -225,9 +225,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind == "outcomes_text":
         return _outcome_score(toks[0], n, any(NCT.match(t.norm) for t in toks))
     last = toks[-1].low
-    if CONT_END.search(last) or last.endswith(("(", ":")) \
-            or toks[0].norm.startswith("("):
-        return NEG            # a cell does not end on a label ("placebo:") or open a parenthesis
+    if CONT_END.search(last) or toks[0].norm.startswith("("):
+        return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
     if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other", "primary_endpoint") and (
@@ -304,8 +303,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 4.0
         return NEG
     if kind in MEASURE_COLUMNS or kind == "other":
-        if n > 10 or last in ("vs.", "vs", "versus"):
-            return NEG        # "42 vs." leaves its comparator out
+        if n > 10:
+            return NEG
         if "P" in text or "p" in text:
             text = _P_VALUE.sub("", text).strip()       # "0.34 (0.20–0.59) P < 0.001"
         p = parse_value_cell(text)
@@ -316,7 +315,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if n <= 5 and _ENDPOINT_RX.search(text) and not re.match(r"[\d.]+%?$", toks[0].norm) \
                 and not any(t.low in ("vs.", "vs", "versus") for t in toks):
             return 3.0
-        if n <= 60 and states_results(text):
+        if kb.results_in_endpoint and n <= 60 and states_results(text):
             return 0.5 + 0.02 * n     # the column holds the row's results ("Safety and efficacy: ...")
         if n <= 5 and any(t.norm.endswith(":") for t in toks):
             return NEG
@@ -737,6 +736,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     specs = [classify_header(h) for h in header]
     body_text = " ".join(ln.text for ln in table.body)
     kb = Knowledge.of_table(table.legend, body_text)
+    kb.results_in_endpoint = endpoint_may_hold_results(s.canonical for s in specs)
     if not table.body:
         raise InputError("table has a header but no data rows", line=table.header.number)
     scorers: dict[tuple[int, int], RowScorer] = {}
@@ -810,6 +810,7 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
     kinds = [s.canonical for s in specs]
     cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     kb = Knowledge.of_table(grid.legend, cells_text)
+    kb.results_in_endpoint = endpoint_may_hold_results(kinds)
     rows = []
     changed = False
     for r in grid.rows:

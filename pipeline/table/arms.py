@@ -14,7 +14,7 @@ from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import lexicon_abbreviations, regimen_drugs
 from ..normalize.text import clean
 from ..normalize.units import to_months
-from ..outcomes.cells import parse_value_cell, states_results
+from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 
@@ -172,6 +172,7 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
 def grid_to_arms(grid: Grid) -> TableResult:
     specs = resolve_specs(grid)
     canon = [s.canonical for s in specs]
+    results_in_endpoint = endpoint_may_hold_results(canon)
     legend = parse_legend(grid.legend)
     all_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     inline = inline_definitions(all_text)
@@ -219,7 +220,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             else:
                 cells[kind] = text
         pe = cells.get("primary_endpoint")
-        if pe and "outcomes_text" not in cells and states_results(pe):
+        if pe and results_in_endpoint and states_results(pe):
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
             # column holds the row's results; they are its outcome text
             cells["outcomes_text"] = pe
