@@ -177,6 +177,9 @@ OTHER_REVIEWS += [
          narrative={"60": "share_of_count"}, id="count-with-its-share"),
     # compact result cells: each subgroup's own value in parentheses after the overall one
     Case("ORR 25% (G3 44%)", [M("orr", "all", 25.0), M("orr", "G3", 44.0)], id="subgroup-in-parentheses"),
+    Case("mPFS 4 mo (G3 6-mo PFS 44%)", [M("pfs_median", "all", 4.0), M("pfs_rate", "G3", 44.0, 6)],
+         narrative={"6": "timepoint_of_measure"}, id="subgroup-before-its-measure-in-parentheses"),
+    Case("ORR 20% (DCR 72%)", [M("orr", "all", 20.0), M("dcr", "all", 72.0)], id="measure-in-parentheses-not-a-label"),
     Case("mOS 7.0 mo (NEC 4.7 mo, G3 NET NR)",
          [M("os_median", "all", 7.0), M("os_median", "NEC", 4.7), M("os_median", "G3 NET", "NR")],
          id="subgroups-listed-in-parentheses"),

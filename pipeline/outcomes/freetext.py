@@ -500,10 +500,13 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
                 and _depth(cell, a, v.tok) > 0:
             # "(G3 31%)", "(NEC 4.7 mo, G3 NET NR)": subgroup labels in parentheses, each
             # before its value
-            k = label_before(v.tok)
+            # ("(G3 6-mo PFS 44%)": the label may stand before the value's own measure)
+            named = next((m for m in cell.mentions if m.end == v.tok and m.label in MEASURES), None)
+            end = named.start if named is not None else v.tok
+            k = label_before(end)
             if k is not None and k > 0 and (cell.words[k - 1] == "(" or (
                     cell.words[k - 1] in (",", ";") and _depth(cell, a, k - 1) > 0)):
-                v.pop, v.pop_span = cell.text_of(k, v.tok), (k, v.tok)
+                v.pop, v.pop_span = cell.text_of(k, end), (k, end)
     # "x% in NEC", "in NETs and NECs, respectively"
     value_toks = {v.tok for v in vals}
     for v in vals:
