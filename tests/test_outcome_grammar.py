@@ -180,6 +180,8 @@ OTHER_REVIEWS += [
     Case("mPFS 4 mo (G3 6-mo PFS 44%)", [M("pfs_median", "all", 4.0), M("pfs_rate", "G3", 44.0, 6)],
          narrative={"6": "timepoint_of_measure"}, id="subgroup-before-its-measure-in-parentheses"),
     Case("ORR 20% (DCR 72%)", [M("orr", "all", 20.0), M("dcr", "all", 72.0)], id="measure-in-parentheses-not-a-label"),
+    Case("ORR: 12% with drug A (3 CRs) vs. 4% with placebo",
+         [M("orr", "arm 1", 12.0), M("orr", "arm 2", 4.0)], id="aside-in-parentheses-does-not-take-the-next-value"),
     Case("mOS 7.0 mo (NEC 4.7 mo, G3 NET NR)",
          [M("os_median", "all", 7.0), M("os_median", "NEC", 4.7), M("os_median", "G3 NET", "NR")],
          id="subgroups-listed-in-parentheses"),

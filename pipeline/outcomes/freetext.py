@@ -576,8 +576,14 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 continue
             m = _compatible(nxt, v) if nxt else None
             if m is None:
+                # a measure named outside a parenthesis the value stands after comes first:
+                # "15% with nivolumab (14 patients with CR) vs. 7% with sorafenib"
+                d = _depth(cell, a, v.tok)
                 prev = [m for m in mentions if m.end <= v.tok]
-                m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v)) if prev else None
+                outer = [m for m in prev if m.end == m.start or _depth(cell, a, m.start) <= d]
+                m = _compatible(outer, v, lambda m, v: _adjacent(cell, m, v)) if outer else None
+                if m is None and prev:
+                    m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v))
             if m is not None:
                 owners.append((v, m))
         for m in {id(m): m for _, m in owners}.values():
