@@ -380,3 +380,19 @@ def test_results_in_the_primary_endpoint_column_are_outcome_text():
     # the last row lost its spanned Trial cell in the copy: placed by content, trial filled
     assert (res.arms[3]["study"], res.arms[3]["n_total"], res.arms[3]["filled"]) == ("SOLE-1", 52, ["study"])
     assert {n["text"]: n["rule"] for n in res.narrative if n["row"] == 2} == {"0.77": "other_outcome", "0.02": "p_value"}
+
+
+def test_markdown_row_that_dropped_a_middle_value_is_placed_by_units():
+    """'| 13.2 mo | 10% | |' under OS | PFS | ORR: the copy dropped the empty PFS cell. A % is
+    no median, so the 10% moves to ORR, and of two equal readings the one that moves fewer
+    cells keeps 13.2 mo under OS. 'Child–Pugh A' is no sentence start."""
+    from pipeline.readers.markdown import markdown_to_grids
+    from pipeline.table.align import realign_shifted_rows
+
+    text = ("Study | Phase | n | Population | Drug | Median OS | Median PFS | ORR |\n"
+            "---|---|---|---|---|---|---|---|\n"
+            "ALPHA-2 (2019) [3] | II | 60 | Advanced HCC, Child–Pugh A after sorafenib | Agentumab | 11.0 mo | 3.1 mo | 12% |\n"
+            "Doe et al. (2017) [8] | I/II | 44 | Advanced HCC, Child–Pugh A after sorafenib | Durvalumab | 12.4 mo | 9% | |\n")
+    g = realign_shifted_rows(markdown_to_grids("t", text)[0])
+    assert cells(g)[1] == ["Doe et al. (2017) [8]", "I/II", "44", "Advanced HCC, Child–Pugh A after sorafenib",
+                           "Durvalumab", "12.4 mo", None, "9%"]

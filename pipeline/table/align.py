@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow, Line, TextTable
@@ -74,7 +74,7 @@ SENTENCE_START = {"among", "in", "of", "the", "a", "an", "all", "for", "with", "
 _ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.", "mo.", "pts."}
 OUTCOME_WORDS = {"orr", "dcr", "os", "pfs", "mos", "mpfs", "rr", "cr", "pr", "sd", "hr", "ci", "n", "nr", "dor",
                  "mdor", "ttp", "cbr", "efs", "rfs", "dfs"}
-_SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
+_SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if len(w) > 1 and w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
 CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:]|\b(?:or|and|with|plus|of|vs\.?|versus|in|the|et|every|per))$", re.I)
 LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
                         r"treatment-na[iï]ve|na[iï]ve|untreated|adjuvant|neoadjuvant|maintenance|salvage|"
@@ -213,6 +213,7 @@ _SITE_DIGITS = re.compile(r"^(?!\(?G\d(?:-\d)?\b|\(?\d+[,;)]?$)\S*\d")
 
 
 _P_VALUE = re.compile(r"[,;]?\s*\(?\b[Pp]\s*(?:[<>=≤≥]|&lt;)\s*0?\.\d+\)?\s*$")
+_PERCENT_KINDS = {"orr_pct", "dcr_pct", "pfs_rate", "os_rate"}
 _NO_COUNT_KINDS = {"trial", "trial_id", "study", "target", "agent", "line", "phase", "treatment",
                    "primary_sites", "primary_endpoint", "ref"}
 _DISEASE_STATE = re.compile(r"(?i)(?:progressive|metastatic|advanced|unresectable|recurrent|relapsed|"
@@ -310,6 +311,10 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         p = parse_value_cell(text)
         if p is None:
             return NEG      # value-like text of another shape gets score_cell's fallback
+        units = {v.unit for v in p.values if v.unit}
+        if (kind in ("pfs_median", "os_median") and "%" in units) or (
+                kind in _PERCENT_KINDS and units - {"%"}):
+            return NEG      # "10%" under a median, "4.9 mo" under a rate: another column's value
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_endpoint":
         if n <= 5 and _ENDPOINT_RX.search(text) and not re.match(r"[\d.]+%?$", toks[0].norm) \
@@ -836,7 +841,14 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
                 k0 = sum(len(clean(x.text).split()) for x in r.cells[:j] if x is not None)
                 k1 = k0 + len(clean(c.text).split())
                 positional += scorer.score(kinds[j], k0, k1) if k1 > k0 else 0.0
-        al = align_tokens(toks, kinds, kb, st, None, scorer)
+        # between readings that score the same, the one that moves fewer cells wins ("13.2 mo"
+        # stays under OS when it could as well be a PFS with OS dropped)
+        stay: dict[str, set[int]] = {}
+        for j, c in enumerate(r.cells):
+            if c is not None:
+                stay.setdefault(" ".join(w for w in (clean(x).lower() for x in c.text.split()) if w), set()).add(j)
+        al = align_tokens(toks, kinds, kb, replace(st, vocab_bonus=0.01, vocab_malus=0.0),
+                          {k: frozenset(v) for k, v in stay.items()}, scorer)
         if al.score == NEG or al.score < positional + SHIFT_MARGIN:
             rows.append(r)
             continue
@@ -852,5 +864,4 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
         changed = True
     if not changed:
         return grid
-    from dataclasses import replace
     return replace(grid, rows=tuple(rows))
