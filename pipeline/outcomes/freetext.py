@@ -498,9 +498,8 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
                 v.pop, v.pop_span = cell.text_of(k, v.tok - 1), (k, v.tok - 1)
         elif v.tok >= 2 and v.end_tok < b and cell.words[v.end_tok] in (")", ",", ";") \
                 and _depth(cell, a, v.tok) > 0:
-            # "(G3 31%)", "(NEC 4.7 mo, G3 NET NR)": subgroup labels in parentheses, each
-            # before its value
-            # ("(G3 6-mo PFS 44%)": the label may stand before the value's own measure)
+            # "(G3 31%)", "(NEC 4.7 mo, G3 NET NR)", "(G3 6-mo PFS 44%)": subgroup labels in
+            # parentheses, each before its value or before the value's own measure
             named = next((m for m in cell.mentions if m.end == v.tok and m.label in MEASURES), None)
             end = named.start if named is not None else v.tok
             k = label_before(end)
@@ -715,14 +714,11 @@ _P_BEFORE = re.compile(r"\b[Pp]\s*(?:[=<>≤≥]|&lt;)\s*$")
 _INTERVAL = re.compile(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:[–—-]|to)\s*\d+(?:\.\d+)?\s*%?\s*\)")
 
 
-def _intervals(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _INTERVAL.finditer(text)]
-
-
 def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
     """Every number in the cell is a measure or a narrative item with the rule that left it out."""
     covered = [(f.start, f.end) for f in res.measures]
     text = cell.original
+    intervals = [m.span() for m in _INTERVAL.finditer(text)]
     tok_rule: dict[tuple[int, int], str] = {}
     for i, rule in cell.role.items():
         tok_rule[cell.span(i, i + 1)] = rule
@@ -741,7 +737,7 @@ def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
             if (before == "/" and s > 1 and text[s - 2].isdigit()) or (after == "/" and e + 1 < len(text)
                                                                           and text[e + 1].isdigit()):
                 rule = "fraction_count"      # "(12/30)": responders over evaluable patients
-            elif any(ps <= s and e <= pe for ps, pe in _intervals(text)):
+            elif any(ps <= s and e <= pe for ps, pe in intervals):
                 rule = "interval"             # "13.2 months (6.3-21.1)": a value's CI or range
             elif (before.isalpha() or after.isalpha() or (before == "-" and s > 1 and text[s - 2].isalpha())
                   or (after == "-" and e + 1 < len(text) and text[e + 1].isalpha())):

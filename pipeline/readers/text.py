@@ -101,7 +101,8 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
         j += 1
     if j >= len(lines):
         return None, h
-    sub = split_header_line(lines[j].text) if looks_like_header(lines[j].text) else []
+    sub = split_header_line(lines[j].text)
+    sub = sub if looks_like_header(lines[j].text, sub) else []
     sub_kinds = [classify_header(c).canonical for c in sub]
     top = cells + wrapped
     groups = [k for k, c in enumerate(top) if _group_of(c) is not None]
@@ -137,8 +138,9 @@ def _row_after_blank(lines: list[Line], j: int) -> bool:
         and not t.endswith(".")
 
 
-def looks_like_header(line: str) -> bool:
-    cells = split_header_line(line)
+def looks_like_header(line: str, cells: list[str] | None = None) -> bool:
+    """`cells`: the line already split by split_header_line."""
+    cells = split_header_line(line) if cells is None else cells
     if len(cells) < 2:
         return False
     known = [classify_header(c).canonical for c in cells]
