@@ -504,6 +504,12 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     for j in range(C - 1, -1, -1):
         rest[j] = min(T, rest[j + 1] + caps[j])
     score = scorer.score
+    if vocab:
+        # a span can be a seen value only when its first word starts one and it is no longer
+        # than the longest one (a token is at least one word): most spans need no lookup
+        firsts = {v.split(" ", 1)[0] for v in vocab}
+        longest = max(v.count(" ") + 1 for v in vocab)
+        heads = [key.split(" ", 1)[0] in firsts for key in keys]
     for j in range(C):
         kind = kinds[j]
         skip = _skip_cost(kind, st)
@@ -534,7 +540,7 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
                 sc = score(kind, i, k)
                 if sc == NEG:
                     continue
-                if use_vocab:
+                if use_vocab and heads[i] and k - i <= longest:
                     cols = vocab.get(" ".join(keys[i:k]))
                     if cols:
                         sc += st.vocab_bonus if j in cols else -st.vocab_malus
@@ -617,6 +623,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   scorers: dict[tuple[int, int], RowScorer] | None = None,
                   first_pass: dict[tuple[int, int], Alignment] | None = None,
                   cache_out: dict[tuple[int, int], Alignment] | None = None,
+                  line_tokens: dict[int, list[Tok]] | None = None,
                   ) -> list[tuple[list[Line], Alignment | None, str | None]]:
     """Group body lines into rows (or section rows) and align each row's tokens to columns.
 
@@ -628,7 +635,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
     cache: dict[tuple[int, int], Alignment] = {}
 
     scorers = {} if scorers is None else scorers
-    line_tokens: dict[int, list[Tok]] = {}
+    line_tokens = {} if line_tokens is None else line_tokens
 
     def row_align(a: int, b: int) -> Alignment:
         if (a, b) not in cache:
@@ -746,10 +753,10 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
         raise InputError("table has a header but no data rows", line=table.header.number)
     scorers: dict[tuple[int, int], RowScorer] = {}
     first: dict[tuple[int, int], Alignment] = {}
-    rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first)
+    line_tokens: dict[int, list[Tok]] = {}      # line number -> tokens, for both passes
+    rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first, line_tokens=line_tokens)
     # second pass: values seen in the same column on other rows
     vocab = [Counter() for _ in specs]
-    line_tokens: dict[int, list[Tok]] = {}
     for lines, al, sec in rows:
         if al is None:
             continue
@@ -757,7 +764,8 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
-    rows = lines_to_rows(table, specs, kb, st, vocab=_seen_twice(vocab), scorers=scorers, first_pass=first)
+    rows = lines_to_rows(table, specs, kb, st, vocab=_seen_twice(vocab), scorers=scorers, first_pass=first,
+                         line_tokens=line_tokens)
     line_text = {ln.number: ln.text for ln in table.body}
     grid_rows = []
     for lines, al, sec in rows:

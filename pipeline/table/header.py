@@ -99,8 +99,13 @@ def classify_header(header: str) -> ColumnSpec:
     return ColumnSpec(header, "extra", unit, unit_rep)
 
 
-def _phrases() -> list[tuple[str, ...]]:
-    return sorted((tuple(k.split()) for k in header_lexicon()), key=len, reverse=True)
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[dict[str, list[tuple[str, ...]]], frozenset[tuple[str, ...]]]:
+    """The lexicon's phrases by first word, longest first, and the set of them all."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for ph in sorted((tuple(k.split()) for k in header_lexicon()), key=len, reverse=True):
+        by_first.setdefault(ph[0], []).append(ph)
+    return by_first, frozenset(ph for group in by_first.values() for ph in group)
 
 
 def split_header_line(line: str) -> list[str]:
@@ -111,7 +116,7 @@ def split_header_line(line: str) -> list[str]:
     lower case or follows a joiner word ("Median", "No.").
     """
     words = line.split()
-    phrases = _phrases()
+    by_first, phrases = _phrases()
     cells: list[str] = []
     i = 0
     last_joins = False
@@ -127,7 +132,7 @@ def split_header_line(line: str) -> list[str]:
             continue
         low = [clean(x).lower() for x in words[i:i + 6]]
         match = 0
-        for ph in phrases:
+        for ph in by_first.get(low[0], ()):
             n = len(ph)
             if n <= len(low) and tuple(low[:n]) == ph:
                 match = n
