@@ -197,6 +197,29 @@ OTHER_REVIEWS += [
          narrative={"95": "confidence_interval", "4.1": "confidence_interval"}, id="ci-is-not-a-subgroup"),
 ]
 
+# results headed by who they are for: "Part A:", "Cohort 1 (n = 30):"; the label holds until the
+# sentence ends or the next label; a measure name or a generic heading before a colon is no label
+OTHER_REVIEWS += [
+    Case("Part A: ORR 12%, mPFS 3.1 months. Part B: ORR 5%, mPFS 2.0 months",
+         [M("orr", "Part A", 12.0), M("pfs_median", "Part A", 3.1), M("orr", "Part B", 5.0),
+          M("pfs_median", "Part B", 2.0)], id="part-labels-per-sentence"),
+    Case("Cohort 1 (n = 30): ORR 10%; cohort 2 (n = 25): ORR 4%, mOS 9 mo",
+         [M("n", "Cohort 1", 30), M("orr", "Cohort 1", 10.0), M("n", "cohort 2", 25), M("orr", "cohort 2", 4.0),
+          M("os_median", "cohort 2", 9.0)], narrative={"1": "label", "2": "label"}, id="cohort-labels-with-counts"),
+    Case("Arm A (n=12): ORR 8%; Arm B (n=10): ORR 0%",
+         [M("n", "Arm A", 12), M("orr", "Arm A", 8.0), M("n", "Arm B", 10), M("orr", "Arm B", 0.0)],
+         id="n-equals-without-spaces"),
+    Case("G3 NEC: mOS 8.2 mo; G3 NET: mOS 20 mo", [M("os_median", "G3 NEC", 8.2), M("os_median", "G3 NET", 20.0)],
+         id="subgroup-labels-with-grades"),
+    Case("Efficacy: ORR 12%, DCR 50%", [M("orr", "all", 12.0), M("dcr", "all", 50.0)], id="generic-heading-is-all"),
+    Case("ORR: 12%; DCR: 40%", [M("orr", "all", 12.0), M("dcr", "all", 40.0)], id="measure-name-is-no-label"),
+    Case("Chemotherapy: 9 FOLFIRI and 4 CAPTEM. ORR, 15%",
+         [M("n", "FOLFIRI", 9), M("n", "CAPTEM", 4), M("orr", "all", 15.0)], id="label-before-counts-only"),
+    Case("ORR was 15% with nivolumab (14 patients with CR) vs. 7% with sorafenib",
+         [M("orr", "arm 1", 15.0), M("orr", "arm 2", 7.0)], narrative={"14": "responder_count"},
+         id="responder-count-in-an-aside"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -29,7 +29,7 @@ from ..normalize.units import time_unit, to_months
 
 MEASURES = {"orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"}
 RATE_MEASURES = {"orr", "dcr", "pfs_rate", "os_rate"}
-NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_responder_count", "dose",
+NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_responder_count", "responder_count", "dose",
                     "confidence_interval", "sample_size", "grade"}
 # single-token look-alikes that are a prefix of a name when a hyphen follows ("PD-L1", "PR-104")
 _HYPHEN_PREFIXES = {"pd", "pr", "cr", "sd"}
@@ -117,6 +117,17 @@ def compile_patterns(patterns: list[list[dict]], vocab) -> list[list[dict]]:
     return out
 
 
+def _tokenizer_rules(nlp) -> None:
+    """Two changes to spaCy's English tokenizer for outcome cells: "):" closes a parenthesis
+    before a colon ("Cohort 1 (n = 30): ORR 10%"), not the emoticon spaCy's exceptions make
+    it; "=" between a letter and a number is a token of its own ("(n=12)" reads as "(n = 12)")."""
+    from spacy.util import compile_infix_regex
+
+    nlp.tokenizer.add_special_case("):", [{"ORTH": ")"}, {"ORTH": ":"}])
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])=(?=[\d.])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
 @lru_cache(maxsize=1)
 def nlp_and_matcher():
     import spacy
@@ -125,6 +136,7 @@ def nlp_and_matcher():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    _tokenizer_rules(nlp)
     data = _pattern_data()
     patterns = [_expand_units(entry["pattern"], data["duration_words"]) for entry in data["patterns"]]
     for entry, pattern in zip(data["patterns"], patterns):
@@ -375,8 +387,62 @@ def _sentence(cell: Cell, a: int, b: int, state: _State, res: OutcomeParse, used
     body_mentions = [m for m in cell.mentions if body_start <= m.start < b]
     if not [m for m in body_mentions if m.label in MEASURES]:
         _counts(cell, body_start, b, state, res, used, context)
+    label_context = None
     for (c0, c1) in _depth0_split(cell, body_start, b, ";"):
-        _clause(cell, c0, c1, context, res, used, state.arms)
+        lab = _clause_label(cell, c0, c1, res, used)
+        if lab is not None:
+            label_context, c0 = lab
+        _clause(cell, c0, c1, label_context or context, res, used, state.arms)
+
+
+# labels that head results without naming who they are for: "Efficacy: ORR 12%"
+_GENERIC_LABEL = re.compile(r"(?i)\b(analysis|analyses|follow-up|update|report|results?|efficacy|outcomes?|"
+                            r"safety|overall|total|itt|intention|primary|secondary|endpoints?|notes?)\b")
+
+
+def _clause_label(cell: Cell, a: int, b: int, res: OutcomeParse, used: set[int]) -> tuple[str, int] | None:
+    """A clause headed by who its results are for: "Part A: ORR 12%, mPFS 3.1 months",
+    "Cohort 1 (n = 30): ORR 10%", "G3 NEC: mOS 8.2 mo". Returns the population and where the
+    results start; the label holds the clause's population until the sentence ends or another
+    label starts. Not a label: a measure name ("ORR: 12%"), a generic heading ("Efficacy:"),
+    text with values in it, or a label followed by no named measure (counts, arms' values)."""
+    # the tokenizer keeps "):" in one piece: "Cohort 1 (n = 30): ..."
+    colon = next((i for i in range(a, min(b, a + 12))
+                  if (cell.words[i], _depth(cell, a, i)) in ((":", 0), ("):", 1))), None)
+    if colon is None or colon == a:
+        return None
+    if not any(m.label in MEASURES for m in cell.mentions if colon < m.start < b):
+        return None
+    if any(a <= m.start < colon for m in cell.mentions):
+        return None
+    desc_end, n_tok = colon, None
+    # "(n = 30)" before the colon: the label's own count
+    close = colon if cell.words[colon] == "):" else colon - 1
+    if close - a >= 4 and cell.words[close] in (")", "):") and cell.words[close - 4] == "(" \
+            and cell.lower[close - 3] == "n" and cell.words[close - 2] == "=" and cell.is_num(close - 1):
+        desc_end, n_tok = close - 4, close - 1
+    elif cell.words[colon] == "):":
+        return None
+    if desc_end - a < 1 or desc_end - a > 6:
+        return None
+    label_nums = []
+    for i in range(a, desc_end):
+        if cell.words[i] in ("(", ")", "%", "=") or time_unit(cell.lower[i]):
+            return None
+        if cell.is_num(i) and i not in cell.role:
+            # only a cohort's or an arm's number: "Cohort 1", "Arm 2"
+            if i == a or not cell.words[i - 1][:1].isalpha() or "." in cell.words[i]:
+                return None
+            label_nums.append(i)
+    label = _clean_population(cell.text_of(a, desc_end))
+    if not label:
+        return None
+    pop = "all" if ALL_POPULATION.match(label) or _GENERIC_LABEL.search(label) else label
+    for i in label_nums:
+        cell.role[i] = "label"
+    if n_tok is not None and "." not in cell.words[n_tok]:
+        _emit_count(cell, n_tok, pop, res, used)
+    return pop, colon + 1
 
 
 def _depth(cell: Cell, a: int, i: int) -> int:
