@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow, Line, TextTable
@@ -56,6 +56,18 @@ class Tok:
     start: int     # offset in its line
     end: int
     tab_before: bool = False   # a tab separates it from the token before: a cell boundary
+    # what the column scorers ask of every token of every span, worked out once per token
+    nct: bool = field(init=False)       # an NCT id
+    caps: bool = field(init=False)      # a capitalised sentence word ("Among", "In")
+    colon: bool = field(init=False)     # ends with ":" (a label)
+    paren: bool = field(init=False)     # holds a parenthesis
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "nct", bool(NCT.match(self.norm)))
+        set_(self, "caps", self.norm in _SENTENCE_CAPS)
+        set_(self, "colon", self.norm.endswith(":"))
+        set_(self, "paren", "(" in self.norm or ")" in self.norm)
 
 
 # ---------------------------------------------------------------- value shapes
@@ -162,8 +174,7 @@ def score_cell(kind: str, toks: list[Tok], kb: Knowledge) -> float:
 
 
 def _unbalanced(toks: list[Tok]) -> bool:
-    text = "".join(t.norm for t in toks)
-    if "(" not in text and ")" not in text:
+    if not any(t.paren for t in toks):
         return False
     depth = 0
     for t in toks:
@@ -187,7 +198,7 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     last = toks[-1].low
     if CONT_END.search(last) or toks[0].norm.startswith("("):
         return NEG
-    if any(NCT.match(t.norm) or t.norm in _SENTENCE_CAPS for t in toks):
+    if any(t.nct or t.caps for t in toks):
         return NEG
     if kind in FALLBACK_KINDS and n <= 12:
         return -2.5 - 0.1 * n
@@ -224,19 +235,19 @@ _N_EQUALS = re.compile(r"(?:^|\s)[Nn]\s*=")
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if kind == "outcomes_text":
-        return _outcome_score(toks[0], n, any(NCT.match(t.norm) for t in toks))
+        return _outcome_score(toks[0], n, any(t.nct for t in toks))
     last = toks[-1].low
     if CONT_END.search(last) or toks[0].norm.startswith("("):
         return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
     if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other", "primary_endpoint") and (
-            any(t.norm.endswith(":") for t in toks)
+            any(t.colon for t in toks)
             or (last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return NEG            # "Chemotherapy:" or a sentence end is free text, not a cell
                               # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m")
     if kind in ("treatment", "agent", "primary_sites", "target", "line", "phase") and any(
-            t.norm in _SENTENCE_CAPS for t in toks):
+            t.caps for t in toks):
         return NEG
     text = " ".join(t.norm for t in toks)
     if "=" in text and kind in _NO_COUNT_KINDS and _N_EQUALS.search(text):
@@ -322,7 +333,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 3.0
         if kb.results_in_endpoint and n <= 60 and states_results(text):
             return 0.5 + 0.02 * n     # the column holds the row's results ("Safety and efficacy: ...")
-        if n <= 5 and any(t.norm.endswith(":") for t in toks):
+        if n <= 5 and any(t.colon for t in toks):
             return NEG
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "endpoint_result":
@@ -442,9 +453,9 @@ class RowScorer:
             self.reach_tab[i] = nxt_tab
             if t.tab_before:
                 nxt_tab = i
-            if NCT.match(t.norm):
+            if t.nct:
                 nxt_nct = i
-            if t.norm in _SENTENCE_CAPS:
+            if t.caps:
                 nxt_caps = i
             self.reach_nct[i] = nxt_nct
             self.reach_caps[i] = nxt_caps
