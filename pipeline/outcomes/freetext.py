@@ -117,26 +117,33 @@ def compile_patterns(patterns: list[list[dict]], vocab) -> list[list[dict]]:
     return out
 
 
-def _tokenizer_rules(nlp) -> None:
-    """Two changes to spaCy's English tokenizer for outcome cells: "):" closes a parenthesis
-    before a colon ("Cohort 1 (n = 30): ORR 10%"), not the emoticon spaCy's exceptions make
-    it; "=" between a letter and a number is a token of its own ("(n=12)" reads as "(n = 12)")."""
-    from spacy.util import compile_infix_regex
+def _blank_english():
+    """spaCy's blank English (what `spacy.blank("en")` builds) with two tokenizer rules for
+    outcome cells: "):" closes a parenthesis before a colon ("Cohort 1 (n = 30): ORR 10%"), not
+    the emoticon spaCy's exceptions make it; "=" between a letter and a number is a token of its
+    own ("(n=12)" reads as "(n = 12)"). The rules go in a Defaults subclass, so the tokenizer is
+    built once with them (setting `infix_finditer` afterwards rebuilds its special cases)."""
+    from spacy.lang.en import English
+    from spacy.symbols import ORTH
 
-    nlp.tokenizer.add_special_case("):", [{"ORTH": ")"}, {"ORTH": ":"}])
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])=(?=[\d.])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    class Defaults(English.Defaults):
+        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])=(?=[\d.])"]
+        tokenizer_exceptions = {**English.Defaults.tokenizer_exceptions, "):": [{ORTH: ")"}, {ORTH: ":"}]}
+
+    class OutcomeEnglish(English):
+        pass
+
+    OutcomeEnglish.Defaults = Defaults
+    return OutcomeEnglish()
 
 
 @lru_cache(maxsize=1)
 def nlp_and_matcher():
-    import spacy
     from spacy.matcher import Matcher
     from spacy.schemas import validate_token_pattern
 
-    nlp = spacy.blank("en")
+    nlp = _blank_english()
     nlp.add_pipe("sentencizer")
-    _tokenizer_rules(nlp)
     data = _pattern_data()
     patterns = [_expand_units(entry["pattern"], data["duration_words"]) for entry in data["patterns"]]
     for entry, pattern in zip(data["patterns"], patterns):
