@@ -230,38 +230,33 @@ def pipeline_available() -> str | None:
     return None
 
 
+def _fresh_processes(commands: list[list[str]]) -> dict:
+    """Wall seconds of each command in a fresh process, in turn (first, best); stops at a failure."""
+    times, error = [], None
+    for cmd in commands:
+        res = run_measured(cmd, cwd=ROOT, sample_tree=False)
+        if res["rc"] != 0:
+            error = _tail(res["stderr"])
+            break
+        times.append(res["seconds"])
+    if not times:
+        return {"error": error}
+    return {"first": times[0], "best": min(times), "runs": len(times), "error": error}
+
+
 def cold_start(raw: Path, tmp: Path, repeats: int = 3) -> dict | None:
     """Wall seconds of `python -m pipeline extract raw/` in fresh processes (first, best)."""
     if not raw.is_dir():
         return None
-    times, error = [], None
-    for i in range(repeats):
-        out = tmp / f"cold{i}"
-        res = run_measured(pipeline_command([str(raw)], out, 1), cwd=ROOT, sample_tree=False)
-        if res["rc"] != 0:
-            error = _tail(res["stderr"])
-            break
-        times.append(res["seconds"])
-    if not times:
-        return {"error": error}
-    return {"first": times[0], "best": min(times), "runs": len(times), "error": error}
+    return _fresh_processes([pipeline_command([str(raw)], tmp / f"cold{i}", 1) for i in range(repeats)])
 
 
-IMPORT_FLOOR = ("import spacy, pandas, pandera.pandas, pyarrow.parquet; spacy.blank('en')")
+IMPORT_FLOOR = "import spacy, pandas, pandera.pandas, pyarrow.parquet; spacy.blank('en')"
 
 
 def import_floor(repeats: int = 3) -> dict:
-    """Wall seconds of a fresh interpreter that only imports the run's libraries (best, first)."""
-    times, error = [], None
-    for _ in range(repeats):
-        res = run_measured([sys.executable, "-c", IMPORT_FLOOR], cwd=ROOT, sample_tree=False)
-        if res["rc"] != 0:
-            error = _tail(res["stderr"])
-            break
-        times.append(res["seconds"])
-    if not times:
-        return {"error": error}
-    return {"first": times[0], "best": min(times), "runs": len(times), "error": error}
+    """Wall seconds of a fresh interpreter that only imports the run's libraries (first, best)."""
+    return _fresh_processes([[sys.executable, "-c", IMPORT_FLOOR]] * repeats)
 
 
 # --- (b) the tokenizer floor and the pipeline's outcome parser in process ----------------------
