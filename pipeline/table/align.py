@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow, Line, TextTable
@@ -47,27 +47,31 @@ class AlignSettings:
 DEFAULT_SETTINGS = AlignSettings()
 
 
-@dataclass(frozen=True)
 class Tok:
-    text: str      # original characters
-    low: str       # clean, lower case
-    norm: str      # clean
-    line: int
-    start: int     # offset in its line
-    end: int
-    tab_before: bool = False   # a tab separates it from the token before: a cell boundary
-    # what the column scorers ask of every token of every span, worked out once per token
-    nct: bool = field(init=False)       # an NCT id
-    caps: bool = field(init=False)      # a capitalised sentence word ("Among", "In")
-    colon: bool = field(init=False)     # ends with ":" (a label)
-    paren: bool = field(init=False)     # holds a parenthesis
+    """One token of a body line, with what the column scorers ask of it (worked out once per
+    token, not once per span it is in). Read-only by convention."""
+    __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before",
+                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits")
 
-    def __post_init__(self):
-        set_ = object.__setattr__
-        set_(self, "nct", bool(NCT.match(self.norm)))
-        set_(self, "caps", self.norm in _SENTENCE_CAPS)
-        set_(self, "colon", self.norm.endswith(":"))
-        set_(self, "paren", "(" in self.norm or ")" in self.norm)
+    def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
+                 tab_before: bool = False):
+        self.text = text            # original characters
+        self.low = low              # clean, lower case
+        self.norm = norm            # clean
+        self.line = line
+        self.start = start          # offset in its line
+        self.end = end
+        self.tab_before = tab_before        # a tab separates it from the token before: a cell boundary
+        self.nct = bool(NCT.match(norm))    # an NCT id
+        self.nct_text = bool(NCT.match(text))   # the same, as printed
+        self.caps = norm in _SENTENCE_CAPS  # a capitalised sentence word ("Among", "In")
+        self.colon = norm.endswith(":")     # a label ("placebo:")
+        self.paren = "(" in norm or ")" in norm
+        self.open_end = bool(CONT_END.search(low))      # no cell ends on it ("vs.", "and", "+", "(")
+        self.site_digits = bool(_SITE_DIGITS.match(text))   # digits no site cell holds
+
+    def __repr__(self) -> str:
+        return f"Tok({self.text!r}, line {self.line}, {self.start}-{self.end})"
 
 
 # ---------------------------------------------------------------- value shapes
@@ -120,6 +124,7 @@ class Knowledge:
                             and not is_drug_word(v.split()[-1])}
 
         self.scores: dict[tuple[str, tuple[str, ...]], float] = {}   # (kind, words) -> cell score
+        self.regimen_scores: dict[str, float] = {}                    # text -> _regimen_score
         self.results_in_endpoint = False      # set for tables with no results column of their own
         self._drug: dict[str, bool] = {}
         self._site: dict[str, bool] = {}
@@ -196,14 +201,14 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if sc != NEG:
         return sc
     last = toks[-1].low
-    if CONT_END.search(last) or toks[0].norm.startswith("("):
+    if toks[-1].open_end or toks[0].norm.startswith("("):
         return NEG
     if any(t.nct or t.caps for t in toks):
         return NEG
     if kind in FALLBACK_KINDS and n <= 12:
         return -2.5 - 0.1 * n
     if (kind in MEASURE_COLUMNS or kind in ("other", "endpoint_result")) and n <= 16 and \
-            re.match(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)", toks[0].norm):
+            _VALUE_START.match(toks[0].norm):
         return -1.0
     return NEG
 
@@ -230,6 +235,16 @@ _NO_COUNT_KINDS = {"trial", "trial_id", "study", "target", "agent", "line", "pha
 _DISEASE_STATE = re.compile(r"(?i)(?:progressive|metastatic|advanced|unresectable|recurrent|relapsed|"
                             r"locally advanced|refractory|resected|inoperable)\b")
 _N_EQUALS = re.compile(r"(?:^|\s)[Nn]\s*=")
+_VALUE_START = re.compile(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)")
+_PARENTHESISED = re.compile(r"\([^()]+\)")
+_PARENTHESISED_OR_EMPTY = re.compile(r"\([^()]*\)")
+_NAME_WITH_NCT = re.compile(r"[^()]+\(NCT\d{8}\)")
+_TRIAL_NAME = re.compile(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?")
+_NUMBERISH = re.compile(r"[\d.,%]+")
+_LINE_PHRASE = re.compile(r"(?:first|second|third|later)[- ]line(?: and beyond)?", re.I)
+_PERCENT_VALUE = re.compile(r"[\d.]+%?$")
+_DIGIT = re.compile(r"\d")
+_NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
 
 
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
@@ -237,7 +252,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind == "outcomes_text":
         return _outcome_score(toks[0], n, any(t.nct for t in toks))
     last = toks[-1].low
-    if CONT_END.search(last) or toks[0].norm.startswith("("):
+    if toks[-1].open_end or toks[0].norm.startswith("("):
         return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
@@ -253,25 +268,25 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if "=" in text and kind in _NO_COUNT_KINDS and _N_EQUALS.search(text):
         return NEG            # "N = 85" counts patients: a count or population column's
     if kind in ("trial_id", "trial"):
-        if NCT.match(toks[0].text):
+        if toks[0].nct_text:
             if n == 1:
                 return 6.0
             rest = " ".join(t.text for t in toks[1:])
-            return 5.0 if re.fullmatch(r"\([^()]+\)", rest) else NEG
-        if n <= 5 and re.fullmatch(r"[^()]+\(NCT\d{8}\)", text):
+            return 5.0 if _PARENTHESISED.fullmatch(rest) else NEG
+        if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
             return 5.0        # "TRIAL-1 (NCT + 8 digits)"
         if kind == "trial_id":
             return 1.5 if MISSING_RX.match(text) else NEG
         kind = "study"
     if kind == "study":
-        if n <= 5 and re.fullmatch(r"[^()]+\(NCT\d{8}\)", text):
+        if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
             return 5.0
-        if any(NCT.match(t.text) for t in toks):
+        if any(t.nct_text for t in toks):
             return NEG
         if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
                           and not any(t.low in ("vs.", "vs", "versus") for t in toks)):
             return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
-        if _ET_AL.search(text) or re.fullmatch(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?", text):
+        if _ET_AL.search(text) or _TRIAL_NAME.fullmatch(text):
             return 3.0
         if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]):
             return 0.5
@@ -285,13 +300,13 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if MISSING_RX.match(text):
             return 1.0
         if n <= 3 and toks[0].norm[:1].isupper() and not any(kb.is_drug(t.norm) or kb.is_site(t.norm)
-                                                             or re.fullmatch(r"[\d.,%]+", t.norm) for t in toks):
+                                                             or _NUMBERISH.fullmatch(t.norm) for t in toks):
             return 0.3        # a descriptive target ("Multi-TKI", "Somatostatin receptor")
         return NEG
     if kind == "line":
         if n <= 3 and LINE_RX.match(text.replace(" ", "-").lower().replace("--", "-")):
             return 2.0 if text.isdigit() else 5.0
-        if n <= 3 and re.fullmatch(r"(?:first|second|third|later)[- ]line(?: and beyond)?", text, re.I):
+        if n <= 3 and _LINE_PHRASE.fullmatch(text):
             return 5.0
         if n <= 3 and LINE_WORDS.fullmatch(text):
             return 3.0
@@ -304,7 +319,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG
         head, rest = m.group(1), m.group(2).strip()
         if PHASE_RX.match(head) or (head.lower() == "phase" and rest and PHASE_RX.match(rest.split()[0])):
-            if not rest or re.fullmatch(r"\([^()]*\)", rest) or (head.lower() == "phase" and len(rest.split()) == 1):
+            if not rest or _PARENTHESISED_OR_EMPTY.fullmatch(rest) or (head.lower() == "phase" and len(rest.split()) == 1):
                 return 5.0
             return NEG
         if n <= 3 and DESIGN_WORDS.fullmatch(text):
@@ -328,7 +343,7 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG      # "10%" under a median, "4.9 mo" under a rate: another column's value
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_endpoint":
-        if n <= 5 and _ENDPOINT_RX.search(text) and not re.match(r"[\d.]+%?$", toks[0].norm) \
+        if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
                 and not any(t.low in ("vs.", "vs", "versus") for t in toks):
             return 3.0
         if kb.results_in_endpoint and n <= 60 and states_results(text):
@@ -337,11 +352,11 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "endpoint_result":
-        if n <= 25 and (re.search(r"\d", text) or re.search(r"(?i)\bNR\b|not reached", text)):
+        if n <= 25 and (_DIGIT.search(text) or _NOT_REACHED.search(text)):
             return 1.0 + 0.02 * n
         return 1.0 if MISSING_RX.match(text) else NEG
     if kind == "primary_sites":
-        if n > (12 if "(" in text else 7) or any(_SITE_DIGITS.match(t.text) for t in toks) \
+        if n > (12 if "(" in text else 7) or any(t.site_digits for t in toks) \
                 or toks[0].low in SENTENCE_START:
             return NEG
         parts = _parts(text)
@@ -365,7 +380,10 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if _MONO_RX.fullmatch(text):
             return 4.0 if kind == "treatment" else NEG
         bonus = 1.0 if kind == "agent" and _INLINE_ABBR.search(text) else 0.0
-        return _regimen_score(text, kb) + bonus
+        reg = kb.regimen_scores.get(text)
+        if reg is None:     # the Treatment and Agent columns score the same spans
+            reg = kb.regimen_scores[text] = _regimen_score(text, kb)
+        return reg + bonus
     # population, extra: anything short
     if n > 8:
         return NEG
