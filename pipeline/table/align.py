@@ -477,7 +477,14 @@ class RowScorer:
                 nxt_caps = i
             self.reach_nct[i] = nxt_nct
             self.reach_caps[i] = nxt_caps
-        self.memo: dict[tuple[str, int, int], float] = {}
+        self.width = T + 1
+        self.memo: dict[str, dict[int, float]] = {}    # kind -> {i * width + k: score of [i, k)}
+
+    def memo_of(self, kind: str) -> dict[int, float]:
+        got = self.memo.get(kind)
+        if got is None:
+            got = self.memo[kind] = {}
+        return got
 
     def reach(self, kind: str, i: int) -> int:
         """Largest k for which span [i, k) may still be a `kind` cell (every longer span from i
@@ -490,8 +497,9 @@ class RowScorer:
         return k
 
     def score(self, kind: str, i: int, k: int) -> float:
-        key = (kind, i, k)
-        sc = self.memo.get(key)
+        memo = self.memo_of(kind)
+        key = i * self.width + k
+        sc = memo.get(key)
         if sc is None:
             if kind == "outcomes_text":
                 sc = _outcome_score(self.toks[i], k - i, self.reach_nct[i] < k)
@@ -505,7 +513,7 @@ class RowScorer:
                 sc = self.kb.scores.get(tkey)
                 if sc is None:
                     sc = self.kb.scores[tkey] = score_cell(kind, self.toks[i:k], self.kb)
-            self.memo[key] = sc
+            memo[key] = sc
         return sc
 
 
@@ -546,6 +554,7 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
         k_min = T - rest[j + 1]       # the columns after this one must be able to take the rest
         use_vocab = bool(vocab) and kind != "outcomes_text"
         free_text = kind == "outcomes_text"
+        memo, W = scorer.memo_of(kind), T + 1
         for i in range(T + 1):
             b = best[i][j]
             if b == NEG:
@@ -566,7 +575,9 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
                         back[k][j + 1] = (i, False)
                 continue
             for k in range(max(i + 1, k_min), k_hi + 1):
-                sc = score(kind, i, k)
+                sc = memo.get(i * W + k)
+                if sc is None:
+                    sc = score(kind, i, k)
                 if sc == NEG:
                     continue
                 if use_vocab and heads[i] and k - i <= longest:
