@@ -33,10 +33,8 @@ import argparse
 import datetime as dt
 import importlib
 import inspect
-import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys

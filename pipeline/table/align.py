@@ -200,7 +200,6 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
         return sc
-    last = toks[-1].low
     if toks[-1].open_end or toks[0].norm.startswith("("):
         return NEG
     if any(t.nct or t.caps for t in toks):
