@@ -314,6 +314,16 @@ def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     return arms, meas, abbr, narr, rej
 
 
+def to_arrow(tables) -> tuple:
+    """Validated frames (OUTPUT_FILES order) -> Arrow tables with the contract's types."""
+    import pyarrow as pa
+
+    from schemas.models import arrow_schemas
+    schemas = arrow_schemas()
+    return tuple(pa.Table.from_pandas(df, schema=schemas[name], preserve_index=False)
+                 for name, df in zip(OUTPUT_FILES, tables))
+
+
 def file_reject(e: InputError) -> dict:
     """A file skipped under --keep-going, as a rejects row."""
     from .errors import reject_text
@@ -355,13 +365,10 @@ class DatasetWriter:
         self.writers: dict = {}
 
     def append(self, tables: dict) -> None:
-        import pyarrow as pa
+        """Append one batch: output name -> Arrow table (see to_arrow)."""
         import pyarrow.parquet as pq
 
-        from schemas.models import arrow_schemas
-        schemas = arrow_schemas()
-        for name, df in tables.items():
-            table = pa.Table.from_pandas(df, schema=schemas[name], preserve_index=False)
+        for name, table in tables.items():
             if name not in self.writers:
                 self.writers[name] = pq.ParquetWriter(self.stage / f"{name}.parquet", table.schema)
             self.writers[name].write_table(table)
@@ -502,13 +509,12 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             if writer is None:
                 writer = DatasetWriter(out)
             writer.append(dict(zip(OUTPUT_FILES, batch.tables)))
-            arms, meas, abbr, narr, rej = batch.tables
             report.tables += batch.n_tables
-            report.arms += len(arms)
-            report.measures += len(meas)
-            report.narrative += len(narr)
-            report.rejects += len(rej)
-            report.unexplained += int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
+            report.arms += batch.rows["arms"]
+            report.measures += batch.rows["measures"]
+            report.narrative += batch.rows["narrative"]
+            report.rejects += batch.rows["rejects"]
+            report.unexplained += batch.unexplained
             done += batch.files
             if progress is not None and len(files) >= 100:
                 progress(f"  {done}/{len(files)} files")
@@ -534,7 +540,9 @@ class BatchResult:
     files: int
     good_files: int = 0
     n_tables: int = 0
-    tables: tuple = ()                    # validated frames, in OUTPUT_FILES order
+    tables: tuple = ()                    # validated frames as Arrow tables, in OUTPUT_FILES order
+    rows: dict[str, int] = field(default_factory=dict)     # output name -> rows in this batch
+    unexplained: int = 0                  # outcome numbers left as narrative by no rule
     bad: list[InputError] = field(default_factory=list)
     failure: Exception | None = None      # a schema failure that stops the run
 
@@ -554,10 +562,15 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
     if out.bad and not keep_going:
         return out
     try:
-        out.tables = _validated(results, out.bad, keep_going)
+        frames_ = _validated(results, out.bad, keep_going)
     except SchemaFailure as e:
         out.failure = e
         return out
+    # converted here, in the worker that made them: the parent only writes
+    out.tables = to_arrow(frames_)
+    out.rows = {name: len(df) for name, df in zip(OUTPUT_FILES, frames_)}
+    narr = frames_[OUTPUT_FILES.index("narrative")]
+    out.unexplained = int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
     out.good_files = len(results)
     out.n_tables = sum(r.tables for r in results)
     return out
