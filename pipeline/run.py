@@ -509,11 +509,12 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             if writer is None:
                 writer = DatasetWriter(out)
             writer.append(dict(zip(OUTPUT_FILES, batch.tables)))
+            arms, meas, _, narr, rej = batch.tables
             report.tables += batch.n_tables
-            report.arms += batch.rows["arms"]
-            report.measures += batch.rows["measures"]
-            report.narrative += batch.rows["narrative"]
-            report.rejects += batch.rows["rejects"]
+            report.arms += arms.num_rows
+            report.measures += meas.num_rows
+            report.narrative += narr.num_rows
+            report.rejects += rej.num_rows
             report.unexplained += batch.unexplained
             done += batch.files
             if progress is not None and len(files) >= 100:
@@ -541,7 +542,6 @@ class BatchResult:
     good_files: int = 0
     n_tables: int = 0
     tables: tuple = ()                    # validated frames as Arrow tables, in OUTPUT_FILES order
-    rows: dict[str, int] = field(default_factory=dict)     # output name -> rows in this batch
     unexplained: int = 0                  # outcome numbers left as narrative by no rule
     bad: list[InputError] = field(default_factory=list)
     failure: Exception | None = None      # a schema failure that stops the run
@@ -562,14 +562,13 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
     if out.bad and not keep_going:
         return out
     try:
-        frames_ = _validated(results, out.bad, keep_going)
+        validated = _validated(results, out.bad, keep_going)
     except SchemaFailure as e:
         out.failure = e
         return out
     # converted here, in the worker that made them: the parent only writes
-    out.tables = to_arrow(frames_)
-    out.rows = {name: len(df) for name, df in zip(OUTPUT_FILES, frames_)}
-    narr = frames_[OUTPUT_FILES.index("narrative")]
+    out.tables = to_arrow(validated)
+    narr = validated[OUTPUT_FILES.index("narrative")]
     out.unexplained = int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
     out.good_files = len(results)
     out.n_tables = sum(r.tables for r in results)
