@@ -413,9 +413,7 @@ def _clause_label(cell: Cell, a: int, b: int, res: OutcomeParse, used: set[int])
     results start; the label holds the clause's population until the sentence ends or another
     label starts. Not a label: a measure name ("ORR: 12%"), a generic heading ("Efficacy:"),
     text with values in it, or a label followed by no named measure (counts, arms' values)."""
-    # the tokenizer keeps "):" in one piece: "Cohort 1 (n = 30): ..."
-    colon = next((i for i in range(a, min(b, a + 12))
-                  if (cell.words[i], _depth(cell, a, i)) in ((":", 0), ("):", 1))), None)
+    colon = next((i for i in range(a, min(b, a + 12)) if cell.words[i] == ":" and _depth(cell, a, i) == 0), None)
     if colon is None or colon == a:
         return None
     if not any(m.label in MEASURES for m in cell.mentions if colon < m.start < b):
@@ -424,12 +422,8 @@ def _clause_label(cell: Cell, a: int, b: int, res: OutcomeParse, used: set[int])
         return None
     desc_end, n_tok = colon, None
     # "(n = 30)" before the colon: the label's own count
-    close = colon if cell.words[colon] == "):" else colon - 1
-    if close - a >= 4 and cell.words[close] in (")", "):") and cell.words[close - 4] == "(" \
-            and cell.lower[close - 3] == "n" and cell.words[close - 2] == "=" and cell.is_num(close - 1):
-        desc_end, n_tok = close - 4, close - 1
-    elif cell.words[colon] == "):":
-        return None
+    if colon - a >= 5 and cell.words[colon - 1] == ")" and _n_equals(cell, colon - 5):
+        desc_end, n_tok = colon - 5, colon - 2
     if desc_end - a < 1 or desc_end - a > 6:
         return None
     label_nums = []
@@ -450,6 +444,12 @@ def _clause_label(cell: Cell, a: int, b: int, res: OutcomeParse, used: set[int])
     if n_tok is not None and "." not in cell.words[n_tok]:
         _emit_count(cell, n_tok, pop, res, used)
     return pop, colon + 1
+
+
+def _n_equals(cell: Cell, i: int) -> bool:
+    """Tokens from i read "( n = <number>": a group's patient count."""
+    return (i + 3 < len(cell.words) and cell.words[i] == "(" and cell.lower[i + 1] == "n"
+            and cell.words[i + 2] == "=" and cell.is_num(i + 3))
 
 
 def _depth(cell: Cell, a: int, i: int) -> int:
@@ -473,7 +473,7 @@ def _prefix(cell: Cell, p0: int, p1: int, state: _State, res: OutcomeParse, used
         n_tok, desc = p0, (p0 + 1, p1)
     else:
         for i in range(p0, p1 - 3):
-            if cell.words[i] == "(" and cell.lower[i + 1] == "n" and cell.words[i + 2] == "=" and cell.is_num(i + 3):
+            if _n_equals(cell, i):
                 n_tok, desc = i + 3, (p0, i)
                 break
     desc_text = _clean_population(cell.text_of(*desc)) if desc[1] > desc[0] else ""
