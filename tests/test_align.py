@@ -220,9 +220,9 @@ def test_markdown_rows_broken_over_lines():
     (g,) = markdown_to_grids("t", (INVENTED / "markdown_rows_broken_over_lines.md").read_text("utf-8"))
     assert [r.section for r in g.rows] == ["Somatostatin analogues", None, "Targeted agents", None]
     res = grid_to_arms(g)
-    assert [(a["study"], a["phase"], a["treatment"], a["primary_endpoint"]) for a in res.arms] == [
-        ("OSPREY-1 Smith A et al. (12)", "III", "Lanreotide vs. placebo", "PFS"),
-        ("HERON-2 Diaz B et al. (14)", "II", "Sunitinib", "ORR")]
+    assert [(a["study"], a["ref"], a["phase"], a["treatment"], a["primary_endpoint"]) for a in res.arms] == [
+        ("OSPREY-1 Smith A et al.", "(12)", "III", "Lanreotide vs. placebo", "PFS"),
+        ("HERON-2 Diaz B et al.", "(14)", "II", "Sunitinib", "ORR")]
     got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures)
     assert got == [(1, "n", "Lanreotide", 45), (1, "n", "all", 90), (1, "n", "placebo", 45),
                    (1, "os_median", "Lanreotide", 48.2), (1, "os_median", "placebo", 47.0),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..model import Grid
 from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import lexicon_abbreviations, regimen_drugs
+from ..normalize.refs import split_citation
 from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
@@ -219,6 +220,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 extra[sp.header] = text
             else:
                 cells[kind] = text
+        cells = _citations_apart(cells)
         pe = cells.get("primary_endpoint")
         if pe and results_in_endpoint and states_results(pe):
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
@@ -226,7 +228,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
             cells["outcomes_text"] = pe
             label = pe.split(":", 1)[0].strip() if ":" in pe else None
             cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
-        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev))
+        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev,
+                                    has_treatment_column="treatment" in canon))
         arm = res.arms[-1]
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
             abbrev[short] = long
@@ -266,7 +269,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
 
 
 def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, str],
-                extra: dict[str, str], filled: list[str], abbrev: dict[str, str]) -> dict:
+                extra: dict[str, str], filled: list[str], abbrev: dict[str, str],
+                has_treatment_column: bool = True) -> dict:
     trial_cell = cells.get("trial_id")
     trial_id = None
     study = cells.get("study")
@@ -281,8 +285,10 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
             study = rest
     phase, design = parse_phase(cells.get("phase"))
     line = parse_line(cells.get("line")) if cells.get("line") else section_line
-    treatment = cells.get("treatment")
     agent = cells.get("agent")
+    # a table without a regimen column writes the regimen in its agent column
+    # ("Atezolizumab vs. placebo", "Lenvatinib + pembrolizumab"): that cell is the treatment too
+    treatment = cells.get("treatment") if has_treatment_column else agent
     drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
     return dict(
         source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
@@ -294,6 +300,23 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         primary_endpoint=None, primary_endpoint_met=None,
         page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
     )
+
+
+# name cells that may carry the row's reference citation ("KEYNOTE-006 [45, 46]", "Moore et al.[65]")
+_CITING_COLUMNS = ("trial_id", "study", "agent", "treatment")
+
+
+def _citations_apart(cells: dict[str, str]) -> dict[str, str]:
+    """Reference citations written inside name cells taken out of them; the first becomes the
+    row's `ref` when the table gives none in a column of its own."""
+    out = dict(cells)
+    for col in _CITING_COLUMNS:
+        rest, cite = split_citation(out.get(col))
+        if cite is not None:
+            out[col] = rest
+            if not (out.get("ref") or "").strip():
+                out["ref"] = cite
+    return out
 
 
 def _clean_cell(text: str | None) -> str | None:
