@@ -220,6 +220,21 @@ OTHER_REVIEWS += [
          id="responder-count-in-an-aside"),
 ]
 
+# PMC4295550 Table 1 (melanoma checkpoint trials), rewritten: survival landmarks written as
+# "x% at N year(s)" after a median, and a response rate with its range in parentheses
+OTHER_REVIEWS += [
+    Case("Drug A alone: median OS: 11.2 months 44.1% at 1 year 21.0% at 2 years",
+         [M("os_median", "Drug A alone", 11.2), M("os_rate", "Drug A alone", 44.1, 12.0),
+          M("os_rate", "Drug A alone", 21.0, 24.0)], narrative={"1": "timepoint_of_measure", "2": "timepoint_of_measure"},
+         id="survival-landmarks-after-a-median"),
+    Case("Drug B: median OS: NR 70.5% at 1 year", [M("os_median", "Drug B", "NR"), M("os_rate", "Drug B", 70.5, 12.0)],
+         id="landmark-after-a-not-reached-median"),
+    Case("Across all dose levels: ORR: 38% (20–51%)", [M("orr", "all", 38.0)],
+         narrative={"20": "interval", "51": "interval"}, id="rate-with-its-range-in-parentheses"),
+    Case("mPFS 4.3 mo (3.1-5.2); ORR 21%", [M("pfs_median", "all", 4.3), M("orr", "all", 21.0)],
+         narrative={"3.1": "interval", "5.2": "interval"}, id="median-with-its-range"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -38,6 +38,7 @@ DIGITS = re.compile(r"\d+(?:\.\d+)?")
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
                             r"report|cohort of the trial|overall|total|intention|itt|whole)\b")
 ALL_POPULATION = re.compile(r"(?i)^(?:the\s+)?(?:all|all patients|all pts|all evaluable patients|overall|"
+                            r"(?:across\s+)?all\s+(?:dose\s+levels|doses|cohorts|arms|groups|subgroups|parts)|"
                             r"(?:overall|whole|entire|total|full|study|intention-to-treat|itt)\s+"
                             r"(?:population|cohort|group|patients|analysis set))$")
 HEAD_NOUNS = {"tumors", "tumours", "disease", "diseases", "cancer", "cancers", "patients", "cases"}
@@ -252,6 +253,14 @@ class Cell:
                 self.nr_spans.append((sp.start, sp.end))
             elif label == "primary_endpoint":
                 self.pe_spans.append((sp.start, sp.end))
+        self._mark_intervals()
+        # "45.6% at 1 year": a landmark right after a percentage is the percentage's landmark,
+        # never a duration of its own
+        for (a, b, _tp) in self.timepoints:
+            if a > 0 and self.words[a - 1] == "%":
+                for i in range(a, b):
+                    if self.is_num(i):
+                        self.role[i] = "timepoint_of_measure"
         # "ORR 8 wk": a duration right after a rate is its landmark (a rate's value is a %)
         for m in self.mentions:
             j = m.end
@@ -270,6 +279,29 @@ class Cell:
                 for i in range(a, b):
                     if self.is_num(i):
                         self.role[i] = "timepoint_of_measure"
+
+
+    def _mark_intervals(self) -> None:
+        """'40% (21-53%)', '4.1 mo (3.2-5.0)', '(10.1 to 14.2)': the bounds of a range in
+        parentheses right after a value are its interval, not values of their own."""
+        w = self.words
+        for i in range(1, len(w) - 4):
+            if w[i] != "(" or not (self.is_num(i - 1) or w[i - 1] == "%" or time_unit(self.lower[i - 1])):
+                continue
+            k = i + 1
+            lo = k if self.is_num(k) else None
+            if lo is None:
+                continue
+            k += 1 + (k + 1 < len(w) and w[k + 1] == "%")
+            if k >= len(w) or self.lower[k] not in ("-", "to"):
+                continue
+            hi = k + 1
+            if not self.is_num(hi):
+                continue
+            k = hi + 1 + (hi + 1 < len(w) and w[hi + 1] == "%")
+            if k < len(w) and w[k] == ")":
+                self.role.setdefault(lo, "interval")
+                self.role.setdefault(hi, "interval")
 
 
 # ------------------------------------------------------------------ helpers
@@ -699,6 +731,8 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 m = _compatible(outer, v, lambda m, v: _adjacent(cell, m, v)) if outer else None
                 if m is None and prev:
                     m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v))
+            if m is None:
+                m = _landmark_rate(cell, v, [m for m in mentions if m.end <= v.tok])
             if m is not None:
                 owners.append((v, m))
         for m in {id(m): m for _, m in owners}.values():
@@ -756,6 +790,17 @@ def _compatible(prev: list[Mention], v: Value, adjacent=None) -> Mention | None:
             # "mPFS, 4.0; mOS, 9.1": a bare number right after a median is in months
             return m if adjacent is not None and adjacent(m, v) else None
     return None
+
+
+def _landmark_rate(cell: Cell, v: Value, prev: list[Mention]) -> Mention | None:
+    """'median OS: 10.1 months, 45.6% at 1 year': a percentage with a landmark after it, where
+    the last survival measure named is a median, is that survival's rate at the landmark."""
+    if v.unit != "%" or not any(a == v.end_tok for (a, _b, _tp) in cell.timepoints):
+        return None
+    last = next((m for m in reversed(prev) if m.label in MEASURES), None)
+    if last is None or last.label not in ("pfs_median", "os_median", "pfs_rate", "os_rate"):
+        return None
+    return Mention(last.label.split("_")[0] + "_rate", last.start, last.end)
 
 
 _LINK_WORDS = {",", ":", "=", "was", "were", "is", "of"}
