@@ -235,6 +235,25 @@ OTHER_REVIEWS += [
          narrative={"3.1": "interval", "5.2": "interval"}, id="median-with-its-range"),
 ]
 
+# PMC7443993 Table 2 (oesophageal and gastric cancer trials), rewritten: labelled results run
+# together without separators, a comparison's second value right before the next measure's
+# name, a look-alike (mDOR) with its own value, and arms named in parentheses after values
+OTHER_REVIEWS += [
+    Case("ORR: 12.4% versus 0% DCR: 41.0% versus 22% mPFS: 1.70 versus 1.40 month (HR = 0.61 [95% CI: "
+         "0.50-0.74]; p < 0.0001)",
+         [M("orr", "arm 1", 12.4), M("orr", "arm 2", 0.0), M("dcr", "arm 1", 41.0), M("dcr", "arm 2", 22.0),
+          M("pfs_median", "arm 1", 1.7), M("pfs_median", "arm 2", 1.4)],
+         narrative={"0.61": "other_outcome", "95": "confidence_interval", "0.50": "confidence_interval",
+                    "0.74": "confidence_interval", "0.0001": "p_value"},
+         id="comparison-value-before-the-next-measure"),
+    Case("ORR: 10.9% (5 CRs) DCR: 27% mDOR: 8.1 months mPFS: 2.2 months mOS: 5.4 months",
+         [M("orr", "all", 10.9), M("dcr", "all", 27.0), M("pfs_median", "all", 2.2), M("os_median", "all", 5.4)],
+         narrative={"5": "other_outcome", "8.1": "other_outcome"}, id="look-alike-with-its-own-value"),
+    Case("ORR: 55.0% (XA) 71.5% (XB) mPFS: 9.1 months (XA) 10.2 months (XB)",
+         [M("orr", "XA", 55.0), M("orr", "XB", 71.5), M("pfs_median", "XA", 9.1), M("pfs_median", "XB", 10.2)],
+         id="arm-labels-in-parentheses-after-values"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

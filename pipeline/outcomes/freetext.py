@@ -716,8 +716,11 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     else:
         owners: list[tuple[Value, Mention]] = []
         for v in vals:
-            # "43.2% 6-mo PFS": a value written just before the measure it belongs to
-            nxt = [m for m in mentions if m.start == v.end_tok and m.end > m.start]
+            # "43.2% 6-mo PFS": a value written just before the measure it belongs to; not when
+            # that measure has a value of its own ("2.0 months mOS: 5.6 months") or the value
+            # ends a comparison begun before it ("ORR: 11.2% versus 0% DCR: 40.3%")
+            nxt = [m for m in mentions if m.start == v.end_tok and m.end > m.start
+                   and not _has_own_value(cell, m, b) and not _compared(cell, a, v)]
             if nxt and nxt[0].label not in MEASURES:
                 owners.append((v, nxt[0]))          # "(1 CR, 4 PR)": a count of responses
                 continue
@@ -755,6 +758,9 @@ def _group_populations(cell: Cell, group: list[Value], resp: bool,
     "11.2 vs. 9.6 months" (the row's arms, else arm 1, arm 2)."""
     if len(group) < 2:
         return None
+    labels = [_paren_label_after(cell, v) for v in group]
+    if all(labels) and len(set(labels)) == len(labels):
+        return labels            # "ORR: 57.1% (NS) 76.5% (NC)": each value names its group after it
     vs_joined = all(any(cell.lower[x] in ("vs.", "vs", "versus") for x in range(v.end_tok, w.tok))
                     for v, w in zip(group, group[1:]))
     if (resp or vs_joined) and group[-1].pop:
@@ -764,6 +770,23 @@ def _group_populations(cell: Cell, group: list[Value], resp: bool,
     if vs_joined and not resp and not any(v.pop for v in group):
         return list(arms) if arms and len(arms) == len(group) else [f"arm {k + 1}" for k in range(len(group))]
     return None
+
+
+def _paren_label_after(cell: Cell, v: Value) -> str | None:
+    """'57.1% (NS)', '9.7 months (arm A)': a short label of words in parentheses right after a
+    value (no number, no measure, no unit), or None."""
+    j = v.end_tok
+    if j >= len(cell.words) or cell.words[j] != "(":
+        return None
+    close = next((x for x in range(j + 1, min(len(cell.words), j + 5)) if cell.words[x] == ")"), None)
+    if close is None or close == j + 1:
+        return None
+    if any(cell.is_num(x) or time_unit(cell.lower[x]) or cell.words[x] in ("%", "=", ";", ",")
+           for x in range(j + 1, close)):
+        return None
+    if any(j < m.start < close for m in cell.mentions):
+        return None
+    return cell.text_of(j + 1, close)
 
 
 def _pop_of(v: Value, context: str) -> str:
@@ -790,6 +813,28 @@ def _compatible(prev: list[Mention], v: Value, adjacent=None) -> Mention | None:
             # "mPFS, 4.0; mOS, 9.1": a bare number right after a median is in months
             return m if adjacent is not None and adjacent(m, v) else None
     return None
+
+
+def _has_own_value(cell: Cell, m: Mention, b: int) -> bool:
+    """The mention is followed by its value: 'mPFS: 2.0', 'DCR 28%', 'mOS, NR'."""
+    j = m.end
+    while j < b and cell.words[j] in (":", ",", "=", "was", "were", "is", "of"):
+        j += 1
+    if j >= b or not (cell.is_num(j) and j not in cell.role or any(s == j for s, _ in cell.nr_spans)):
+        return False
+    if "," in cell.words[m.end:j]:
+        # "43.2% 6-mo PFS, 17.5% 12-mo PFS": after a comma, a value written before a measure
+        # of its own starts the next item of a list
+        after = _unit_after(cell, j)[2]
+        return not any(x.start == after for x in cell.mentions)
+    return True
+
+
+def _compared(cell: Cell, a: int, v: Value) -> bool:
+    """The value is the second term of 'x vs. y' (so it belongs to the measure of x)."""
+    k = v.tok - 1
+    return k > a and cell.lower[k] in ("vs.", "vs", "versus") and (
+        cell.is_num(k - 1) or cell.words[k - 1] == "%" or time_unit(cell.lower[k - 1]) is not None)
 
 
 def _landmark_rate(cell: Cell, v: Value, prev: list[Mention]) -> Mention | None:
