@@ -254,6 +254,16 @@ OTHER_REVIEWS += [
          id="arm-labels-in-parentheses-after-values"),
 ]
 
+# PMC9548621 Table 2 (ICI treatment duration trials), rewritten: labels glued to values
+# ("PFS:10.3m") and units glued to numbers ("5.7mo")
+OTHER_REVIEWS += [
+    Case("PFS:11.2m OS:27.1m 4-year OS: 30.5%",
+         [M("pfs_median", "all", 11.2), M("os_median", "all", 27.1), M("os_rate", "all", 30.5, 48.0)],
+         id="label-glued-to-value"),
+    Case("mPFS 6.1mo; mOS 14wk", [M("pfs_median", "all", 6.1), M("os_median", "all", round(14 * WK, 4))],
+         id="unit-glued-to-number"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -119,16 +119,21 @@ def compile_patterns(patterns: list[list[dict]], vocab) -> list[list[dict]]:
 
 
 def _blank_english():
-    """spaCy's blank English (what `spacy.blank("en")` builds) with two tokenizer rules for
+    """spaCy's blank English (what `spacy.blank("en")` builds) with three tokenizer rules for
     outcome cells: "):" closes a parenthesis before a colon ("Cohort 1 (n = 30): ORR 10%"), not
-    the emoticon spaCy's exceptions make it; "=" between a letter and a number is a token of its
-    own ("(n=12)" reads as "(n = 12)"). The rules go in a Defaults subclass, so the tokenizer is
+    the emoticon spaCy's exceptions make it; "=" or ":" between a letter and a number is a token
+    of its own ("(n=12)" reads as "(n = 12)", "OS:26.3m" as "OS : 26.3 m"); a duration unit glued
+    to its number is split from it ("5.7mo"). The rules go in a Defaults subclass, so the tokenizer is
     built once with them (setting `infix_finditer` afterwards rebuilds its special cases)."""
     from spacy.lang.en import English
     from spacy.symbols import ORTH
 
     class Defaults(English.Defaults):
-        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])=(?=[\d.])"]
+        # "(n=12)" and "PFS:10.3" split like "n = 12" and "PFS: 10.3"
+        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])[=:](?=[\d.])"]
+        # "5.7mo", "8wk", "12mos": a duration unit glued to its number is a token of its own
+        suffixes = [*English.Defaults.suffixes,
+                    r"(?<=[0-9])(?:months|month|mos|mo|weeks|week|wks|wk|days|day|years|year|yrs|yr)"]
         tokenizer_exceptions = {**English.Defaults.tokenizer_exceptions, "):": [{ORTH: ")"}, {ORTH: ":"}]}
 
     class OutcomeEnglish(English):
