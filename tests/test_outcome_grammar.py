@@ -264,6 +264,16 @@ OTHER_REVIEWS += [
          id="unit-glued-to-number"),
 ]
 
+# PMC9600578 Table 1 (biliary tract cancer trials), rewritten: the arms named in parentheses
+# right after the measure, and an odds ratio ("OR") that is no response rate
+OTHER_REVIEWS += [
+    Case("ORR(drug vs. placebo) 24.1% vs. 17.2% OR(drug vs. placebo) 1.55 (95% CI 1.10-2.20)",
+         [M("orr", "drug", 24.1), M("orr", "placebo", 17.2)],
+         narrative={"1.55": "other_outcome", "1.10": "confidence_interval"}, id="arms-named-after-the-measure"),
+    Case("mPFS(drug vs. placebo): 7.0 vs. 5.5 months", [M("pfs_median", "drug", 7.0), M("pfs_median", "placebo", 5.5)],
+         id="arms-named-after-a-median"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

@@ -130,7 +130,8 @@ def _blank_english():
 
     class Defaults(English.Defaults):
         # "(n=12)" and "PFS:10.3" split like "n = 12" and "PFS: 10.3"
-        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])[=:](?=[\d.])"]
+        # "ORR(durva vs. placebo)" like "ORR (durva vs. placebo)"
+        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])[=:](?=[\d.])", r"(?<=[A-Za-z]{2})\((?=[A-Za-z])"]
         # "5.7mo", "8wk", "12mos": a duration unit glued to its number is a token of its own
         suffixes = [*English.Defaults.suffixes,
                     r"(?<=[0-9])(?:months|month|mos|mo|weeks|week|wks|wk|days|day|years|year|yrs|yr)"]
@@ -170,6 +171,7 @@ class Mention:
     start: int          # token indices [start, end)
     end: int
     tp_months: float | None = None
+    arms: tuple[str, ...] | None = None   # "ORR (durva vs. placebo) ...": the arms it names
 
 
 @dataclass
@@ -259,6 +261,8 @@ class Cell:
             elif label == "primary_endpoint":
                 self.pe_spans.append((sp.start, sp.end))
         self._mark_intervals()
+        for m in self.mentions:
+            m.arms = self._arms_named_after(m.end)
         # "45.6% at 1 year": a landmark right after a percentage is the percentage's landmark,
         # never a duration of its own
         for (a, b, _tp) in self.timepoints:
@@ -285,6 +289,22 @@ class Cell:
                     if self.is_num(i):
                         self.role[i] = "timepoint_of_measure"
 
+
+    def _arms_named_after(self, i: int) -> tuple[str, ...] | None:
+        """'(durva vs. placebo)' right after a measure's name: the arms its values are for."""
+        w = self.words
+        if i >= len(w) or w[i] != "(":
+            return None
+        close = next((x for x in range(i + 1, min(len(w), i + 14)) if w[x] == ")"), None)
+        if close is None or any(self.is_num(x) for x in range(i + 1, close)):
+            return None
+        cuts = [x for x in range(i + 1, close) if self.lower[x] in ("vs.", "vs", "versus")]
+        if not cuts:
+            return None
+        bounds = [i + 1, *cuts, close]
+        names = [self.text_of(bounds[k] + (k > 0), bounds[k + 1]) for k in range(len(bounds) - 1)
+                 if bounds[k + 1] > bounds[k] + (k > 0)]
+        return tuple(names) if len(names) == len(cuts) + 1 else None
 
     def _mark_intervals(self) -> None:
         """'40% (21-53%)', '4.1 mo (3.2-5.0)', '(10.1 to 14.2)': the bounds of a range in
@@ -745,7 +765,8 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 owners.append((v, m))
         for m in {id(m): m for _, m in owners}.values():
             group = [v for v, o in owners if o is m]
-            pops = _group_populations(cell, group, resp, arms) if m.label in MEASURES else None
+            pops = _group_populations(cell, group, resp, list(m.arms) if m.arms else arms) \
+                if m.label in MEASURES else None
             for k, v in enumerate(group):
                 assigned.append((m, v, pops[k] if pops else _pop_of(v, context)))
     for m, v, pop in assigned:

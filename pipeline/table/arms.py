@@ -57,7 +57,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
         if key in seen and canon not in ("extra", "other"):
             canon = "extra"
         seen.add(key)
-        out.append(ColumnSpec(sp.header, canon, sp.unit, sp.unit_as_reported, sp.timepoint_months))
+        out.append(ColumnSpec(sp.header, canon, sp.unit, sp.unit_as_reported, sp.timepoint_months, sp.qualifier))
     return out
 
 
@@ -123,9 +123,70 @@ def _found_rows(grid: Grid, row: int, column: str, text: str, found) -> list[dic
                          f.start, f.end, text) for f in found]
 
 
+# "454 (64)" under "n (SS)", "142 (109 BRAF wild-type)": a cohort's count and, in parentheses,
+# the count of a subgroup the header or the parenthesis names
+_COUNT_AND_SUBGROUP = re.compile(r"^\s*(\d+)\s*\(\s*(\d+)\s*([A-Za-z][^()%]*?)?\s*\)\s*$")
+
+
+def subgroup_count_measures(text: str, qualifier: str | None) -> list[dict] | None:
+    """The total and the subgroup's count of a count cell written 'total (subgroup count)',
+    or None when the cell is not written so (or no label says who the subgroup is)."""
+    m = _COUNT_AND_SUBGROUP.match(text)
+    if m is None:
+        return None
+    label = (m.group(3) or "").strip() or qualifier
+    total, sub = int(m.group(1)), int(m.group(2))
+    if not label or not 0 < sub <= total:
+        return None
+    return [dict(measure="n", population=pop, value=float(v), unit="patients", not_reached=False,
+                 as_reported=str(v), unit_rep=None, tp=None, start=m.start(g), end=m.end(g))
+            for pop, v, g in (("all", total, 1), (label, sub, 2))]
+
+
+_N_EQUALS = re.compile(r"(?<![\w.])[Nn]\s*=\s*(\d+)(?![\d.])")
+
+
+def population_count(text: str) -> list[dict]:
+    """'Advanced BTC, second line, N = 54': the one count a population cell states is the
+    cohort's (two or more counts are subgroups no label names: none is taken)."""
+    found = list(_N_EQUALS.finditer(text))
+    if len(found) != 1 or int(found[0].group(1)) < 1:
+        return []
+    m = found[0]
+    return [dict(measure="n", population="all", value=float(m.group(1)), unit="patients", not_reached=False,
+                 as_reported=m.group(1), unit_rep=None, tp=None, start=m.start(1), end=m.end(1))]
+
+
+# patients per site written in a primary-site cell: "GEP (14)/L (1)/U(3)", "93 lung LC-NEC
+# 92 GEP NECs", "NENs any site (13 G3, 10 GEP)"; a share ("GEP (70%)") or "NR" is no count
+_SITE_THEN_COUNT = re.compile(r"([A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,2})\s*\(\s*(\d+)\s*\)")
+_COUNT_THEN_SITE = re.compile(r"(?<![\w.%-])(\d+)\s+([A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,2})")
+
+
+def site_counts(text: str) -> list[dict]:
+    """The n of each site a primary-site cell counts, with the site as the population."""
+    found = [(m.group(1), m.start(2), m.end(2)) for m in _SITE_THEN_COUNT.finditer(text)]
+    if not found:
+        found = [(m.group(2), m.start(1), m.end(1)) for m in _COUNT_THEN_SITE.finditer(text)
+                 if not re.match(r"(?i)(?:patients?|pts|cases|of|and|or|months?|weeks?|mg|%)\b", m.group(2))]
+    out = []
+    for label, st, en in found:
+        label = label.strip()
+        value = int(text[st:en])
+        if value < 1 or not label or label.upper() in ("NR", "NA", "N"):
+            continue
+        out.append(dict(measure="n", population=label, value=float(value), unit="patients", not_reached=False,
+                        as_reported=text[st:en], unit_rep=None, tp=None, start=st, end=en))
+    return out if len({f["population"] for f in out}) == len(out) else []
+
+
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
     """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
+    if measure == "n":
+        found = subgroup_count_measures(text, spec.qualifier)
+        if found is not None:
+            return found
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
@@ -243,6 +304,14 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                                      m["population"], m["value"], m["unit"], m["not_reached"],
                                                      m["as_reported"], m["unit_rep"], m["tp"], m["start"],
                                                      m["end"], text))
+        for j in (j for j, k in enumerate(canon) if k == "primary_sites" and j in texts):
+            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j])
+                             for f in site_counts(texts[j])]
+        for j in (j for j, k in enumerate(canon) if k == "population" and j in texts):
+            if not any(m["row"] == n and m["measure"] == "n" and m["population"] == "all"
+                       and m["source"] == grid.source and m["table"] == grid.label for m in res.measures):
+                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j])
+                                 for f in population_count(texts[j])]
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
         if cells.get("endpoint_result"):

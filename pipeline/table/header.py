@@ -29,6 +29,7 @@ class ColumnSpec:
     unit: str | None = None         # canonical time unit or "%" implied by the header
     unit_as_reported: str | None = None
     timepoint_months: float | None = None
+    qualifier: str | None = None    # "n (SS)": the subgroup named in the header ("SS")
 
     @property
     def is_measure(self) -> bool:
@@ -66,6 +67,10 @@ def _unit_of(paren: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# parentheses after a count's header that say how it is written, not who is counted
+_NOT_SUBGROUP = {"range", "iqr", "ci", "sd", "n", "no", "no.", "total", "patients", "pts", "%"}
+
+
 def classify_header(header: str) -> ColumnSpec:
     text = clean(header)
     key = _FOOTMARK.sub("", text.lower()).strip()
@@ -80,6 +85,13 @@ def classify_header(header: str) -> ColumnSpec:
     lex = header_lexicon()
     if key in lex:
         return ColumnSpec(header, lex[key], unit, unit_rep)
+    if m and unit is None:
+        # "n (SS)", "N (evaluable)": a parenthesis that is no unit names the subgroup a second
+        # number of the cell counts ("454 (64)")
+        base = key[:m.start()].strip()
+        if lex.get(base) == "n_total" and re.fullmatch(r"[a-z][\w+/-]*(?: [\w+/-]+)?", m.group(1)) \
+                and m.group(1) not in _NOT_SUBGROUP:
+            return ColumnSpec(header, "n_total", None, None, None, _UNIT_PAREN.search(text).group(1))
     for rx, order in ((_RATE_BEFORE, "before"), (_RATE_AFTER, "after")):
         r = rx.match(key)
         if r:
