@@ -91,3 +91,17 @@ def test_endpoint_may_hold_results_only_without_results_columns(kinds, may):
     from pipeline.outcomes.cells import endpoint_may_hold_results
 
     assert endpoint_may_hold_results(kinds) is may
+
+
+def test_values_that_name_their_arms_in_parentheses():
+    """PMC6094685 Table 1: '10.9 (A) vs 5.7 (B) vs 1.5 (C)' names each value's arm; the arms of
+    the Treatment cell are used only when the values name none."""
+    spec = classify_header("ORR (%)")
+    got = [(m["population"], m["value"]) for m in
+           numeric_cell_measures("12.1 (A) vs 6.0 (B) vs 2.5 (C)", spec, ["Drug 3 mg/kg (A)", "Drug + vaccine (B)",
+                                                                          "vaccine (C)"])]
+    assert got == [("A", 12.1), ("B", 6.0), ("C", 2.5)]
+    got = [(m["population"], m["value"]) for m in numeric_cell_measures("12.1 vs 6.0", spec, ["Drug", "Placebo"])]
+    assert got == [("Drug", 12.1), ("Placebo", 6.0)]
+    # a single value's parenthesis is no arm; a reference number in parentheses is no label
+    assert [m["population"] for m in numeric_cell_measures("12.3 vs. 10.3 (15)", spec, None)] == ["arm 1", "arm 2"]

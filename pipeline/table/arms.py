@@ -208,10 +208,14 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
         t = parsed.total
         out.append(dict(measure=measure, population="all", value=t.value, unit="patients", not_reached=False,
                         as_reported=t.as_reported, unit_rep=None, tp=None, start=t.start, end=t.end))
+    own = [v.label for v in vals]
+    own = own if len(vals) > 1 and all(own) and len(set(own)) == len(own) else None
     for k, v in enumerate(vals):
         if v.missing:
             continue
-        if len(vals) > 1 or parsed.total is not None:
+        if own:
+            pop = own[k]           # "10.9 (A) vs 5.7 (B) vs 1.5 (C)": each value names its arm
+        elif len(vals) > 1 or parsed.total is not None:
             pop = labels[k] if labels and len(labels) == len(vals) else f"arm {k + 1}"
         else:
             pop = "all"
