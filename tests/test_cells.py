@@ -105,3 +105,17 @@ def test_values_that_name_their_arms_in_parentheses():
     assert got == [("Drug", 12.1), ("Placebo", 6.0)]
     # a single value's parenthesis is no arm; a reference number in parentheses is no label
     assert [m["population"] for m in numeric_cell_measures("12.3 vs. 10.3 (15)", spec, None)] == ["arm 1", "arm 2"]
+
+
+@pytest.mark.parametrize("text,header,want", [
+    ("SS 19.5", "3 months PFS (%)", [("SS", 19.5)]),          # PMC5842271 Tab2: a subgroup's rate
+    ("G3 41%", "ORR (%)", [("G3", 41.0)]),
+    ("Arm A 11.0 months", "mOS (months)", [("Arm A", 11.0)]),
+    ("median 5.1", "mPFS (months)", [("all", 5.1)]),         # a measure word is no subgroup
+    ("PFS 4.1", "mPFS (months)", [("all", 4.1)]),
+    ("NR vs 9.8", "mOS (months)", [("arm 1", None), ("arm 2", 9.8)]),  # PMC6094685 T1: NR is no label
+])
+def test_value_headed_by_its_subgroup(text, header, want):
+    got = numeric_cell_measures(text, classify_header(header), None)
+    assert [(m["population"], m["value"]) for m in got] == want
+    assert all(text[m["start"]:m["end"]] == m["as_reported"] for m in got)

@@ -180,6 +180,22 @@ def site_counts(text: str) -> list[dict]:
     return out if len({f["population"] for f in out}) == len(out) else []
 
 
+# "SS 21.1", "G3 44%": a value in a numeric column headed by the subgroup it is for
+_LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
+_NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
+                "overall", "all", "not", "reached", "and", "or"}
+
+
+def labelled_value(text: str) -> tuple[str, int] | None:
+    """('SS', offset of the value) for 'SS 21.1'; None when the words before the value are no
+    subgroup's name (a measure's name, 'median', 'NR')."""
+    m = _LABEL_THEN_VALUE.match(text)
+    if m is None or any(w.lower().rstrip(".") in _NOT_A_LABEL for w in m.group(1).split()) \
+            or named_measure(m.group(1)) is not None:
+        return None
+    return m.group(1), m.start(2)
+
+
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
     """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
@@ -187,6 +203,13 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
         found = subgroup_count_measures(text, spec.qualifier)
         if found is not None:
             return found
+    lv = labelled_value(text)
+    if lv is not None:
+        label, off = lv
+        found = numeric_cell_measures(text[off:], spec, None)
+        if len(found) == 1 and found[0]["population"] == "all":
+            return [{**found[0], "population": label, "start": found[0]["start"] + off,
+                     "end": found[0]["end"] + off}]
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
