@@ -35,7 +35,9 @@ def states_results(text: str) -> bool:
     """Does a cell of a label column (an endpoint) hold the row's results instead?
     'Safety and efficacy: median OS 13.2 months; ORR 10.3%' does, 'PFS at 6 months' does not."""
     return len(text.split()) > 5 and bool(_RESULT.search(text))
-_PAREN = re.compile(r"\s*\([^()]*\)")
+_PAREN = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+# "(PD-L1 >=1%)", "(CPS >= 10)": a subgroup defined by a threshold
+_SUBGROUP_PAREN = re.compile(r"\(\s*[A-Za-z][\w-]*(?: [\w-]+)?\s*(?:>=|<=|>|<)\s*\d+(?:\.\d+)?\s*%?\s*\)")
 # a short name of words in parentheses, no number: "(A)", "(arm B)", "(BRAF wild-type)"
 _ARM_LABEL = re.compile(r"\(\s*([A-Za-z][A-Za-z+/ -]{0,24}?)\s*\)")
 _NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
@@ -53,6 +55,7 @@ class CellValue:
     unit_as_reported: str | None = None
     missing: bool = False        # a "–" inside a "vs." cell
     label: str | None = None     # "10.9 (A) vs 5.7 (B)": the arm named in parentheses after it
+    subgroup: str | None = None  # "11.3 (PD-L1 >=1%)": the subgroup a threshold in parentheses names
 
 
 @dataclass
@@ -87,9 +90,13 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
         pm = _PAREN.match(s, pos)
         if pm:
             parens.append((pm.start(), pm.end()))
-            lab = _ARM_LABEL.fullmatch(s[pm.start():pm.end()].strip())
+            inner = s[pm.start():pm.end()].strip()
+            lab = _ARM_LABEL.fullmatch(inner)
             if lab:
                 v.label = lab.group(1)
+            elif _SUBGROUP_PAREN.fullmatch(inner):
+                st, en = norm.span(s.index("(", pm.start()) + 1, pm.end() - 1)
+                v.subgroup = " ".join(text[st:en].split())
             pos = pm.end()
         sm = _SEP.match(s, pos)
         if sm and sm.end() < len(s):

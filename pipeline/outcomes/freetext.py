@@ -310,23 +310,27 @@ class Cell:
         """'40% (21-53%)', '4.1 mo (3.2-5.0)', '(10.1 to 14.2)': the bounds of a range in
         parentheses right after a value are its interval, not values of their own."""
         w = self.words
-        for i in range(1, len(w) - 4):
-            if w[i] != "(" or not (self.is_num(i - 1) or w[i - 1] == "%" or time_unit(self.lower[i - 1])):
+        nr_end = dict(self.nr_spans)
+
+        def bound(k: int) -> int | None:
+            """End of a range bound starting at token k ('12.4', '53 %', 'NR', 'not reached')."""
+            if self.is_num(k):
+                return k + 1 + (k + 1 < len(w) and w[k + 1] == "%")
+            return nr_end.get(k)
+
+        for i in range(1, len(w) - 3):
+            if w[i] not in ("(", "[") or not (self.is_num(i - 1) or w[i - 1] == "%" or time_unit(self.lower[i - 1])
+                                              or (i - 1) in {e - 1 for e in nr_end.values()}):
                 continue
-            k = i + 1
-            lo = k if self.is_num(k) else None
-            if lo is None:
+            k = bound(i + 1)
+            if k is None or k >= len(w) or self.lower[k] not in ("-", "to"):
                 continue
-            k += 1 + (k + 1 < len(w) and w[k + 1] == "%")
-            if k >= len(w) or self.lower[k] not in ("-", "to"):
-                continue
-            hi = k + 1
-            if not self.is_num(hi):
-                continue
-            k = hi + 1 + (hi + 1 < len(w) and w[hi + 1] == "%")
-            if k < len(w) and w[k] == ")":
-                self.role.setdefault(lo, "interval")
-                self.role.setdefault(hi, "interval")
+            end = bound(k + 1)
+            if end is not None and end < len(w) and w[end] in (")", "]"):
+                for x in range(i + 1, end):
+                    if self.is_num(x):
+                        self.role.setdefault(x, "interval")
+                self.nr_spans = [(a, b) for (a, b) in self.nr_spans if not i < a < end]
 
 
 # ------------------------------------------------------------------ helpers

@@ -112,7 +112,7 @@ def _measure_row(source, table, row, column, measure, population, value, unit, n
 
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
 # "21% (G3 30%)", "7.0 mo (NEC 4.7 mo, G3 NET NR)": a subgroup's own value in parentheses
-_LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N)\b)[A-Za-z][\w-]*\s+"
+_LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N|to|vs)\b)[A-Za-z][\w-]*\s+"
                                  r"(?:\d+(?:\.\d+)?\s*(?:%|mo\b|mos\b|months?\b|m\b|wk\b|weeks?\b)|NR\b)")
 
 
@@ -180,6 +180,8 @@ def site_counts(text: str) -> list[dict]:
     return out if len({f["population"] for f in out}) == len(out) else []
 
 
+_RANGE = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*(?:[-\u2013\u2014]|to)\s*\d+(?:\.\d+)?\s*(?:%|months?|mo)?\s*$")
+_COUNT_AND_PERCENT = re.compile(r"^\s*\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)\s*$")
 # "SS 21.1", "G3 44%": a value in a numeric column headed by the subgroup it is for
 _LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
 _NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
@@ -210,6 +212,17 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
         if len(found) == 1 and found[0]["population"] == "all":
             return [{**found[0], "population": label, "start": found[0]["start"] + off,
                      "end": found[0]["end"] + off}]
+    if measure == "n" and "[" in text:
+        return []            # "2008 [86]": a year and a citation shifted into the count column
+    if _RANGE.match(text):
+        return []            # "0-23", "3.5-4.1": a range is no value of the column
+    rate = measure in ("orr", "dcr", "pfs_rate", "os_rate")
+    cp = _COUNT_AND_PERCENT.match(text) if rate else None
+    if cp:
+        # "9 (22.5%)" in a rate column: responders, then the rate
+        return [dict(measure=measure, population="all", value=float(cp.group(1)), unit="%", not_reached=False,
+                     as_reported=cp.group(1), unit_rep="%", tp=spec.timepoint_months,
+                     start=cp.start(1), end=cp.end(1))]
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
@@ -238,6 +251,8 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
             continue
         if own:
             pop = own[k]           # "10.9 (A) vs 5.7 (B) vs 1.5 (C)": each value names its arm
+        elif v.subgroup:
+            pop = v.subgroup       # "11.3 (PD-L1 >=1%)"
         elif len(vals) > 1 or parsed.total is not None:
             pop = labels[k] if labels and len(labels) == len(vals) else f"arm {k + 1}"
         else:
