@@ -1,24 +1,24 @@
 """Wires the stages together; the only module that reads inputs and writes outputs.
 
-file -> reader -> Grid -> arms + measures -> validated frames -> Parquet (atomic)
+file -> reader -> Grid -> arms + measures -> validated frames -> Parquet (store.py puts the
+dataset in place all or nothing)
 """
 from __future__ import annotations
 
+import errno
 import os
-import shutil
+import stat
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError, Reject, reject_text
+from .errors import InputError, Reject, printable, reject_text
+from .store import DatasetWriter
 
 SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
              ".html": "html", ".htm": "html", ".pdf": "pdf"}
 OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects")
-# test hook: seconds to sleep after writing each output file (lets a test kill a run mid-write)
-SLOW_WRITE_ENV = "TRIALTABLES_TEST_SLOW_WRITE"
 
 
 @dataclass
@@ -63,22 +63,82 @@ class RunReport:
 
 
 # ------------------------------------------------------------------ inputs
-def discover(inputs: list[Path]) -> list[Path]:
-    """Files named, and every supported file in folders named, in a stable order."""
+def discover(inputs: list[Path], notice=None) -> list[Path]:
+    """Files named, and every supported file in folders named, in a stable order.
+
+    In a folder, an entry with a supported suffix that is not a readable file (a symbolic
+    link loop, a dangling link, a FIFO, a device, a sub-folder) is left out and reported
+    through `notice` as one `skipped:` line; named on the command line, it is an error."""
     files: list[Path] = []
     for p in inputs:
         if p.is_dir():
-            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED))
+            try:
+                entries = sorted(p.iterdir())
+            except OSError as e:
+                raise InputError(f"cannot read the folder: {e.strerror}", file=str(p)) from None
+            for f in entries:
+                if f.suffix.lower() not in SUPPORTED:
+                    continue
+                why = not_a_file(f)
+                if why is None:
+                    files.append(f)
+                elif notice is not None:
+                    notice(f"skipped: {printable(str(f))}: {why}")
         elif p.exists():
             files.append(p)
         else:
-            raise InputError("no such file or folder", file=str(p))
+            raise InputError(not_a_file(p) or "no such file or folder", file=str(p))
     seen, out = set(), []
     for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
+        key = os.path.realpath(f)
+        if key not in seen:
+            seen.add(key)
             out.append(f)
     return out
+
+
+def not_a_file(p: Path) -> str | None:
+    """Why `p` cannot be read as an input file (None when it can be)."""
+    try:
+        st = os.stat(p)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if p.is_symlink():
+            return f"dangling symbolic link (to {printable(os.readlink(p))})"
+        return f"cannot read: {e.strerror}"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISFIFO(st.st_mode):
+        return "a FIFO (named pipe), not a file"
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder, not a file"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "a device, not a file"
+    return "not a regular file"
+
+
+# largest input file read, in bytes: a bigger one (or /dev/zero) is an error, not read
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, never blocking on a FIFO and never more than MAX_INPUT_BYTES."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(not_a_file(path) or "not a regular file", line=None)
+        if st.st_size > MAX_INPUT_BYTES:
+            raise InputError(f"file too large: {st.st_size:,} bytes (the limit is {MAX_INPUT_BYTES:,})")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"file too large: over {MAX_INPUT_BYTES:,} bytes")
+        return data
+    finally:
+        os.close(fd)
 
 
 def read_input(path: Path) -> ReadResult:
@@ -89,13 +149,12 @@ def read_input(path: Path) -> ReadResult:
         raise InputError(f"unsupported file type {path.suffix or '(none)'!r}; "
                          f"supported: {', '.join(sorted(SUPPORTED))}", file=str(path))
     try:
+        data = read_bytes(path)
         if kind == "pdf":
-            with open(path, "rb") as fh:
-                if b"%PDF-" not in fh.read(1024):
-                    raise InputError("not a PDF file (no %PDF- header)", line=1)
+            if b"%PDF-" not in data[:1024]:
+                raise InputError("not a PDF file (no %PDF- header)", line=1)
             from .readers.pdf import read_pdf
             return ReadResult(read_pdf(path))
-        data = path.read_bytes()
         from .readers.decode import decode_text_lines
         text, bad = decode_text_lines(data)
         if kind == "markdown":
@@ -340,164 +399,15 @@ def file_reject(e: InputError) -> dict:
     return dict(source=src, line=e.line, text=reject_text(e.text), reason=e.reason, level="file")
 
 
-# ------------------------------------------------------------------ atomic output folder
-# The dataset is a set of files that must change together. They are written into a fresh
-# sibling folder; that folder is then swapped with `out` in one step (renameat2 with
-# RENAME_EXCHANGE on Linux), so at every instant `out` holds either the whole previous run or
-# the whole new one. Where the swap is not available, `out` is moved aside and the new folder
-# renamed in (two renames); a run killed between them leaves `.<out>.old-<pid>`, which the next
-# run (or `recover_out`) moves back.
-def write_atomic(out: Path, tables: dict) -> None:
-    """Replace the dataset files in `out` by `tables` (name -> DataFrame), all or nothing.
-    Other files in `out` (audit.html ...) are kept."""
-    w = DatasetWriter(out)
-    try:
-        w.append(tables)
-        w.commit()
-    finally:
-        w.discard()
-
-
-class DatasetWriter:
-    """Writes the dataset batch by batch into a staging folder beside `out`; `commit` swaps
-    it in whole, `discard` (or a crash) leaves `out` as it was. Memory stays bounded by a
-    batch, whatever the number of input files."""
-
-    def __init__(self, out: Path):
-        out = Path(os.path.realpath(out)) if Path(out).is_symlink() else Path(os.path.abspath(out))
-        if out.exists() and not out.is_dir():
-            raise InputError("output path exists and is not a folder", file=str(out))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        recover_out(out)
-        self.out = out
-        self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
-        self.writers: dict = {}
-
-    def append(self, tables: dict) -> None:
-        """Append one batch: output name -> Arrow table (see to_arrow)."""
-        import pyarrow.parquet as pq
-
-        for name, table in tables.items():
-            if name not in self.writers:
-                self.writers[name] = pq.ParquetWriter(self.stage / f"{name}.parquet", table.schema)
-            self.writers[name].write_table(table)
-
-    def commit(self) -> None:
-        slow = float(os.environ.get(SLOW_WRITE_ENV) or 0)
-        for name, writer in self.writers.items():
-            writer.close()
-            with open(self.stage / f"{name}.parquet", "rb+") as fh:
-                os.fsync(fh.fileno())
-            if slow:
-                time.sleep(slow)
-        ours = {f"{name}.parquet" for name in self.writers} | {f"{name}.parquet" for name in OUTPUT_FILES}
-        self.writers = {}
-        out, stage = self.out, self.stage
-        if not out.exists():
-            os.chmod(stage, 0o777 & ~_umask())
-            os.rename(stage, out)
-            return
-        for item in out.iterdir():  # carry over what is not ours
-            if item.name not in ours and not (stage / item.name).exists():
-                _link_tree(item, stage / item.name)
-        os.chmod(stage, out.stat().st_mode & 0o7777)
-        _swap_in(stage, out)
-
-    def discard(self) -> None:
-        for writer in self.writers.values():
-            try:
-                writer.close()
-            except Exception:
-                pass
-        self.writers = {}
-        if self.stage.exists():
-            shutil.rmtree(self.stage, ignore_errors=True)
-
-
-def _umask() -> int:
-    m = os.umask(0)
-    os.umask(m)
-    return m
-
-
-def _link_tree(src: Path, dst: Path) -> None:
-    def link(a, b):
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
-    if src.is_dir() and not src.is_symlink():
-        shutil.copytree(src, dst, symlinks=True, copy_function=link)
-    elif src.is_symlink():
-        os.symlink(os.readlink(src), dst)
-    else:
-        link(src, dst)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    AT_FDCWD, RENAME_EXCHANGE = -100, 2
-    if fn(AT_FDCWD, os.fsencode(str(a)), AT_FDCWD, os.fsencode(str(b)), RENAME_EXCHANGE) == 0:
-        return True
-    import errno
-    err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
-
-
-def _swap_in(stage: Path, out: Path) -> None:
-    """Put `stage` at `out`; afterwards `stage` holds the previous run (to be removed)."""
-    if _exchange(stage, out):
-        return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    os.rename(out, old)
-    os.rename(stage, out)
-    os.rename(old, stage)
-
-
-def recover_out(out: Path) -> None:
-    """Undo what a killed run may have left next to `out`: restore a moved-aside previous
-    folder if `out` is missing, and remove staging folders of runs no longer alive."""
-    parent = out.parent
-    if not parent.is_dir():
-        return
-    for p in sorted(parent.glob(f".{out.name}.old-*")):
-        if not out.exists() and not _alive(p.name.rsplit("-", 1)[-1]):
-            os.rename(p, out)
-    for p in parent.glob(f".{out.name}.new-*"):
-        pid = p.name[len(f".{out.name}.new-"):].split("-", 1)[0]
-        if not _alive(pid):
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def _alive(pid: str) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = False,
-            progress=None) -> RunReport:
+            progress=None, notice=None) -> RunReport:
     """Run the pipeline over inputs and write the dataset to `out`.
 
     Raises InputError (bad input, nothing written unless keep_going) or
     schemas.models.SchemaFailure (nothing written). With keep_going, bad files are left out,
     listed in report.errors and in rejects.parquet (level "file"), and the rest is written."""
     t0 = time.perf_counter()
-    files = discover(inputs)
+    files = discover(inputs, notice)
     if not files:
         raise InputError("no supported input files (.txt, .md, .html, .htm, .pdf)",
                          file=", ".join(str(p) for p in inputs))
@@ -516,7 +426,7 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             all_bad += batch.bad
             good_files += batch.good_files
             if writer is None:
-                writer = DatasetWriter(out)
+                writer = DatasetWriter(out, OUTPUT_FILES)
             writer.append(dict(zip(OUTPUT_FILES, batch.tables)))
             arms, meas, _, narr, rej = batch.tables
             report.tables += batch.n_tables
@@ -604,16 +514,62 @@ def _batch_results(files: list[Path], jobs: int, keep_going: bool):
         size = max(1, min(BATCH_FILES, -(-len(files) // (jobs * 4))))
         batches = [files[i:i + size] for i in range(0, len(files), size)]
         from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
+        from concurrent.futures.process import BrokenProcessPool
         _load_stages()
-        ex = ProcessPoolExecutor(max_workers=min(jobs, len(batches)))
+        ex = ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_worker_init)
+        done = False
         try:
-            yield from ex.map(partial(extract_batch, keep_going=keep_going), batches)
-        finally:   # a run stopped by a bad file does not wait for the rest of the corpus
-            ex.shutdown(wait=True, cancel_futures=True)
+            futures = [ex.submit(extract_batch, b, keep_going) for b in batches]
+            for b, fut in zip(batches, futures):
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    names = ", ".join(printable(f.name) for f in b[:5]) + (", ..." if len(b) > 5 else "")
+                    raise InputError(f"a worker process died (killed, or out of memory) while reading "
+                                     f"this batch of {len(b)} file(s): {names}", file=str(b[0])) from None
+            done = True
+        finally:
+            _stop_pool(ex, wait=done)
     else:
         for i in range(0, len(files), BATCH_FILES):
             yield extract_batch(files[i:i + BATCH_FILES], keep_going)
+
+
+def _worker_init() -> None:
+    """In each worker: die with the parent (Linux PR_SET_PDEATHSIG), and leave Ctrl-C and
+    SIGTERM to the parent, which stops the pool (no traceback from every worker)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        try:
+            PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() == 1:      # the parent died before the line above: go too
+            os._exit(1)
+
+
+def _stop_pool(ex, wait: bool) -> None:
+    """A finished run waits for its workers; a run stopped early (a bad file, Ctrl-C,
+    SIGTERM) ends them at once instead of waiting for the rest of the corpus."""
+    if wait:
+        ex.shutdown(wait=True)
+        return
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    ex.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.terminate()
+        except Exception:
+            pass
+    for p in procs:
+        p.join(timeout=5)
+        if p.is_alive():
+            p.kill()
+            p.join(timeout=5)
 
 
 def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool):

@@ -517,7 +517,15 @@ class RowScorer:
 
 
 # values seen on at least two rows, and the columns they were seen in
-Vocab = dict[str, frozenset[int]]
+class Vocab(dict):
+    """Seen value -> the columns it was seen in, with what align_tokens needs to skip most
+    lookups (the values' first words, the longest value's word count) worked out once per
+    table: computing them per row made a table cost quadratic in its rows."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.firsts = frozenset(v.split(" ", 1)[0] for v in self)
+        self.longest = max((v.count(" ") + 1 for v in self), default=0)
 
 
 # ---------------------------------------------------------------- one row
@@ -543,8 +551,9 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     if vocab:
         # a span can be a seen value only when its first word starts one and it is no longer
         # than the longest one (a token is at least one word): most spans need no lookup
-        firsts = {v.split(" ", 1)[0] for v in vocab}
-        longest = max(v.count(" ") + 1 for v in vocab)
+        if not isinstance(vocab, Vocab):
+            vocab = Vocab(vocab)
+        firsts, longest = vocab.firsts, vocab.longest
         heads = [key.split(" ", 1)[0] in firsts for key in keys]
     for j in range(C):
         kind = kinds[j]
@@ -846,7 +855,7 @@ def _seen_twice(vocab: list[Counter]) -> Vocab:
         for k, v in c.items():
             if v >= 2:
                 cols.setdefault(k, set()).add(j)
-    return {k: frozenset(v) for k, v in cols.items()}
+    return Vocab({k: frozenset(v) for k, v in cols.items()})
 
 
 # ---------------------------------------------------------------- cells shifted by the copy
