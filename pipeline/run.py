@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 import time
@@ -154,13 +155,15 @@ def read_input(path: Path) -> ReadResult:
             if b"%PDF-" not in data[:1024]:
                 raise InputError("not a PDF file (no %PDF- header)", line=1)
             from .readers.pdf import read_pdf
-            return ReadResult(read_pdf(path))
+            return ReadResult(_glyph_codes_checked(read_pdf(path)))
         from .readers.decode import decode_text_lines
         text, bad = decode_text_lines(data)
         if kind == "markdown":
             from .readers.markdown import read_markdown
             from .table.align import realign_shifted_rows
             grids, rejects = read_markdown(source, text, skip=bad)
+            for g in grids:
+                _check_rows(len(g.rows), g.header_line)
             return ReadResult([realign_shifted_rows(g) for g in grids], rejects)
         if kind == "html":
             if bad:
@@ -172,6 +175,7 @@ def read_input(path: Path) -> ReadResult:
         rd = read_text(source, text, skip=bad)
         res = ReadResult([], list(rd.rejects), dict(rd.roles))
         for t in rd.tables:
+            _check_rows(len(t.body), t.header.number)
             grid, rejects = align_with_rejects(t)
             res.grids.append(grid)
             res.rejects += rejects
@@ -188,6 +192,31 @@ def read_input(path: Path) -> ReadResult:
         line = _crashing_text_line(path) if kind == "text" else None
         raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
                          f"please report this {'row' if line else 'file'}", file=str(path), line=line) from None
+
+
+# most rows (body lines of pasted text) one table may have: a larger one is an error
+MAX_TABLE_ROWS = 100_000
+
+
+def _check_rows(n: int, header_line: int | None) -> None:
+    if n > MAX_TABLE_ROWS:
+        raise InputError(f"table too long: {n:,} rows (the limit is {MAX_TABLE_ROWS:,} per table)",
+                         line=header_line)
+
+
+_CID = re.compile(r"\(cid:\d+\)")   # pdfminer's text for a glyph it cannot map to a character
+
+
+def _glyph_codes_checked(grids: list) -> list:
+    """A PDF whose fonts lack a usable ToUnicode map reads as '(cid:12)' glyph codes: that is
+    no text to extract from, so the file is an error (one line), never junk cells."""
+    bad = [(r, c) for g in grids for r in g.rows for c in r.cells if c is not None and _CID.search(c.text)]
+    if bad:
+        r, c = bad[0]
+        raise InputError(f"the PDF's text is not readable: {len(bad)} cell(s) hold glyph codes such as "
+                         f"{_CID.search(c.text).group(0)!r} (its fonts have no usable ToUnicode map)",
+                         line=c.line if c.line is not None else r.line)
+    return grids
 
 
 def _crashing_text_line(path: Path) -> int | None:
@@ -219,9 +248,23 @@ MAX_ALIGN_REJECTS = 50
 def align_with_rejects(table):
     """TextTable -> (Grid, rejected lines). A body line the aligner cannot place under the
     header is rejected (with the aligner's reason) and the rest of the table aligned again."""
-    from .table.align import text_table_to_grid
+    from .table.align import joined_row_at, split_header_line, text_table_to_grid
 
     rejects: list[Reject] = []
+    # a line holding two rows (the copy lost a line break): rejected, never merged into one arm
+    header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
+    joined = {}
+    for ln in table.body:
+        at = joined_row_at(ln.text, header)
+        if at is not None:
+            joined[ln.number] = at
+            rejects.append(Reject(ln.number, reject_text(ln.text),
+                                  f"two rows on one line (a new row starts at character {at + 1}: "
+                                  f"{ln.text[at:at + 30]!r}...): left out rather than merged into one arm"))
+    if joined and len(joined) < len(table.body):
+        table = replace(table, body=tuple(ln for ln in table.body if ln.number not in joined))
+    elif joined:
+        rejects = []
     while True:
         try:
             return text_table_to_grid(table), rejects
@@ -241,6 +284,11 @@ def align_with_rejects(table):
 
 def extract_file(path: Path) -> FileResult:
     """One input file -> its rows (pure apart from reading the file)."""
+    try:
+        path.stem.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("file name is not valid UTF-8 (its stem is the dataset's `source`): rename the file",
+                         file=str(path)) from None
     read = read_input(path)
     grids = read.grids
     res = FileResult(source=path.stem, tables=len(grids), roles=read.roles)
@@ -311,7 +359,7 @@ def screen_values(res: FileResult) -> None:
             totals[key] = max(totals.get(key, 0), m["value"])
     keep, touched = [], set()
     for m in res.measures:
-        why = measure_problem(m)
+        why = measure_problem(m) or _overflow(m)
         tot = totals.get((m["table"], m["row"]))
         if why is None and m["measure"] == "n" and m["population"] != "all" and tot is not None \
                 and m.get("value") is not None and m["value"] > tot:
@@ -339,6 +387,18 @@ def screen_values(res: FileResult) -> None:
             res.rejects.append(dict(source=res.source, line=a.get("line_no"), text=str(a[col]), level="value",
                                     reason=f"{why}; value dropped from row {a['row']}"))
             a[col] = None
+
+
+INT64_MAX = 2 ** 63 - 1
+
+
+def _overflow(m: dict) -> str | None:
+    """A count the dataset's Int64 columns cannot hold (n = 10^20): a value to reject, not a
+    crash of the whole batch."""
+    v = m.get("value")
+    if m.get("measure") == "n" and v is not None and v > INT64_MAX:
+        return f"count {m.get('value_as_reported')} does not fit a 64-bit integer"
+    return None
 
 
 def _extract_safe(path: Path) -> FileResult | InputError:
@@ -396,6 +456,7 @@ def file_reject(e: InputError) -> dict:
     """A file skipped under --keep-going, as a rejects row."""
     from .errors import reject_text
     src = Path(e.file).stem if e.file and "," not in e.file else (e.file or "<input>")
+    src = printable(src) if not src.isprintable() else src     # a name that is not UTF-8
     return dict(source=src, line=e.line, text=reject_text(e.text), reason=e.reason, level="file")
 
 
@@ -483,7 +544,7 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
     try:
         validated = _validated(results, out.bad, keep_going)
     except SchemaFailure as e:
-        out.failure = e
+        out.failure = schema_error(e, results, files)
         return out
     # converted here, in the worker that made them: the parent only writes
     out.tables = to_arrow(validated)
@@ -592,6 +653,29 @@ def _validated(results: list[FileResult], bad: list[InputError], keep_going: boo
                 bad.append(InputError(f"output failed schema validation: {first.split(': ', 1)[-1]}",
                                       file=r.source, line=_line_of(first)))
                 results.remove(r)
+
+
+def schema_error(e, results: list[FileResult], files: list[Path]) -> InputError:
+    """A schema failure as the one-line `FILE:LINE: reason` error of its first problem (the
+    input path, the source line of the failing row), with the number of other problems."""
+    import pandas as pd
+
+    table = e.table
+    if not len(table):
+        return InputError("output failed schema validation", file=", ".join(str(f) for f in files))
+    rec = table.iloc[0].to_dict()
+    src, row = rec.get("source"), rec.get("row")
+    path = next((str(f) for f in files if f.stem == src), src if isinstance(src, str) else "<dataset>")
+    line = None
+    if isinstance(src, str) and row is not None and not pd.isna(row):
+        r = next((r for r in results if r.source == src), None)
+        line = next((a.get("line_no") for a in (r.arms if r else []) if a["row"] == int(row)), None)
+    col = rec.get("column")
+    what = f"{rec.get('table')}.{col}" if isinstance(col, str) else str(rec.get("table"))
+    where = f"row {int(row)}: " if row is not None and not pd.isna(row) else ""
+    more = f" (and {len(table) - 1} more problem(s))" if len(table) > 1 else ""
+    return InputError(f"output failed schema validation: {where}{what} fails {rec.get('check')}: "
+                      f"{rec.get('failure_case')!s}{more}", file=path, line=line)
 
 
 def _first_error(bad: list[InputError]) -> InputError:
