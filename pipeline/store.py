@@ -47,13 +47,15 @@ _CANNOT_SWAP = {errno.EXDEV, errno.EBUSY, errno.EPERM, errno.EACCES, errno.ENOTE
 
 
 def output_error(e: OSError, out: Path) -> InputError:
-    """An OSError met while writing the dataset -> a one-line error naming what and where."""
-    where = e.filename if isinstance(e.filename, str) and e.filename else str(out)
+    """An OSError met while writing the dataset -> one line naming the output folder and what
+    went wrong (`error: OUT: cannot write the dataset: disk full`)."""
     what = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
             errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
             errno.EPERM: "operation not permitted", errno.ENOTDIR: "a parent of the output path is not a folder",
             }.get(e.errno, e.strerror or str(e))
-    return InputError(f"cannot write the dataset to {out}: {what}", file=where)
+    if e.errno == errno.EEXIST and any(p.exists() and not p.is_dir() for p in out.parents):
+        what = "a parent of the output path is not a folder"
+    return InputError(f"cannot write the dataset: {what}", file=str(out))
 
 
 class DatasetWriter:
