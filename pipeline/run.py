@@ -107,6 +107,8 @@ def not_a_file(p: Path) -> str | None:
             return "symbolic link loop"
         if p.is_symlink():
             return f"dangling symbolic link (to {printable(os.readlink(p))})"
+        if e.errno == errno.ENOENT:
+            return "no such file or folder"
         return f"cannot read: {e.strerror}"
     if stat.S_ISREG(st.st_mode):
         return None
