@@ -417,3 +417,32 @@ def test_count_over_int64_is_a_value_reject(hostile_runs):
     assert a["n_total"].isna().tolist() == [True, False] and a["orr_pct"].tolist() == [11.5, 20.0]
     assert rej[["line", "level"]].values.tolist() == [[3, "value"]]
     assert "does not fit a 64-bit integer" in rej["reason"].iloc[0]
+
+
+def test_joined_rows_in_a_1000_row_table(tmp_path):
+    """40 lost line breaks in a table of 1,000 generated rows: each joined line is rejected,
+    no arm holds two rows' outcomes, every other row is read."""
+    from bench import make_corpus
+    from pipeline.run import extract_file
+
+    table = make_corpus.make_table(3, rows=1000)
+    lines = table.render().split("\n")
+    first = lines.index(make_corpus.HEADER) + 1
+    body = lines[first:first + 1000]
+    joined_at = set(range(10, 1000, 25))                 # 40 rows, each with the next one joined on
+    out, expect_outcomes = [], []
+    k = 0
+    while k < len(body):
+        if k in joined_at:
+            out.append(body[k] + " " + body[k + 1])
+            k += 2
+        else:
+            out.append(body[k])
+            expect_outcomes.append(table.rows[k].outcomes_text)
+            k += 1
+    f = tmp_path / "long.txt"
+    f.write_text("\n".join(lines[:first] + out + lines[first + 1000:]), "utf-8")
+    res = extract_file(f)
+    reasons = [r["reason"] for r in res.rejects]
+    assert len(reasons) == 40 and all(r.startswith("two rows on one line") for r in reasons)
+    assert [a["outcomes_text"] for a in res.arms] == expect_outcomes

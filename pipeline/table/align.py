@@ -869,7 +869,7 @@ _JOINED_ROW = re.compile(
     r"(?<=[A-Za-z%.)])\s+[\[(]?\d{1,4}[\])]?\s+(?:NCT\d{8}\s+)?(?:(?![\[(]?\d+[\])]?\s)\S+\s+){0,6}?"
     r"(?:1st|2nd|3rd|[4-9]th|first|second|third)(?:[- ]line)?\s+(?:phase\s*)?(?:I{1,3}|IV|[1-4])(?:/(?:I{1,3}|IV|[1-4]))?"
     r"(?:\s|$)"
-    r"|(?<=[A-Za-z%.)])\s+[\[(]?\d{1,4}[\])]?\s+NCT\d{8}\s")     # or a trial id right after the reference
+    r"|(?<=\S)\s+[\[(]?\d{1,4}[\])]?\s+NCT\d{8}\s")     # or a trial id right after the reference
 
 
 def joined_row_at(text: str, header: list[str]) -> int | None:
