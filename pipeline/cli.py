@@ -59,7 +59,10 @@ def extract_main(argv: list[str]) -> int:
     inputs = a.inputs or [Path("raw")]
     out = printable(str(a.out))
     err = sys.stderr
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:          # not the main thread (cli.main called from a thread)
+        previous = None
     try:
         report = run.extract(inputs, a.out, jobs=max(1, a.jobs), keep_going=a.keep_going,
                              progress=None if a.quiet else run.eprint,
@@ -95,7 +98,8 @@ def extract_main(argv: list[str]) -> int:
         _say(err, f"nothing written to {out}")
         return EXIT_BUG
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     for e in report.errors:
         _say(err, f"skipped: {e}")
     if not a.quiet:

@@ -544,7 +544,7 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
     if out.bad and not keep_going:
         return out
     try:
-        validated = _validated(results, out.bad, keep_going)
+        validated = _validated(results, out.bad, keep_going, {f.stem: str(f) for f in files})
     except SchemaFailure as e:
         out.failure = schema_error(e, results, files)
         return out
@@ -635,7 +635,8 @@ def _stop_pool(ex, wait: bool) -> None:
             p.join(timeout=5)
 
 
-def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool):
+def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool,
+               paths: dict[str, str] | None = None):
     """Validated frames of one batch. With keep_going, a file whose rows break the schema is
     left out like a bad file (moved from `results` to `bad`)."""
     from schemas.models import SchemaFailure, failure_lines, validate_all
@@ -653,7 +654,7 @@ def _validated(results: list[FileResult], bad: list[InputError], keep_going: boo
             for r in [r for r in results if r.source in failing]:
                 first = next((m for m in msgs if m.startswith(r.source)), "schema validation failed")
                 bad.append(InputError(f"output failed schema validation: {first.split(': ', 1)[-1]}",
-                                      file=r.source, line=_line_of(first)))
+                                      file=(paths or {}).get(r.source, r.source), line=_line_of(first)))
                 results.remove(r)
 
 
