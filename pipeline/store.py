@@ -150,7 +150,7 @@ class DatasetWriter:
             _replace_files(out, stage, written, ours)
             return
         # `stage` now holds the previous run: remove what is ours and the links made above
-        _empty_old(stage, out, ours)
+        _remove_stage(stage, out, ours)
 
     def discard(self) -> None:
         for writer in self.writers.values():
@@ -236,12 +236,6 @@ def _swap_in(stage: Path, out: Path) -> None:
         os.rename(old, out)
         raise
     os.rename(old, stage)
-
-
-def _empty_old(old: Path, out: Path, ours: set[str]) -> None:
-    """Remove from the previous folder the dataset's own files and the entries this run
-    linked into `out`; the folder goes only once empty (see _remove_stage)."""
-    _remove_stage(old, out, ours)
 
 
 # ------------------------------------------------------------------ files replaced in place
