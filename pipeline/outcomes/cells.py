@@ -15,7 +15,8 @@ from ..normalize.units import time_unit
 
 MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not available|not evaluable|"
                      r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
-_NUM = re.compile(r"(\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
+# a number: "8.4", or a whole one with thousands separators ("1,234", never "1,23" or "1,2345")
+_NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
 _UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z])", re.I)
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
@@ -150,7 +151,7 @@ def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None,
     if m:
         end = m.end(1)
         st, en = norm.span(m.start(1), end)
-        v = CellValue(float(m.group(1)), False, st, en, m.group(1))
+        v = CellValue(float(m.group(1).replace(",", "")), False, st, en, m.group(1))
         p = m.end()
         um = _UNIT.match(s, p)
         if um and um.group(1) == "%":

@@ -33,8 +33,25 @@ NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_res
                     "confidence_interval", "sample_size", "grade"}
 # single-token look-alikes that are a prefix of a name when a hyphen follows ("PD-L1", "PR-104")
 _HYPHEN_PREFIXES = {"pd", "pr", "cr", "sd"}
-NUM_RX = re.compile(r"^\d+(?:\.\d+)?$")
+NUM_RX = re.compile(r"^(?:\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)$")   # "1,234": thousands separators
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# a date: ISO "2021-03-04", "04.03.2021", "4/3/2021", a month and year "03.2021", "03/2021",
+# "March 2021", "4 March 2021", or a bare year after the words that date a data set
+DATE_RX = re.compile(
+    rf"(?<![\d.]){_YEAR}-\d{{1,2}}(?:-\d{{1,2}})?(?![\d.])"
+    rf"|(?<![\d.])(?:\d{{1,2}}[./-])?\d{{1,2}}[./-]{_YEAR}(?![\d])"
+    rf"|(?i:\b(?:\d{{1,2}}\s+)?{_MONTH}\s*,?\s*{_YEAR}\b)"
+    rf"|(?i:\b(?:as of|cut-?\s?off(?: date)?:?|since|until|through)\s+(?:the end of\s+)?{_YEAR}\b(?![-./]\d))")
+
+
+def _number(word: str) -> float:
+    """A number token (NUM_RX) as a float: "1,234" -> 1234."""
+    return float(word.replace(",", ""))
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
                             r"report|cohort of the trial|overall|total|intention|itt|whole)\b")
 ALL_POPULATION = re.compile(r"(?i)^(?:the\s+)?(?:all|all patients|all pts|all evaluable patients|overall|"
@@ -204,6 +221,7 @@ class Cell:
         self.default: Mention | None = None      # the column's own measure (numeric cells)
         self.default_unit: str | None = None
         self._match(matcher)
+        self._dates()
 
     # char span in the ORIGINAL text of tokens [a, b)
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -217,6 +235,17 @@ class Cell:
 
     def is_num(self, i: int) -> bool:
         return 0 <= i < len(self.words) and bool(NUM_RX.match(self.words[i]))
+
+    def _dates(self) -> None:
+        """Numbers inside a date ("Data cut-off: 2021-03-04", "(as of 03.2021)", "March
+        2021") are never values: rule 'date'."""
+        spans = [m.span() for m in DATE_RX.finditer(self.norm.text)]
+        if not spans:
+            return
+        for i, t in enumerate(self.doc):
+            if any(ch.isdigit() for ch in t.text) and any(a <= t.idx and t.idx + len(t.text) <= b
+                                                          for a, b in spans):
+                self.role[i] = "date"
 
     def _match(self, matcher) -> None:
         from spacy.tokens import Span
@@ -247,7 +276,7 @@ class Cell:
                 if nums and label in ("pfs_rate", "os_rate"):
                     unit = next((time_unit(self.lower[i]) for i in range(nums[0] + 1, sp.end)
                                  if time_unit(self.lower[i])), "months")
-                    m.tp_months = round(to_months(float(self.words[nums[0]]), unit), 4)
+                    m.tp_months = round(to_months(_number(self.words[nums[0]]), unit), 4)
                     for i in nums:
                         self.role[i] = "timepoint_of_measure"
                 self.mentions.append(m)
@@ -255,7 +284,7 @@ class Cell:
                 nums = [i for i in range(sp.start, sp.end) if self.is_num(i)]
                 unit = time_unit(self.lower[sp.end - 1]) or "months"
                 if nums:
-                    self.timepoints.append((sp.start, sp.end, round(to_months(float(self.words[nums[0]]), unit), 4)))
+                    self.timepoints.append((sp.start, sp.end, round(to_months(_number(self.words[nums[0]]), unit), 4)))
             elif label == "not_reached":
                 self.nr_spans.append((sp.start, sp.end))
             elif label == "primary_endpoint":
@@ -275,7 +304,7 @@ class Cell:
             j = m.end
             if (m.label in ("orr", "dcr") and m.tp_months is None and self.is_num(j) and j + 1 < len(self.words)
                     and time_unit(self.lower[j + 1]) and len(self.lower[j + 1]) > 1):
-                m.tp_months = round(to_months(float(self.words[j]), time_unit(self.lower[j + 1])), 4)
+                m.tp_months = round(to_months(_number(self.words[j]), time_unit(self.lower[j + 1])), 4)
                 self.role[j] = "timepoint_of_measure"
         # a landmark right after a measure belongs to it: "ORR at 8 weeks", "DCR after 8 weeks"
         for (a, b, tp) in self.timepoints:
@@ -554,7 +583,7 @@ def _prefix(cell: Cell, p0: int, p1: int, state: _State, res: OutcomeParse, used
 
 
 def _emit_count(cell: Cell, i: int, pop: str, res: OutcomeParse, used: set[int]) -> None:
-    v = float(cell.words[i])
+    v = _number(cell.words[i])
     if v != int(v):
         return
     s, e = cell.span(i, i + 1)
@@ -646,7 +675,7 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
             continue
         if cell.is_num(i) and i not in cell.role and i not in used:
             unit, rep, nxt = _unit_after(cell, i)
-            vals.append(Value(i, nxt, float(cell.words[i]), False, unit, rep))
+            vals.append(Value(i, nxt, _number(cell.words[i]), False, unit, rep))
             i = nxt
             continue
         i += 1

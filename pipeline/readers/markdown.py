@@ -37,6 +37,15 @@ def _strip_emphasis(s: str) -> str:
     return _EMPH.sub("", s.strip()).strip()
 
 
+def _same_cells(texts: list[str], header: list[str]) -> bool:
+    """A body row that repeats the header's cells (emphasis and case aside)."""
+    norm = lambda cs: [" ".join(_strip_emphasis(c).lower().split()) for c in cs]  # noqa: E731
+    a, b = norm(texts), norm(header)
+    while a and not a[-1]:
+        a.pop()
+    return len(a) >= 2 and a == b[:len(a)] and len(a) >= len([c for c in b if c]) - 1
+
+
 def markdown_to_grids(source: str, text: str) -> list[Grid]:
     return read_markdown(source, text)[0]
 
@@ -79,6 +88,10 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
             while j < len(lines) and "|" in lines[j].text and not LABEL.match(lines[j].text):
                 texts, first, j = _logical_row(lines, j, len(header))
                 nonempty = [c for c in texts if c.strip()]
+                if _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
+                    # the header (and its |---| row) printed again after a page break: not an arm
+                    rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
+                    continue
                 if len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
                     rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
                                         section=_strip_emphasis(texts[0])))

@@ -517,7 +517,15 @@ class RowScorer:
 
 
 # values seen on at least two rows, and the columns they were seen in
-Vocab = dict[str, frozenset[int]]
+class Vocab(dict):
+    """Seen value -> the columns it was seen in, with what align_tokens needs to skip most
+    lookups (the values' first words, the longest value's word count) worked out once per
+    table: computing them per row made a table cost quadratic in its rows."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.firsts = frozenset(v.split(" ", 1)[0] for v in self)
+        self.longest = max((v.count(" ") + 1 for v in self), default=0)
 
 
 # ---------------------------------------------------------------- one row
@@ -543,8 +551,9 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     if vocab:
         # a span can be a seen value only when its first word starts one and it is no longer
         # than the longest one (a token is at least one word): most spans need no lookup
-        firsts = {v.split(" ", 1)[0] for v in vocab}
-        longest = max(v.count(" ") + 1 for v in vocab)
+        if not isinstance(vocab, Vocab):
+            vocab = Vocab(vocab)
+        firsts, longest = vocab.firsts, vocab.longest
         heads = [key.split(" ", 1)[0] in firsts for key in keys]
     for j in range(C):
         kind = kinds[j]
@@ -846,7 +855,34 @@ def _seen_twice(vocab: list[Counter]) -> Vocab:
         for k, v in c.items():
             if v >= 2:
                 cols.setdefault(k, set()).add(j)
-    return {k: frozenset(v) for k, v in cols.items()}
+    return Vocab({k: frozenset(v) for k, v in cols.items()})
+
+
+# ---------------------------------------------------------------- two rows on one line
+# A copy that loses a line break joins a row onto the line before it; when the joined row's
+# leading cells span down from above (so are missing), the line no longer has too many cells
+# and would align as ONE row whose free text holds both rows' numbers. In a table whose last
+# column is the reference and which has line and phase columns, the tell is a reference
+# number followed, a few words on, by a line of therapy and a phase ("... 209 2nd II Mono
+# Any Among 14 ..."), or by a trial id: the end of one row and the start of the next.
+_JOINED_ROW = re.compile(
+    r"(?<=[A-Za-z%.)])\s+[\[(]?\d{1,4}[\])]?\s+(?:NCT\d{8}\s+)?(?:(?![\[(]?\d+[\])]?\s)\S+\s+){0,6}?"
+    r"(?:1st|2nd|3rd|[4-9]th|first|second|third)(?:[- ]line)?\s+(?:phase\s*)?(?:I{1,3}|IV|[1-4])(?:/(?:I{1,3}|IV|[1-4]))?"
+    r"(?:\s|$)"
+    r"|(?<=\S)\s+[\[(]?\d{1,4}[\])]?\s+NCT\d{8}\s")     # or a trial id right after the reference
+
+
+def joined_row_at(text: str, header: list[str]) -> int | None:
+    """Where a second row starts inside a pasted line (the offset of its first word), when
+    the table's columns make that readable (see _JOINED_ROW); None otherwise."""
+    kinds = [classify_header(h).canonical for h in header]
+    if not kinds or kinds[-1] != "ref" or "line" not in kinds or "phase" not in kinds:
+        return None
+    m = _JOINED_ROW.search(text)
+    if m is None:
+        return None
+    ref = re.match(r"\s+\S+\s+", text[m.start():])
+    return m.start() + ref.end()
 
 
 # ---------------------------------------------------------------- cells shifted by the copy

@@ -338,6 +338,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             abbrev[short] = long
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
         labels = arm_labels(cells.get("treatment") or cells.get("agent"))
+        first_measure = len(res.measures)   # this row's measures are appended from here on
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
@@ -374,8 +375,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
             arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
-        _summarise(arm, [m for m in res.measures if m["row"] == n and m["source"] == grid.source
-                         and m["table"] == grid.label])
+        # only this row's measures: rescanning all of them made a table cost quadratic in its rows
+        _summarise(arm, res.measures[first_measure:])
     return res
 
 
