@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup extract test diff audit bench bench-scale pdf-fixtures clean
+.PHONY: setup extract test diff audit bench bench-scale pdf-fixtures flag-report clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,10 @@ diff: setup
 
 audit: setup
 	$(PYTHON) -m pipeline audit --data extracted --out extracted/audit.html
+
+# precision among unflagged measures, share flagged and recall on the real tables
+flag-report: setup
+	$(PYTHON) tools/flag_report.py
 
 bench: setup bench-scale
 	$(PYTHON) bench/run_bench.py

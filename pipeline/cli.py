@@ -12,7 +12,8 @@ from .errors import InputError, printable
 USAGE = """usage: python -m pipeline COMMAND ...
 
 commands:
-  extract [INPUT ...] [--out DIR] [--jobs N] [--keep-going]   tables -> Parquet dataset
+  extract [INPUT ...] [--out DIR] [--jobs N] [--keep-going] [--corrections FILE] [--lexicon DIR]
+                                                               tables -> Parquet dataset
   diff OLD NEW | diff --against REF [NEW] [--json]             field-level dataset diff
   audit [--data DIR] [--out FILE]                              static HTML audit report
 """
@@ -52,6 +53,10 @@ def extract_main(argv: list[str]) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="files processed in N processes (default 1)")
     ap.add_argument("--keep-going", action="store_true",
                     help="write the good files' rows and exit 0 even if some files are bad")
+    ap.add_argument("--corrections", type=Path, default=None,
+                    help="curators' corrections (default: corrections.tsv when present)")
+    ap.add_argument("--lexicon", type=Path, default=None,
+                    help="user lexicon folder with headers.tsv / drugs.tsv (default: lexicon/ when present)")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     a = ap.parse_args(argv)
     from . import run
@@ -59,6 +64,8 @@ def extract_main(argv: list[str]) -> int:
     inputs = a.inputs or [Path("raw")]
     out = printable(str(a.out))
     err = sys.stderr
+    corrections = a.corrections or (Path("corrections.tsv") if Path("corrections.tsv").is_file() else None)
+    lexicon = a.lexicon or (Path("lexicon") if Path("lexicon").is_dir() else None)
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     except ValueError:          # not the main thread (cli.main called from a thread)
@@ -66,7 +73,8 @@ def extract_main(argv: list[str]) -> int:
     try:
         report = run.extract(inputs, a.out, jobs=max(1, a.jobs), keep_going=a.keep_going,
                              progress=None if a.quiet else run.eprint,
-                             notice=lambda msg: _say(err, msg))
+                             notice=lambda msg: _say(err, msg), corrections=corrections,
+                             lexicon=lexicon)
     except InputError as e:
         _say(err, f"error: {e}")
         _say(err, f"nothing written to {out}")

@@ -53,13 +53,18 @@ class RunReport:
     narrative: int = 0
     rejects: int = 0
     unexplained: int = 0
+    flagged_arms: int = 0
+    flagged_measures: int = 0
+    corrections: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     out: Path | None = None
 
     def summary(self) -> str:
+        fixed = f", {self.corrections} correction(s) applied" if self.corrections else ""
         return (f"{self.files} file(s), {self.tables} table(s): {self.arms} arms, {self.measures} measures, "
                 f"{self.narrative} numbers left as narrative ({self.unexplained} by no rule), "
+                f"flagged for review: {self.flagged_arms} arms, {self.flagged_measures} measures{fixed}, "
                 f"{self.rejects} rejected (rejects.parquet) -> {self.out} in {self.seconds:.2f}s")
 
 
@@ -438,6 +443,9 @@ def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     meas["value"] = meas["value"].astype("float64")
     meas["timepoint_months"] = meas["timepoint_months"].astype("float64")
     meas["not_reached"] = meas["not_reached"].astype(bool)
+    for f in (arms, meas):
+        f["flags"] = f["flags"].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
+        f["corrected"] = f["corrected"].map(bool).astype(bool)
     rej["line"] = rej["line"].astype("Int64")
     for col in ("source", "text", "reason", "level"):
         rej[col] = rej[col].astype(object)
@@ -462,13 +470,51 @@ def file_reject(e: InputError) -> dict:
     return dict(source=src, line=e.line, text=reject_text(e.text), reason=e.reason, level="file")
 
 
+def read_corrections(path: Path | None) -> list:
+    """The curators' corrections file, parsed (none when `path` is None)."""
+    from .corrections import parse_corrections
+    if path is None:
+        return []
+    try:
+        text = Path(path).read_text("utf-8")
+    except OSError as e:
+        raise InputError(f"cannot read the corrections: {e.strerror}", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("the corrections file is not UTF-8 text", file=str(path)) from None
+    return parse_corrections(text, str(path))
+
+
 def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = False,
-            progress=None, notice=None) -> RunReport:
+            progress=None, notice=None, corrections: Path | None = None,
+            lexicon: Path | None = None) -> RunReport:
     """Run the pipeline over inputs and write the dataset to `out`.
+
+    `corrections`: a curators' corrections file (corrections.tsv), applied after extraction;
+    a stale one stops the run (InputError, nothing written). `lexicon`: a user lexicon folder
+    (headers.tsv, drugs.tsv) extending the built-in ones for this run.
 
     Raises InputError (bad input, nothing written unless keep_going) or
     schemas.models.SchemaFailure (nothing written). With keep_going, bad files are left out,
     listed in report.errors and in rejects.parquet (level "file"), and the rest is written."""
+    from .lexicon import USER_LEXICON_ENV
+
+    before = os.environ.get(USER_LEXICON_ENV)
+    if lexicon is not None:
+        if not Path(lexicon).is_dir():
+            raise InputError("the user lexicon is not a folder", file=str(lexicon))
+        os.environ[USER_LEXICON_ENV] = os.path.abspath(lexicon)
+    try:
+        return _extract(inputs, out, jobs, keep_going, progress, notice, read_corrections(corrections),
+                        str(corrections) if corrections else "corrections.tsv")
+    finally:
+        if before is None:
+            os.environ.pop(USER_LEXICON_ENV, None)
+        else:
+            os.environ[USER_LEXICON_ENV] = before
+
+
+def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
+             corrections_name: str) -> RunReport:
     t0 = time.perf_counter()
     files = discover(inputs, notice)
     if not files:
@@ -479,7 +525,7 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
     good_files = 0
     done = 0
     writer: DatasetWriter | None = None
-    batches = _batch_results(files, jobs, keep_going)
+    batches = _batch_results(files, jobs, keep_going, corrections, corrections_name)
     try:
         for batch in batches:
             if batch.failure is not None:
@@ -498,6 +544,9 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             report.narrative += narr.num_rows
             report.rejects += rej.num_rows
             report.unexplained += batch.unexplained
+            report.flagged_arms += batch.flagged_arms
+            report.flagged_measures += batch.flagged_measures
+            report.corrections += batch.corrections
             done += batch.files
             if progress is not None and len(files) >= 100:
                 progress(f"  {done}/{len(files)} files")
@@ -525,13 +574,20 @@ class BatchResult:
     n_tables: int = 0
     tables: tuple = ()                    # validated frames as Arrow tables, in OUTPUT_FILES order
     unexplained: int = 0                  # outcome numbers left as narrative by no rule
+    flagged_arms: int = 0                 # rows and measures with a review flag
+    flagged_measures: int = 0
+    corrections: int = 0                  # curators' corrections applied
     bad: list[InputError] = field(default_factory=list)
     failure: Exception | None = None      # a schema failure that stops the run
 
 
-def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
-    """Files -> validated frames of one batch (pure apart from reading the files)."""
+def extract_batch(files: list[Path], keep_going: bool, corrections: list = (),
+                  corrections_name: str = "corrections.tsv") -> BatchResult:
+    """Files -> validated frames of one batch (pure apart from reading the files), with the
+    curators' corrections of its sources applied before validation."""
     from schemas.models import SchemaFailure
+
+    from .corrections import apply_corrections
 
     out = BatchResult(files=len(files))
     results = []
@@ -543,6 +599,15 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
             results.append(r)
     if out.bad and not keep_going:
         return out
+    if corrections:
+        try:
+            for r in results:
+                r.arms, r.measures = apply_corrections(r.arms, r.measures, corrections, corrections_name)
+        except InputError as e:
+            out.failure = e
+            return out
+        mine = {r.source for r in results}
+        out.corrections = sum(1 for c in corrections if c.source in mine)
     try:
         validated = _validated(results, out.bad, keep_going, {f.stem: str(f) for f in files})
     except SchemaFailure as e:
@@ -552,6 +617,9 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
     out.tables = to_arrow(validated)
     narr = validated[OUTPUT_FILES.index("narrative")]
     out.unexplained = int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
+    arms, meas = validated[0], validated[1]
+    out.flagged_arms = int(arms["flags"].map(len).astype(bool).sum()) if len(arms) else 0
+    out.flagged_measures = int(meas["flags"].map(len).astype(bool).sum()) if len(meas) else 0
     out.good_files = len(results)
     out.n_tables = sum(r.tables for r in results)
     return out
@@ -568,7 +636,8 @@ def _load_stages() -> None:
     validate_all(*frames([]))
 
 
-def _batch_results(files: list[Path], jobs: int, keep_going: bool):
+def _batch_results(files: list[Path], jobs: int, keep_going: bool, corrections: list = (),
+                   corrections_name: str = "corrections.tsv"):
     """BatchResults in input order, from this process or from `jobs` worker processes.
 
     Workers parse and validate whole batches, so the parent only writes; batches are smaller
@@ -582,7 +651,7 @@ def _batch_results(files: list[Path], jobs: int, keep_going: bool):
         ex = ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_worker_init)
         done = False
         try:
-            futures = [ex.submit(extract_batch, b, keep_going) for b in batches]
+            futures = [ex.submit(extract_batch, b, keep_going, corrections, corrections_name) for b in batches]
             for b, fut in zip(batches, futures):
                 try:
                     yield fut.result()
@@ -595,7 +664,7 @@ def _batch_results(files: list[Path], jobs: int, keep_going: bool):
             _stop_pool(ex, wait=done)
     else:
         for i in range(0, len(files), BATCH_FILES):
-            yield extract_batch(files[i:i + BATCH_FILES], keep_going)
+            yield extract_batch(files[i:i + BATCH_FILES], keep_going, corrections, corrections_name)
 
 
 def _worker_init() -> None:

@@ -73,6 +73,7 @@ class Found:
     timepoint_months: float | None
     start: int                   # evidence span in the original cell text
     end: int
+    flags: tuple[str, ...] = ()  # review flags (vocab.FLAGS) the grammar found for this value
 
 
 @dataclass
@@ -763,6 +764,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     first_mention_start = min(m.start for m in mentions)
     vals = [v for v in vals if v.tok >= first_mention_start]
     assigned: list[tuple[Mention, Value, str]] = []
+    between: set[int] = set()     # values that sit between two measures they could belong to
     # "the mPFS and mOS were 2.5 and 7.8 months, respectively"
     before = [m for m in measure_ms if vals and m.end <= vals[0].tok]
     listed = not any(m.start > vals[0].tok for m in mentions) if vals else False
@@ -783,6 +785,13 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 owners.append((v, nxt[0]))          # "(1 CR, 4 PR)": a count of responses
                 continue
             m = _compatible(nxt, v) if nxt else None
+            if m is not None and m.label in MEASURES:
+                # "1 year PFS 15% 1 year OS 50%": the 15% is as much PFS's (named right before
+                # it) as OS's (named right after)
+                before_v = [p for p in mentions if p.end == v.tok and p.end > p.start and p.label in MEASURES]
+                other = _compatible(before_v, v) if before_v else None
+                if other is not None and (other.label, other.tp_months) != (m.label, m.tp_months):
+                    between.add(v.tok)
             if m is None:
                 # a measure named outside a parenthesis the value stands after comes first:
                 # "15% with nivolumab (14 patients with CR) vs. 7% with sorafenib"
@@ -807,7 +816,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
             if not v.nr:
                 cell.role[v.tok] = "follow_up" if m.label == "follow_up" else "other_outcome"
             continue
-        _emit(cell, m, v, pop, res, used)
+        _emit(cell, m, v, pop, res, used, ("measure_ambiguous",) if v.tok in between else ())
 
 
 def _group_populations(cell: Cell, group: list[Value], resp: bool,
@@ -926,11 +935,12 @@ def _adjacent(cell: Cell, m: Mention, v: Value) -> bool:
     return v.tok - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, v.tok))
 
 
-def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int]) -> None:
+def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int],
+          flags: tuple[str, ...] = ()) -> None:
     if v.nr:
         s, e = cell.span(v.tok, v.end_tok)
         res.measures.append(Found(m.label, pop, None, "months", True, cell.text_of(v.tok, v.end_tok),
-                                  None, m.tp_months, s, e))
+                                  None, m.tp_months, s, e, flags))
         return
     if (m.label in RATE_MEASURES) != (v.unit == "%"):
         cell.role.setdefault(v.tok, "unit_does_not_fit")   # defensive: a % for a median or a duration for a rate
@@ -951,7 +961,7 @@ def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: s
                     cell.role[i] = "timepoint_of_measure"
                     break
     s, e = cell.span(v.tok, v.end_tok)
-    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e))
+    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e, flags))
     used.add(v.tok)
 
 

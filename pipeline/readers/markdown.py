@@ -99,9 +99,11 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                     rejects.append(Reject(first.number, reject_text(first.text),
                                           f"row has {len(texts)} cells but the header has {len(header)}"))
                 else:
+                    # fewer cells than the header: the copy dropped some, which ones is a guess
+                    flags = ("cells_missing",) if len(texts) < len(header) else ()
                     texts = texts + [""] * (len(header) - len(texts))
                     rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
-                                                    for c in texts), line=first.number))
+                                                    for c in texts), line=first.number, flags=flags))
             legend_parts, notes = [], []
             k = j
             while k < len(lines) and not (LABEL.match(lines[k].text) or lines[k].text.strip().startswith("|")):

@@ -17,6 +17,9 @@ from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, cell_flags, consistency_flags, is_nr_abbreviation, nr_meaning,
+                               same_clause,
+                               ordered, repeat_flags, value_flags)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 
 # descriptive columns whose cells may span down (filled from the row above)
@@ -103,11 +106,11 @@ def arm_labels(treatment: str | None) -> list[str] | None:
 
 
 def _measure_row(source, table, row, column, measure, population, value, unit, not_reached,
-                 as_reported, unit_rep, tp, start, end, text) -> dict:
+                 as_reported, unit_rep, tp, start, end, text, flags=()) -> dict:
     return dict(source=source, table=table, row=row, measure=measure, population=population,
                 value=value, unit=unit, not_reached=not_reached, value_as_reported=as_reported,
                 unit_as_reported=unit_rep, timepoint_months=tp, column=column, start=start, end=end,
-                evidence=text[start:end])
+                evidence=text[start:end], flags=list(flags), corrected=False)
 
 
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
@@ -116,11 +119,14 @@ _LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N|to|vs)\b
                                  r"(?:\d+(?:\.\d+)?\s*(?:%|mo\b|mos\b|months?\b|m\b|wk\b|weeks?\b)|NR\b)")
 
 
-def _found_rows(grid: Grid, row: int, column: str, text: str, found) -> list[dict]:
-    """Measures rows for what the outcome grammar found in one cell of `column`."""
+def _found_rows(grid: Grid, row: int, column: str, text: str, p: OutcomeParse, nr: NrMeaning,
+                row_flags=()) -> list[dict]:
+    """Measures rows for what the outcome grammar found in one cell of `column`, with their
+    review flags; 'NR' the table defines as not reported is left out (see _nr_narrative)."""
     return [_measure_row(grid.source, grid.label, row, column, f.measure, f.population, f.value, f.unit,
                          f.not_reached, f.value_as_reported, f.unit_as_reported, f.timepoint_months,
-                         f.start, f.end, text) for f in found]
+                         f.start, f.end, text, (*row_flags, *found_flags(f, p, nr, text)))
+            for f in p.measures if not (f.not_reached and nr.meaning == "not_reported")]
 
 
 # "454 (64)" under "n (SS)", "142 (109 BRAF wild-type)": a cohort's count and, in parentheses,
@@ -198,8 +204,47 @@ def labelled_value(text: str) -> tuple[str, int] | None:
     return m.group(1), m.start(2)
 
 
-def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
-    """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
+def found_flags(f, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str]:
+    """Review flags of one value the outcome grammar found in cell `text`, parsed as `p`."""
+    out = [*f.flags, *value_flags(f.measure, f.value, f.value_as_reported, None)]
+    if any(n.rule == "no_rule" and same_clause(text, n.start, f.start) for n in p.narrative):
+        out.append("no_rule_in_cell")
+    if f.not_reached and not nr.settled and is_nr_abbreviation(f.value_as_reported):
+        out.append("nr_unsettled")
+    if UNNAMED_ARM.fullmatch(f.population):
+        out.append("arm_unnamed")
+    return out
+
+
+_NR_TOKEN = re.compile(r"\bNR\b")
+
+
+def _nr_narrative(grid: Grid, row: int, column: str, text: str, measures: list[dict]) -> list[dict]:
+    """'NR' the legend defines as not reported: no measure, a narrative row with that reason."""
+    taken = [(m["start"], m["end"]) for m in measures if m["column"] == column]
+    return [dict(source=grid.source, table=grid.label, row=row, column=column, start=m.start(), end=m.end(),
+                 text=m.group(0), rule="nr_not_reported")
+            for m in _NR_TOKEN.finditer(text) if not any(s <= m.start() < e for s, e in taken)]
+
+
+def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
+                          nr: NrMeaning = NrMeaning(None)) -> list[dict]:
+    """Measures of one numeric cell, each with its review flags (`flags`); `labels` are the
+    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means."""
+    measure = MEASURE_OF_COLUMN[spec.canonical]
+    out = _numeric_cell_values(text, spec, labels, nr)
+    # a count in parentheses the cell reader could give a subgroup is read, not doubtful
+    shared = cell_flags(text, measure) if len(out) == 1 else []
+    for m in out:
+        m["flags"] = [*m.get("flags", ()), *shared]
+        if UNNAMED_ARM.fullmatch(m["population"]):
+            m["flags"].append("arm_unnamed")
+        if m["not_reached"] and not nr.settled and is_nr_abbreviation(m["as_reported"]) and measure.endswith("_median"):
+            m["flags"].append("nr_unsettled")
+    return out
+
+
+def _numeric_cell_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[dict]:
     measure = MEASURE_OF_COLUMN[spec.canonical]
     if measure == "n":
         found = subgroup_count_measures(text, spec.qualifier)
@@ -208,7 +253,7 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
     lv = labelled_value(text)
     if lv is not None:
         label, off = lv
-        found = numeric_cell_measures(text[off:], spec, None)
+        found = _numeric_cell_values(text[off:], spec, None, nr)
         if len(found) == 1 and found[0]["population"] == "all":
             return [{**found[0], "population": label, "start": found[0]["start"] + off,
                      "end": found[0]["end"] + off}]
@@ -223,7 +268,8 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
         return [dict(measure=measure, population="all", value=float(cp.group(1)), unit="%", not_reached=False,
                      as_reported=cp.group(1), unit_rep="%", tp=spec.timepoint_months,
                      start=cp.start(1), end=cp.end(1))]
-    parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
+    parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate")
+                              or nr.meaning == "not_reported")
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
     if parsed is None and measure != "n":
@@ -235,7 +281,9 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
                      not_reached=f.not_reached, as_reported=f.value_as_reported, unit_rep=f.unit_as_reported,
                      tp=f.timepoint_months if f.timepoint_months is not None else (
                          spec.timepoint_months if f.measure == measure else None),
-                     start=f.start, end=f.end) for f in p.measures if f.measure != "n"]
+                     start=f.start, end=f.end,
+                     flags=[x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")])
+                for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
     if parsed is None or parsed.missing:
         return []
     out = []
@@ -269,7 +317,8 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
             unit, rep = "months", v.unit_as_reported or spec.unit_as_reported
         out.append(dict(measure=measure, population=pop, value=value, unit=unit, not_reached=v.not_reached,
                         as_reported=v.as_reported, unit_rep=rep, tp=spec.timepoint_months,
-                        start=v.start, end=v.end))
+                        start=v.start, end=v.end,
+                        flags=value_flags(measure, value, v.as_reported, v.unit, measure)))
     return out
 
 
@@ -278,6 +327,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     canon = [s.canonical for s in specs]
     results_in_endpoint = endpoint_may_hold_results(canon)
     legend = parse_legend(grid.legend)
+    nr = nr_meaning(legend, grid.notes)
     all_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     inline = inline_definitions(all_text)
     abbrev = {**legend, **inline}
@@ -300,6 +350,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
         n += 1
         cells: dict[str, str] = {}
         texts: dict[int, str] = {}
+        doubts: dict[str, tuple[str, ...]] = {}     # column -> review flags of its cell alone
         extra: dict[str, str] = {}
         filled: list[str] = []
         for j, sp in enumerate(specs):
@@ -318,6 +369,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 if c.spanned and kind not in ("extra", "other", "population"):
                     filled.append(kind)
                 prev[j] = text
+                if c.flags:
+                    doubts.setdefault(kind, c.flags)
             texts[j] = text
             if kind in ("extra", "other", "population"):
                 extra[sp.header] = text
@@ -329,6 +382,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
             # column holds the row's results; they are its outcome text
             cells["outcomes_text"] = pe
+            doubts["outcomes_text"] = doubts.get("primary_endpoint", ())
             label = pe.split(":", 1)[0].strip() if ":" in pe else None
             cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
         res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev,
@@ -342,18 +396,24 @@ def grid_to_arms(grid: Grid) -> TableResult:
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
-                for m in numeric_cell_measures(text, sp, labels):
-                    res.measures.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
-                                                     m["population"], m["value"], m["unit"], m["not_reached"],
-                                                     m["as_reported"], m["unit_rep"], m["tp"], m["start"],
-                                                     m["end"], text))
+                cell_ms = []
+                for m in numeric_cell_measures(text, sp, labels, nr):
+                    cell_ms.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
+                                                m["population"], m["value"], m["unit"], m["not_reached"],
+                                                m["as_reported"], m["unit_rep"], m["tp"], m["start"],
+                                                m["end"], text, (*r.flags, *doubts.get(sp.canonical, ()),
+                                                                 *m["flags"])))
+                res.measures += cell_ms
+                if nr.meaning == "not_reported":
+                    res.narrative += _nr_narrative(grid, n, sp.canonical, text, cell_ms)
         for j in (j for j, k in enumerate(canon) if k == "primary_sites" and j in texts):
-            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j])
+            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j],
+                                          flags=(*r.flags, *doubts.get("primary_sites", ())))
                              for f in site_counts(texts[j])]
         for j in (j for j, k in enumerate(canon) if k == "population" and j in texts):
-            if not any(m["row"] == n and m["measure"] == "n" and m["population"] == "all"
-                       and m["source"] == grid.source and m["table"] == grid.label for m in res.measures):
-                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j])
+            if not any(m["measure"] == "n" and m["population"] == "all" for m in res.measures[first_measure:]):
+                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j],
+                                              flags=r.flags)
                                  for f in population_count(texts[j])]
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
@@ -365,18 +425,37 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 measure, tp = named
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
                 p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
-                res.measures += _found_rows(grid, n, "endpoint_result", text, p.measures)
+                found = _found_rows(grid, n, "endpoint_result", text, p, nr,
+                                    (*r.flags, *doubts.get("endpoint_result", ())))
+                res.measures += found
+                if nr.meaning == "not_reported":
+                    res.narrative += _nr_narrative(grid, n, "endpoint_result", text, found)
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
             p: OutcomeParse = parse_outcomes(text, labels)
-            res.measures += _found_rows(grid, n, "outcomes_text", text, p.measures)
+            found = _found_rows(grid, n, "outcomes_text", text, p, nr, (*r.flags, *doubts.get("outcomes_text", ())))
+            res.measures += found
+            if nr.meaning == "not_reported":
+                res.narrative += _nr_narrative(grid, n, "outcomes_text", text, found)
             for nv in p.narrative:
                 res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="outcomes_text",
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
             arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
-        # only this row's measures: rescanning all of them made a table cost quadratic in its rows
-        _summarise(arm, res.measures[first_measure:])
+        row_ms = res.measures[first_measure:]
+        for k, fl in consistency_flags(row_ms).items():
+            row_ms[k]["flags"] += fl
+        for k, fl in repeat_flags(row_ms).items():
+            row_ms[k]["flags"] += fl
+        if any(f in MISFIT_FLAGS for m in row_ms for f in m["flags"]):
+            # a value that does not fit its column, or two that contradict each other: the
+            # row's cells may sit a column off, every value of the row is in doubt
+            arm["flags"] = ordered([*arm["flags"], "row_values_misfit"])
+            for m in row_ms:
+                m["flags"].append("row_values_misfit")
+        for m in row_ms:
+            m["flags"] = ordered(m["flags"])
+        _summarise(arm, row_ms)
     return res
 
 
@@ -411,6 +490,7 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
         primary_endpoint=None, primary_endpoint_met=None,
         page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+        flags=ordered(r.flags), corrected=False,
     )
 
 
