@@ -135,7 +135,8 @@ def _table_to_grid(source: str, t) -> Grid:
                 out.append(None)
             else:
                 out.append(Cell(v[0], tr.sourceline, spanned=v[1]))
-        rows.append(GridRow(cells=tuple(out), line=tr.sourceline))
+        last = max((e.sourceline for e in tr.iter() if e.sourceline), default=tr.sourceline)
+        rows.append(GridRow(cells=tuple(out), line=tr.sourceline, line_end=last))
     legend, notes = _legend_after(t)
     return Grid(source=source, label=label, title=title, header=tuple(header), rows=tuple(rows),
                 legend=legend, notes=tuple(notes), header_line=head_trs[0].sourceline if head_trs else None)

@@ -88,7 +88,8 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                 else:
                     texts = texts + [""] * (len(header) - len(texts))
                     rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
-                                                    for c in texts), line=first.number))
+                                                    for c in texts), line=first.number,
+                                        line_end=lines[j - 1].number))
             legend_parts, notes = [], []
             k = j
             while k < len(lines) and not (LABEL.match(lines[k].text) or lines[k].text.strip().startswith("|")):

@@ -630,7 +630,8 @@ def rows_to_grid(source: str, parts: list[TablePart], columns: list[Column],
             Cell(text=cell_text(lines), line=min(ln.number for ln in lines), page=lines[0].page)
             if lines else None
             for lines in row.cells)
-        grid_rows.append(GridRow(cells=cells, line=first.number, page=row.page))
+        grid_rows.append(GridRow(cells=cells, line=first.number, line_end=max(ln.number for ln in row.lines),
+                                 page=row.page))
     head = parts[0]
     return Grid(source=source, label=head.label, title=_title(head), header=tuple(c.text for c in columns),
                 rows=tuple(grid_rows), legend=_legend(parts[-1].after),

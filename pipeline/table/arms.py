@@ -323,9 +323,11 @@ def grid_to_arms(grid: Grid) -> TableResult:
             abbrev[short] = long
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
         labels = arm_labels(cells.get("treatment") or cells.get("agent"))
+        source_cells: dict[str, str] = {}      # the cells measures are read from, as written
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
+                source_cells[_cell_key(sp, source_cells)] = text
                 for m in numeric_cell_measures(text, sp, labels):
                     res.measures.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
                                                      m["population"], m["value"], m["unit"], m["not_reached"],
@@ -345,6 +347,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             # "Outcome of primary endpoint": values of the measure the row's endpoint names
             text = cells["endpoint_result"]
             named = named_measure(cells.get("primary_endpoint"))
+            source_cells["endpoint_result"] = text
             if named is not None:
                 measure, tp = named
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
@@ -359,6 +362,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
             arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
+        arm["cells"] = json.dumps(source_cells, ensure_ascii=False) if source_cells else None
         _summarise(arm, [m for m in res.measures if m["row"] == n and m["source"] == grid.source
                          and m["table"] == grid.label])
     return res
@@ -394,7 +398,8 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(cells.get("ref")), filled=filled,
         n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
         primary_endpoint=None, primary_endpoint_met=None,
-        page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+        page=r.page, line_no=r.line, line_end=r.line_end if r.line_end is not None else r.line,
+        cells=None, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
     )
 
 
@@ -413,6 +418,17 @@ def _citations_apart(cells: dict[str, str]) -> dict[str, str]:
             if not (out.get("ref") or "").strip():
                 out["ref"] = cite
     return out
+
+
+def _cell_key(spec: ColumnSpec, taken: dict[str, str]) -> str:
+    """The key of a numeric cell in an arm's `cells`: its canonical column, with `@T` (the
+    timepoint in months) when the table has two columns of that name ("3-mo PFS", "6-mo PFS")."""
+    key = spec.canonical
+    if key in taken and spec.timepoint_months is not None:
+        key = f"{key}@{spec.timepoint_months:g}"
+    while key in taken:
+        key += "'"
+    return key
 
 
 def _clean_cell(text: str | None) -> str | None:
