@@ -73,7 +73,7 @@ def _initials_fit(short: str, long: str) -> bool:
     of its words ("Durva" / "durvalumab", "mPFS" / "median progression-free survival")."""
     letters = [c for c in short.lower() if c.isalnum()]
     text = long.lower()
-    if not letters or not re.search(r"(?:^|[\s(/-])" + re.escape(letters[0]), text):
+    if len(letters) < 2 or not re.search(r"(?:^|[\s(/-])" + re.escape(letters[0]), text):
         return False
     pos = 0
     for c in letters:
