@@ -60,7 +60,7 @@ table.summary{border-collapse:collapse;margin:6px 0 14px}
 table.summary td,table.summary th{border:1px solid #d1d5db;padding:2px 8px;text-align:right}
 table.summary th{background:#f3f4f6} table.summary td.name{text-align:left}
 table.summary tr.has-flagged td.name{border-left:4px solid #dc2626}
-.legend span{margin-right:14px}
+.legend span{margin-right:14px;white-space:nowrap;display:inline-block}
 nav.filter{margin:8px 0;padding:6px 10px;background:#f3f4f6;border-radius:6px}
 nav.filter a{margin-right:16px}
 #flagged:target ~ nav.filter .all-note{display:none}
