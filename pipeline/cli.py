@@ -60,6 +60,8 @@ def _run_reader(name: str, body: Callable[[], int]) -> int:
     """Run `diff` / `audit`: a dataset they cannot read is one line on stderr and exit 2."""
     try:
         return body()
+    except BrokenPipeError:
+        raise                        # the reader of stdout went away: main() ends quietly
     except (InputError, OSError) as err:
         print(f"{name}: {err}", file=sys.stderr)
         return EXIT["unreadable"]
@@ -169,6 +171,11 @@ def audit_main(argv: Sequence[str]) -> int:
     args = _parse(audit_parser(), argv)
     if isinstance(args, int):
         return args
+
+    if args.out and args.out.endswith(".html"):
+        print(f"audit: --out names a folder (it gets index.html and a page per source), "
+              f"not a file: {args.out}", file=sys.stderr)
+        return EXIT["usage"]
 
     def body() -> int:
         from . import audit

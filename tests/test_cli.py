@@ -49,11 +49,32 @@ def test_closed_stdout_is_no_traceback(args: list[str]) -> None:
     assert (done.returncode, done.stderr) == (0, "")
 
 
+def test_a_long_diff_into_a_closed_pipe_is_no_error(tmp_path: Path) -> None:
+    import pandas as pd
+    import synthetic_dataset as synth
+    old, new = synth.dataset(), synth.dataset()
+    new["abbreviations"] = pd.DataFrame({"source": "synth", "origin": "legend", "long": "x",
+                                         "short": [f"A{k}" for k in range(3000)]})
+    synth.write(tmp_path / "old", old)
+    synth.write(tmp_path / "new", new)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "pipeline", "diff", str(tmp_path / "old"),
+                               str(tmp_path / "new")], cwd=ROOT, stdout=write,
+                              stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write)
+    assert done.stderr == ""
+
+
 def test_usage_errors_exit_2() -> None:
     assert cli().returncode == EXIT["usage"] == 2
     bad = cli("nonsense")
     assert (bad.returncode, bad.stderr.splitlines()[0]) == (2, "error: unknown command 'nonsense'")
     assert cli("diff", "--no-such-flag").returncode == 2
+    old_form = cli("audit", "--out", "extracted/audit.html")
+    assert (old_form.returncode, old_form.stderr.count("\n")) == (2, 1)
 
 
 def test_exit_table_is_in_the_readme_and_usage() -> None:
