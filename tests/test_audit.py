@@ -29,6 +29,8 @@ from pipeline.cli import audit_main
 from pipeline.dataset import plain_records
 from pipeline.run import extract
 
+from conftest import DATA
+
 try:
     import synthetic_dataset as synth
 except ImportError:  # tests/ imported as a package
@@ -351,3 +353,24 @@ def test_flagged_row_is_marked_with_its_source_lines_in_chromium(tmp_path: Path)
     # one row of five left, with the colour key: well under half the highlights
     assert pixels_near(shots["flagged"], MEASURE_RGB) < pixels_near(shots["all"], MEASURE_RGB) / 2
     assert pixels_near(shots["flagged"], FLAGGED_RGB) > 20000
+
+
+SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "raw"
+
+
+def test_no_false_alarm_on_real_tables(tmp_path: Path) -> None:
+    """Issue 14: every value read from a numeric column was 'not found' (90 of 90 on two real
+    tables). On the real tables and the shared dev tables, every measure with evidence is now
+    highlighted in its own cell."""
+    from pipeline.audit import sources_of
+    from pipeline.dataset import load_dataset
+    inputs = [DATA / "raw"] + ([SHARED_REAL] if SHARED_REAL.is_dir() else [])
+    extract(inputs, tmp_path / "out", keep_going=True)
+    frames = load_dataset(tmp_path / "out")
+    views = [arm_view(a, [m for m in s.measures if m["table"] == a["table"]
+                          and m["row"] == a["row"]], [])
+             for s in sources_of(frames) for a in s.arms]
+    numeric = frames["measures"][frames["measures"]["column"] != "outcomes_text"]
+    assert len(numeric) > (400 if SHARED_REAL.is_dir() else 40)
+    assert sum(v.placed for v in views) == frames["measures"]["evidence"].notna().sum()
+    assert [m for v in views for m, _ in v.unplaced] == []
