@@ -11,12 +11,10 @@ numbers nobody explained underlined, and its review flags. Flagged rows stand ou
 page's "flagged rows only" link (a CSS `:target` rule, no script, works offline) hides the
 others. Rejected lines and the source's abbreviations close the page.
 
-Every measure with evidence gets exactly one `<mark class="measure">`: in its cell when that
-cell's text is known and spells the evidence at its offsets; otherwise in the row's list of
-unplaced measures, which says which of the two it is (no cell text stored, or offsets that do
-not match: the only real alarm). Overlapping spans never nest across each other: measures
-win, a later measure overlapping an earlier one keeps only its uncovered part (possibly just
-its label), narrative spans keep only the parts no measure covers.
+Every measure with evidence gets exactly one `<mark class="measure">` (pipeline/highlight.py
+places them): in its cell when that cell's text is known and spells the evidence at its
+offsets; otherwise in the row's list of unplaced measures, which says which of the two it is
+(no cell text stored, or offsets that do not match: the only real alarm).
 
 The `flags` (list) and `corrected` (bool) columns of arms and measures are read when present.
 Rendering is pure (`render_source_page`, `render_index`); `write_review` reads the dataset
@@ -24,28 +22,31 @@ and the input files and writes the pages (mode 0666 less the umask, each page at
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from pipeline.dataset import Record, load_dataset, plain_records
+from pipeline.highlight import (Coverage, Span, esc, format_value, highlight, locates,
+                                measure_label, measure_span, narrative_span, number_coverage,
+                                resolve, span_html)
 
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
+__all__ = ["Coverage", "Span", "highlight", "resolve", "render_source_page", "render_index",
+           "write_review"]
+
 OUTCOMES = "outcomes_text"
 ARM_KEY = ("source", "table", "row")
 # shown in the section heading or the row heading, not among a row's fields
 NOT_FIELDS = {"source", "table", "title", "row", "line_no", "line_end", "page", "cells",
               "flags", "corrected"}
 FILLED_TITLE = "filled from the row above"
-PRIORITY = {"measure": 0, "narrative": 1, "unexplained": 2}   # lower wins an overlap
 GENERATOR = "trialtables review"      # marks the pages this module wrote (stale ones go)
 TEXT_INPUTS = {".txt", ".md", ".html", ".htm", ".xml", ".nxml"}   # shown line by line
 MAX_SOURCE_LINES = 40                 # of one row: a longer span shows its first lines
@@ -55,15 +56,13 @@ CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111827;background:#fff}
 h1{font-size:22px;margin:0 0 8px} h2{font-size:18px;margin:28px 0 6px}
 h3{font-size:16px;margin:18px 0 6px} .muted{color:#6b7280}
-a{color:#1d4ed8}
-table.summary{border-collapse:collapse;margin:6px 0 14px}
+a{color:#1d4ed8} table.summary{border-collapse:collapse;margin:6px 0 14px}
 table.summary td,table.summary th{border:1px solid #d1d5db;padding:2px 8px;text-align:right}
 table.summary th{background:#f3f4f6} table.summary td.name{text-align:left}
 table.summary tr.has-flagged td.name{border-left:4px solid #dc2626}
 .legend span{margin-right:14px;white-space:nowrap;display:inline-block}
 nav.filter{margin:8px 0;padding:6px 10px;background:#f3f4f6;border-radius:6px}
-nav.filter a{margin-right:16px}
-#flagged:target ~ nav.filter .all-note{display:none}
+nav.filter a{margin-right:16px} #flagged:target ~ nav.filter .all-note{display:none}
 nav.filter .flagged-note{display:none}
 #flagged:target ~ nav.filter .flagged-note{display:inline}
 #flagged:target ~ main article.arm:not(.flagged){display:none}
@@ -82,13 +81,11 @@ dl.fields{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr))
   gap:2px 14px;margin:0 0 8px}
 dl.fields div{display:flex;gap:6px;min-width:0}
 dl.fields dt{color:#6b7280;flex:none} dl.fields dd{margin:0;overflow-wrap:anywhere}
-dl.cells{margin:4px 0;line-height:2.1}
-dl.cells div{display:flex;gap:8px} dl.cells dt{color:#6b7280;flex:none;min-width:9em}
-dl.cells dd{margin:0}
+dl.cells{margin:4px 0;line-height:2.1} dl.cells div{display:flex;gap:8px} dl.cells dd{margin:0}
+dl.cells dt{color:#6b7280;flex:none;min-width:9em}
 dd.filled{background:#e5e7eb;font-style:italic;padding:0 3px;border-radius:3px}
 dd.filled::before{content:"\\2193 ";color:#6b7280}
-.null{color:#9ca3af}
-mark{padding:1px 2px;border-radius:3px;color:#111827}
+.null{color:#9ca3af} mark{padding:1px 2px;border-radius:3px;color:#111827}
 mark.measure,.key-measure{background:#fde68a;border-bottom:2px solid #b45309}
 mark.measure[data-flags]{outline:2px solid #dc2626}
 mark.narrative,.key-narrative{background:#dbeafe;border-bottom:2px dashed #1d4ed8}
@@ -96,173 +93,12 @@ mark.narrative,.key-narrative{background:#dbeafe;border-bottom:2px dashed #1d4ed
 .key-flagged{border:2px solid #dc2626;background:#fef2f2;padding:0 3px}
 mark .label{font-size:10px;line-height:1;margin-left:3px;padding:1px 3px;
   border-radius:3px;vertical-align:super;white-space:nowrap}
-mark.measure .label{background:#92400e;color:#fff}
-mark.narrative .label{background:#1d4ed8;color:#fff}
+mark.measure .label{background:#92400e;color:#fff} mark.narrative .label{background:#1d4ed8;color:#fff}
 span.unexplained{text-decoration:underline wavy #dc2626;text-underline-offset:3px}
 ul.unplaced{margin:4px 0;padding-left:20px;line-height:2.1}
 table.rejects{border-collapse:collapse} table.rejects td{border:1px solid #e5e7eb;
   padding:2px 6px;vertical-align:top;font-size:12px}
 """
-
-
-@dataclass(frozen=True)
-class Span:
-    """A highlight over text[start:end]: its kind, data-* attributes, label and tooltip."""
-    start: int
-    end: int
-    kind: str                          # "measure" | "narrative" | "unexplained"
-    attrs: tuple[tuple[str, str], ...] = ()
-    label: str = ""
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Numbers in outcome cells: attributed to a measure, narrative, or unexplained."""
-    attributed: int = 0
-    narrative: int = 0
-    unexplained: int = 0
-
-    def __add__(self, other: Coverage) -> Coverage:
-        return Coverage(self.attributed + other.attributed, self.narrative + other.narrative,
-                        self.unexplained + other.unexplained)
-
-
-# ---------------------------------------------------------------- spans (pure)
-
-def format_value(value: Any) -> str:
-    """A cell value as short text: `—` for missing, lists joined, floats in short form."""
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(format_value(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def measure_label(m: Record) -> str:
-    """`measure · population · value unit` (+ `@ N mo` for a timepoint)."""
-    value = "NR" if m.get("not_reached") else format_value(m.get("value"))
-    unit = m.get("unit") or ""
-    label = f"{m.get('measure')} · {m.get('population')} · {value}{' ' + unit if unit else ''}"
-    timepoint = m.get("timepoint_months")
-    return label + (f" @ {format_value(timepoint)} mo" if timepoint is not None else "")
-
-
-def measure_span(m: Record) -> Span:
-    """The highlight for a measure's evidence."""
-    attrs = (("measure", str(m.get("measure"))), ("population", str(m.get("population"))),
-             ("value", format_value(m.get("value"))), ("column", str(m.get("column"))))
-    flags = [str(f) for f in m.get("flags") or []]
-    attrs += (("flags", " ".join(flags)),) if flags else ()
-    attrs += (("corrected", "yes"),) if m.get("corrected") else ()
-    label = measure_label(m)
-    note = f"; flags: {', '.join(flags)}" if flags else ""
-    return Span(int(m["start"] or 0), int(m["end"] or 0), "measure", attrs, label,
-                f"{label} (as reported: {format_value(m.get('value_as_reported'))}"
-                f" {format_value(m.get('unit_as_reported'))}{note})")
-
-
-def narrative_span(n: Record) -> Span:
-    """The highlight for a number left out as narrative by a named rule."""
-    rule = str(n.get("rule"))
-    return Span(int(n["start"]), int(n["end"]), "narrative", (("rule", rule),), rule,
-                f"not a measure: {rule}")
-
-
-def locates(text: str | None, start: Any, end: Any, evidence: Any) -> bool:
-    """Whether [start, end) lies in `text` and spells `evidence` there."""
-    if not (isinstance(text, str) and isinstance(evidence, str)) or start is None or end is None:
-        return False
-    return 0 <= start < end <= len(text) and text[start:end] == evidence
-
-
-def overlaps(start: int, end: int, spans: Iterable[Span]) -> bool:
-    return any(s.start < end and start < s.end for s in spans)
-
-
-def number_coverage(text: str, measures: Sequence[Span],
-                    narrative: Sequence[Span]) -> tuple[Coverage, list[Span]]:
-    """Classify every number in `text`; return the counts and spans for unexplained ones."""
-    counts, unexplained = Coverage(), []
-    for match in NUMBER.finditer(text):
-        start, end = match.span()
-        if overlaps(start, end, measures):
-            counts += Coverage(attributed=1)
-        elif overlaps(start, end, narrative):
-            counts += Coverage(narrative=1)
-        else:
-            counts += Coverage(unexplained=1)
-            unexplained.append(Span(start, end, "unexplained",
-                                    title="number not attributed to a measure or rule"))
-    return counts, unexplained
-
-
-def _gaps(start: int, end: int, taken: Sequence[Span]) -> list[tuple[int, int]]:
-    """Parts of [start, end) not covered by `taken` (sorted by start)."""
-    parts, cursor = [], start
-    for s in taken:
-        if s.end <= cursor or s.start >= end:
-            continue
-        if s.start > cursor:
-            parts.append((cursor, s.start))
-        cursor = max(cursor, s.end)
-    return parts + ([(cursor, end)] if cursor < end else [])
-
-
-def _anchor_after(end: int, placed: Sequence[Span]) -> int:
-    """Where a fully covered span ending at `end` goes: after the span that covers it."""
-    return next((p.end for p in placed if p.start < end <= p.end), end)
-
-
-def resolve(spans: Iterable[Span], length: int) -> list[Span]:
-    """Non-overlapping spans in text order; measures win overlaps and are never dropped.
-
-    A measure keeps the first part of its range no earlier measure covers, or, when fully
-    covered, becomes a zero-width mark (label only) right after the span covering it. Other
-    spans, by `PRIORITY`, keep every part not yet covered.
-    """
-    clamped = [replace(s, start=max(0, min(s.start, length)), end=max(0, min(s.end, length)))
-               for s in spans]
-    placed: list[Span] = []
-    for s in sorted(clamped, key=lambda s: (PRIORITY.get(s.kind, 9), s.start, -s.end)):
-        gaps = _gaps(s.start, s.end, sorted(placed, key=lambda p: p.start))
-        if s.kind != "measure":
-            placed += [replace(s, start=a, end=b) for a, b in gaps]
-        elif gaps:
-            placed.append(replace(s, start=gaps[0][0], end=gaps[0][1]))
-        else:
-            anchor = _anchor_after(s.end, placed)
-            placed.append(replace(s, start=anchor, end=anchor))
-    return sorted(placed, key=lambda s: (s.start, s.end))
-
-
-# ---------------------------------------------------------------- HTML (pure)
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def span_html(span: Span, inner: str) -> str:
-    """One highlight element around already-escaped `inner` text."""
-    data = "".join(f' data-{k}="{esc(v)}"' for k, v in span.attrs)
-    title = f' title="{esc(span.title)}"' if span.title else ""
-    if span.kind == "unexplained":
-        return f'<span class="unexplained"{title}>{inner}</span>'
-    label = f'<span class="label">{esc(span.label)}</span>' if span.label else ""
-    return f'<mark class="{span.kind}"{data}{title}>{inner}{label}</mark>'
-
-
-def highlight(text: str, spans: Iterable[Span]) -> str:
-    """`text` as HTML with `spans` highlighted (overlaps resolved by `resolve`)."""
-    out, pos = [], 0
-    for span in resolve(spans, len(text)):
-        out += [esc(text[pos:span.start]), span_html(span, esc(text[span.start:span.end]))]
-        pos = span.end
-    return "".join([*out, esc(text[pos:])])
 
 
 def _group(records: Iterable[Record], columns: Sequence[str]) -> dict[tuple, list[Record]]:
