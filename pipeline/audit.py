@@ -26,14 +26,13 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from pipeline.dataset import Record, load_dataset, plain_records
+from pipeline.dataset import (Record, SourceData, group, load_dataset, read_lines,
+                              source_files, sources_of)
 from pipeline.highlight import (Coverage, Span, esc, format_value, highlight, locates,
                                 measure_label, measure_span, narrative_span, number_coverage,
                                 resolve, span_html)
@@ -48,9 +47,9 @@ NOT_FIELDS = {"source", "table", "title", "row", "line_no", "line_end", "page", 
               "flags", "corrected"}
 FILLED_TITLE = "filled from the row above"
 GENERATOR = "trialtables review"      # marks the pages this module wrote (stale ones go)
-TEXT_INPUTS = {".txt", ".md", ".html", ".htm", ".xml", ".nxml"}   # shown line by line
 MAX_SOURCE_LINES = 40                 # of one row: a longer span shows its first lines
 FLAGGED_ID = "flagged"                # #flagged: the :target that lists flagged rows alone
+MAX_INDEX_FLAGGED = 5000              # flagged rows linked from the index (pages list all)
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111827;background:#fff}
@@ -99,13 +98,6 @@ ul.unplaced{margin:4px 0;padding-left:20px;line-height:2.1}
 table.rejects{border-collapse:collapse} table.rejects td{border:1px solid #e5e7eb;
   padding:2px 6px;vertical-align:top;font-size:12px}
 """
-
-
-def _group(records: Iterable[Record], columns: Sequence[str]) -> dict[tuple, list[Record]]:
-    groups: dict[tuple, list[Record]] = {}
-    for r in records:
-        groups.setdefault(tuple(r.get(c) for c in columns), []).append(r)
-    return groups
 
 
 def flags_of(record: Record) -> list[str]:
@@ -398,24 +390,13 @@ def _page(title: str, body: str) -> str:
             f"<style>{CSS}</style></head><body>{body}</body></html>\n")
 
 
-@dataclass(frozen=True)
-class SourceData:
-    """One source's rows of every file, as plain records."""
-    source: str
-    arms: list[Record]
-    measures: list[Record] = field(default_factory=list)
-    narrative: list[Record] = field(default_factory=list)
-    abbreviations: list[Record] = field(default_factory=list)
-    rejects: list[Record] = field(default_factory=list)
-
-
 def render_source_page(data: SourceData, lines: Sequence[str] | None = None,
                        index: str = "index.html") -> tuple[str, Counts]:
     """The page of one source, and its counts for the index."""
-    measures = _group(data.measures, ARM_KEY)
-    narrative = _group(data.narrative, ARM_KEY)
+    measures = group(data.measures, ARM_KEY)
+    narrative = group(data.narrative, ARM_KEY)
     sections, counts = [], Counts(rejects=len(data.rejects))
-    for rows in _group(data.arms, ("table",)).values():
+    for rows in group(data.arms, ("table",)).values():
         section, c = table_html(rows, measures, narrative, lines)
         sections.append(section)
         counts += c
@@ -435,8 +416,35 @@ def render_source_page(data: SourceData, lines: Sequence[str] | None = None,
     return _page(f"{data.source} · trialtables review", body), counts
 
 
-def render_index(rows: Sequence[tuple[str, str, Counts]], flag_counts: dict[str, int]) -> str:
-    """The run's index: one line per source (name, page file, counts) and the totals."""
+def flagged_rows(data: SourceData) -> list[tuple[Record, list[str]]]:
+    """The source's flagged arms with their flags and their measures' flags."""
+    measures = group(data.measures, ARM_KEY)
+    out = []
+    for arm in data.arms:
+        mine = measures.get(tuple(arm.get(c) for c in ARM_KEY), [])
+        flags = list(dict.fromkeys([*flags_of(arm), *(f for m in mine for f in flags_of(m))]))
+        if flags:
+            out.append((arm, flags))
+    return out
+
+
+def _flagged_html(flagged: Sequence[tuple[str, Record, list[str]]]) -> str:
+    """The run's flagged rows, each linked to its place on its source's page."""
+    items = [f'<li><a href="{esc(page)}#{esc(row_anchor(arm))}">{esc(arm.get("source"))} · '
+             f'{esc(format_value(arm.get("table")))} · row {esc(arm.get("row"))}</a> '
+             f'{_chips(flags)} <span class="muted">{esc(arm.get("treatment") or "")}</span></li>'
+             for page, arm, flags in flagged[:MAX_INDEX_FLAGGED]]
+    more = len(flagged) - MAX_INDEX_FLAGGED
+    tail = (f'<li class="muted">… {more} more: each source\'s page lists its own</li>'
+            if more > 0 else "")
+    return (f'<h2 id="{FLAGGED_ID}">Flagged rows ({len(flagged)})</h2>'
+            f'<ul class="flagged">{"".join(items)}{tail}</ul>') if flagged else ""
+
+
+def render_index(rows: Sequence[tuple[str, str, Counts]], flag_counts: dict[str, int],
+                 flagged: Sequence[tuple[str, Record, list[str]]] = ()) -> str:
+    """The run's index: one line per source (name, page file, counts), the totals, the flag
+    codes seen and the flagged rows (linked)."""
     total = sum((c for _, _, c in rows), Counts())
     head = ("<tr><th>source</th><th>arms</th><th>flagged arms</th><th>measures</th>"
             "<th>flagged measures</th><th>unexplained numbers</th><th>evidence not in cell"
@@ -444,10 +452,10 @@ def render_index(rows: Sequence[tuple[str, str, Counts]], flag_counts: dict[str,
     lines = []
     for source, page, c in rows:
         css = ' class="has-flagged"' if c.flagged_arms else ""
-        flagged = (f'<a href="{esc(page)}#{FLAGGED_ID}">{c.flagged_arms}</a>'
-                   if c.flagged_arms else "0")
+        link = (f'<a href="{esc(page)}#{FLAGGED_ID}">{c.flagged_arms}</a>'
+                if c.flagged_arms else "0")
         lines.append(f'<tr{css}><td class="name"><a href="{esc(page)}">{esc(source)}</a></td>'
-                     f"<td>{c.arms}</td><td>{flagged}</td><td>{c.measures}</td>"
+                     f"<td>{c.arms}</td><td>{link}</td><td>{c.measures}</td>"
                      f"<td>{c.flagged_measures}</td><td>{c.coverage.unexplained}</td>"
                      f"<td>{c.mismatched}</td><td>{c.rejects}</td></tr>")
     codes = "".join(f"<li><code>{esc(k)}</code>: {v}</li>" for k, v in sorted(flag_counts.items()))
@@ -457,8 +465,10 @@ def render_index(rows: Sequence[tuple[str, str, Counts]], flag_counts: dict[str,
             f"cells: {total.coverage.attributed} attributed, {total.coverage.narrative} "
             f"narrative, {total.coverage.unexplained} unexplained; {total.mismatched} "
             "measure(s) whose evidence is not in their cell.</p>"
-            + (f"<p>Flags:</p><ul>{codes}</ul>" if codes else "")
-            + f'<table class="summary">{head}{"".join(lines)}</table>')
+            + (f'<p>Flags (<a href="#{FLAGGED_ID}">the flagged rows</a>):</p><ul>{codes}</ul>'
+               if codes else "")
+            + f'<table class="summary">{head}{"".join(lines)}</table>'
+            + _flagged_html(flagged))
     return _page("trialtables review", body)
 
 
@@ -499,70 +509,6 @@ def page_names(sources: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def source_files(frames: dict[str, pd.DataFrame], inputs: Sequence[Path]) -> dict[str, Path]:
-    """Where each source's input file is: documents.parquet's path, else a file of that stem
-    in `inputs` (only text forms: a PDF's lines are not shown)."""
-    wanted = set(frames["arms"]["source"].dropna().astype(str))
-    found: dict[str, Path] = {}
-    docs = frames.get("documents")
-    if docs is not None and "path" in docs.columns:
-        for r in plain_records(docs[["source", "path"]]):
-            path = Path(str(r["path"])) if r.get("path") else None
-            if path and path.suffix.lower() in TEXT_INPUTS and path.is_file():
-                found.setdefault(str(r["source"]), path)
-    for folder in inputs:
-        candidates = [folder] if folder.is_file() else (
-            sorted(folder.rglob("*")) if folder.is_dir() else [])
-        for path in candidates:
-            if (path.stem in wanted and path.stem not in found
-                    and path.suffix.lower() in TEXT_INPUTS and path.is_file()):
-                found[path.stem] = path
-    return found
-
-
-def read_lines(path: Path | None) -> list[str] | None:
-    """An input file's lines, numbered as the readers number them (None when unreadable)."""
-    if path is None:
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    from pipeline.readers.decode import decode_text
-    try:
-        text = decode_text(data)
-    except Exception:  # a file the readers refuse still shows what it can
-        text = data.decode("utf-8", "replace")
-    return re.split(r"\r\n|\r|\n", text)
-
-
-def _by_source(frame: pd.DataFrame | None) -> dict[str, list[Record]]:
-    if frame is None or frame.empty or "source" not in frame.columns:
-        return {}
-    return {str(k[0]): rows for k, rows in _group(plain_records(frame), ("source",)).items()}
-
-
-def _with_table(frame: pd.DataFrame | None, arms: pd.DataFrame) -> pd.DataFrame | None:
-    """`frame` with `table` taken from the arm (source, row) when it has none."""
-    if frame is None or frame.empty or "table" in frame.columns:
-        return frame
-    tables = arms[["source", "row", "table"]].drop_duplicates(["source", "row"])
-    return frame.merge(tables, on=["source", "row"], how="left")
-
-
-def sources_of(frames: dict[str, pd.DataFrame]) -> Iterator[SourceData]:
-    """The dataset split by source, in the order of arms.parquet."""
-    arms = frames["arms"]
-    parts = {name: _by_source(_with_table(frames.get(name), arms)
-                              if name in ("measures", "narrative") else frames.get(name))
-             for name in ("measures", "narrative", "abbreviations", "rejects")}
-    by_arm = _by_source(arms)
-    for source in [*by_arm, *(s for s in parts["rejects"] if s not in by_arm)]:
-        yield SourceData(source, by_arm.get(source, []), *(
-            parts[n].get(source, []) for n in ("measures", "narrative", "abbreviations",
-                                               "rejects")))
-
-
 def _stale_pages(folder: Path, keep: set[str]) -> list[Path]:
     """Pages in `folder` this module wrote earlier for sources no longer in the run."""
     stale = []
@@ -585,8 +531,9 @@ def write_review(data: Path, out: Path, inputs: Sequence[Path] = ()) -> Path:
     files = source_files(frames, inputs)
     sources = list(sources_of(frames))
     names = page_names(s.source for s in sources)
-    rows, flag_counts = [], {}
+    rows, flag_counts, flagged = [], {}, []
     for s in sources:
+        flagged += [(names[s.source], arm, flags) for arm, flags in flagged_rows(s)]
         page, counts = render_source_page(s, read_lines(files.get(s.source)))
         write_atomic(out / names[s.source], page)
         rows.append((s.source, names[s.source], counts))
@@ -596,5 +543,5 @@ def write_review(data: Path, out: Path, inputs: Sequence[Path] = ()) -> Path:
     for path in _stale_pages(out, {*names.values(), "index.html"}):
         path.unlink()
     index = out / "index.html"
-    write_atomic(index, render_index(rows, flag_counts))
+    write_atomic(index, render_index(rows, flag_counts, flagged))
     return index

@@ -6,13 +6,19 @@ must be there; `OPTIONAL` ones are read when present. `check_types` refuses a fi
 column has the wrong type (a list where a key is expected, text where offsets are) with one
 line naming the file, the column and the first bad row, so neither command ever works on a
 frame it cannot read (a TypeError, or an audit page claiming 0 values).
+
+`sources_of` splits a dataset by source (the review has one page per source), and
+`source_files` / `read_lines` find and read the input file a source came from, so a row can
+be shown with its source lines.
 """
 from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +51,7 @@ TYPES: dict[str, dict[str, str]] = {
     "documents": {"source": "str", "path": "str?"},
 }
 Record = dict[str, Any]
+TEXT_INPUTS = {".txt", ".md", ".html", ".htm", ".xml", ".nxml"}   # inputs shown line by line
 
 
 # ---------------------------------------------------------------- plain values (pure)
@@ -172,3 +179,88 @@ def load_git_dataset(ref: str, path: str | Path = DEFAULT_DATA) -> dict[str, pd.
         elif name in REQUIRED:
             raise InputError("not in git (unknown ref, or file not committed)", file=where)
     return check_types(frames, f"{ref}:{rel}")
+
+
+# ---------------------------------------------------------------- by source, with its input
+
+def group(records: Iterable[Record], columns: Sequence[str]) -> dict[tuple, list[Record]]:
+    """`records` grouped by the values of `columns`, in first-seen order."""
+    groups: dict[tuple, list[Record]] = {}
+    for r in records:
+        groups.setdefault(tuple(r.get(c) for c in columns), []).append(r)
+    return groups
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """One source's rows of every file, as plain records."""
+    source: str
+    arms: list[Record]
+    measures: list[Record] = field(default_factory=list)
+    narrative: list[Record] = field(default_factory=list)
+    abbreviations: list[Record] = field(default_factory=list)
+    rejects: list[Record] = field(default_factory=list)
+
+
+def source_files(frames: dict[str, pd.DataFrame], inputs: Sequence[Path]) -> dict[str, Path]:
+    """Where each source's input file is: documents.parquet's path, else a file of that stem
+    in `inputs` (only text forms: a PDF's lines are not shown)."""
+    wanted = set(frames["arms"]["source"].dropna().astype(str))
+    found: dict[str, Path] = {}
+    docs = frames.get("documents")
+    if docs is not None and "path" in docs.columns:
+        for r in plain_records(docs[["source", "path"]]):
+            path = Path(str(r["path"])) if r.get("path") else None
+            if path and path.suffix.lower() in TEXT_INPUTS and path.is_file():
+                found.setdefault(str(r["source"]), path)
+    for folder in inputs:
+        candidates = [folder] if folder.is_file() else (
+            sorted(folder.rglob("*")) if folder.is_dir() else [])
+        for path in candidates:
+            if (path.stem in wanted and path.stem not in found
+                    and path.suffix.lower() in TEXT_INPUTS and path.is_file()):
+                found[path.stem] = path
+    return found
+
+
+def read_lines(path: Path | None) -> list[str] | None:
+    """An input file's lines, numbered as the readers number them (None when unreadable)."""
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    from pipeline.readers.decode import decode_text
+    try:
+        text = decode_text(data)
+    except Exception:  # a file the readers refuse still shows what it can
+        text = data.decode("utf-8", "replace")
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def _by_source(frame: pd.DataFrame | None) -> dict[str, list[Record]]:
+    if frame is None or frame.empty or "source" not in frame.columns:
+        return {}
+    return {str(k[0]): rows for k, rows in group(plain_records(frame), ("source",)).items()}
+
+
+def _with_table(frame: pd.DataFrame | None, arms: pd.DataFrame) -> pd.DataFrame | None:
+    """`frame` with `table` taken from the arm (source, row) when it has none."""
+    if frame is None or frame.empty or "table" in frame.columns:
+        return frame
+    tables = arms[["source", "row", "table"]].drop_duplicates(["source", "row"])
+    return frame.merge(tables, on=["source", "row"], how="left")
+
+
+def sources_of(frames: dict[str, pd.DataFrame]) -> Iterator[SourceData]:
+    """The dataset split by source, in the order of arms.parquet."""
+    arms = frames["arms"]
+    parts = {name: _by_source(_with_table(frames.get(name), arms)
+                              if name in ("measures", "narrative") else frames.get(name))
+             for name in ("measures", "narrative", "abbreviations", "rejects")}
+    by_arm = _by_source(arms)
+    for source in [*by_arm, *(s for s in parts["rejects"] if s not in by_arm)]:
+        yield SourceData(source, by_arm.get(source, []), *(
+            parts[n].get(source, []) for n in ("measures", "narrative", "abbreviations",
+                                               "rejects")))

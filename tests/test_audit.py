@@ -341,6 +341,9 @@ def test_flagged_row_is_marked_with_its_source_lines_in_chromium(tmp_path: Path)
     assert len(dom.xpath('//article[@class="arm"]')) == 4
     index = lxml.html.fromstring(chromium(review / "index.html", "--dump-dom"))
     assert index.xpath('//a[@href="drug_y.html#flagged"]/text()') == ["1"]
+    # the index lists the run's flagged rows, each linked to its place
+    assert index.xpath('//ul[@class="flagged"]/li/a/@href') == ["drug_y.html#drug_y-Table-3-r4"]
+    assert flagged[0].get("id") == "drug_y-Table-3-r4"
 
     # "flagged rows only" (#flagged, a CSS :target) leaves the flagged row alone on screen
     shots = {}
@@ -362,7 +365,7 @@ def test_no_false_alarm_on_real_tables(tmp_path: Path) -> None:
     """Issue 14: every value read from a numeric column was 'not found' (90 of 90 on two real
     tables). On the real tables and the shared dev tables, every measure with evidence is now
     highlighted in its own cell."""
-    from pipeline.audit import sources_of
+    from pipeline.dataset import sources_of
     from pipeline.dataset import load_dataset
     inputs = [DATA / "raw"] + ([SHARED_REAL] if SHARED_REAL.is_dir() else [])
     extract(inputs, tmp_path / "out", keep_going=True)
