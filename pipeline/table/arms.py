@@ -324,6 +324,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
         labels = arm_labels(cells.get("treatment") or cells.get("agent"))
         source_cells: dict[str, str] = {}      # the cells measures are read from, as written
+        # (numeric columns, and the others whose counts are measures: sites, population)
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
@@ -334,13 +335,17 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                                      m["as_reported"], m["unit_rep"], m["tp"], m["start"],
                                                      m["end"], text))
         for j in (j for j, k in enumerate(canon) if k == "primary_sites" and j in texts):
-            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j])
-                             for f in site_counts(texts[j])]
+            found = [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j])
+                     for f in site_counts(texts[j])]
+            source_cells.update({_cell_key(specs[j], source_cells): texts[j]} if found else {})
+            res.measures += found
         for j in (j for j, k in enumerate(canon) if k == "population" and j in texts):
             if not any(m["row"] == n and m["measure"] == "n" and m["population"] == "all"
                        and m["source"] == grid.source and m["table"] == grid.label for m in res.measures):
-                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j])
-                                 for f in population_count(texts[j])]
+                found = [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j])
+                         for f in population_count(texts[j])]
+                source_cells.update({_cell_key(specs[j], source_cells): texts[j]} if found else {})
+                res.measures += found
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
         if cells.get("endpoint_result"):
