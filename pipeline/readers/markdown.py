@@ -5,7 +5,8 @@ import re
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow
-from .text import LABEL, LEGEND, MAX_LINE_CHARS, long_lines, split_lines
+from ..normalize.abbreviations import is_unlabelled_legend, legend_and_notes, legend_label
+from .text import LABEL, MAX_LINE_CHARS, long_lines, split_lines
 
 _ALIGN_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPH = re.compile(r"^[*_]+|[*_]+$")
@@ -84,6 +85,7 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
             header = [_strip_emphasis(c) for c, _ in split_pipe_row(t)]
             header_line = lines[i].number
             rows: list[GridRow] = []
+            legend_rows: list[str] = []       # a legend printed as a row of the table
             j = i + 2
             while j < len(lines) and "|" in lines[j].text and not LABEL.match(lines[j].text):
                 texts, first, j = _logical_row(lines, j, len(header))
@@ -92,7 +94,10 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                     # the header (and its |---| row) printed again after a page break: not an arm
                     rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
                     continue
-                if len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
+                lone = nonempty[0].strip() if len(nonempty) == 1 else ""
+                if lone and (legend_label(lone) is not None or is_unlabelled_legend(lone)):
+                    legend_rows.append(lone)
+                elif len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
                     rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
                                         section=_strip_emphasis(texts[0])))
                 elif len(texts) > len(header):
@@ -103,21 +108,16 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                     flags = ("cells_missing",) if len(texts) < len(header) else ()
                     texts = texts + [""] * (len(header) - len(texts))
                     rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
-                                                    for c in texts), line=first.number, flags=flags))
-            legend_parts, notes = [], []
+                                                    for c in texts), line=first.number,
+                                        line_end=lines[j - 1].number, flags=flags))
             k = j
             while k < len(lines) and not (LABEL.match(lines[k].text) or lines[k].text.strip().startswith("|")):
-                lt = lines[k].text.strip()
-                m = LEGEND.match(lt)
-                if m:
-                    legend_parts.append(m.group(2))
-                elif lt:
-                    notes.append(lt)
                 k += 1
+            legend, notes = legend_and_notes([*legend_rows, "", *(ln.text for ln in lines[j:k])])
             if title is None and pending_title:
                 title = " ".join(pending_title)
             grids.append(Grid(source=source, label=label, title=title, header=tuple(header),
-                              rows=tuple(rows), legend=" ".join(legend_parts) or None,
+                              rows=tuple(rows), legend=legend,
                               notes=tuple(notes), header_line=header_line))
             label = title = None
             pending_title = []
