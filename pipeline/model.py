@@ -37,8 +37,9 @@ class TextTable:
 class Cell:
     text: str                  # the cell text as printed (original characters)
     line: int | None = None    # source line (or PDF line index) where the cell starts
-    spanned: bool = False      # True when copied from a cell spanning down from above (rowspan)
+    spanned: bool = False      # True when copied from a spanning cell (rowspan, colspan)
     page: int | None = None
+    marks: tuple[str, ...] = ()  # footnote marks set apart from the text ("38<sup>a</sup>" -> "a")
 
 
 @dataclass(frozen=True)

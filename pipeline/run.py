@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import InputError, Reject, reject_text
+from .readers import ARCHIVES, READERS, ReadResult, is_archive, reader_for
 
-SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-             ".html": "html", ".htm": "html", ".pdf": "pdf"}
-OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects")
+SUPPORTED = {ext: r.format for ext, r in READERS.items()}
+OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects", "documents")
 # test hook: seconds to sleep after writing each output file (lets a test kill a run mid-write)
 SLOW_WRITE_ENV = "TRIALTABLES_TEST_SLOW_WRITE"
 
@@ -30,16 +30,10 @@ class FileResult:
     narrative: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     tables: int = 0
+    document: dict = field(default_factory=dict)      # its documents.parquet row
     # accounting (not written): source line of every section-header row, and the reader's role
     # of every line (text inputs only: blank, chrome, title, header, body, notes, legend ...)
     section_lines: list[int] = field(default_factory=list)
-    roles: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass
-class ReadResult:
-    grids: list
-    rejects: list[Reject] = field(default_factory=list)
     roles: dict[int, str] = field(default_factory=dict)
 
 
@@ -52,23 +46,46 @@ class RunReport:
     narrative: int = 0
     rejects: int = 0
     unexplained: int = 0
+    non_trial_tables: int = 0     # tables read but holding no trial results (rejects, level "table")
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     out: Path | None = None
 
     def summary(self) -> str:
-        return (f"{self.files} file(s), {self.tables} table(s): {self.arms} arms, {self.measures} measures, "
+        skipped = f" ({self.non_trial_tables} without trial results)" if self.non_trial_tables else ""
+        return (f"{self.files} file(s), {self.tables} table(s){skipped}: {self.arms} arms, {self.measures} measures, "
                 f"{self.narrative} numbers left as narrative ({self.unexplained} by no rule), "
                 f"{self.rejects} rejected (rejects.parquet) -> {self.out} in {self.seconds:.2f}s")
 
 
 # ------------------------------------------------------------------ inputs
+@dataclass(frozen=True)
+class Input:
+    """One input document: a file, or a member of an archive whose bytes were read from the
+    archive's stream (`path` is then "ARCHIVE/MEMBER")."""
+    path: str
+    data: bytes | None = None
+
+    @property
+    def source(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def file(self) -> Path | None:
+        return Path(self.path) if self.data is None else None
+
+
+def _as_input(item) -> Input:
+    return item if isinstance(item, Input) else Input(str(item))
+
+
 def discover(inputs: list[Path]) -> list[Path]:
-    """Files named, and every supported file in folders named, in a stable order."""
+    """Files named, and every supported file or archive in folders named, in a stable order."""
     files: list[Path] = []
     for p in inputs:
         if p.is_dir():
-            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED))
+            files.extend(sorted(f for f in p.iterdir() if f.is_file()
+                                and (f.suffix.lower() in SUPPORTED or is_archive(f.name))))
         elif p.exists():
             files.append(p)
         else:
@@ -81,136 +98,111 @@ def discover(inputs: list[Path]) -> list[Path]:
     return out
 
 
-def read_input(path: Path) -> ReadResult:
-    """Read one input file into Grids, with the lines the readers rejected."""
-    kind = SUPPORTED.get(path.suffix.lower())
-    source = path.stem
-    if kind is None:
-        raise InputError(f"unsupported file type {path.suffix or '(none)'!r}; "
-                         f"supported: {', '.join(sorted(SUPPORTED))}", file=str(path))
+def iter_inputs(files: list[Path]):
+    """Inputs of the discovered files, archives streamed member by member (never unpacked to
+    disk, so memory holds one member at a time). Two inputs with the same stem are an error."""
+    first: dict[str, str] = {}
+    for f in files:
+        items = archive_members(f) if is_archive(f.name) else (Input(str(f)),)
+        for inp in items:
+            if inp.source in first:
+                raise InputError(f"same source name {inp.source!r} as {first[inp.source]} (two inputs with "
+                                 f"the same stem are an error, not a merge)", file=inp.path)
+            first[inp.source] = inp.path
+            yield inp
+
+
+def archive_members(path: Path):
+    """The JATS members (.xml, .nxml) of a tar archive (PMC Open Access package), streamed."""
+    import tarfile
+
     try:
-        if kind == "pdf":
-            with open(path, "rb") as fh:
-                if b"%PDF-" not in fh.read(1024):
-                    raise InputError("not a PDF file (no %PDF- header)", line=1)
-            from .readers.pdf import read_pdf
-            return ReadResult(read_pdf(path))
-        data = path.read_bytes()
-        from .readers.decode import decode_text_lines
-        text, bad = decode_text_lines(data)
-        if kind == "markdown":
-            from .readers.markdown import read_markdown
-            from .table.align import realign_shifted_rows
-            grids, rejects = read_markdown(source, text, skip=bad)
-            return ReadResult([realign_shifted_rows(g) for g in grids], rejects)
-        if kind == "html":
-            if bad:
-                from .readers.decode import decode_text
-                decode_text(data)   # raises for the first undecodable line
-            from .readers.html import read_html
-            return ReadResult(*read_html(source, text))
-        from .readers.text import read_text
-        rd = read_text(source, text, skip=bad)
-        res = ReadResult([], list(rd.rejects), dict(rd.roles))
-        for t in rd.tables:
-            grid, rejects = align_with_rejects(t)
-            res.grids.append(grid)
-            res.rejects += rejects
-            for r in rejects:
-                res.roles[r.line] = "rejected"
+        with tarfile.open(path, mode="r|*") as tf:
+            for m in tf:
+                if m.isfile() and Path(m.name).suffix.lower() in (".xml", ".nxml"):
+                    fh = tf.extractfile(m)
+                    yield Input(f"{path}/{m.name}", fh.read() if fh is not None else b"")
+    except (tarfile.TarError, EOFError, OSError) as e:
+        raise InputError(f"cannot read the archive: {e}", file=str(path)) from None
+
+
+def read_input(item: Input | Path) -> ReadResult:
+    """Read one input into Grids, with the lines the reader rejected (readers.READERS)."""
+    import hashlib
+
+    inp = _as_input(item)
+    reader = reader_for(inp.path)
+    if reader is None:
+        raise InputError(f"unsupported file type {Path(inp.path).suffix or '(none)'!r}; "
+                         f"supported: {', '.join(sorted(SUPPORTED) + list(ARCHIVES))}", file=inp.path)
+    try:
+        data = inp.data if inp.data is not None else Path(inp.path).read_bytes()
+        res = reader.read(inp.source, data, inp.file)
+        res.format, res.sha256 = reader.format, hashlib.sha256(data).hexdigest()
         return res
     except InputError as e:
-        raise e.with_file(str(path))
+        raise e.with_file(inp.path)
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=str(path)) from None
+        raise InputError(f"cannot read: {e.strerror}", file=inp.path) from None
     except RecursionError:
-        raise InputError("input too deeply nested to parse", file=str(path)) from None
-    except Exception as e:  # a bug in a reader or the aligner: one line, not a traceback
-        line = _crashing_text_line(path) if kind == "text" else None
+        raise InputError("input too deeply nested to parse", file=inp.path) from None
+    except Exception as e:  # a bug in a reader: one line, not a traceback
         raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
-                         f"please report this {'row' if line else 'file'}", file=str(path), line=line) from None
+                         f"please report this file", file=inp.path) from None
 
 
-def _crashing_text_line(path: Path) -> int | None:
-    """The first body line the aligner crashes on when aligned alone (None if none does)."""
-    from .readers.decode import decode_text_lines
-    from .readers.text import read_text
-    from .table.align import text_table_to_grid
-
-    try:
-        text, bad = decode_text_lines(path.read_bytes())
-        tables = read_text(path.stem, text, skip=bad).tables
-    except Exception:
-        return None
-    for t in tables:
-        for ln in t.body:
-            try:
-                text_table_to_grid(replace(t, body=(ln,)))
-            except InputError:
-                continue
-            except Exception:
-                return ln.number
-    return None
+def document_row(inp: Input, read: ReadResult, tables: int) -> dict:
+    """The documents.parquet row of one input."""
+    meta = {k: read.meta.get(k) for k in ("pmcid", "pmid", "doi", "title", "journal", "year",
+                                          "article_type", "license")}
+    return dict(source=inp.source, path=inp.path, format=read.format, sha256=read.sha256, tables=tables, **meta)
 
 
-# each rejected row costs one more alignment of the whole table; past this many, the file is bad
-MAX_ALIGN_REJECTS = 50
+def extract_file(item: Input | Path) -> FileResult:
+    """One input -> its rows (pure apart from reading the file)."""
+    from .table.screen import transpose_arms_in_columns, why_not_trial_table
 
-
-def align_with_rejects(table):
-    """TextTable -> (Grid, rejected lines). A body line the aligner cannot place under the
-    header is rejected (with the aligner's reason) and the rest of the table aligned again."""
-    from .table.align import text_table_to_grid
-
-    rejects: list[Reject] = []
-    while True:
-        try:
-            return text_table_to_grid(table), rejects
-        except InputError as e:
-            body = {ln.number: ln for ln in table.body}
-            if e.line not in body:
-                raise
-            rejects.append(Reject(e.line, reject_text(body[e.line].text), e.reason))
-            if len(body) <= 1 or len(rejects) >= MAX_ALIGN_REJECTS:
-                first = rejects[0]
-                what = ("no row of the table fits the header" if len(body) <= 1
-                        else f"more than {MAX_ALIGN_REJECTS} rows do not fit the header")
-                raise InputError(f"{what} ({len(rejects)} line(s) tried), the first because: {first.reason}",
-                                 line=first.line, text=first.text) from None
-            table = replace(table, body=tuple(ln for ln in table.body if ln.number != e.line))
-
-
-def extract_file(path: Path) -> FileResult:
-    """One input file -> its rows (pure apart from reading the file)."""
-    read = read_input(path)
+    inp = _as_input(item)
+    read = read_input(inp)
     grids = read.grids
-    res = FileResult(source=path.stem, tables=len(grids), roles=read.roles)
+    res = FileResult(source=inp.source, tables=len(grids) + len(read.skipped), roles=read.roles)
     res.rejects = [dict(source=res.source, line=r.line, text=r.text, reason=r.reason, level="line")
                    for r in read.rejects]
+    res.rejects += [dict(source=res.source, line=None, text=label, reason=why, level="table")
+                    for label, why in read.skipped]
     labels = [g.label for g in grids]
+    screened = 0
     for k, g in enumerate(grids):
         if labels.count(g.label) > 1:
             # two tables with the same (or no) label in one file: keep rows keyed apart
             g = replace(g, label=f"{g.label or 'Table'} ({k + 1})")
-        t = _grid_to_arms_safe(g, path)
+        g = transpose_arms_in_columns(g)
+        t = _grid_to_arms_safe(g, inp.path)
+        why = why_not_trial_table(g, t) if t.arms or read.format == "jats" else None
+        if why is not None:
+            screened += 1
+            res.rejects.append(dict(source=res.source, line=g.header_line, level="table", reason=why,
+                                    text=reject_text(" ".join(x for x in (g.label, g.title) if x) or None)))
+            continue
         res.arms += t.arms
         res.measures += t.measures
         res.narrative += t.narrative
         res.abbreviations += t.abbreviations
         res.section_lines += [r.line for r in g.rows if r.section is not None]
-    if not res.arms:
+    if not res.arms and not screened and read.format != "jats":
         line_rejects = [r for r in read.rejects if r.line is not None]
         if line_rejects:
             r = line_rejects[0]
             raise InputError(f"table has no data rows: {len(line_rejects)} line(s) rejected, "
-                             f"the first because: {r.reason}", file=str(path), line=r.line, text=r.text)
+                             f"the first because: {r.reason}", file=inp.path, line=r.line, text=r.text)
         hl = next((g.header_line for g in grids if g.header_line), None)
-        raise InputError("table has a header but no data rows", file=str(path), line=hl)
+        raise InputError("table has a header but no data rows", file=inp.path, line=hl)
     screen_values(res)
+    res.document = document_row(inp, read, res.tables)
     return res
 
 
-def _grid_to_arms_safe(g, path: Path):
+def _grid_to_arms_safe(g, path: str):
     """grid_to_arms, with a crash in it turned into a one-line InputError naming the row's line."""
     from .table.arms import grid_to_arms
 
@@ -282,24 +274,25 @@ def screen_values(res: FileResult) -> None:
             a[col] = None
 
 
-def _extract_safe(path: Path) -> FileResult | InputError:
+def _extract_safe(item: Input | Path) -> FileResult | InputError:
+    path = _as_input(item).path
     try:
-        return extract_file(path)
+        return extract_file(item)
     except InputError as e:
-        return e
+        return e.with_file(path)
     except RecursionError:
-        return InputError("input too deeply nested to parse", file=str(path))
+        return InputError("input too deeply nested to parse", file=path)
     except Exception as e:  # never let one file's bug take the batch down with a traceback
         return InputError(f"internal error ({type(e).__name__}: {e}); please report this file",
-                          file=str(path))
+                          file=path)
 
 
 # ------------------------------------------------------------------ outputs
 def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     import pandas as pd
 
-    from schemas.models import (ABBREVIATION_COLUMNS, ARM_COLUMNS, MEASURE_COLUMNS, NARRATIVE_COLUMNS,
-                                REJECT_COLUMNS)
+    from schemas.models import (ABBREVIATION_COLUMNS, ARM_COLUMNS, DOCUMENT_COLUMNS, MEASURE_COLUMNS,
+                                NARRATIVE_COLUMNS, REJECT_COLUMNS)
 
     def df(rows, cols):
         return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
@@ -320,7 +313,10 @@ def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     rej["line"] = rej["line"].astype("Int64")
     for col in ("source", "text", "reason", "level"):
         rej[col] = rej[col].astype(object)
-    return arms, meas, abbr, narr, rej
+    docs = df([r.document for r in results], DOCUMENT_COLUMNS)
+    for col in ("tables", "year"):
+        docs[col] = docs[col].astype("Int64")
+    return arms, meas, abbr, narr, rej, docs
 
 
 def to_arrow(tables) -> tuple:
@@ -490,23 +486,27 @@ def _alive(pid: str) -> bool:
 
 
 def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = False,
-            progress=None) -> RunReport:
+            progress=None, submit=None, window: int | None = None) -> RunReport:
     """Run the pipeline over inputs and write the dataset to `out`.
 
     Raises InputError (bad input, nothing written unless keep_going) or
     schemas.models.SchemaFailure (nothing written). With keep_going, bad files are left out,
-    listed in report.errors and in rejects.parquet (level "file"), and the rest is written."""
+    listed in report.errors and in rejects.parquet (level "file"), and the rest is written.
+    `submit(fn, batch) -> future` runs batches elsewhere (a Dask client's `submit`; see
+    pipeline/dask_run.py), at most `window` at a time."""
     t0 = time.perf_counter()
     files = discover(inputs)
     if not files:
-        raise InputError("no supported input files (.txt, .md, .html, .htm, .pdf)",
+        raise InputError(f"no supported input files ({', '.join(sorted(SUPPORTED) + list(ARCHIVES))})",
                          file=", ".join(str(p) for p in inputs))
-    report = RunReport(files=len(files), out=out)
+    archives = any(is_archive(f.name) for f in files)
+    total = None if archives else len(files)     # an archive's members are counted as they stream
+    report = RunReport(files=0, out=out)
     all_bad: list[InputError] = []
     good_files = 0
     done = 0
     writer: DatasetWriter | None = None
-    batches = _batch_results(files, jobs, keep_going)
+    batches = _batch_results(iter_inputs(files), jobs, keep_going, total=total, submit=submit, window=window)
     try:
         for batch in batches:
             if batch.failure is not None:
@@ -517,8 +517,10 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             good_files += batch.good_files
             if writer is None:
                 writer = DatasetWriter(out)
-            writer.append(dict(zip(OUTPUT_FILES, batch.tables)))
-            arms, meas, _, narr, rej = batch.tables
+            tables = dict(zip(OUTPUT_FILES, batch.tables))
+            writer.append(tables)
+            arms, meas, narr, rej = (tables[k] for k in ("arms", "measures", "narrative", "rejects"))
+            report.non_trial_tables += _count_level(rej, "table")
             report.tables += batch.n_tables
             report.arms += arms.num_rows
             report.measures += meas.num_rows
@@ -526,9 +528,13 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             report.rejects += rej.num_rows
             report.unexplained += batch.unexplained
             done += batch.files
-            if progress is not None and len(files) >= 100:
-                progress(f"  {done}/{len(files)} files")
+            if progress is not None and (total or done) >= 100:
+                progress(f"  {done}/{total} files" if total else f"  {done} files")
+        report.files = done
         report.errors = [str(e) for e in all_bad]
+        if not done:
+            raise InputError("no supported input files (the archives hold no .xml or .nxml member)",
+                             file=", ".join(str(p) for p in inputs))
         if not good_files and all_bad:
             raise _first_error(all_bad)
         writer.commit()
@@ -538,6 +544,12 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             writer.discard()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _count_level(rejects, level: str) -> int:
+    if not rejects.num_rows:
+        return 0
+    return sum(1 for v in rejects.column("level").to_pylist() if v == level)
 
 
 # files read, validated and written together: memory stays bounded by a batch
@@ -556,7 +568,7 @@ class BatchResult:
     failure: Exception | None = None      # a schema failure that stops the run
 
 
-def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
+def extract_batch(files: list[Input | Path], keep_going: bool) -> BatchResult:
     """Files -> validated frames of one batch (pure apart from reading the files)."""
     from schemas.models import SchemaFailure
 
@@ -565,7 +577,7 @@ def extract_batch(files: list[Path], keep_going: bool) -> BatchResult:
     for f in files:
         r = _extract_safe(f)
         if isinstance(r, InputError):
-            out.bad.append(r.with_file(str(f)))
+            out.bad.append(r)
         else:
             results.append(r)
     if out.bad and not keep_going:
@@ -595,25 +607,61 @@ def _load_stages() -> None:
     validate_all(*frames([]))
 
 
-def _batch_results(files: list[Path], jobs: int, keep_going: bool):
-    """BatchResults in input order, from this process or from `jobs` worker processes.
+def _batches(inputs, size: int):
+    batch = []
+    for inp in inputs:
+        batch.append(inp)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _batch_results(inputs, jobs: int, keep_going: bool, total: int | None = None, submit=None,
+                   window: int | None = None):
+    """BatchResults in input order, from this process, from `jobs` worker processes, or from
+    `submit` (a cluster's).
 
     Workers parse and validate whole batches, so the parent only writes; batches are smaller
-    with workers (at least four per worker) so that the last one does not leave a CPU idle."""
-    if jobs > 1 and len(files) > 1:
-        size = max(1, min(BATCH_FILES, -(-len(files) // (jobs * 4))))
-        batches = [files[i:i + size] for i in range(0, len(files), size)]
+    with workers (at least four per worker) so that the last one does not leave a CPU idle.
+    At most `window` batches are in flight, so an archive streamed into batches is never
+    held whole in memory."""
+    from functools import partial
+
+    work = partial(extract_batch, keep_going=keep_going)
+    if submit is None and jobs > 1 and total != 1:
+        size = max(1, min(BATCH_FILES, -(-(total or BATCH_FILES * jobs * 4) // (jobs * 4))))
         from concurrent.futures import ProcessPoolExecutor
-        from functools import partial
         _load_stages()
-        ex = ProcessPoolExecutor(max_workers=min(jobs, len(batches)))
+        ex = ProcessPoolExecutor(max_workers=jobs)
         try:
-            yield from ex.map(partial(extract_batch, keep_going=keep_going), batches)
+            yield from _windowed(ex.submit, work, _batches(inputs, size), window or jobs * 2)
         finally:   # a run stopped by a bad file does not wait for the rest of the corpus
             ex.shutdown(wait=True, cancel_futures=True)
+    elif submit is not None:
+        size = max(1, min(BATCH_FILES, -(-(total or BATCH_FILES * 8) // 8)))
+        yield from _windowed(submit, work, _batches(inputs, size), window or 4)
     else:
-        for i in range(0, len(files), BATCH_FILES):
-            yield extract_batch(files[i:i + BATCH_FILES], keep_going)
+        for batch in _batches(inputs, BATCH_FILES):
+            yield work(batch)
+
+
+def _windowed(submit, fn, batches, window: int):
+    """fn(batch) for every batch through `submit`, results in order, `window` in flight."""
+    from collections import deque
+
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append(submit(fn, batch))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
 
 
 def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool):
