@@ -11,7 +11,8 @@ from .errors import InputError
 USAGE = """usage: python -m pipeline COMMAND ...
 
 commands:
-  extract [INPUT ...] [--out DIR] [--jobs N] [--keep-going]   tables -> Parquet dataset
+  extract [INPUT ...] [--out DIR] [--jobs N | --dask SCHEDULER] [--keep-going]
+                                                              tables -> Parquet dataset
   diff OLD NEW | diff --against REF [NEW] [--json]             field-level dataset diff
   audit [--data DIR] [--out FILE]                              static HTML audit report
 """
@@ -26,13 +27,20 @@ def extract_main(argv: list[str]) -> int:
     ap.add_argument("--keep-going", action="store_true",
                     help="write the good files' rows and exit 0 even if some files are bad")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    ap.add_argument("--dask", metavar="SCHEDULER",
+                    help="run the batches on a Dask cluster (address of its scheduler; needs '.[dask]')")
     a = ap.parse_args(argv)
     from . import run
 
     inputs = a.inputs or [Path("raw")]
     try:
-        report = run.extract(inputs, a.out, jobs=max(1, a.jobs), keep_going=a.keep_going,
-                             progress=None if a.quiet else run.eprint)
+        if a.dask:
+            from .dask_run import extract_at
+            report = extract_at(a.dask, inputs, a.out, keep_going=a.keep_going,
+                                progress=None if a.quiet else run.eprint)
+        else:
+            report = run.extract(inputs, a.out, jobs=max(1, a.jobs), keep_going=a.keep_going,
+                                 progress=None if a.quiet else run.eprint)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         print(f"nothing written to {a.out}", file=sys.stderr)
