@@ -61,6 +61,9 @@ class Grid:
     legend: str | None = None
     notes: tuple[str, ...] = ()
     header_line: int | None = None
+    # spans are explicit in the source (HTML, JATS rowspan): an empty cell is empty, not a
+    # cell spanning down from the row above
+    explicit_spans: bool = False
 
 
 @dataclass

@@ -279,7 +279,7 @@ def table_to_grid(source: str, table, *, label: str | None, title: str | None,
     if any(row_refs):
         rows, header = _place_refs(rows, row_refs, header, ref_only_cols)
     return Grid(source=source, label=label, title=title, header=tuple(header), rows=tuple(rows),
-                legend=legend, notes=tuple(notes),
+                legend=legend, notes=tuple(notes), explicit_spans=True,
                 header_line=head_trs[0].sourceline if head_trs else None), rejects
 
 

@@ -116,8 +116,8 @@ def parse_html(text: str):
         raise InputError(f"cannot parse HTML: {e}", line=1) from None
     for err in parser.error_log:
         if "depth" in err.message.lower():
-            raise InputError(f"HTML nested deeper than the parser's limit of {MAX_DEPTH:,} elements "
-                             f"({err.message.strip()})", line=err.line) from None
+            raise InputError(f"HTML nested deeper than the parser's limit of {MAX_DEPTH:,} elements; "
+                             f"the rest of the page would be lost", line=err.line) from None
     return doc
 
 
@@ -147,6 +147,8 @@ def read_html(source: str, text: str) -> tuple[list[Grid], list[Reject]]:
         label, title = _label_title(t)
         legend, notes = _legend_after(t)
         g, rej = table_to_grid(source, t, label=label, title=title, legend=legend, notes=tuple(notes))
+        if not g.rows and any(LABEL.match(h) for h in g.header):
+            continue       # a caption standing in for a table shown elsewhere ("Table 1. ... Click here")
         rejects += rej
         rows = []
         for r in g.rows:
@@ -221,19 +223,17 @@ def _cells(g: Grid) -> list[list[str]]:
 
 
 def drop_truncated_copies(grids: list[Grid]) -> list[Grid]:
-    """Leave out a table that is a thumbnail of another: cells cut short with "…", every one
-    the start of the other table's cell in the same place."""
-    keep = []
+    """Leave out a thumbnail of another table: most of its cells cut short with "…" (a
+    preview of the first columns), its first header cell the start of the other table's."""
     cells = [_cells(g) for g in grids]
+    keep = []
     for i, a in enumerate(cells):
-        if not any(x.endswith(_CUT) for row in a for x in row):
+        flat = [x for row in a for x in row if x]
+        cut = sum(1 for x in flat if x.endswith(_CUT))
+        if not flat or cut * 2 < len(flat):
             keep.append(grids[i])
             continue
-        copy_of = any(
-            j != i and len(b) >= len(a) and all(
-                len(rb) >= len(ra) and all(_compatible(x, y) for x, y in zip(ra, rb)) for ra, rb in zip(a, b))
-            for j, b in enumerate(cells))
-        if not copy_of:
+        if not any(j != i and b[0] and a[0] and _compatible(a[0][0], b[0][0]) for j, b in enumerate(cells)):
             keep.append(grids[i])
     return keep
 

@@ -23,6 +23,8 @@ from .grid import table_to_grid, tag_of
 from .text import LEGEND, unlabelled_legend
 
 FORMAT = "jats"
+# a footnote made of "SHORT=long" items separated by commas
+_EQ_LIST = re.compile(r"^(?:[^,=;]{1,20}=[^,=;]+,\s*){2,}[^,=;]{1,20}=[^,=;]+\.?$")
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # publication dates, most preferred first (the date, then the electronic one)
 DATE_TYPES = ("ppub", "pub", "epub-ppub", "epub", "collection", "pmc-release")
@@ -166,6 +168,8 @@ def _footnotes(tw) -> tuple[str | None, list[str]]:
                 legend.append(m.group(2))
             elif unlabelled_legend(txt):
                 legend.append(txt)
+            elif _EQ_LIST.match(txt):         # "M+=metastatic, OS=overall survival, ..."
+                legend.append(re.sub(r",\s*(?=[^,=;]{1,20}=)", "; ", txt))
             elif txt:
                 notes.append(f"{mark} {txt}" if mark else txt)
     return (" ".join(legend) or None), notes

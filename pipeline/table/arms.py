@@ -297,7 +297,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
             kind = canon[j]
             fillable = kind in FILLABLE or kind in ("trial", "other")
             if c is None or not c.text.strip():
-                if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text":
+                if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text" \
+                        and not grid.explicit_spans:
                     text = prev[j]
                     if kind not in ("extra", "other", "population"):
                         filled.append(kind)

@@ -23,7 +23,7 @@ from .header import MEASURE_COLUMNS, classify_header
 OUTCOME_COLUMNS = frozenset(MEASURE_COLUMNS) - {"n_total"} | {"outcomes_text", "endpoint_result",
                                                                "primary_endpoint"}
 # columns naming the trials or regimens a table is about
-DESCRIPTIVE_COLUMNS = frozenset({"trial", "trial_id", "study", "treatment", "agent", "ref"})
+DESCRIPTIVE_COLUMNS = frozenset({"trial", "trial_id", "study", "treatment", "agent"})
 # what the table is, when it is not one of trials (words of its title and header)
 _KINDS = (("baseline characteristics", re.compile(r"(?i)baseline|characteristic|demograph")),
           ("adverse events", re.compile(r"(?i)adverse|toxicit|safety|\bAEs?\b|side effect")))
@@ -43,9 +43,10 @@ def why_not_trial_table(grid: Grid, result: TableResult) -> str | None:
             continue
         texts = [r.cells[j].text for r in grid.rows
                  if r.section is None and j < len(r.cells) and r.cells[j] is not None and r.cells[j].text.strip()]
-        # outcomes as words ("No difference") count beside a column naming the trials or
-        # regimens ("Modification outcomes" of a list of proteins do not)
-        if texts and described:
+        # a column named for a survival or response outcome counts with words in it ("No
+        # difference"); a free-text outcomes column only beside a column naming the trials or
+        # regimens ("Modification outcomes" of a list of proteins does not)
+        if texts and (kind in MEASURE_COLUMNS or described):
             return None
     words = " ".join([grid.title or "", *grid.header])
     what = next((name for name, rx in _KINDS if rx.search(words)), "a list")
