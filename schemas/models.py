@@ -4,9 +4,21 @@ Validation is lazy (every failure reported at once) and runs before anything is 
 """
 from __future__ import annotations
 
+import sys
+import types
+
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+
+# pandera's model machinery imports dask.dataframe whenever Dask is installed (the '.[dask]'
+# extra): about a second at every start, only to register Dask frame types these pandas models
+# never use. Register none (unless the process already uses pandera with Dask).
+if "pandera.typing.dask" not in sys.modules:
+    _no_dask = types.ModuleType("pandera.typing.dask")
+    _no_dask.DASK_INSTALLED = False
+    sys.modules["pandera.typing.dask"] = _no_dask
+
+import pandera.pandas as pa  # noqa: E402
+from pandera.typing import Series  # noqa: E402
 
 PHASES = ["0", "I", "II", "III", "IV", "I/II", "II/III", "I/III", "0/I", "III/IV"]
 MEASURES = ["n", "orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"]
