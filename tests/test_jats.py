@@ -3,6 +3,7 @@ every format, archives streamed, same-stem inputs, the Dask path; and, when ../s
 is beside the repository, every real sample article."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 import tarfile
@@ -313,3 +314,36 @@ def test_sample_html_pages():
     assert [(g.label, len(g.rows)) for g in mdpi] == [("Table 1", 29)]       # no search form, no stub
     f1000 = read_input(folder / "f1000research_3-190_shark_longevity.html").grids
     assert [(g.label, len(g.rows)) for g in f1000] == [("Table 1", 8), ("Table 2", 8)]   # no thumbnails
+
+
+def _cells_of(g) -> list[list[str]]:
+    import unicodedata
+
+    def norm(t: str | None) -> str:
+        return "".join(unicodedata.normalize("NFKC", t or "").split())
+    return [[norm(h) for h in g.header]] + [[norm(c.text if c else None) for c in r.cells]
+                                            for r in g.rows if r.section is None]
+
+
+# the PDF reader of this commit reads none of the article's tables as the XML has them (rows
+# run together, Table 5 beside Table 4 is lost): strict, so a PDF reader that gets one right
+# makes its case pass and the mark has to go
+_PDF_MISSES = {"Table 1", "Table 2", "Table 3", "Table 4", "Table 5", "Table 6"}
+
+
+@functools.lru_cache(maxsize=2)
+def _grids_by_label(path: Path) -> dict:
+    return {g.label: g for g in read_input(path).grids}
+
+
+@pytest.mark.parametrize("label", [pytest.param(f"Table {k}", marks=pytest.mark.xfail(
+    f"Table {k}" in _PDF_MISSES, strict=True, reason="PDF reader misreads this table")) for k in range(1, 7)])
+def test_sample_xml_tables_equal_the_pdf_ones(label):
+    pdf = SAMPLES / "pdf" / "pmc4709619_gastric_mucinous_cancer_hindawi.pdf"
+    xml = _samples() / "pmc4709619_gastric_mucinous_cancer_hindawi.xml"
+    if not pdf.exists():
+        pytest.skip("../shared/samples is not beside the repository")
+    x = _grids_by_label(xml)[label]
+    p = _grids_by_label(pdf).get(label)
+    assert p is not None, f"{label} not found in the PDF"
+    assert _cells_of(p) == _cells_of(x)
