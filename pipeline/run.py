@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError, Reject, reject_text
+from .errors import InputError, reject_text
 from .readers import ARCHIVES, READERS, ReadResult, is_archive, reader_for
 
 SUPPORTED = {ext: r.format for ext, r in READERS.items()}

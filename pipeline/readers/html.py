@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Grid, GridRow
-from .grid import cell_content, table_to_grid, tag_of
+from .grid import table_to_grid, tag_of
 from .text import LABEL, LEGEND, MAX_LINE_CHARS
 
 FORMAT = "html"
@@ -28,10 +28,6 @@ BLOCKS_AFTER = 12
 _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "caption", "header",
            "figcaption", "li", "dt", "dd", "label"}
 _FORM_CONTROLS = ("input", "select", "textarea", "button")
-
-
-def _text(el) -> str:
-    return cell_content(el).text
 
 
 def _flat_text(el) -> str:
