@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from ..model import Cell, Grid, GridRow
 from .arms import TableResult, resolve_specs
-from .header import MEASURE_COLUMNS, classify_header
+from .header import MEASURE_COLUMNS, classify_header, header_lexicon
 
 # columns whose text makes a table one of trial results even when no value was read from it
 OUTCOME_COLUMNS = frozenset(MEASURE_COLUMNS) - {"n_total"} | {"outcomes_text", "endpoint_result",
@@ -62,25 +62,29 @@ _UNIT_TAIL = re.compile(r"^(.*?)[\s,;]*(?:\(\s*)?\b(months?|mo|weeks?|wk|days?|y
 _UNIT_PCT = re.compile(r"^(.*?)[\s,;]*(?:\(\s*)?(%)(?:\s*\))?\s*$")
 
 
+# the words of a measure row that only make sense with its section ("Median, months" under
+# "Progression-free survival")
+_STAT_WORDS = re.compile(r"(?i)^(?:median|mean|median time|median duration|rate|%|months?)?$")
+
+
 def _candidates(label: str, section: str | None) -> list[str]:
     """Header texts a measure row's label could stand for, alone or under its section row."""
     label = " ".join(label.split())
     m = _UNIT_TAIL.match(label) or _UNIT_PCT.match(label)
     words, unit = (m.group(1).strip(" ,"), m.group(2)) if m else (label, None)
     suffix = f" ({unit})" if unit else ""
-    out = [f"{words}{suffix}"]
-    if section:
-        out.append(f"{words} {section}{suffix}")
-        if words.lower() in ("median", "median time", "rate", "%"):
-            out.append(f"{section}{suffix}")
-    return out
+    if section and _STAT_WORDS.match(words):
+        return [f"{words} {section}{suffix}".strip(), f"{section}{suffix}"]
+    return [f"{words}{suffix}"]
 
 
 def row_measure(label: str, section: str | None) -> str | None:
-    """The header text of a measure row ("median progression-free survival (months)"), or None
-    when the row names no outcome measure."""
+    """The header text of a measure row ("Median Progression-free survival (months)"), or None
+    when the row names no outcome measure (a count only when the label is one: "N")."""
     for cand in _candidates(label, section):
         spec = classify_header(cand)
+        if spec.canonical == "n_total" and header_lexicon().get(" ".join(label.lower().split())) != "n_total":
+            continue
         if spec.canonical in MEASURE_COLUMNS:
             return cand
     return None
