@@ -100,6 +100,14 @@ def test_arms_as_columns_give_one_arm_per_column():
     assert res.document["license"] == "http://creativecommons.org/licenses/by-nc/4.0/"
 
 
+def test_cals_table_is_read_like_xhtml():
+    res = extract_file(JATS / "invented_cals_table.xml")
+    got = [(a["trial_id"], a["phase"], a["treatment"], a["orr_pct"], a["filled"]) for a in res.arms]
+    assert got == [("NCT09300001", "II", "Drug P", 22.0, []),
+                   ("NCT09300001", "II", "Drug Q", 17.0, ["trial_id"]),      # morerows
+                   ("NCT09300002", "III", "III", 30.0, ["treatment"])]      # namest..nameend
+
+
 def test_article_without_tables_is_no_error(tmp_path):
     report = extract([JATS / "invented_no_tables.xml"], tmp_path / "out")
     docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
@@ -171,7 +179,7 @@ def test_dask_cluster_writes_the_jobs_dataset(tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         report = extract_on(client, inputs, tmp_path / "dask")
-    assert report.files == 3 + len(list((ROOT / "tests" / "data" / "raw").iterdir()))
+    assert report.files == len(list(JATS.iterdir())) + len(list((ROOT / "tests" / "data" / "raw").iterdir()))
     same_dataset(tmp_path / "jobs", tmp_path / "dask")
 
 

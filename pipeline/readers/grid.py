@@ -156,7 +156,27 @@ def own_rows(table) -> list:
             rows.append(child)
         elif t in ("thead", "tbody", "tfoot"):
             rows.extend(r for r in child if tag_of(r) == "tr")
+        elif t == "tgroup":           # CALS tables (see cals_to_xhtml)
+            rows.extend(own_rows(child))
     return rows
+
+
+def cals_to_xhtml(table) -> None:
+    """A CALS / OASIS table (tgroup, colspec, row, entry with namest/nameend and morerows),
+    as some JATS articles carry, relabelled in place as the XHTML model this module reads."""
+    for tgroup in (c for c in table if tag_of(c) == "tgroup"):
+        names = {cs.get("colname"): k for k, cs in enumerate(c for c in tgroup if tag_of(c) == "colspec")}
+        for row in tgroup.iter():
+            if tag_of(row) == "row":
+                row.tag = "tr"
+            elif tag_of(row) == "entry":
+                row.tag = "td"
+                a, b = names.get(row.get("namest")), names.get(row.get("nameend"))
+                if a is not None and b is not None and b > a:
+                    row.set("colspan", str(b - a + 1))
+                more = (row.get("morerows") or "0").strip()
+                if more.isdigit() and int(more) > 0:
+                    row.set("rowspan", str(int(more) + 1))
 
 
 def row_cells(tr) -> list:

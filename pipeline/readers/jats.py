@@ -3,7 +3,7 @@
 Each `<table-wrap>` is a table: `<label>` is its label ("Table 2"), `<caption>` its title
 (the caption's `<title>`, else its text), `<table-wrap-foot>` its footnotes: a footnote
 opening "Abbreviations:" (or made of "AE, adverse event; ..." items) is the legend, the others
-are notes. The XHTML `<table>` inside is laid out by the grid builder shared with HTML
+are notes. The XHTML `<table>` inside (or a CALS / OASIS one, relabelled) is laid out by the grid builder shared with HTML
 (`readers/grid.py`): spans expanded and marked, `<break/>` as a space, `<xref
 ref-type="bibr">` to the row's references, footnote marks apart from values. A table-wrap
 holding only an image is reported, not read. An article with no table is no error.
@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import InputError, Reject
 from ..model import Grid
-from .grid import table_to_grid, tag_of
+from .grid import cals_to_xhtml, table_to_grid, tag_of
 from .text import LEGEND, unlabelled_legend
 
 FORMAT = "jats"
@@ -189,6 +189,7 @@ def read_jats(source: str, data: bytes) -> tuple[list[Grid], list[Reject], dict,
             skipped.append((label or title, "table given as an image only (no <table> markup)"))
             continue
         legend, notes = _footnotes(tw)
+        cals_to_xhtml(table)
         try:
             g, rej = table_to_grid(source, table, label=label, title=title, legend=legend,
                                    notes=tuple(cap_notes + notes))
