@@ -136,3 +136,13 @@ def test_citations_in_cells_fill_an_added_ref_column():
     assert [c.text if c else None for c in g.rows[0].cells] == ["NCT09100001", "II", "Drug A", "20", "15", "7"]
     arm = grid_to_arms(g).arms[0]
     assert (arm["treatment"], arm["ref"]) == ("Drug A", "7")
+
+
+def test_page_meta_tags_give_document_metadata():
+    from pipeline.readers.html import page_meta, parse_html
+    doc = parse_html("<html><head><meta name='citation_title' content='An &lt;i&gt;invented&lt;/i&gt; page'>"
+                     "<meta name='citation_doi' content='doi: 10.9999/page.5'><meta name='dc.date' content='2021-06-30'>"
+                     "<meta name='citation_pmid' content='not a number'><meta name='DC.rights' content='http://example.org/lic'>"
+                     f"</head><body>{_table(1)}</body></html>")
+    assert page_meta(doc) == dict(title="An invented page", doi="10.9999/page.5", year=2021, pmid=None,
+                                  license="http://example.org/lic")

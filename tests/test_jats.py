@@ -320,8 +320,10 @@ def test_sample_html_pages():
         pytest.skip("../shared/samples is not beside the repository")
     mdpi = read_input(folder / "mdpi_metabolites_2014_4_932_volatile_wheat.html").grids
     assert [(g.label, len(g.rows)) for g in mdpi] == [("Table 1", 29)]       # no search form, no stub
-    f1000 = read_input(folder / "f1000research_3-190_shark_longevity.html").grids
-    assert [(g.label, len(g.rows)) for g in f1000] == [("Table 1", 8), ("Table 2", 8)]   # no thumbnails
+    f1000 = read_input(folder / "f1000research_3-190_shark_longevity.html")
+    assert [(g.label, len(g.rows)) for g in f1000.grids] == [("Table 1", 8), ("Table 2", 8)]   # no thumbnails
+    assert (f1000.meta["doi"], f1000.meta["journal"], f1000.meta["year"]) == ("10.12688/f1000research.4767.2",
+                                                                           "F1000Research", 2015)
 
 
 def _cells_of(g) -> list[list[str]]:

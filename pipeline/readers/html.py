@@ -134,7 +134,11 @@ def read_html(source: str, text: str) -> tuple[list[Grid], list[Reject]]:
     rejected (reported with its source line), not parsed; so is a repeated header row."""
     if not text.strip():
         raise InputError("empty file: no text", line=1)
-    doc = parse_html(text)
+    return read_page(source, parse_html(text))
+
+
+def read_page(source: str, doc) -> tuple[list[Grid], list[Reject]]:
+    """A parsed page -> (grids, rejected rows)."""
     tables = data_tables(doc)
     if not tables:
         raise InputError("no <table> element found", line=1)
@@ -242,4 +246,41 @@ def read(source: str, data: bytes, path=None):
     text, bad = decode_text_lines(data)
     if bad:
         decode_text(data)   # raises for the first undecodable line
-    return ReadResult(*read_html(source, text))
+    if not text.strip():
+        raise InputError("empty file: no text", line=1)
+    doc = parse_html(text)
+    grids, rejects = read_page(source, doc)
+    return ReadResult(grids, rejects, meta=page_meta(doc))
+
+
+# <meta name=...> of publisher pages (Highwire "citation_*", Dublin Core "dc.*"), first found wins
+_META = {"title": ("citation_title", "dc.title"), "journal": ("citation_journal_title",),
+         "doi": ("citation_doi", "dc.identifier"), "pmid": ("citation_pmid",), "pmcid": ("citation_pmcid",),
+         "year": ("citation_publication_date", "citation_date", "dc.date"), "license": ("dc.rights",)}
+_CHECK = {"doi": re.compile(r"^10\.\S+/\S+$"), "pmid": re.compile(r"^\d+$"), "pmcid": re.compile(r"^PMC\d+$"),
+          "license": re.compile(r"^https?://\S+$")}
+
+
+def page_meta(doc) -> dict:
+    """documents.parquet metadata a publisher page states in its <meta> tags."""
+    found: dict[str, str] = {}
+    for m in doc.iter("meta"):
+        name, content = (m.get("name") or "").strip().lower(), (m.get("content") or "").strip()
+        if name and content:
+            found.setdefault(name, content)
+    out: dict = {}
+    for key, names in _META.items():
+        v = next((found[n] for n in names if n in found), None)
+        if v is None:
+            continue
+        v = re.sub(r"<[^>]+>", "", v).strip()                    # "<i>Species</i> name"
+        if key == "doi":
+            v = re.sub(r"(?i)^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", v)
+        if key == "pmcid" and v.isdigit():
+            v = f"PMC{v}"
+        if key == "year":
+            y = re.search(r"\b(1[6-9]\d\d|2[01]\d\d)\b", v)
+            out[key] = int(y.group(1)) if y else None
+            continue
+        out[key] = v if key not in _CHECK or _CHECK[key].match(v) else None
+    return out

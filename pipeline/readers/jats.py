@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import InputError, Reject
 from ..model import Grid
-from .grid import cals_to_xhtml, table_to_grid, tag_of
+from .grid import cals_to_xhtml, cell_content, table_to_grid, tag_of
 from .text import LEGEND, unlabelled_legend
 
 FORMAT = "jats"
@@ -134,16 +134,20 @@ def _license(am) -> str | None:
 
 
 # ------------------------------------------------------------------ tables
+def _caption_text(el) -> str | None:
+    """Caption text with footnote marks and citations left out ("adverse events<sup>a</sup>")."""
+    return None if el is None else (cell_content(el).text or None)
+
+
 def _label_title(tw) -> tuple[str | None, str | None, list[str]]:
     label = _text(tw.find("label"))
     cap = tw.find("caption")
     title, notes = None, []
     if cap is not None:
-        t = cap.find("title")
-        title = _text(t)
-        paras = [_text(p) for p in cap if tag_of(p) == "p"]
+        title = _caption_text(cap.find("title"))
+        paras = [_caption_text(p) for p in cap if tag_of(p) == "p"]
         if title is None:
-            title = _text(cap)
+            title = _caption_text(cap)
         else:
             notes = [p for p in paras if p]
     return label, title, notes
