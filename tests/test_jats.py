@@ -116,6 +116,13 @@ def test_article_without_tables_is_no_error(tmp_path):
         ["invented_no_tables", "jats", 0, "editorial"]]
 
 
+def test_entities_of_the_dtd_are_read_without_it(tmp_path):
+    art = tmp_path / "ent.xml"
+    art.write_bytes(b'<?xml version="1.0"?><article><front><article-meta><title-group><article-title>'
+                    b'Drug&nbsp;A &mdash; a trial &amp; more</article-title></title-group></article-meta></front></article>')
+    assert read_input(art).meta["title"] == "Drug A — a trial & more"
+
+
 def test_not_xml_is_a_one_line_error(tmp_path):
     bad = tmp_path / "broken.xml"
     bad.write_bytes(b"this is <not xml")
@@ -357,3 +364,32 @@ def test_sample_xml_tables_equal_the_pdf_ones(label):
     p = _grids_by_label(pdf).get(label)
     assert p is not None, f"{label} not found in the PDF"
     assert _cells_of(p) == _cells_of(x)
+
+
+def test_damaged_or_empty_archive_is_a_one_line_error(tmp_path):
+    pkg = _tar(tmp_path, sorted(JATS.iterdir()))
+    cut = tmp_path / "cut.tar.gz"
+    cut.write_bytes(pkg.read_bytes()[: pkg.stat().st_size // 2])
+    with pytest.raises(InputError, match="cannot read the archive") as e:
+        extract([cut], tmp_path / "out")
+    assert str(cut) in str(e.value) and "\n" not in str(e.value)
+    empty = tmp_path / "empty.tar.gz"
+    with tarfile.open(empty, "w:gz") as tf:
+        tf.add(ROOT / "raw" / "pmc10584733_table6.txt", arcname="pkg/readme.txt")
+    with pytest.raises(InputError, match="no .xml or .nxml member"):
+        extract([empty], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_member_with_keep_going_is_a_file_reject(tmp_path):
+    bad = tmp_path / "broken.xml"
+    bad.write_bytes(b"<article><body><table-wrap>")
+    pkg = tmp_path / "oa.tar.gz"
+    with tarfile.open(pkg, "w:gz") as tf:
+        tf.add(JATS / "invented_two_arm_rct.nxml", arcname="oa/invented_two_arm_rct.nxml")
+        tf.add(bad, arcname="oa/broken.xml")
+    report = extract([pkg], tmp_path / "out", keep_going=True)
+    (err,) = report.errors
+    assert err.startswith(f"{pkg}/oa/broken.xml:1: not well-formed XML: Premature end of data in tag table-wrap")
+    rej = pd.read_parquet(tmp_path / "out" / "rejects.parquet")
+    assert rej[rej.level == "file"][["source", "level"]].values.tolist() == [["broken", "file"]]

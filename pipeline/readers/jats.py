@@ -56,10 +56,16 @@ def parse(data: bytes):
     try:
         root = etree.fromstring(data, etree.XMLParser(**kw))
     except etree.XMLSyntaxError as e:
-        # an entity the DTD would define ("&nbsp;"), or a damaged file: read what can be read
-        parser = etree.XMLParser(recover=True, **kw)
-        root = etree.fromstring(data, parser)
-        if root is None or next(root.iter("table-wrap", "{*}table-wrap", "front", "{*}front"), None) is None:
+        # only entities the (unloaded) DTD would define ("&nbsp;") are forgiven: a damaged or
+        # cut file is an error, not a silently shorter article
+        if not all("Entity" in err.message and "not defined" in err.message for err in e.error_log) \
+                or not len(e.error_log):
+            raise InputError(f"not well-formed XML: {e.msg}", line=e.lineno) from None
+        try:
+            root = etree.fromstring(_named_entities_as_numbers(data), etree.XMLParser(**kw))
+        except etree.XMLSyntaxError:
+            root = etree.fromstring(data, etree.XMLParser(recover=True, **kw))
+        if root is None:
             raise InputError(f"not well-formed XML: {e.msg}", line=e.lineno) from None
     _strip_namespaces(root)
     if root.tag != "article":
@@ -68,6 +74,18 @@ def parse(data: bytes):
             raise InputError(f"not a JATS article (root element <{root.tag}>, no <article>)", line=root.sourceline)
         root = article
     return root
+
+
+def _named_entities_as_numbers(data: bytes) -> bytes:
+    """"&nbsp;" -> "&#160;": the HTML entities a JATS DTD declares, without loading it."""
+    from html.entities import name2codepoint
+
+    def repl(m: re.Match) -> bytes:
+        name = m.group(1).decode("ascii")
+        if name in ("amp", "lt", "gt", "quot", "apos") or name not in name2codepoint:
+            return m.group(0)
+        return f"&#{name2codepoint[name]};".encode("ascii")
+    return re.sub(rb"&([A-Za-z][A-Za-z0-9]{1,31});", repl, data)
 
 
 # ------------------------------------------------------------------ metadata
