@@ -58,12 +58,13 @@ def parse(data: bytes):
     except etree.XMLSyntaxError as e:
         # only entities the (unloaded) DTD would define ("&nbsp;") are forgiven: a damaged or
         # cut file is an error, not a silently shorter article
-        if not all("Entity" in err.message and "not defined" in err.message for err in e.error_log) \
-                or not len(e.error_log):
+        if not _undefined_entity(e):
             raise InputError(f"not well-formed XML: {e.msg}", line=e.lineno) from None
         try:
             root = etree.fromstring(_named_entities_as_numbers(data), etree.XMLParser(**kw))
-        except etree.XMLSyntaxError:
+        except etree.XMLSyntaxError as e2:
+            if not _undefined_entity(e2):
+                raise InputError(f"not well-formed XML: {e2.msg}", line=e2.lineno) from None
             root = etree.fromstring(data, etree.XMLParser(recover=True, **kw))
         if root is None:
             raise InputError(f"not well-formed XML: {e.msg}", line=e.lineno) from None
@@ -74,6 +75,10 @@ def parse(data: bytes):
             raise InputError(f"not a JATS article (root element <{root.tag}>, no <article>)", line=root.sourceline)
         root = article
     return root
+
+
+def _undefined_entity(e: etree.XMLSyntaxError) -> bool:
+    return "Entity" in (e.msg or "") and "not defined" in (e.msg or "")
 
 
 def _named_entities_as_numbers(data: bytes) -> bytes:
