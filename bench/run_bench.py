@@ -423,6 +423,46 @@ def pdf_throughput(fixtures: Path, min_seconds: float = 1.0, max_repeats: int = 
             "seconds": seconds / repeats, "pages_per_s": pages * repeats / seconds}
 
 
+# --- (f) JATS articles ---------------------------------------------------------------------------
+
+SAMPLES_JATS = ROOT.parent / "shared" / "samples" / "jats"
+JATS_COPIES = 10      # each sample article copied this many times (under its own stem)
+
+
+def jats_throughput(work: Path, copies: int = JATS_COPIES, jobs: tuple[int, ...] = (1, 2)) -> dict:
+    """The XML path end to end: the shared sample articles copied `copies` times into a folder
+    and into one PMC-style .tar.gz (read as a stream), articles/s and peak memory."""
+    articles = sorted(SAMPLES_JATS.glob("*.xml")) if SAMPLES_JATS.is_dir() else []
+    if not articles:
+        return {"error": "../shared/samples/jats is absent"}
+    import tarfile
+    folder = work / "jats_corpus"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for k in range(copies):
+        for a in articles:
+            shutil.copy(a, folder / f"{a.stem}_{k}.xml")
+    pkg = work / "jats_oa.tar.gz"
+    with tarfile.open(pkg, "w:gz") as tf:
+        for f in sorted(folder.iterdir()):
+            tf.add(f, arcname=f"oa/{f.name}")
+    n = len(articles) * copies
+    runs = []
+    for what, inp in (("folder", folder), ("tar.gz", pkg)):
+        for j in jobs:
+            out = work / f"jats_out_{what}_{j}"
+            shutil.rmtree(out, ignore_errors=True)
+            r = run_measured(pipeline_command([str(inp)], out, j), cwd=ROOT)
+            ok = r["rc"] == 0
+            runs.append({"input": what, "jobs": j, "ok": ok, "seconds": r["seconds"], "peak_mb": r["peak_mb"],
+                         "peak_tree_mb": r["peak_tree_mb"], "articles_per_s": n / r["seconds"] if ok else None,
+                         "arms": parquet_rows(out / "arms.parquet"), "error": None if ok else _tail(r["stderr"])})
+            shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    pkg.unlink()
+    return {"articles": n, "runs": runs}
+
+
 # --- profile ------------------------------------------------------------------------------------
 
 def profile_pipeline(corpus: Path, out: Path, prof: Path, top: int = 25) -> dict:
@@ -564,6 +604,20 @@ def render(results: dict) -> str:
     else:
         lines.append(f"`read_pdf` over {pdf['files']} fixture PDFs ({pdf['pages']} pages, {pdf['grids']} tables): "
                      f"{pdf['pages_per_s']:,.1f} pages/s ({pdf['seconds']:.3f} s per pass, {pdf['repeats']} passes).")
+    jats = results.get("jats")
+    lines += ["", "## JATS articles (XML path)", ""]
+    if not jats:
+        lines.append("n/a (not run)")
+    elif jats.get("error"):
+        lines.append(f"n/a ({jats['error']})")
+    else:
+        lines += [f"The {jats['articles'] // JATS_COPIES} shared sample articles x {JATS_COPIES} "
+                  f"({jats['articles']} articles), end to end:", "",
+                  "| input | jobs | seconds | articles/s | peak MB (process / tree) | arms |", "|---|---|---|---|---|---|"]
+        for r in jats["runs"]:
+            lines.append(f"| {r['input']} | {r['jobs']} | {r['seconds']:.2f} | {_f(r['articles_per_s'], ',.1f')} | "
+                         f"{r['peak_mb']:.0f} / {_f(r['peak_tree_mb'])} | {_f(r['arms'])} |"
+                         if r["ok"] else f"| {r['input']} | {r['jobs']} | failed: {r['error']} | | | |")
     cold = results.get("cold_start")
     lines += ["", "## Cold start", ""]
     if not cold:
@@ -667,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--quantulum-sample", type=int, default=QUANTULUM_SAMPLE)
     ap.add_argument("--no-quantulum", action="store_true", help="skip the quantulum3 peer")
+    ap.add_argument("--no-jats", action="store_true", help="skip the JATS articles (XML path) run")
     ap.add_argument("--outcomes-fn", default=None,
                     help="in-process outcome parser as module:function (default: look in pipeline.outcomes)")
     ap.add_argument("--profile", action="store_true",
@@ -753,6 +808,14 @@ def main(argv: list[str] | None = None) -> int:
                     shutil.rmtree(work / f"out_{scale}x_j{r['jobs']}", ignore_errors=True)
 
         results["pdf"] = pdf_throughput(ROOT / "tests" / "fixtures")
+        if not results["pipeline_unavailable"] and not args.no_jats:
+            results["jats"] = jx = jats_throughput(work)
+            for r in jx.get("runs", []):
+                print(f"  JATS {r['input']} jobs {r['jobs']}: " + (
+                    f"{r['articles_per_s']:,.1f} articles/s ({jx['articles']} articles, {r['seconds']:.2f} s, "
+                    f"peak {r['peak_mb']:.0f} MB)" if r["ok"] else f"FAILED: {r['error']}"), flush=True)
+            if jx.get("error"):
+                print(f"  JATS: skipped ({jx['error']})", flush=True)
         if not results["pipeline_unavailable"]:
             results["cold_start"] = cold_start(ROOT / "raw", work)
             results["import_floor"] = import_floor()

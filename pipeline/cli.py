@@ -32,8 +32,8 @@ DEFAULT_DATA = "extracted"   # pipeline.dataset.DEFAULT_DATA (not imported: it l
 USAGE = f"""usage: python -m pipeline COMMAND ...    (trialtables {__version__})
 
 commands:
-  extract [INPUT ...] [--out DIR] [--jobs N] [--keep-going] [--corrections FILE] [--lexicon DIR]
-                                                               tables -> Parquet dataset
+  extract [INPUT ...] [--out DIR] [--jobs N | --dask SCHEDULER] [--keep-going]
+          [--corrections FILE] [--lexicon DIR]                 tables -> Parquet dataset
   diff OLD NEW | diff --against REF [NEW] [--json]             field-level dataset diff
   audit [--data DIR] [--out DIR] [--inputs DIR ...]            static HTML review pages
   --version                                                    print the version
@@ -110,6 +110,8 @@ def extract_main(argv: Sequence[str]) -> int:
     ap.add_argument("--lexicon", type=Path, default=None,
                     help="user lexicon folder with headers.tsv / drugs.tsv (default: lexicon/ when present)")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    ap.add_argument("--dask", metavar="SCHEDULER",
+                    help="run the batches on a Dask cluster (address of its scheduler; needs '.[dask]')")
     a = _parse(ap, argv)
     if isinstance(a, int):
         return a
@@ -125,10 +127,13 @@ def extract_main(argv: Sequence[str]) -> int:
     except ValueError:          # not the main thread (cli.main called from a thread)
         previous = None
     try:
-        report = run.extract(inputs, a.out, jobs=max(1, a.jobs), keep_going=a.keep_going,
-                             progress=None if a.quiet else run.eprint,
-                             notice=lambda msg: _say(err, msg), corrections=corrections,
-                             lexicon=lexicon)
+        kw = dict(keep_going=a.keep_going, progress=None if a.quiet else run.eprint,
+                  notice=lambda msg: _say(err, msg), corrections=corrections, lexicon=lexicon)
+        if a.dask:
+            from .dask_run import extract_at
+            report = extract_at(a.dask, inputs, a.out, **kw)
+        else:
+            report = run.extract(inputs, a.out, jobs=max(1, a.jobs), **kw)
     except InputError as e:
         _say(err, f"error: {e}")
         _say(err, f"nothing written to {out}")

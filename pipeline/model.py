@@ -37,9 +37,10 @@ class TextTable:
 class Cell:
     text: str                  # the cell text as printed (original characters)
     line: int | None = None    # source line (or PDF line index) where the cell starts
-    spanned: bool = False      # True when copied from a cell spanning down from above (rowspan)
+    spanned: bool = False      # True when copied from a spanning cell (rowspan, colspan)
     page: int | None = None
     flags: tuple[str, ...] = ()   # review flags (vocab.FLAGS) of this cell alone: its measures carry them
+    marks: tuple[str, ...] = ()  # footnote marks set apart from the text ("38<sup>a</sup>" -> "a")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Grid:
     legend: str | None = None
     notes: tuple[str, ...] = ()
     header_line: int | None = None
+    # spans are explicit in the source (HTML, JATS rowspan): an empty cell is empty, not a
+    # cell spanning down from the row above
+    explicit_spans: bool = False
 
 
 @dataclass

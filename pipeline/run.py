@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import InputError, Reject, printable, reject_text
+from .readers import ARCHIVES, READERS, ReadResult, is_archive, reader_for
+from .readers.text import MAX_TABLE_ROWS, check_rows  # noqa: F401  (the limit, documented here too)
 from .store import DatasetWriter
 
-SUPPORTED = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-             ".html": "html", ".htm": "html", ".pdf": "pdf"}
-OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects")
+SUPPORTED = {ext: r.format for ext, r in READERS.items()}
+OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects", "documents")
 
 
 @dataclass
@@ -31,16 +32,10 @@ class FileResult:
     narrative: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     tables: int = 0
+    document: dict = field(default_factory=dict)      # its documents.parquet row
     # accounting (not written): source line of every section-header row, and the reader's role
     # of every line (text inputs only: blank, chrome, title, header, body, notes, legend ...)
     section_lines: list[int] = field(default_factory=list)
-    roles: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass
-class ReadResult:
-    grids: list
-    rejects: list[Reject] = field(default_factory=list)
     roles: dict[int, str] = field(default_factory=dict)
 
 
@@ -56,19 +51,41 @@ class RunReport:
     flagged_arms: int = 0
     flagged_measures: int = 0
     corrections: int = 0
+    non_trial_tables: int = 0     # tables read but holding no trial results (rejects, level "table")
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     out: Path | None = None
 
     def summary(self) -> str:
         fixed = f", {self.corrections} correction(s) applied" if self.corrections else ""
-        return (f"{self.files} file(s), {self.tables} table(s): {self.arms} arms, {self.measures} measures, "
+        skipped = f" ({self.non_trial_tables} without trial results)" if self.non_trial_tables else ""
+        return (f"{self.files} file(s), {self.tables} table(s){skipped}: {self.arms} arms, {self.measures} measures, "
                 f"{self.narrative} numbers left as narrative ({self.unexplained} by no rule), "
                 f"flagged for review: {self.flagged_arms} arms, {self.flagged_measures} measures{fixed}, "
                 f"{self.rejects} rejected (rejects.parquet) -> {self.out} in {self.seconds:.2f}s")
 
 
 # ------------------------------------------------------------------ inputs
+@dataclass(frozen=True)
+class Input:
+    """One input document: a file, or a member of an archive whose bytes were read from the
+    archive's stream (`path` is then "ARCHIVE/MEMBER")."""
+    path: str
+    data: bytes | None = None
+
+    @property
+    def source(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def file(self) -> Path | None:
+        return Path(self.path) if self.data is None else None
+
+
+def _as_input(item) -> Input:
+    return item if isinstance(item, Input) else Input(str(item))
+
+
 def discover(inputs: list[Path], notice=None) -> list[Path]:
     """Files named, and every supported file in folders named, in a stable order.
 
@@ -83,7 +100,7 @@ def discover(inputs: list[Path], notice=None) -> list[Path]:
             except OSError as e:
                 raise InputError(f"cannot read the folder: {e.strerror}", file=str(p)) from None
             for f in entries:
-                if f.suffix.lower() not in SUPPORTED:
+                if f.suffix.lower() not in SUPPORTED and not is_archive(f.name):
                     continue
                 why = not_a_file(f)
                 if why is None:
@@ -149,66 +166,61 @@ def read_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def read_input(path: Path) -> ReadResult:
-    """Read one input file into Grids, with the lines the readers rejected."""
-    kind = SUPPORTED.get(path.suffix.lower())
-    source = path.stem
-    if kind is None:
-        raise InputError(f"unsupported file type {path.suffix or '(none)'!r}; "
-                         f"supported: {', '.join(sorted(SUPPORTED))}", file=str(path))
+def iter_inputs(files: list[Path]):
+    """Inputs of the discovered files, archives streamed member by member (never unpacked to
+    disk, so memory holds one member at a time). Two inputs with the same stem are an error."""
+    first: dict[str, str] = {}
+    for f in files:
+        items = archive_members(f) if is_archive(f.name) else (Input(str(f)),)
+        for inp in items:
+            if inp.source in first:
+                raise InputError(f"same source name {inp.source!r} as {first[inp.source]} (two inputs with "
+                                 f"the same stem are an error, not a merge)", file=inp.path)
+            first[inp.source] = inp.path
+            yield inp
+
+
+def archive_members(path: Path):
+    """The JATS members (.xml, .nxml) of a tar archive (PMC Open Access package), streamed."""
+    import tarfile
+
     try:
-        data = read_bytes(path)
-        if kind == "pdf":
-            if b"%PDF-" not in data[:1024]:
-                raise InputError("not a PDF file (no %PDF- header)", line=1)
-            from .readers.pdf import read_pdf
-            return ReadResult(_glyph_codes_checked(read_pdf(path)))
-        from .readers.decode import decode_text_lines
-        text, bad = decode_text_lines(data)
-        if kind == "markdown":
-            from .readers.markdown import read_markdown
-            from .table.align import realign_shifted_rows
-            grids, rejects = read_markdown(source, text, skip=bad)
-            for g in grids:
-                _check_rows(len(g.rows), g.header_line)
-            return ReadResult([realign_shifted_rows(g) for g in grids], rejects)
-        if kind == "html":
-            if bad:
-                from .readers.decode import decode_text
-                decode_text(data)   # raises for the first undecodable line
-            from .readers.html import read_html
-            return ReadResult(*read_html(source, text))
-        from .readers.text import read_text
-        rd = read_text(source, text, skip=bad)
-        res = ReadResult([], list(rd.rejects), dict(rd.roles))
-        for t in rd.tables:
-            _check_rows(len(t.body), t.header.number)
-            grid, rejects = align_with_rejects(t)
-            res.grids.append(grid)
-            res.rejects += rejects
-            for r in rejects:
-                res.roles[r.line] = "rejected"
+        with tarfile.open(path, mode="r|*") as tf:
+            for m in tf:
+                if m.isfile() and Path(m.name).suffix.lower() in (".xml", ".nxml"):
+                    fh = tf.extractfile(m)
+                    yield Input(f"{path}/{m.name}", fh.read() if fh is not None else b"")
+    except (tarfile.TarError, EOFError, OSError) as e:
+        raise InputError(f"cannot read the archive: {e}", file=str(path)) from None
+
+
+def read_input(item: Input | Path) -> ReadResult:
+    """Read one input into Grids, with the lines the reader rejected (readers.READERS)."""
+    import hashlib
+
+    inp = _as_input(item)
+    reader = reader_for(inp.path)
+    if reader is None:
+        raise InputError(f"unsupported file type {Path(inp.path).suffix or '(none)'!r}; "
+                         f"supported: {', '.join(sorted(SUPPORTED) + list(ARCHIVES))}", file=inp.path)
+    try:
+        data = inp.data if inp.data is not None else read_bytes(Path(inp.path))
+        res = reader.read(inp.source, data, inp.file)
+        res.format, res.sha256 = reader.format, hashlib.sha256(data).hexdigest()
+        for g in res.grids:
+            check_rows(len(g.rows), g.header_line)
+        if reader.format == "pdf":
+            _glyph_codes_checked(res.grids)
         return res
     except InputError as e:
-        raise e.with_file(str(path))
+        raise e.with_file(inp.path)
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=str(path)) from None
+        raise InputError(f"cannot read: {e.strerror}", file=inp.path) from None
     except RecursionError:
-        raise InputError("input too deeply nested to parse", file=str(path)) from None
-    except Exception as e:  # a bug in a reader or the aligner: one line, not a traceback
-        line = _crashing_text_line(path) if kind == "text" else None
+        raise InputError("input too deeply nested to parse", file=inp.path) from None
+    except Exception as e:  # a bug in a reader: one line, not a traceback
         raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
-                         f"please report this {'row' if line else 'file'}", file=str(path), line=line) from None
-
-
-# most rows (body lines of pasted text) one table may have: a larger one is an error
-MAX_TABLE_ROWS = 100_000
-
-
-def _check_rows(n: int, header_line: int | None) -> None:
-    if n > MAX_TABLE_ROWS:
-        raise InputError(f"table too long: {n:,} rows (the limit is {MAX_TABLE_ROWS:,} per table)",
-                         line=header_line)
+                         f"please report this file", file=inp.path) from None
 
 
 _CID = re.compile(r"\(cid:\d+\)")   # pdfminer's text for a glyph it cannot map to a character
@@ -226,105 +238,63 @@ def _glyph_codes_checked(grids: list) -> list:
     return grids
 
 
-def _crashing_text_line(path: Path) -> int | None:
-    """The first body line the aligner crashes on when aligned alone (None if none does)."""
-    from .readers.decode import decode_text_lines
-    from .readers.text import read_text
-    from .table.align import text_table_to_grid
+def document_row(inp: Input, read: ReadResult, tables: int) -> dict:
+    """The documents.parquet row of one input."""
+    meta = {k: read.meta.get(k) for k in ("pmcid", "pmid", "doi", "title", "journal", "year",
+                                          "article_type", "license")}
+    return dict(source=inp.source, path=inp.path, format=read.format, sha256=read.sha256, tables=tables, **meta)
 
+
+def extract_file(item: Input | Path) -> FileResult:
+    """One input -> its rows (pure apart from reading the file)."""
+    from .table.screen import transpose_arms_in_columns, why_not_trial_table
+
+    inp = _as_input(item)
     try:
-        text, bad = decode_text_lines(path.read_bytes())
-        tables = read_text(path.stem, text, skip=bad).tables
-    except Exception:
-        return None
-    for t in tables:
-        for ln in t.body:
-            try:
-                text_table_to_grid(replace(t, body=(ln,)))
-            except InputError:
-                continue
-            except Exception:
-                return ln.number
-    return None
-
-
-# each rejected row costs one more alignment of the whole table; past this many, the file is bad
-MAX_ALIGN_REJECTS = 50
-
-
-def align_with_rejects(table):
-    """TextTable -> (Grid, rejected lines). A body line the aligner cannot place under the
-    header is rejected (with the aligner's reason) and the rest of the table aligned again."""
-    from .table.align import joined_row_at, split_header_line, text_table_to_grid
-
-    rejects: list[Reject] = []
-    # a line holding two rows (the copy lost a line break): rejected, never merged into one arm
-    header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
-    joined = {}
-    for ln in table.body:
-        at = joined_row_at(ln.text, header)
-        if at is not None:
-            joined[ln.number] = at
-            rejects.append(Reject(ln.number, reject_text(ln.text),
-                                  f"two rows on one line (a new row starts at character {at + 1}: "
-                                  f"{ln.text[at:at + 30]!r}...): left out rather than merged into one arm"))
-    if joined and len(joined) < len(table.body):
-        table = replace(table, body=tuple(ln for ln in table.body if ln.number not in joined))
-    elif joined:
-        rejects = []
-    while True:
-        try:
-            return text_table_to_grid(table), rejects
-        except InputError as e:
-            body = {ln.number: ln for ln in table.body}
-            if e.line not in body:
-                raise
-            rejects.append(Reject(e.line, reject_text(body[e.line].text), e.reason))
-            if len(body) <= 1 or len(rejects) >= MAX_ALIGN_REJECTS:
-                first = rejects[0]
-                what = ("no row of the table fits the header" if len(body) <= 1
-                        else f"more than {MAX_ALIGN_REJECTS} rows do not fit the header")
-                raise InputError(f"{what} ({len(rejects)} line(s) tried), the first because: {first.reason}",
-                                 line=first.line, text=first.text) from None
-            table = replace(table, body=tuple(ln for ln in table.body if ln.number != e.line))
-
-
-def extract_file(path: Path) -> FileResult:
-    """One input file -> its rows (pure apart from reading the file)."""
-    try:
-        path.stem.encode("utf-8")
+        inp.source.encode("utf-8")
     except UnicodeEncodeError:
         raise InputError("file name is not valid UTF-8 (its stem is the dataset's `source`): rename the file",
-                         file=str(path)) from None
-    read = read_input(path)
+                         file=inp.path) from None
+    read = read_input(inp)
     grids = read.grids
-    res = FileResult(source=path.stem, tables=len(grids), roles=read.roles)
+    res = FileResult(source=inp.source, tables=len(grids) + len(read.skipped), roles=read.roles)
     res.rejects = [dict(source=res.source, line=r.line, text=r.text, reason=r.reason, level="line")
                    for r in read.rejects]
+    res.rejects += [dict(source=res.source, line=None, text=label, reason=why, level="table")
+                    for label, why in read.skipped]
     labels = [g.label for g in grids]
+    screened = 0
     for k, g in enumerate(grids):
         if labels.count(g.label) > 1:
             # two tables with the same (or no) label in one file: keep rows keyed apart
             g = replace(g, label=f"{g.label or 'Table'} ({k + 1})")
-        t = _grid_to_arms_safe(g, path)
+        g = transpose_arms_in_columns(g)
+        t = _grid_to_arms_safe(g, inp.path)
+        why = why_not_trial_table(g, t) if t.arms or read.format == "jats" else None
+        if why is not None:
+            screened += 1
+            res.rejects.append(dict(source=res.source, line=g.header_line, level="table", reason=why,
+                                    text=reject_text(" ".join(x for x in (g.label, g.title) if x) or None)))
+            continue
         res.arms += t.arms
         res.measures += t.measures
         res.narrative += t.narrative
         res.abbreviations += t.abbreviations
         res.section_lines += [r.line for r in g.rows if r.section is not None]
-    if not res.arms:
+    if not res.arms and not screened and read.format != "jats":
         line_rejects = [r for r in read.rejects if r.line is not None]
         if line_rejects:
             r = line_rejects[0]
             raise InputError(f"table has no data rows: {len(line_rejects)} line(s) rejected, "
-                             f"the first because: {r.reason}", file=str(path), line=r.line, text=r.text)
+                             f"the first because: {r.reason}", file=inp.path, line=r.line, text=r.text)
         hl = next((g.header_line for g in grids if g.header_line), None)
-        raise InputError("table has a header but no data rows", file=str(path), line=hl)
+        raise InputError("table has a header but no data rows", file=inp.path, line=hl)
     screen_values(res)
+    res.document = document_row(inp, read, res.tables)
     return res
 
 
-def _grid_to_arms_safe(g, path: Path):
+def _grid_to_arms_safe(g, path: str):
     """grid_to_arms, with a crash in it turned into a one-line InputError naming the row's line."""
     from .table.arms import grid_to_arms
 
@@ -408,24 +378,25 @@ def _overflow(m: dict) -> str | None:
     return None
 
 
-def _extract_safe(path: Path) -> FileResult | InputError:
+def _extract_safe(item: Input | Path) -> FileResult | InputError:
+    path = _as_input(item).path
     try:
-        return extract_file(path)
+        return extract_file(item)
     except InputError as e:
-        return e
+        return e.with_file(path)
     except RecursionError:
-        return InputError("input too deeply nested to parse", file=str(path))
+        return InputError("input too deeply nested to parse", file=path)
     except Exception as e:  # never let one file's bug take the batch down with a traceback
         return InputError(f"internal error ({type(e).__name__}: {e}); please report this file",
-                          file=str(path))
+                          file=path)
 
 
 # ------------------------------------------------------------------ outputs
 def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     import pandas as pd
 
-    from schemas.models import (ABBREVIATION_COLUMNS, ARM_COLUMNS, MEASURE_COLUMNS, NARRATIVE_COLUMNS,
-                                REJECT_COLUMNS)
+    from schemas.models import (ABBREVIATION_COLUMNS, ARM_COLUMNS, DOCUMENT_COLUMNS, MEASURE_COLUMNS,
+                                NARRATIVE_COLUMNS, REJECT_COLUMNS)
 
     def df(rows, cols):
         return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
@@ -449,7 +420,10 @@ def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     rej["line"] = rej["line"].astype("Int64")
     for col in ("source", "text", "reason", "level"):
         rej[col] = rej[col].astype(object)
-    return arms, meas, abbr, narr, rej
+    docs = df([r.document for r in results], DOCUMENT_COLUMNS)
+    for col in ("tables", "year"):
+        docs[col] = docs[col].astype("Int64")
+    return arms, meas, abbr, narr, rej, docs
 
 
 def to_arrow(tables) -> tuple:
@@ -486,7 +460,7 @@ def read_corrections(path: Path | None) -> list:
 
 def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = False,
             progress=None, notice=None, corrections: Path | None = None,
-            lexicon: Path | None = None) -> RunReport:
+            lexicon: Path | None = None, submit=None, window: int | None = None) -> RunReport:
     """Run the pipeline over inputs and write the dataset to `out`.
 
     `corrections`: a curators' corrections file (corrections.tsv), applied after extraction;
@@ -495,7 +469,9 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
 
     Raises InputError (bad input, nothing written unless keep_going) or
     schemas.models.SchemaFailure (nothing written). With keep_going, bad files are left out,
-    listed in report.errors and in rejects.parquet (level "file"), and the rest is written."""
+    listed in report.errors and in rejects.parquet (level "file"), and the rest is written.
+    `submit(fn, batch) -> future` runs batches elsewhere (a Dask client's `submit`; see
+    pipeline/dask_run.py), at most `window` at a time."""
     from .lexicon import USER_LEXICON_ENV
 
     before = os.environ.get(USER_LEXICON_ENV)
@@ -505,7 +481,7 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
         os.environ[USER_LEXICON_ENV] = os.path.abspath(lexicon)
     try:
         return _extract(inputs, out, jobs, keep_going, progress, notice, read_corrections(corrections),
-                        str(corrections) if corrections else "corrections.tsv")
+                        str(corrections) if corrections else "corrections.tsv", submit, window)
     finally:
         if before is None:
             os.environ.pop(USER_LEXICON_ENV, None)
@@ -514,18 +490,21 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
 
 
 def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
-             corrections_name: str) -> RunReport:
+             corrections_name: str, submit=None, window: int | None = None) -> RunReport:
     t0 = time.perf_counter()
     files = discover(inputs, notice)
     if not files:
-        raise InputError("no supported input files (.txt, .md, .html, .htm, .pdf)",
+        raise InputError(f"no supported input files ({', '.join(sorted(SUPPORTED) + list(ARCHIVES))})",
                          file=", ".join(str(p) for p in inputs))
-    report = RunReport(files=len(files), out=out)
+    archives = any(is_archive(f.name) for f in files)
+    total = None if archives else len(files)     # an archive's members are counted as they stream
+    report = RunReport(files=0, out=out)
     all_bad: list[InputError] = []
     good_files = 0
     done = 0
     writer: DatasetWriter | None = None
-    batches = _batch_results(files, jobs, keep_going, corrections, corrections_name)
+    batches = _batch_results(iter_inputs(files), jobs, keep_going, corrections, corrections_name,
+                             total=total, submit=submit, window=window)
     try:
         for batch in batches:
             if batch.failure is not None:
@@ -536,8 +515,10 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
             good_files += batch.good_files
             if writer is None:
                 writer = DatasetWriter(out, OUTPUT_FILES)
-            writer.append(dict(zip(OUTPUT_FILES, batch.tables)))
-            arms, meas, _, narr, rej = batch.tables
+            tables = dict(zip(OUTPUT_FILES, batch.tables))
+            writer.append(tables)
+            arms, meas, narr, rej = (tables[k] for k in ("arms", "measures", "narrative", "rejects"))
+            report.non_trial_tables += _count_level(rej, "table")
             report.tables += batch.n_tables
             report.arms += arms.num_rows
             report.measures += meas.num_rows
@@ -548,9 +529,13 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
             report.flagged_measures += batch.flagged_measures
             report.corrections += batch.corrections
             done += batch.files
-            if progress is not None and len(files) >= 100:
-                progress(f"  {done}/{len(files)} files")
+            if progress is not None and (total or done) >= 100:
+                progress(f"  {done}/{total} files" if total else f"  {done} files")
+        report.files = done
         report.errors = [str(e) for e in all_bad]
+        if not done:
+            raise InputError("no supported input files (the archives hold no .xml or .nxml member)",
+                             file=", ".join(str(p) for p in inputs))
         if not good_files and all_bad:
             raise _first_error(all_bad)
         writer.commit()
@@ -560,6 +545,12 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
             writer.discard()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _count_level(rejects, level: str) -> int:
+    if not rejects.num_rows:
+        return 0
+    return sum(1 for v in rejects.column("level").to_pylist() if v == level)
 
 
 # files read, validated and written together: memory stays bounded by a batch
@@ -581,7 +572,7 @@ class BatchResult:
     failure: Exception | None = None      # a schema failure that stops the run
 
 
-def extract_batch(files: list[Path], keep_going: bool, corrections: list = (),
+def extract_batch(files: list[Input | Path], keep_going: bool, corrections: list = (),
                   corrections_name: str = "corrections.tsv") -> BatchResult:
     """Files -> validated frames of one batch (pure apart from reading the files), with the
     curators' corrections of its sources applied before validation."""
@@ -594,7 +585,7 @@ def extract_batch(files: list[Path], keep_going: bool, corrections: list = (),
     for f in files:
         r = _extract_safe(f)
         if isinstance(r, InputError):
-            out.bad.append(r.with_file(str(f)))
+            out.bad.append(r)
         else:
             results.append(r)
     if out.bad and not keep_going:
@@ -609,9 +600,10 @@ def extract_batch(files: list[Path], keep_going: bool, corrections: list = (),
         mine = {r.source for r in results}
         out.corrections = sum(1 for c in corrections if c.source in mine)
     try:
-        validated = _validated(results, out.bad, keep_going, {f.stem: str(f) for f in files})
+        inputs = [_as_input(f) for f in files]
+        validated = _validated(results, out.bad, keep_going, {i.source: i.path for i in inputs})
     except SchemaFailure as e:
-        out.failure = schema_error(e, results, files)
+        out.failure = schema_error(e, results, inputs)
         return out
     # converted here, in the worker that made them: the parent only writes
     out.tables = to_arrow(validated)
@@ -636,35 +628,80 @@ def _load_stages() -> None:
     validate_all(*frames([]))
 
 
-def _batch_results(files: list[Path], jobs: int, keep_going: bool, corrections: list = (),
-                   corrections_name: str = "corrections.tsv"):
-    """BatchResults in input order, from this process or from `jobs` worker processes.
+def _batches(inputs, size: int):
+    batch = []
+    for inp in inputs:
+        batch.append(inp)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _batch_results(inputs, jobs: int, keep_going: bool, corrections: list = (),
+                   corrections_name: str = "corrections.tsv", total: int | None = None, submit=None,
+                   window: int | None = None):
+    """BatchResults in input order, from this process, from `jobs` worker processes, or from
+    `submit` (a cluster's).
 
     Workers parse and validate whole batches, so the parent only writes; batches are smaller
-    with workers (at least four per worker) so that the last one does not leave a CPU idle."""
-    if jobs > 1 and len(files) > 1:
-        size = max(1, min(BATCH_FILES, -(-len(files) // (jobs * 4))))
-        batches = [files[i:i + size] for i in range(0, len(files), size)]
+    with workers (at least four per worker) so that the last one does not leave a CPU idle.
+    At most `window` batches are in flight, so an archive streamed into batches is never
+    held whole in memory."""
+    from functools import partial
+
+    work = partial(extract_batch, keep_going=keep_going, corrections=corrections,
+                   corrections_name=corrections_name)
+    if submit is None and jobs > 1 and total != 1:
+        size = max(1, min(BATCH_FILES, -(-(total or BATCH_FILES * jobs * 4) // (jobs * 4))))
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
         _load_stages()
-        ex = ProcessPoolExecutor(max_workers=min(jobs, len(batches)), initializer=_worker_init)
+        ex = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
         done = False
+        in_flight: list = []
+
+        def batches():
+            for b in _batches(inputs, size):
+                in_flight.append(b)
+                yield b
         try:
-            futures = [ex.submit(extract_batch, b, keep_going, corrections, corrections_name) for b in batches]
-            for b, fut in zip(batches, futures):
-                try:
-                    yield fut.result()
-                except BrokenProcessPool:
-                    names = ", ".join(printable(f.name) for f in b[:5]) + (", ..." if len(b) > 5 else "")
-                    raise InputError(f"a worker process died (killed, or out of memory) while reading "
-                                     f"this batch of {len(b)} file(s): {names}", file=str(b[0])) from None
+            for k, res in enumerate(_windowed(ex.submit, work, batches(), window or jobs * 2)):
+                yield res
+                in_flight[k] = None
             done = True
+        except BrokenProcessPool:
+            b = next((x for x in in_flight if x), [])
+            names = ", ".join(printable(Path(_as_input(f).path).name) for f in b[:5]) + (", ..." if len(b) > 5 else "")
+            raise InputError(f"a worker process died (killed, or out of memory) while reading "
+                             f"this batch of {len(b)} file(s): {names}",
+                             file=_as_input(b[0]).path if b else None) from None
         finally:
             _stop_pool(ex, wait=done)
+    elif submit is not None:
+        size = max(1, min(BATCH_FILES, -(-(total or BATCH_FILES * 8) // 8)))
+        yield from _windowed(submit, work, _batches(inputs, size), window or 4)
     else:
-        for i in range(0, len(files), BATCH_FILES):
-            yield extract_batch(files[i:i + BATCH_FILES], keep_going, corrections, corrections_name)
+        for batch in _batches(inputs, BATCH_FILES):
+            yield work(batch)
+
+
+def _windowed(submit, fn, batches, window: int):
+    """fn(batch) for every batch through `submit`, results in order, `window` in flight."""
+    from collections import deque
+
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append(submit(fn, batch))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
 
 
 def _worker_init() -> None:
@@ -727,17 +764,17 @@ def _validated(results: list[FileResult], bad: list[InputError], keep_going: boo
                 results.remove(r)
 
 
-def schema_error(e, results: list[FileResult], files: list[Path]) -> InputError:
+def schema_error(e, results: list[FileResult], files: list[Input]) -> InputError:
     """A schema failure as the one-line `FILE:LINE: reason` error of its first problem (the
     input path, the source line of the failing row), with the number of other problems."""
     import pandas as pd
 
     table = e.table
     if not len(table):
-        return InputError("output failed schema validation", file=", ".join(str(f) for f in files))
+        return InputError("output failed schema validation", file=", ".join(f.path for f in files))
     rec = table.iloc[0].to_dict()
     src, row = rec.get("source"), rec.get("row")
-    path = next((str(f) for f in files if f.stem == src), src if isinstance(src, str) else "<dataset>")
+    path = next((f.path for f in files if f.source == src), src if isinstance(src, str) else "<dataset>")
     line = None
     if isinstance(src, str) and row is not None and not pd.isna(row):
         r = next((r for r in results if r.source == src), None)

@@ -4,9 +4,21 @@ Validation is lazy (every failure reported at once) and runs before anything is 
 """
 from __future__ import annotations
 
+import sys
+import types
+
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+
+# pandera's model machinery imports dask.dataframe whenever Dask is installed (the '.[dask]'
+# extra): about a second at every start, only to register Dask frame types these pandas models
+# never use. Register none (unless the process already uses pandera with Dask).
+if "pandera.typing.dask" not in sys.modules:
+    _no_dask = types.ModuleType("pandera.typing.dask")
+    _no_dask.DASK_INSTALLED = False
+    sys.modules["pandera.typing.dask"] = _no_dask
+
+import pandera.pandas as pa  # noqa: E402
+from pandera.typing import Series  # noqa: E402
 
 from pipeline.vocab import FLAGS, NARRATIVE_RULES
 
@@ -26,7 +38,10 @@ MEASURE_COLUMNS = ["source", "table", "row", "measure", "population", "value", "
 ABBREVIATION_COLUMNS = ["source", "short", "long", "origin"]
 NARRATIVE_COLUMNS = ["source", "table", "row", "column", "start", "end", "text", "rule"]
 REJECT_COLUMNS = ["source", "line", "text", "reason", "level"]
-_INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "line_end", "start", "end"}
+DOCUMENT_COLUMNS = ["source", "path", "format", "sha256", "tables", "pmcid", "pmid", "doi", "title",
+                    "journal", "year", "article_type", "license"]
+FORMATS = ["text", "markdown", "html", "pdf", "jats"]
+_INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "line_end", "start", "end", "tables", "year"}
 _FLOAT_COLUMNS = {"orr_pct", "dcr_pct", "pfs_median_months", "os_median_months", "value", "timepoint_months"}
 _BOOL_COLUMNS = {"primary_endpoint_met", "not_reached", "corrected"}
 _LIST_COLUMNS = {"drugs", "primary_sites", "filled", "flags"}
@@ -50,10 +65,11 @@ def arrow_schemas() -> dict:
 
     return {name: pa.schema([(c, typ(c)) for c in cols]) for name, cols in (
         ("arms", ARM_COLUMNS), ("measures", MEASURE_COLUMNS), ("abbreviations", ABBREVIATION_COLUMNS),
-        ("narrative", NARRATIVE_COLUMNS), ("rejects", REJECT_COLUMNS))}
+        ("narrative", NARRATIVE_COLUMNS), ("rejects", REJECT_COLUMNS), ("documents", DOCUMENT_COLUMNS))}
 # level of a reject: a source line left out of every table; a whole file skipped (--keep-going);
-# a value (measure or arm field) dropped from a row that is kept
-REJECT_LEVELS = ["line", "file", "value"]
+# a value (measure or arm field) dropped from a row that is kept; a table that holds no trial
+# results (baseline characteristics, adverse events, a list without outcomes or trial ids)
+REJECT_LEVELS = ["line", "file", "value", "table"]
 
 
 def _is_str_list(s: pd.Series) -> pd.Series:
@@ -220,6 +236,27 @@ class Rejects(pa.DataFrameModel):
         coerce = True
 
 
+class Documents(pa.DataFrameModel):
+    """documents.parquet: one row per input document, with its metadata when it states it."""
+    source: Series[str] = pa.Field(str_length={"min_value": 1}, unique=True)
+    path: Series[str] = pa.Field(str_length={"min_value": 1})
+    format: Series[str] = pa.Field(isin=FORMATS)
+    sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    tables: Series[int] = pa.Field(ge=0)
+    pmcid: Series[str] = pa.Field(nullable=True, str_matches=r"^PMC\d+$")
+    pmid: Series[str] = pa.Field(nullable=True, str_matches=r"^\d+$")
+    doi: Series[str] = pa.Field(nullable=True, str_matches=r"^10\.\S+/\S+$")
+    title: Series[str] = pa.Field(nullable=True)
+    journal: Series[str] = pa.Field(nullable=True)
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1600, le=2200)
+    article_type: Series[str] = pa.Field(nullable=True)
+    license: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
 # ------------------------------------------------------------------ row-level screening
 # The same constraints as the Measures / Arms models, one record at a time, so the run can drop
 # one impossible value (and report it) instead of failing the whole dataset.
@@ -340,14 +377,17 @@ def failure_lines(table: pd.DataFrame, arms: pd.DataFrame | None = None, limit: 
 
 
 def validate_all(arms: pd.DataFrame, measures: pd.DataFrame, abbreviations: pd.DataFrame,
-                 narrative: pd.DataFrame, rejects: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ...]:
+                 narrative: pd.DataFrame, rejects: pd.DataFrame | None = None,
+                 documents: pd.DataFrame | None = None) -> tuple[pd.DataFrame, ...]:
     """Validate lazily; raise SchemaFailure with one failure table listing every problem.
-    Returns the four (or, with `rejects`, five) validated frames."""
+    Returns the validated frames: four, plus `rejects` and `documents` when given."""
     out, fails = [], []
     models = [("arms", Arms, arms), ("measures", Measures, measures),
               ("abbreviations", Abbreviations, abbreviations), ("narrative", Narrative, narrative)]
     if rejects is not None:
         models.append(("rejects", Rejects, rejects))
+    if documents is not None:
+        models.append(("documents", Documents, documents))
     for name, model, df in models:
         try:
             out.append(model.validate(df, lazy=True))

@@ -28,7 +28,7 @@ from pipeline import cli, run, store  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
 
 ROOT = hc.ROOT
-DATASET = ("arms", "measures", "abbreviations", "narrative", "rejects")
+DATASET = ("arms", "measures", "abbreviations", "narrative", "rejects", "documents")
 ROOT_USER = os.geteuid() == 0
 
 

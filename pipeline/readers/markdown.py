@@ -137,3 +137,15 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                          + (f"; rejected: {first.reason}" if first else ""),
                          line=first.line if first else 1)
     return grids, rejects
+
+
+def read(source: str, data: bytes, path=None):
+    """Registry entry (readers.READERS): bytes -> ReadResult; rows the copy shifted left are
+    placed by content."""
+    from ..table.align import realign_shifted_rows
+    from . import ReadResult
+    from .decode import decode_text_lines
+
+    text, bad = decode_text_lines(data)
+    grids, rejects = read_markdown(source, text, skip=bad)
+    return ReadResult([realign_shifted_rows(g) for g in grids], rejects)

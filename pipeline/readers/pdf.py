@@ -722,3 +722,14 @@ def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings
         place_floating(rows, floating, part_of, bounds)
         recentre_spans(rows, part_of)
     return rows_to_grid(source, parts, columns, rows)
+
+
+def read(source: str, data: bytes, path: Path | None = None):
+    """Registry entry (readers.READERS): the PDF at `path` -> ReadResult."""
+    from . import ReadResult
+
+    if b"%PDF-" not in data[:1024]:
+        raise InputError("not a PDF file (no %PDF- header)", line=1)
+    if path is None:
+        raise InputError("a PDF is read from a file, not from an archive member")
+    return ReadResult(read_pdf(path))

@@ -295,3 +295,105 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
                      header_cells=header_cells,
                      legend=" ".join(legend_parts) or None, notes=tuple(notes))
+
+
+# most rows (body lines of pasted text, rows of a grid) one table may have: more is an error
+MAX_TABLE_ROWS = 100_000
+
+
+def check_rows(n: int, header_line: int | None) -> None:
+    if n > MAX_TABLE_ROWS:
+        raise InputError(f"table too long: {n:,} rows (the limit is {MAX_TABLE_ROWS:,} per table)",
+                         line=header_line)
+
+
+# ------------------------------------------------------------------ registry entry
+# each rejected row costs one more alignment of the whole table; past this many, the file is bad
+MAX_ALIGN_REJECTS = 50
+
+
+def read(source: str, data: bytes, path=None):
+    """Registry entry (readers.READERS): bytes -> ReadResult, rows split into cells by the aligner."""
+    from . import ReadResult
+    from .decode import decode_text_lines
+
+    text, bad = decode_text_lines(data)
+    try:
+        rd = read_text(source, text, skip=bad)
+        res = ReadResult([], list(rd.rejects), dict(rd.roles))
+        for t in rd.tables:
+            check_rows(len(t.body), t.header.number)
+            grid, rejects = align_with_rejects(t)
+            res.grids.append(grid)
+            res.rejects += rejects
+            for r in rejects:
+                res.roles[r.line] = "rejected"
+        return res
+    except (InputError, RecursionError):
+        raise
+    except Exception as e:  # a bug in the aligner: one line naming the row, not a traceback
+        line = _crashing_line(source, text, bad)
+        raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
+                         f"please report this {'row' if line else 'file'}", line=line) from None
+
+
+def _crashing_line(source: str, text: str, bad: dict[int, str]) -> int | None:
+    """The first body line the aligner crashes on when aligned alone (None if none does)."""
+    from dataclasses import replace
+
+    from ..table.align import text_table_to_grid
+
+    try:
+        tables = read_text(source, text, skip=bad).tables
+    except Exception:
+        return None
+    for t in tables:
+        for ln in t.body:
+            try:
+                text_table_to_grid(replace(t, body=(ln,)))
+            except InputError:
+                continue
+            except Exception:
+                return ln.number
+    return None
+
+
+def align_with_rejects(table):
+    """TextTable -> (Grid, rejected lines). A body line the aligner cannot place under the
+    header is rejected (with the aligner's reason) and the rest of the table aligned again."""
+    from dataclasses import replace
+
+    from ..table.align import text_table_to_grid
+
+    from ..table.align import joined_row_at, split_header_line
+
+    rejects: list[Reject] = []
+    # a line holding two rows (the copy lost a line break): rejected, never merged into one arm
+    header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
+    joined = {}
+    for ln in table.body:
+        at = joined_row_at(ln.text, header)
+        if at is not None:
+            joined[ln.number] = at
+            rejects.append(Reject(ln.number, reject_text(ln.text),
+                                  f"two rows on one line (a new row starts at character {at + 1}: "
+                                  f"{ln.text[at:at + 30]!r}...): left out rather than merged into one arm"))
+    if joined and len(joined) < len(table.body):
+        table = replace(table, body=tuple(ln for ln in table.body if ln.number not in joined))
+    elif joined:
+        rejects = []
+    while True:
+        try:
+            return text_table_to_grid(table), rejects
+        except InputError as e:
+            body = {ln.number: ln for ln in table.body}
+            if e.line not in body:
+                raise
+            rejects.append(Reject(e.line, reject_text(body[e.line].text), e.reason))
+            if len(body) <= 1 or len(rejects) >= MAX_ALIGN_REJECTS:
+                first = rejects[0]
+                what = ("no row of the table fits the header" if len(body) <= 1
+                        else f"more than {MAX_ALIGN_REJECTS} rows do not fit the header")
+                raise InputError(f"{what} ({len(rejects)} line(s) tried), the first because: {first.reason}",
+                                 line=first.line, text=first.text) from None
+            table = replace(table, body=tuple(ln for ln in table.body if ln.number != e.line))

@@ -56,6 +56,11 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             cells = [r.cells[j].text for r in grid.rows if not r.section and j < len(r.cells) and r.cells[j]]
             nct = sum(1 for c in cells if NCT_RX.search(c))
             canon = "trial_id" if cells and nct * 2 >= len(cells) and "trial_id" not in seen else "study"
+        elif canon in ("extra", "ref") and "trial_id" not in seen and "trial_id" not in (s.canonical for s in specs):
+            # a column of ClinicalTrials.gov ids under another name ("Reference number")
+            cells = [r.cells[j].text for r in grid.rows if not r.section and j < len(r.cells) and r.cells[j]]
+            if cells and all(NCT_RX.fullmatch(c.strip()) for c in cells):
+                canon = "trial_id"
         key = f"{canon}@{sp.timepoint_months}" if canon in ("pfs_rate", "os_rate") else canon
         if key in seen and canon not in ("extra", "other"):
             canon = "extra"
@@ -358,7 +363,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
             kind = canon[j]
             fillable = kind in FILLABLE or kind in ("trial", "other")
             if c is None or not c.text.strip():
-                if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text":
+                if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text" \
+                        and not grid.explicit_spans:
                     text = prev[j]
                     if kind not in ("extra", "other", "population"):
                         filled.append(kind)
