@@ -22,12 +22,14 @@ them down. Nothing here knows about a particular table.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import median
 
-from ..errors import InputError
+from ..errors import InputError, Reject
 from ..model import Cell, Grid, GridRow
+from .pdf_layout import (DEFAULT_FULL_RULE, Caption, HRule, Region, body_font, caption_region,
+                         continuation_region, find_captions, page_rules)
 
 # Tunables, in units of the body font size unless noted.
 DEFAULT_LINE_TOLERANCE = 0.3     # words whose tops differ by less are on one line
@@ -37,11 +39,11 @@ DEFAULT_ROW_GAP = 0.25           # extra vertical space (beyond the leading) tha
 DEFAULT_OVERLAP = 1.05           # lines closer than this (less than a line pitch): one floats
 DEFAULT_CONTACT = 1.4            # a line this close under a cell's line continues the cell
 DEFAULT_AFTER_GAP = 2.5          # a vertical gap this large (x leading) ends the table's notes
-DEFAULT_RULE_MIN_WIDTH = 0.4     # a rule spans at least this fraction of the text width
-DEFAULT_RULE_MAX_HEIGHT = 2.0    # points: a filled rectangle thinner than this is a rule
+DEFAULT_SUP_SIZE = 0.85          # a raised character smaller than this x its line's is superscript
 
-LABEL_RE = re.compile(r"^\s*(Table\s+\d+[A-Z]?)\.?\s*(.*)$")
-CONTINUED_RE = re.compile(r"^\(?\s*(continued|cont(?:'d|inued)?\.?)\s*\)?\.?$", re.I)
+# the label at the start of a caption line, with the punctuation journals put after it
+TITLE_LABEL_RE = re.compile(r"^\s*table\s*\d+[A-Z]?\s*[.:|]?\s*", re.I)
+CONTINUED_TITLE_RE = re.compile(r"\(\s*cont(?:inued|'d|\.)?\s*\)", re.I)
 LEGEND_RE = re.compile(r"^\s*(?:Abbreviations?|Abbr\.)\s*[:.]\s*(.*)$", re.I)
 
 
@@ -54,15 +56,17 @@ class PdfSettings:
     overlap: float = DEFAULT_OVERLAP
     contact: float = DEFAULT_CONTACT
     after_gap: float = DEFAULT_AFTER_GAP
-    rule_min_width: float = DEFAULT_RULE_MIN_WIDTH
-    rule_max_height: float = DEFAULT_RULE_MAX_HEIGHT
+    sup_size: float = DEFAULT_SUP_SIZE
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"PdfSettings.{name} must be a positive number, got {value!r}")
-        if self.rule_min_width > 1:
-            raise ValueError("PdfSettings.rule_min_width is a fraction of the text width (<= 1)")
+
+
+EXPONENT_RE = re.compile(r"^[-\u2212]?\d{1,2}$")
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789-\u2212", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b\u207b")
+SUPERSCRIPT_CHARS = set("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Word:
     bottom: float
     size: float
     page: int
+    font: str = ""
+    sup: bool = False       # set smaller and raised: a reference number or footnote mark
 
 
 @dataclass(frozen=True)
@@ -94,16 +100,35 @@ class TextLine:
         return self.words[0].x0
 
     @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
     def page(self) -> int:
         return self.words[0].page
 
     @property
     def size(self) -> float:
-        return median(w.size for w in self.words)
+        return median(w.size for w in self.words if not w.sup) if any(
+            not w.sup for w in self.words) else self.words[0].size
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        """The line's text without its superscripts, except a power of ten's exponent
+        ("× 10⁹/L"), written in superscript digits onto its "10"."""
+        out: list[str] = []
+        for prev, w in zip((None,) + self.words[:-1], self.words):
+            if w.sup:
+                if prev is not None and not prev.sup and out and out[-1].endswith("10") \
+                        and EXPONENT_RE.match(w.text):
+                    out[-1] += w.text.translate(SUPERSCRIPT_DIGITS)
+                continue
+            if prev is not None and prev.sup and out and out[-1][-1] in SUPERSCRIPT_CHARS \
+                    and w.x0 - prev.x1 < 0.1 * w.size:
+                out[-1] += w.text          # "10⁹/L": the unit right after the exponent
+                continue
+            out.append(w.text)
+        return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -125,6 +150,9 @@ class TablePart:
     body_top: float = 0.0                                  # rule above the body
     body_bottom: float = 0.0                               # rule below the body
     after: list[TextLine] = field(default_factory=list)    # notes and legend lines
+    continued: bool = False                                # caption says "(continued)"
+    x0: float = 0.0                                        # the table region's x-range
+    x1: float = 0.0
 
 
 @dataclass
@@ -171,153 +199,250 @@ def open_pdf(path: Path):
 # --------------------------------------------------------------------------------------------
 
 def page_to_words(chars: list[dict], page: int, settings: PdfSettings) -> list[Word]:
-    """Glue characters into words. A word ends at an ASCII space glyph or at a gap wider than
-    `word_gap` x font size; other spaces (thin, no-break) are kept inside the word."""
+    """Glue characters into words. A word ends at an ASCII space glyph, at a gap wider than
+    `word_gap` x font size, or where superscript starts or stops; other spaces (thin,
+    no-break) are kept inside the word. Rotated characters (a running head set up the
+    margin) are left out. A character is superscript when it is set smaller than
+    `sup_size` x its line's body size and its baseline is raised above the line's."""
     words: list[Word] = []
-    run: list[dict] = []
+    for line in _char_lines([c for c in chars if c.get("upright", True)], settings):
+        body = max(c["size"] for c in line)
+        base = max(c["bottom"] for c in line if c["size"] >= 0.95 * body)
+        run: list[dict] = []
+        run_sup = False
 
-    def flush() -> None:
-        if run:
-            words.append(Word(text="".join(c["text"] for c in run).strip(),
-                              x0=run[0]["x0"], x1=run[-1]["x1"],
-                              top=min(c["top"] for c in run), bottom=max(c["bottom"] for c in run),
-                              size=run[0]["size"], page=page))
-            run.clear()
+        def flush() -> None:
+            if run:
+                text = "".join(c["text"] for c in run).strip()
+                if text:
+                    words.append(Word(text=text, x0=run[0]["x0"], x1=run[-1]["x1"],
+                                      top=min(c["top"] for c in run),
+                                      bottom=max(c["bottom"] for c in run),
+                                      size=run[0]["size"], page=page,
+                                      font=run[0].get("fontname", ""), sup=run_sup))
+                run.clear()
 
-    for c in _line_sorted(chars, settings):
-        if c["text"] == " " or (c["text"].isspace() and not run):
-            flush()
-            continue
-        if run:
-            prev = run[-1]
-            same_line = abs(c["top"] - prev["top"]) <= settings.line_tolerance * prev["size"]
-            gap = c["x0"] - prev["x1"]
-            if not same_line or gap > settings.word_gap * prev["size"] or gap < -prev["size"]:
+        for c in line:
+            if c["text"] == " " or (c["text"].isspace() and not run):
                 flush()
-        run.append(c)
-    flush()
-    return [w for w in words if w.text]
+                continue
+            sup = (c["size"] < settings.sup_size * body
+                   and c["bottom"] < base - 0.15 * body)
+            if run:
+                prev = run[-1]
+                gap = c["x0"] - prev["x1"]
+                if gap > settings.word_gap * prev["size"] or gap < -prev["size"] or sup != run_sup:
+                    flush()
+            if not run:
+                run_sup = sup
+            run.append(c)
+        flush()
+    return words
 
 
-def _line_sorted(chars: list[dict], settings: PdfSettings) -> list[dict]:
-    """Characters in reading order: by line (top within tolerance), then by x."""
+def _char_lines(chars: list[dict], settings: PdfSettings) -> list[list[dict]]:
+    """Characters grouped into lines, each sorted by x. Taken top-down, a character joins
+    the current line when it overlaps the line's first character vertically by 70% of the
+    smaller height (a glyph of a math font with a taller box, "×", still joins), when its
+    top agrees within `line_tolerance` x size, or when it is smaller and its middle lies
+    inside the line (a superscript)."""
     lines: list[list[dict]] = []
+    anchors: list[dict] = []            # each line's lowest character of its largest size
     for c in sorted(chars, key=lambda c: c["top"]):
-        if lines and abs(c["top"] - lines[-1][0]["top"]) <= settings.line_tolerance * c["size"]:
+        if lines and _same_line(anchors[-1], c, settings):
             lines[-1].append(c)
+            if c["size"] >= anchors[-1]["size"]:
+                anchors[-1] = c
         else:
             lines.append([c])
-    return [c for line in lines for c in sorted(line, key=lambda c: c["x0"])]
+            anchors.append(c)
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _same_line(first, c, settings: PdfSettings) -> bool:
+    if abs(c["top"] - first["top"]) <= settings.line_tolerance * c["size"]:
+        return True
+    overlap = min(first["bottom"], c["bottom"]) - max(first["top"], c["top"])
+    heights = min(first["bottom"] - first["top"], c["bottom"] - c["top"])
+    if heights > 0 and overlap >= 0.7 * heights:
+        return True
+    middle = (c["top"] + c["bottom"]) / 2
+    return c["size"] < settings.sup_size * first["size"] and first["top"] < middle < first["bottom"]
 
 
 def words_to_lines(words: list[Word], settings: PdfSettings) -> list[TextLine]:
-    """Group words whose tops agree (within `line_tolerance` x size) into lines, top-down."""
+    """Group words into lines top-down, by the rule `_char_lines` uses for characters
+    (tops agree, boxes overlap by 70%, or a superscript inside the line)."""
     groups: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        if groups and abs(w.top - groups[-1][0].top) <= settings.line_tolerance * w.size:
-            groups[-1].append(w)
-        else:
-            groups.append([w])
+        if groups:
+            g = groups[-1]
+            first = max(g, key=lambda x: (not x.sup, x.size, x.top))
+            if _same_line({"top": first.top, "bottom": first.bottom, "size": first.size},
+                          {"top": w.top, "bottom": w.bottom, "size": w.size}, settings):
+                g.append(w)
+                continue
+        groups.append([w])
     return [TextLine(tuple(sorted(g, key=lambda w: w.x0))) for g in groups]
-
-
-def page_rules(page, text_width: float, settings: PdfSettings) -> list[float]:
-    """y (top) of every horizontal rule: stroked lines and thin filled rectangles that span at
-    least `rule_min_width` of the text width. Rules closer than 1 pt are one rule."""
-    ys = []
-    for obj in list(page.lines) + list(page.rects):
-        height = abs(obj["bottom"] - obj["top"])
-        if height <= settings.rule_max_height and obj["x1"] - obj["x0"] >= settings.rule_min_width * text_width:
-            ys.append((obj["top"] + obj["bottom"]) / 2)
-    merged: list[float] = []
-    for y in sorted(ys):
-        if not merged or y - merged[-1] > 1.0:
-            merged.append(y)
-    return merged
 
 
 # --------------------------------------------------------------------------------------------
 # Stage 2: find the table parts on the pages
 # --------------------------------------------------------------------------------------------
 
-def pages_to_parts(pages: list[tuple[list[TextLine], list[float]]],
-                   settings: PdfSettings) -> list[list[TablePart]]:
-    """Walk the pages in order and cut each table into per-page parts.
-
-    A caption ("Table 6. Title") opens a table; the first rule after it starts the header, the
-    next rule ends it, and the body runs to the last rule before the next caption (or the page
-    end). A page whose first rules come before any caption continues the open table (a
-    "Table 6 (continued)" caption with the same label does too). Lines after the body's last
-    rule, up to a wide vertical gap, are the table's notes and legend.
-    """
-    tables: list[list[TablePart]] = []
-    open_table = False
-    for page_no, (lines, rules) in enumerate(pages, start=1):
-        captions = [i for i, ln in enumerate(lines) if LABEL_RE.match(ln.text)]
-        segments = []   # (caption index or None, start line, end line)
-        first = captions[0] if captions else len(lines)
-        if open_table and _rules_between(rules, -1, lines[first].top if first < len(lines) else 1e9) >= 2:
-            segments.append((None, 0, first))
-        for k, ci in enumerate(captions):
-            end = captions[k + 1] if k + 1 < len(captions) else len(lines)
-            segments.append((ci, ci, end))
-        for ci, start, end in segments:
-            label = LABEL_RE.match(lines[ci].text).group(1) if ci is not None else None
-            continued = ci is None or (tables and open_table and _norm(label) == _norm(tables[-1][0].label))
-            lo = lines[start].top if ci is not None else -1.0
-            hi = lines[end].top if end < len(lines) else 1e9
-            part = _cut_part(page_no, lines[start:end], [r for r in rules if lo < r < hi],
-                             caption=ci is not None, header_of=tables[-1][0] if continued else None,
-                             settings=settings)
-            if part is None:
-                continue
-            part.label = label
-            if continued and tables:
-                tables[-1].append(part)
-            else:
-                tables.append([part])
-            open_table = not any(LEGEND_RE.match(ln.text) for ln in part.after) and not part.after
-    return tables
+@dataclass
+class PageLayout:
+    number: int
+    width: float
+    words: list[Word]
+    lines: list[TextLine]            # whole-width lines (for captions and running text)
+    rules: list[HRule]
+    font: tuple[str, float] = ("", 0.0)   # the running text's (font, size)
 
 
-def _rules_between(rules: list[float], lo: float, hi: float) -> int:
-    return sum(1 for r in rules if lo < r < hi)
+@dataclass
+class PartProblem:
+    """A caption whose table cannot be read on its page, and why."""
+    page: int
+    label: str
+    text: str
+    reason: str
 
 
-def _norm(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip().rstrip(".").lower()
+def page_layout(page, page_no: int, settings: PdfSettings) -> PageLayout:
+    words = page_to_words(page.chars, page_no, settings)
+    lines = words_to_lines(words, settings)
+    rules = page_rules(list(page.lines) + list(page.rects) + list(page.curves), page.height)
+    return PageLayout(page_no, page.width, words, lines, rules, body_font(lines))
 
 
-def _cut_part(page: int, lines: list[TextLine], rules: list[float], *, caption: bool,
-              header_of: TablePart | None, settings: PdfSettings) -> TablePart | None:
-    if len(rules) < 2:
+def layout_to_parts(layout: PageLayout, counter: list[int],
+                    settings: PdfSettings) -> tuple[list[TablePart], list[PartProblem]]:
+    """Every captioned table of a page as a TablePart cropped to its region, in caption
+    order; captions with no table next to them are problems."""
+    parts, problems = [], []
+    for cap in find_captions(layout.lines, layout.font):
+        line = layout.lines[cap.line_index]
+        cap_text = " ".join(w.text for w in line.words[cap.word_index:] if w.x0 <= cap.x1)
+        region = caption_region(cap, layout.lines, layout.rules, layout.width)
+        if region is None:
+            problems.append(PartProblem(layout.number, cap.label, cap_text,
+                                        "no ruled table next to its caption"))
+            continue
+        part = region_to_part(layout, cap, region, counter, settings)
+        if part is None:
+            problems.append(PartProblem(layout.number, cap.label, cap_text,
+                                        "its ruled region holds no body lines"))
+            continue
+        part.continued = cap.continued
+        parts.append(part)
+    return parts, problems
+
+
+def continued_part(layout: PageLayout, table: list[TablePart], parts: list[TablePart],
+                   counter: list[int], settings: PdfSettings) -> TablePart | None:
+    """The part of `table` (open at the end of the previous page: no notes under it) that
+    this page continues before its first caption, without a caption of its own."""
+    last = table[-1]
+    before = min((p.title_lines[0].top for p in parts if p.title_lines), default=1e9)
+    region = continuation_region(layout.lines, layout.rules, last.x0, last.x1, before)
+    if region is None:
         return None
-    part = TablePart(page=page)
+    cap = Caption(label=table[0].label or "", line_index=0, word_index=0, x0=region.x0,
+                  x1=region.x0, top=-1.0, bottom=-1.0, size=0.0, continued=True)
+    part = region_to_part(layout, cap, region, counter, settings, caption=False)
+    return part
+
+
+def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: list[int],
+                   settings: PdfSettings, caption: bool = True) -> TablePart | None:
+    """Cut a table region into caption, header, body and notes. Only words inside the
+    region's x-range count (the other column of the page never enters). Rules with no text
+    between them are one (a thick bar over a thin rule); the header runs from the top rule
+    to the first rule across most of the table's width (rules over column groups are inside
+    the header); without one, the header is the first line."""
+    x0, x1 = region.x0 - 2, region.x1 + 2
+    inside = [w for w in layout.words if w.x0 >= x0 and w.x1 <= x1]
+    below = region.title_y[1] if region.top >= region.title_y[0] - 1 else -1.0
+    table_words = [w for w in inside if region.top - 1 < (w.top + w.bottom) / 2 < region.bottom + 1
+                   and w.top > below - 0.5]
+    lines = _numbered(words_to_lines(table_words, settings), counter)
+    if not lines:
+        return None
+    width = region.x1 - region.x0
+    rules = _collapse_rules([r for r in region.rules], lines)
+    full = [r for r in rules if r.width >= DEFAULT_FULL_RULE * width]
+    part = TablePart(page=layout.number, label=cap.label, x0=region.x0, x1=region.x1)
     if caption:
-        part.title_lines = [ln for ln in lines if ln.bottom <= rules[0]]
-    bands = _bands(lines, rules)
-    first_band = bands[0]
-    repeated = header_of is not None and _norm(" ".join(ln.text for ln in first_band)) == \
-        _norm(" ".join(ln.text for ln in header_of.header))
-    if header_of is None or repeated:
-        if len(rules) < 3 and header_of is None:
+        part.title_lines = _title_lines(layout, cap, region)
+    top, bottom = full[0].y, full[-1].y
+    header_bottom = next((r.y for r in full[1:-1] if any(top < ln.middle < r.y for ln in lines)), None)
+    if header_bottom is None:
+        first = next((ln for ln in lines if top < ln.middle < bottom), None)
+        if first is None:
             return None
-        part.header = first_band
-        body_rules = rules[1:]
-    else:
-        body_rules = rules
-    part.body_top, part.body_bottom = body_rules[0], body_rules[-1]
-    part.rules = body_rules[1:-1]
-    part.body = [ln for ln in lines if part.body_top < ln.top < part.body_bottom]
-    part.after = _after_lines([ln for ln in lines if ln.top > part.body_bottom],
-                              part.body_bottom, settings)
+        header_bottom = first.bottom + 0.5
+    part.header = [ln for ln in lines if top < ln.middle < header_bottom]
+    part.body_top, part.body_bottom = header_bottom, bottom
+    part.rules = [r.y for r in full if header_bottom < r.y < bottom]
+    part.body = [ln for ln in lines if header_bottom < ln.middle < bottom]
+    part.title_lines = part.title_lines if caption else []
+    if region.top > region.title_y[0]:      # caption above or beside: notes follow the table
+        rest = [w for w in inside if w.top > bottom and not (
+            region.title_x[0] - 2 <= w.x0 <= region.title_x[1] and w.top <= region.title_y[1])]
+        after = []
+        cells_font = body_font(part.body or lines)
+        for ln in _after_lines(words_to_lines(rest, settings), bottom, settings):
+            font = (ln.words[0].font, round(ln.words[0].size, 1))
+            if (font == layout.font and font != cells_font) or TITLE_LABEL_RE.match(ln.text):
+                break       # the page's running text, or the next caption, starts
+            after.append(ln)
+        part.after = _numbered(after, counter)
     if not part.body:
         return None
     return part
 
 
-def _bands(lines: list[TextLine], rules: list[float]) -> list[list[TextLine]]:
-    return [[ln for ln in lines if lo < ln.top < hi] for lo, hi in zip(rules, rules[1:])]
+def _numbered(lines: list[TextLine], counter: list[int]) -> list[TextLine]:
+    out = []
+    for ln in lines:
+        counter[0] += 1
+        out.append(TextLine(ln.words, counter[0]))
+    return out
+
+
+def _collapse_rules(rules: list[HRule], lines: list[TextLine]) -> list[HRule]:
+    """Rules with no line between them are one rule (the wider; the lower at the top of
+    the table, the upper at its bottom does not matter for cutting)."""
+    out: list[HRule] = []
+    for r in sorted(rules, key=lambda r: r.y):
+        if out and not any(out[-1].y < ln.middle < r.y for ln in lines):
+            if r.width >= out[-1].width - 1:
+                out[-1] = r
+            continue
+        out.append(r)
+    return out
+
+
+def _title_lines(layout: PageLayout, cap: Caption, region: Region) -> list[TextLine]:
+    """The caption's lines: from the label on its line, then the lines under it inside
+    the caption's x-range down to the end of the caption text."""
+    side = region.x0 >= cap.x1 - 2
+    right = cap.x1 if side else max(cap.x1, region.x1)
+    out = []
+    for line in layout.lines[cap.line_index:]:
+        if line.top > region.title_y[1]:
+            break
+        words = [w for w in line.words if w.x0 >= cap.x0 - 2 and w.x1 <= right + 2]
+        if line is layout.lines[cap.line_index]:
+            words = [w for w in line.words[cap.word_index:] if w.x1 <= cap.x1 + 0.5]
+        if words:
+            out.append(TextLine(tuple(words)))
+    return out
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip().rstrip(".").lower()
 
 
 def _after_lines(lines: list[TextLine], below: float, settings: PdfSettings) -> list[TextLine]:
@@ -612,27 +737,85 @@ def _nearest_row(rows: list[Row], y: float, page: int) -> Row:
 # Stage 5: grid
 # --------------------------------------------------------------------------------------------
 
+def _without_sups(line: TextLine) -> TextLine:
+    """The line without its superscripts, each word stretched over the marks after it (so
+    "χ² value" keeps one gap, not two)."""
+    words: list[Word] = []
+    for w in line.words:
+        if w.sup and words:
+            words[-1] = replace(words[-1], x1=max(words[-1].x1, w.x1))
+        elif not w.sup:
+            words.append(w)
+    return TextLine(tuple(words), line.number)
+
+
+def _stub_column(columns: list[Column], body: list[TextLine]) -> list[Column]:
+    """A first column whose header cell is blank (the row labels): body words on two or
+    more lines that end left of the first header cell make a column headed ""."""
+    if not columns:
+        return columns
+    left = [w for ln in body for w in ln.words if w.x1 < columns[0].x0 - 0.5 * w.size]
+    if len({w.top for w in left}) < 2:
+        return columns
+    return [Column(min(w.x0 for w in left), max(w.x1 for w in left), "")] + columns
+
+
+def _same_header(a: list[TextLine], b: list[TextLine]) -> bool:
+    """A continued part's first band repeats the table's header: the same words, mostly."""
+    wa = set(_norm(" ".join(ln.text for ln in a)).split())
+    wb = set(_norm(" ".join(ln.text for ln in b)).split())
+    return bool(wa and wb) and len(wa & wb) >= 0.6 * len(wa | wb)
+
+
 def cell_text(lines: list[TextLine]) -> str:
-    """A cell's lines joined with single spaces, top to bottom."""
-    return " ".join(ln.text for ln in sorted(lines, key=lambda ln: (ln.page, ln.top)))
+    """A cell's lines joined with single spaces, top to bottom (superscripts left out)."""
+    return " ".join(t for t in (ln.text for ln in sorted(lines, key=lambda ln: (ln.page, ln.top)))
+                    if t)
+
+
+REF_SUP_RE = re.compile(r"^\d+(?:[,\u2013-]\d+)*,?$")
+REF_HEADER_RE = re.compile(r"^(?:refs?\.?|references?)$", re.I)
+
+
+def cell_refs(lines: list[TextLine]) -> list[str]:
+    """Reference numbers printed as superscripts after a word of a cell ("HERACLES108"):
+    digits (and lists or ranges of them) raised after a word holding letters. Superscript
+    letters and marks (footnotes) are only left out of the text."""
+    refs = []
+    for ln in lines:
+        for prev, w in zip(ln.words, ln.words[1:]):
+            if w.sup and not prev.sup and REF_SUP_RE.match(w.text) and re.search(r"[A-Za-z]", prev.text):
+                refs.append(w.text.rstrip(","))
+    return refs
 
 
 def rows_to_grid(source: str, parts: list[TablePart], columns: list[Column],
                  rows: list[Row]) -> Grid:
+    """Rows -> Grid. Superscript reference numbers go to the table's reference column, or
+    to a "Ref" column added at the right when the table has none."""
+    header = [c.text for c in columns]
+    refs = [cell_refs([ln for lines in row.cells for ln in lines]) for row in rows]
+    ref_col = next((i for i, h in enumerate(header) if REF_HEADER_RE.match(h.strip())), None)
+    if ref_col is None and any(refs):
+        header.append("Ref")
+        ref_col = len(header) - 1
     grid_rows = []
-    for row in rows:
+    for row, row_refs in zip(rows, refs):
         first = row.lines[0]
         if row.section:
-            grid_rows.append(GridRow(cells=(None,) * len(columns), line=first.number,
+            grid_rows.append(GridRow(cells=(None,) * len(header), line=first.number,
                                      section=row.section, page=row.page))
             continue
-        cells = tuple(
+        cells = [
             Cell(text=cell_text(lines), line=min(ln.number for ln in lines), page=lines[0].page)
-            if lines else None
-            for lines in row.cells)
-        grid_rows.append(GridRow(cells=cells, line=first.number, page=row.page))
+            if lines and cell_text(lines) else None
+            for lines in row.cells]
+        cells += [None] * (len(header) - len(cells))
+        if row_refs and cells[ref_col] is None:
+            cells[ref_col] = Cell(text=", ".join(row_refs), line=first.number, page=row.page)
+        grid_rows.append(GridRow(cells=tuple(cells), line=first.number, page=row.page))
     head = parts[0]
-    return Grid(source=source, label=head.label, title=_title(head), header=tuple(c.text for c in columns),
+    return Grid(source=source, label=head.label, title=_title(head), header=tuple(header),
                 rows=tuple(grid_rows), legend=_legend(parts[-1].after),
                 notes=_notes(parts[-1].after), header_line=head.header[0].number)
 
@@ -640,8 +823,12 @@ def rows_to_grid(source: str, parts: list[TablePart], columns: list[Column],
 def _title(part: TablePart) -> str | None:
     if not part.title_lines:
         return None
-    m = LABEL_RE.match(part.title_lines[0].text)
-    text = " ".join([m.group(2)] + [ln.text for ln in part.title_lines[1:]]).strip()
+    first = part.title_lines[0].text
+    m = TITLE_LABEL_RE.match(first)
+    rest = first[m.end():] if m else first
+    text = " ".join([rest] + [ln.text for ln in part.title_lines[1:]])
+    text = CONTINUED_TITLE_RE.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip().lstrip(".:|").strip()
     return text or None
 
 
@@ -668,41 +855,67 @@ def _notes(after: list[TextLine]) -> tuple[str, ...]:
 
 def read_pdf(path: Path, settings: PdfSettings | None = None) -> list[Grid]:
     """Read every table of a PDF (one Grid per table, page breaks joined)."""
+    grids, _ = read_pdf_document(path, settings)
+    return grids
+
+
+def read_pdf_document(path: Path, settings: PdfSettings | None = None
+                      ) -> tuple[list[Grid], list[Reject]]:
+    """Every table of a PDF, and one Reject per table that cannot be read (its caption's
+    line, text and "page N: why"); the other tables are still read. A PDF with no table
+    at all is an InputError."""
     path = Path(path)
     settings = settings or PdfSettings()
-    with open_pdf(path) as pdf:
-        pages = _read_pages(pdf, path, settings)
-    tables = pages_to_parts(pages, settings)
-    if not tables:
-        raise InputError("no table found: no ruled table (rule above the header, under it and "
-                         "under the body) on any page", file=str(path))
-    return [part_list_to_grid(path.stem, parts, settings) for parts in tables]
-
-
-def _read_pages(pdf, path: Path, settings: PdfSettings) -> list[tuple[list[TextLine], list[float]]]:
-    pages, number = [], 0
+    tables: list[list[TablePart]] = []
+    problems: list[PartProblem] = []
+    counter = [0]
     any_text = False
-    for page_no, page in enumerate(pdf.pages, start=1):
-        words = page_to_words(page.chars, page_no, settings)
-        any_text = any_text or bool(words)
-        lines = words_to_lines(words, settings)
-        numbered = []
-        for ln in lines:
-            number += 1
-            numbered.append(TextLine(ln.words, number))
-        text_width = (max(w.x1 for w in words) - min(w.x0 for w in words)) if words else page.width
-        pages.append((numbered, page_rules(page, text_width, settings)))
+    with open_pdf(path) as pdf:
+        for page_no, page in enumerate(pdf.pages, start=1):
+            layout = page_layout(page, page_no, settings)
+            any_text = any_text or bool(layout.words)
+            parts, bad = layout_to_parts(layout, counter, settings)
+            problems += bad
+            if tables and not tables[-1][-1].after and tables[-1][-1].page == page_no - 1:
+                more = continued_part(layout, tables[-1], parts, counter, settings)
+                if more is not None:
+                    tables[-1].append(more)
+            for part in parts:
+                earlier = next((t for t in tables if _norm(t[0].label) == _norm(part.label)), None)
+                if earlier is not None:
+                    earlier.append(part)
+                else:
+                    tables.append([part])
     if not any_text:
-        raise InputError("PDF has no text layer (scanned image?): run OCR first",
-                         file=str(path))
-    return pages
+        raise InputError("PDF has no text layer (scanned image?): run OCR first", file=str(path))
+    grids, rejects = [], []
+    for p in problems:
+        rejects.append(Reject(None, p.text, f"page {p.page}: {p.label}: {p.reason}"))
+    for parts in tables:
+        try:
+            grids.append(part_list_to_grid(path.stem, parts, settings))
+        except InputError as e:
+            first = parts[0]
+            line = first.header[0].number if first.header else None
+            rejects.append(Reject(line, _title(first) or first.label,
+                                  f"page {first.page}: {first.label}: {e.reason}"))
+    if not grids:
+        why = rejects[0].reason if rejects else "no table caption (\"Table N\") on any page"
+        raise InputError(f"no table found: {why}", file=str(path))
+    return grids, rejects
 
 
 def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings) -> Grid:
-    body_words = [w for p in parts for ln in p.body for w in ln.words]
-    columns = header_to_columns(parts[0].header, body_words, settings)
+    for p in parts[1:]:
+        if p.header and not _same_header(p.header, parts[0].header):
+            p.body = p.header + p.body      # a continued part without a repeated header
+            p.header = []
+    body_words = [w for p in parts for ln in p.body for w in ln.words if not w.sup]
+    header = [h for h in (_without_sups(ln) for ln in parts[0].header) if h.words]
+    columns = header_to_columns(header, body_words, settings)
+    columns = _stub_column(columns, [ln for p in parts for ln in p.body])
     if len(columns) < 2:
-        raise InputError("no table found: the ruled header has fewer than two columns",
+        raise InputError("the ruled header has fewer than two columns",
                          line=parts[0].header[0].number if parts[0].header else None)
     body = [ln for p in parts for ln in p.body]
     bounds = column_bounds(columns, [w for ln in body for w in ln.words]
