@@ -153,6 +153,7 @@ class TablePart:
     continued: bool = False                                # caption says "(continued)"
     x0: float = 0.0                                        # the table region's x-range
     x1: float = 0.0
+    open_end: bool = False     # nothing under the table in its column: it may go on overleaf
 
 
 @dataclass
@@ -203,9 +204,11 @@ def page_to_words(chars: list[dict], page: int, settings: PdfSettings) -> list[W
     `word_gap` x font size, or where superscript starts or stops; other spaces (thin,
     no-break) are kept inside the word. Rotated characters (a running head set up the
     margin) are left out. A character is superscript when it is set smaller than
-    `sup_size` x its line's body size and its baseline is raised above the line's."""
+    `sup_size` x the body size of its stretch of the line (`_stretches`) and its baseline
+    is raised above the stretch's."""
     words: list[Word] = []
-    for line in _char_lines([c for c in chars if c.get("upright", True)], settings):
+    lines = _char_lines([c for c in chars if c.get("upright", True)], settings)
+    for line in (seg for ln in lines for seg in _stretches(ln)):
         body = max(c["size"] for c in line)
         base = max(c["bottom"] for c in line if c["size"] >= 0.95 * body)
         run: list[dict] = []
@@ -238,6 +241,18 @@ def page_to_words(chars: list[dict], page: int, settings: PdfSettings) -> list[W
             run.append(c)
         flush()
     return words
+
+
+def _stretches(line: list[dict]) -> list[list[dict]]:
+    """A line's characters cut at gaps wider than the font size (cell or column gaps), so
+    that a superscript is judged against its own words, not a column of larger type."""
+    out: list[list[dict]] = []
+    for c in line:
+        if out and c["x0"] - out[-1][-1]["x1"] <= max(c["size"], out[-1][-1]["size"]):
+            out[-1].append(c)
+        else:
+            out.append([c])
+    return out
 
 
 def _char_lines(chars: list[dict], settings: PdfSettings) -> list[list[dict]]:
@@ -294,6 +309,7 @@ def words_to_lines(words: list[Word], settings: PdfSettings) -> list[TextLine]:
 class PageLayout:
     number: int
     width: float
+    height: float
     words: list[Word]
     lines: list[TextLine]            # whole-width lines (for captions and running text)
     rules: list[HRule]
@@ -313,7 +329,7 @@ def page_layout(page, page_no: int, settings: PdfSettings) -> PageLayout:
     words = page_to_words(page.chars, page_no, settings)
     lines = words_to_lines(words, settings)
     rules = page_rules(list(page.lines) + list(page.rects) + list(page.curves), page.height)
-    return PageLayout(page_no, page.width, words, lines, rules, body_font(lines))
+    return PageLayout(page_no, page.width, page.height, words, lines, rules, body_font(lines))
 
 
 def layout_to_parts(layout: PageLayout, counter: list[int],
@@ -364,12 +380,17 @@ def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: li
     x0, x1 = region.x0 - 2, region.x1 + 2
     inside = [w for w in layout.words if w.x0 >= x0 and w.x1 <= x1]
     below = region.title_y[1] if region.top >= region.title_y[0] - 1 else -1.0
+    width = region.x1 - region.x0
+    full_ys = sorted(r.y for r in region.rules if r.width >= DEFAULT_FULL_RULE * width)
+    distinct = [y for k, y in enumerate(full_ys) if k == 0 or y - full_ys[k - 1] > 3.0]
+    band = words_to_lines([w for w in inside if distinct[0] < w.top < distinct[-1]], settings)
+    if caption and region.top > region.title_y[0] and len(distinct) <= 2 and len(band) <= 3:
+        region = _open_bottom(region, inside, layout, settings)
     table_words = [w for w in inside if region.top - 1 < (w.top + w.bottom) / 2 < region.bottom + 1
                    and w.top > below - 0.5]
     lines = _numbered(words_to_lines(table_words, settings), counter)
     if not lines:
         return None
-    width = region.x1 - region.x0
     rules = _collapse_rules([r for r in region.rules], lines)
     full = [r for r in rules if r.width >= DEFAULT_FULL_RULE * width]
     part = TablePart(page=layout.number, label=cap.label, x0=region.x0, x1=region.x1)
@@ -398,9 +419,32 @@ def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: li
                 break       # the page's running text, or the next caption, starts
             after.append(ln)
         part.after = _numbered(after, counter)
+    tail = [w for w in inside if w.top > bottom + 1 and w.top < 0.92 * layout.height]
+    part.open_end = region.top > region.title_y[0] and not tail
     if not part.body:
         return None
     return part
+
+
+def _open_bottom(region: Region, inside: list[Word], layout: PageLayout,
+                 settings: PdfSettings) -> Region:
+    """A table with rules above and under its header only (it runs on to the next page,
+    or the journal draws no bottom rule): its body is the lines under the header rule, in
+    its x-range, up to the first gap wider than a line and a half or the page's running
+    text. The region gets a bottom rule just under them."""
+    lines = words_to_lines([w for w in inside if w.top > region.bottom], settings)
+    head = words_to_lines([w for w in inside if region.top < w.top < region.bottom], settings)
+    cells_font = body_font(head) if head else ("", 0.0)
+    last = region.bottom
+    for ln in lines:
+        font = (ln.words[0].font, round(ln.size, 1))
+        if ln.top - last > 1.5 * ln.size or (font == layout.font and font[1] != cells_font[1]):
+            break
+        last = ln.bottom
+    if last == region.bottom:
+        return region
+    bottom = HRule(last + 0.5, region.x0, region.x1)
+    return replace(region, bottom=bottom.y, rules=region.rules + [bottom])
 
 
 def _numbered(lines: list[TextLine], counter: list[int]) -> list[TextLine]:
@@ -601,7 +645,8 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
         prev = lines[i - 1] if i else None
         new_row = (prev is None or prev.page != line.page or all_alike
                    or _rule_between(part_of[line.number], prev, line)
-                   or line.top - prev.top > leading + settings.row_gap * line.size)
+                   or line.top - prev.top > leading + settings.row_gap * line.size
+                   or _starts_row_label(line, bounds))
         if new_row:
             rows.append(Row(lines=[line], cells=[[] for _ in range(len(bounds) + 1)],
                             top=line.top, bottom=line.bottom, page=line.page))
@@ -612,6 +657,14 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
         _fill_cells(row, row.lines, bounds)
         row.section = _section_text(row, bounds, settings)
     return rows
+
+
+def _starts_row_label(line: TextLine, bounds: list[float]) -> bool:
+    """A line whose first column holds a word starting with a capital or a digit begins a
+    new row label even without extra space above it (tables set with even line spacing);
+    a lower-case start there is the label's wrapped second line."""
+    first = next((w for w in line.words if not w.sup and column_of(w.x0, bounds) == 0), None)
+    return first is not None and (first.text[:1].isupper() or first.text[:1].isdigit())
 
 
 def _rule_between(part: TablePart, a: TextLine, b: TextLine) -> bool:
@@ -783,8 +836,10 @@ def cell_refs(lines: list[TextLine]) -> list[str]:
     letters and marks (footnotes) are only left out of the text."""
     refs = []
     for ln in lines:
-        for prev, w in zip(ln.words, ln.words[1:]):
-            if w.sup and not prev.sup and REF_SUP_RE.match(w.text) and re.search(r"[A-Za-z]", prev.text):
+        for prev, w, nxt in zip(ln.words, ln.words[1:], ln.words[2:] + (None,)):
+            glued = nxt is not None and nxt.x0 - w.x1 < 0.1 * w.size    # "(kg/m²)": a unit
+            if (w.sup and not prev.sup and not glued and REF_SUP_RE.match(w.text)
+                    and re.search(r"[A-Za-z]", prev.text) and "/" not in prev.text):
                 refs.append(w.text.rstrip(","))
     return refs
 
@@ -796,7 +851,7 @@ def rows_to_grid(source: str, parts: list[TablePart], columns: list[Column],
     header = [c.text for c in columns]
     refs = [cell_refs([ln for lines in row.cells for ln in lines]) for row in rows]
     ref_col = next((i for i, h in enumerate(header) if REF_HEADER_RE.match(h.strip())), None)
-    if ref_col is None and any(refs):
+    if ref_col is None and any(r for r, row in zip(refs, rows) if not row.section):
         header.append("Ref")
         ref_col = len(header) - 1
     grid_rows = []
@@ -876,7 +931,7 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
             any_text = any_text or bool(layout.words)
             parts, bad = layout_to_parts(layout, counter, settings)
             problems += bad
-            if tables and not tables[-1][-1].after and tables[-1][-1].page == page_no - 1:
+            if tables and tables[-1][-1].open_end and tables[-1][-1].page == page_no - 1:
                 more = continued_part(layout, tables[-1], parts, counter, settings)
                 if more is not None:
                     tables[-1].append(more)

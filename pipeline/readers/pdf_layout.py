@@ -24,7 +24,7 @@ DEFAULT_RULE_Y_TOLERANCE = 1.0     # edges closer in y are one rule
 DEFAULT_RULE_X_GAP = 3.0           # segments at one height this close in x are one rule
 DEFAULT_RULE_MIN_LENGTH = 4.0      # shorter edges (glyph decorations) are no rules
 DEFAULT_BAR_MAX_HEIGHT = 9.0       # a filled shape up to this tall is one (thick) rule
-DEFAULT_FULL_RULE = 0.7            # a rule over this fraction of the table width is full
+DEFAULT_FULL_RULE = 0.9            # a rule over this fraction of the table width is full
 DEFAULT_CAPTION_REACH = 4.0        # x caption size: how far below/above a caption rules start
 DEFAULT_GUTTER = 1.5               # x size: a wider gap on a line separates two text columns
 
@@ -218,7 +218,11 @@ def _title_bottom(cap: Caption, lines, rules: list[HRule]) -> float:
     bottom = cap.bottom
     for line in lines[cap.line_index + 1:]:
         words = [w for w in line.words if w.x0 >= cap.x0 - 2 and w.x0 <= cap.x1]
-        if not words or line.top - bottom > 0.8 * cap.size:
+        if not words:
+            if line.top - bottom > 0.8 * cap.size:
+                break
+            continue        # a line of the table beside a side caption
+        if line.top - bottom > 0.8 * cap.size:
             break
         if any(bottom - 1 <= r.y <= (line.top + line.bottom) / 2 and r.x1 > words[0].x0 and r.x0 < words[-1].x1
                for r in rules):
@@ -275,10 +279,8 @@ def _running_text_between(lines, x0: float, x1: float, lo: float, hi: float) -> 
     x-range: at least eight words, spread over most of the range, none of the gaps
     between them wider than a space (a table row has cell gaps)."""
     for line in lines:
-        if not lo < line.top < hi:
-            continue
         words = [w for w in line.words if w.x0 >= x0 - 2 and w.x1 <= x1 + 2]
-        if len(words) < 8:
+        if len(words) < 8 or not lo < sum(w.top + w.bottom for w in words) / (2 * len(words)) < hi:
             continue
         if words[-1].x1 - words[0].x0 < 0.8 * (x1 - x0):
             continue
