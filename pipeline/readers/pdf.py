@@ -379,7 +379,8 @@ def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: li
     the header); without one, the header is the first line."""
     x0, x1 = region.x0 - 2, region.x1 + 2
     inside = [w for w in layout.words if w.x0 >= x0 and w.x1 <= x1]
-    below = region.title_y[1] if region.top >= region.title_y[0] - 1 else -1.0
+    side = region.x0 >= region.title_x[1] - 2          # a caption set beside the table
+    below = region.title_y[1] if region.top >= region.title_y[0] - 1 and not side else -1.0
     width = region.x1 - region.x0
     full_ys = sorted(r.y for r in region.rules if r.width >= DEFAULT_FULL_RULE * width)
     distinct = [y for k, y in enumerate(full_ys) if k == 0 or y - full_ys[k - 1] > 3.0]
@@ -472,7 +473,7 @@ def _title_lines(layout: PageLayout, cap: Caption, region: Region) -> list[TextL
     """The caption's lines: from the label on its line, then the lines under it inside
     the caption's x-range down to the end of the caption text."""
     side = region.x0 >= cap.x1 - 2
-    right = cap.x1 if side else max(cap.x1, region.x1)
+    right = region.x0 - 3 if side else max(cap.x1, region.x1)
     out = []
     for line in layout.lines[cap.line_index:]:
         if line.top > region.title_y[1]:
@@ -790,6 +791,29 @@ def _nearest_row(rows: list[Row], y: float, page: int) -> Row:
 # Stage 5: grid
 # --------------------------------------------------------------------------------------------
 
+def _align_part(part: TablePart, first: TablePart) -> None:
+    """Move a continued part printed in another column (or page margin) onto the first
+    part's x positions, so its cells fall under the header's columns."""
+    dx = first.x0 - part.x0
+    if abs(dx) < 1 or abs((part.x1 - part.x0) - (first.x1 - first.x0)) > 0.05 * (first.x1 - first.x0):
+        return
+
+    def moved(lines: list[TextLine]) -> list[TextLine]:
+        return [TextLine(tuple(replace(w, x0=w.x0 + dx, x1=w.x1 + dx) for w in ln.words), ln.number)
+                for ln in lines]
+
+    part.header, part.body, part.after = moved(part.header), moved(part.body), moved(part.after)
+    part.x0, part.x1 = part.x0 + dx, part.x1 + dx
+
+
+def _spanning_label(line: TextLine, left: float, settings: PdfSettings) -> bool:
+    """A line that is one run of words from the table's left edge (a section or group
+    label printed across the columns): it says nothing about where columns are."""
+    words = [w for w in line.words if not w.sup]
+    return bool(words) and words[0].x0 - left < words[0].size and all(
+        b.x0 - a.x1 <= settings.column_gap * b.size for a, b in zip(words, words[1:]))
+
+
 def _without_sups(line: TextLine) -> TextLine:
     """The line without its superscripts, each word stretched over the marks after it (so
     "χ² value" keeps one gap, not two)."""
@@ -962,10 +986,15 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
 
 def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings) -> Grid:
     for p in parts[1:]:
+        _align_part(p, parts[0])
+    for p in parts[1:]:
         if p.header and not _same_header(p.header, parts[0].header):
             p.body = p.header + p.body      # a continued part without a repeated header
             p.header = []
-    body_words = [w for p in parts for ln in p.body for w in ln.words if not w.sup]
+    body_lines = [ln for p in parts for ln in p.body]
+    left = min((ln.x0 for ln in body_lines), default=0.0)
+    body_words = [w for ln in body_lines if not _spanning_label(ln, left, settings)
+                  for w in ln.words if not w.sup]
     header = [h for h in (_without_sups(ln) for ln in parts[0].header) if h.words]
     columns = header_to_columns(header, body_words, settings)
     columns = _stub_column(columns, [ln for p in parts for ln in p.body])
