@@ -342,6 +342,8 @@ def layout_to_parts(layout: PageLayout, counter: list[int],
         cap_text = " ".join(w.text for w in line.words[cap.word_index:] if w.x0 <= cap.x1)
         region = caption_region(cap, layout.lines, layout.rules, layout.width)
         if region is None:
+            if cap.plain:
+                continue        # a reference to a table in the running text
             problems.append(PartProblem(layout.number, cap.label, cap_text,
                                         "no ruled table next to its caption"))
             continue
@@ -510,8 +512,9 @@ def header_to_columns(header: list[TextLine], body_words: list[Word],
                       settings: PdfSettings) -> list[Column]:
     """Header cells: neighbouring words on a header line are one cell unless the gap between
     them is wider than `column_gap` x size and no body word crosses it (body text of a wide
-    column runs under a multi-word header); segments on different header lines that overlap
-    horizontally are one (wrapped) header cell."""
+    column runs under a multi-word header); a segment over two or more cells of the lines
+    below is a group heading, put in front of each of their texts; other segments on
+    different header lines that overlap horizontally are one (wrapped) header cell."""
     segments: list[list[Word]] = []
     for line in header:
         current: list[Word] = []
@@ -522,6 +525,8 @@ def header_to_columns(header: list[TextLine], body_words: list[Word],
             current.append(w)
         if current:
             segments.append(current)
+    spanners = [s for s in segments if _is_spanner(s, segments)]
+    segments = [s for s in segments if not any(s is x for x in spanners)]
     columns: list[list[list[Word]]] = []
     for seg in segments:
         x0, x1 = seg[0].x0, seg[-1].x1
@@ -532,10 +537,22 @@ def header_to_columns(header: list[TextLine], body_words: list[Word],
             target.append(seg)
     result = []
     for segs in columns:
-        segs.sort(key=lambda s: s[0].top)
         x0, x1 = _span(segs)
+        over = [s for s in spanners if _overlaps(s[0].x0, s[-1].x1, (x0, x1))]
+        segs = sorted(over, key=lambda s: s[0].top) + sorted(segs, key=lambda s: s[0].top)
         result.append(Column(x0, x1, " ".join(w.text for s in segs for w in s)))
     return sorted(result, key=lambda c: c.x0)
+
+
+def _is_spanner(seg: list[Word], segments: list[list[Word]]) -> bool:
+    """A group heading over several columns ("Univariate analysis" over "RR", "95% CI",
+    "P value"): two or more header cells under it, on lines below, that do not overlap
+    each other."""
+    under = [s for s in segments if s[0].top > seg[-1].bottom - 1
+             and _overlaps(s[0].x0, s[-1].x1, (seg[0].x0, seg[-1].x1))]
+    under.sort(key=lambda s: s[0].x0)
+    apart = [b for a, b in zip(under, under[1:]) if b[0].x0 >= a[-1].x1]
+    return len(under) >= 2 and len(apart) >= 1
 
 
 def _is_column_gap(x0: float, x1: float, size: float, body_words: list[Word],

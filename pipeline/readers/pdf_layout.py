@@ -56,6 +56,7 @@ class Caption:
     bottom: float
     size: float
     continued: bool
+    plain: bool = False         # set in the running text's font: a caption only if a table follows
 
 
 @dataclass
@@ -122,8 +123,9 @@ def find_captions(lines, body_font: tuple[str, float], gutter: float = DEFAULT_G
     """Table captions among a page's lines. A caption is "Table"/"table"/"TABLE" with a number,
     at the start of a text segment of its line (first word, or after a gap wider than
     `gutter` x size: the other column), set in another font than the page's running text
-    (`body_font`: the commonest (font name, size)). That keeps "... listed in Table 1. Most
-    of ..." (a reference wrapped to the start of a line) out."""
+    (`body_font`: the commonest (font name, size)), or followed by ".", ":" or "|" (then it
+    is `plain`: a caption only if a table is found next to it, since "... listed in
+    Table 1. Most of ..." can wrap to the start of a line)."""
     found = []
     for li, line in enumerate(lines):
         words = line.words
@@ -133,16 +135,17 @@ def find_captions(lines, body_font: tuple[str, float], gutter: float = DEFAULT_G
                 continue
             if wi and w.x0 - words[wi - 1].x1 <= gutter * w.size:
                 continue
-            if (w.font, round(w.size, 1)) == body_font:
-                continue
-            number = m.group(2)
+            number, mark = m.group(2), m.group(3)
             if number is None:
                 if wi + 1 >= len(words):
                     continue
                 n = NUMBER_RE.match(words[wi + 1].text)
                 if not n:
                     continue
-                number = n.group(1)
+                number, mark = n.group(1), n.group(2)
+            plain = (w.font, round(w.size, 1)) == body_font
+            if plain and not mark:
+                continue
             label = f"{m.group(1)} {number}"
             end = wi + 1
             while end < len(words) and words[end].x0 - words[end - 1].x1 <= gutter * w.size:
@@ -150,7 +153,8 @@ def find_captions(lines, body_font: tuple[str, float], gutter: float = DEFAULT_G
             seg_text = " ".join(x.text for x in words[wi:end])
             found.append(Caption(label=label, line_index=li, word_index=wi, x0=w.x0,
                                  x1=words[end - 1].x1, top=line.top, bottom=line.bottom,
-                                 size=w.size, continued=bool(CONTINUED_RE.search(seg_text))))
+                                 size=w.size, continued=bool(CONTINUED_RE.search(seg_text)),
+                                 plain=plain))
     return found
 
 
