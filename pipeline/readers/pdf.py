@@ -100,6 +100,13 @@ class TextLine:
         return self.words[0].x0
 
     @property
+    def base(self) -> float:
+        """Where the line's body text sits: the median bottom of its words, superscripts
+        left out (a tall glyph or a raised mark does not move it)."""
+        return median(w.bottom for w in self.words if not w.sup) if any(
+            not w.sup for w in self.words) else self.bottom
+
+    @property
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
@@ -654,7 +661,7 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
     above, or when the gap to the line above is wider than the table's line spacing by more
     than `row_gap` x size. When all gaps are alike the table has no wrapped cells and every
     line is a row."""
-    pitches = [b.top - a.top for a, b in zip(lines, lines[1:])
+    pitches = [b.base - a.base for a, b in zip(lines, lines[1:])
                if a.page == b.page and not _rule_between(part_of[b.number], a, b)]
     leading = min(pitches) if pitches else 0.0
     all_alike = not pitches or max(pitches) - leading <= settings.row_gap * lines[0].size
@@ -663,7 +670,7 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
         prev = lines[i - 1] if i else None
         new_row = (prev is None or prev.page != line.page or all_alike
                    or _rule_between(part_of[line.number], prev, line)
-                   or line.top - prev.top > leading + settings.row_gap * line.size
+                   or line.base - prev.base > leading + settings.row_gap * line.size
                    or _starts_row_label(line, bounds))
         if new_row:
             rows.append(Row(lines=[line], cells=[[] for _ in range(len(bounds) + 1)],
@@ -678,11 +685,12 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
 
 
 def _starts_row_label(line: TextLine, bounds: list[float]) -> bool:
-    """A line whose first column holds a word starting with a capital or a digit begins a
-    new row label even without extra space above it (tables set with even line spacing);
-    a lower-case start there is the label's wrapped second line."""
+    """A line whose first column holds a word starting with a capital, a digit or a sign
+    ("≤60 years") begins a new row label even without extra space above it (tables set with
+    even line spacing); a lower-case letter or a bracket there starts the label's wrapped
+    second line ("(2009)")."""
     first = next((w for w in line.words if not w.sup and column_of(w.x0, bounds) == 0), None)
-    return first is not None and (first.text[:1].isupper() or first.text[:1].isdigit())
+    return first is not None and not first.text[:1].islower() and first.text[:1] not in "([{,;:-–/&"
 
 
 def _rule_between(part: TablePart, a: TextLine, b: TextLine) -> bool:
