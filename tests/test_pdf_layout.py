@@ -141,7 +141,7 @@ def test_unreadable_table_is_one_reject_with_its_page(tmp_path):
 
     grids, rejects = read_pdf_document(_pdf(tmp_path, draw))
     assert [g.label for g in grids] == ["Table 1"]
-    assert [r.reason for r in rejects] == ["page 2: Table 2: no ruled table next to its caption"]
+    assert [r.reason for r in rejects] == ["page 2: Table 2: no table next to its caption"]
     assert rejects[0].text == "Table 2. Only a caption"
 
 
@@ -153,7 +153,7 @@ def test_no_table_at_all_is_one_line_error(tmp_path):
 
     with pytest.raises(InputError) as e:
         read_pdf(_pdf(tmp_path, draw))
-    assert str(e.value).endswith("no table found: page 1: Table 2: no ruled table next to its caption")
+    assert str(e.value).endswith("no table found: page 1: Table 2: no table next to its caption")
 
 
 def test_page_rules_merge_segments_and_band_edges():

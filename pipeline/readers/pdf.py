@@ -29,7 +29,7 @@ from statistics import median
 from ..errors import InputError, Reject
 from ..model import Cell, Grid, GridRow
 from .pdf_layout import (DEFAULT_FULL_RULE, Caption, HRule, Region, body_font, caption_region,
-                         continuation_region, find_captions, page_rules)
+                         continuation_region, find_captions, page_rules, unruled_region)
 
 # Tunables, in units of the body font size unless noted.
 DEFAULT_LINE_TOLERANCE = 0.3     # words whose tops differ by less are on one line
@@ -348,11 +348,13 @@ def layout_to_parts(layout: PageLayout, counter: list[int],
         line = layout.lines[cap.line_index]
         cap_text = " ".join(w.text for w in line.words[cap.word_index:] if w.x0 <= cap.x1)
         region = caption_region(cap, layout.lines, layout.rules, layout.width)
+        if region is None and not cap.plain:
+            region = unruled_region(cap, layout.lines, layout.rules, layout.width, layout.font)
         if region is None:
             if cap.plain:
                 continue        # a reference to a table in the running text
             problems.append(PartProblem(layout.number, cap.label, cap_text,
-                                        "no ruled table next to its caption"))
+                                        "no table next to its caption"))
             continue
         part = region_to_part(layout, cap, region, counter, settings)
         if part is None:
@@ -409,10 +411,9 @@ def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: li
     top, bottom = full[0].y, full[-1].y
     header_bottom = next((r.y for r in full[1:-1] if any(top < ln.middle < r.y for ln in lines)), None)
     if header_bottom is None:
-        first = next((ln for ln in lines if top < ln.middle < bottom), None)
-        if first is None:
+        header_bottom = _unruled_header_bottom([ln for ln in lines if top < ln.middle < bottom])
+        if header_bottom is None:
             return None
-        header_bottom = first.bottom + 0.5
     part.header = [ln for ln in lines if top < ln.middle < header_bottom]
     part.body_top, part.body_bottom = header_bottom, bottom
     part.rules = [r.y for r in full if header_bottom < r.y < bottom]
@@ -455,6 +456,24 @@ def _open_bottom(region: Region, inside: list[Word], layout: PageLayout,
         return region
     bottom = HRule(last + 0.5, region.x0, region.x1)
     return replace(region, bottom=bottom.y, rules=region.rules + [bottom])
+
+
+def _unruled_header_bottom(lines: list[TextLine]) -> float | None:
+    """Without a rule under the header: the header is the first line, with the lines under it
+    while they are set in the same bold font (a header wrapped over two lines)."""
+    if not lines:
+        return None
+    bold = _is_bold(lines[0])
+    end = lines[0]
+    for ln in lines[1:]:
+        if not bold or not _is_bold(ln) or ln.top - end.bottom > ln.size:
+            break
+        end = ln
+    return end.bottom + 0.5
+
+
+def _is_bold(line: TextLine) -> bool:
+    return all(re.search(r"bold|black|heavy|semibold", w.font, re.I) for w in line.words if not w.sup)
 
 
 def _numbered(lines: list[TextLine], counter: list[int]) -> list[TextLine]:

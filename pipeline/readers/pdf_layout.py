@@ -307,3 +307,56 @@ def continuation_region(lines, rules: list[HRule], x0: float, x1: float, before:
         return None
     return Region(x0=first.x0, x1=first.x1, top=stack[0].y, bottom=stack[-1].y, rules=stack,
                   title_x=(0.0, 0.0), title_y=(-1.0, -1.0))
+
+
+def unruled_region(cap: Caption, lines, rules: list[HRule], page_width: float,
+                   running_font: tuple[str, float]) -> Region | None:
+    """A table printed without rules: the lines under the caption, in the caption's text
+    column (up to the page's gutter right of it), down to the first gap wider than a line and
+    a half or a paragraph of running text."""
+    title_bottom = _title_bottom(cap, lines, rules)
+    left = cap.x0 - 2
+    right = _gutter_right(cap, lines, page_width)
+    kept = []
+    last = title_bottom
+    for line in lines[cap.line_index + 1:]:
+        words = [w for w in line.words if w.x0 >= left and w.x1 <= right + 2]
+        if not words or (words[0].top + words[-1].bottom) / 2 <= title_bottom:
+            continue
+        size = words[0].size
+        if words[0].top - last > (3.0 if not kept else 1.5) * size:
+            break
+        if _is_paragraph(words, right - left) or LABEL_WORD_RE.match(words[0].text):
+            break
+        kept.append(words)
+        last = max(w.bottom for w in words)
+    if len(kept) < 2:
+        return None
+    x1 = max(w.x1 for ws in kept for w in ws)
+    top, bottom = title_bottom + 0.5, last + 0.5
+    return Region(x0=cap.x0, x1=x1, top=top, bottom=bottom,
+                  rules=[HRule(top, cap.x0, x1), HRule(bottom, cap.x0, x1)],
+                  title_x=(cap.x0, cap.x1), title_y=(cap.top, title_bottom))
+
+
+def _is_paragraph(words, width: float) -> bool:
+    return (len(words) >= 8 and words[-1].x1 - words[0].x0 >= 0.8 * width
+            and all(b.x0 - a.x1 < 0.6 * a.size for a, b in zip(words, words[1:])))
+
+
+def _gutter_right(cap: Caption, lines, page_width: float) -> float:
+    """Right edge of the text column the caption starts in: the first vertical strip right
+    of it that almost no line of the page crosses while text lies on both sides of it
+    (the gutter of a two-column page); else the right end of the page's text."""
+    texty = [ln for ln in lines if ln.words]
+    if not texty:
+        return page_width
+    end = max(w.x1 for ln in texty for w in ln.words)
+    x = cap.x0 + 6 * cap.size
+    while x < end:
+        crossing = sum(1 for ln in texty if any(w.x0 < x < w.x1 for w in ln.words))
+        both = sum(1 for ln in texty if any(w.x1 < x for w in ln.words) and any(w.x0 > x for w in ln.words))
+        if crossing <= 0.05 * len(texty) and both >= 0.3 * len(texty):
+            return x
+        x += 2.0
+    return end
