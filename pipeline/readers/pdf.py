@@ -271,7 +271,7 @@ def _char_lines(chars: list[dict], settings: PdfSettings) -> list[list[dict]]:
     lines: list[list[dict]] = []
     anchors: list[dict] = []            # each line's lowest character of its largest size
     for c in sorted(chars, key=lambda c: c["top"]):
-        if lines and _same_line(anchors[-1], c, settings):
+        if lines and _same_line(anchors[-1], c, settings, lines[-1]):
             lines[-1].append(c)
             if c["size"] >= anchors[-1]["size"]:
                 anchors[-1] = c
@@ -281,15 +281,20 @@ def _char_lines(chars: list[dict], settings: PdfSettings) -> list[list[dict]]:
     return [sorted(line, key=lambda c: c["x0"]) for line in lines]
 
 
-def _same_line(first, c, settings: PdfSettings) -> bool:
+def _same_line(first, c, settings: PdfSettings, line: list | None = None) -> bool:
     if abs(c["top"] - first["top"]) <= settings.line_tolerance * c["size"]:
         return True
     overlap = min(first["bottom"], c["bottom"]) - max(first["top"], c["top"])
     heights = min(first["bottom"] - first["top"], c["bottom"] - c["top"])
-    if heights > 0 and overlap >= 0.7 * heights:
+    similar = min(c["size"], first["size"]) >= settings.sup_size * max(c["size"], first["size"])
+    if similar and heights > 0 and overlap >= 0.7 * heights:
         return True
     middle = (c["top"] + c["bottom"]) / 2
-    return c["size"] < settings.sup_size * first["size"] and first["top"] < middle < first["bottom"]
+    if not (c["size"] < settings.sup_size * first["size"] and first["top"] < middle < first["bottom"]):
+        return False
+    # a superscript sits beside a larger character of the line, not a column away
+    return line is None or any(abs(c["x0"] - o["x1"]) <= o["size"] or abs(o["x0"] - c["x1"]) <= o["size"]
+                               for o in line if o["size"] >= settings.sup_size * first["size"])
 
 
 def words_to_lines(words: list[Word], settings: PdfSettings) -> list[TextLine]:
@@ -374,15 +379,46 @@ def continued_part(layout: PageLayout, table: list[TablePart], parts: list[Table
     before = min((p.title_lines[0].top for p in parts if p.title_lines), default=1e9)
     region = continuation_region(layout.lines, layout.rules, last.x0, last.x1, before)
     if region is None:
+        region = _repeated_header_region(layout, table[0], before)
+    if region is None:
         return None
     cap = Caption(label=table[0].label or "", line_index=0, word_index=0, x0=region.x0,
                   x1=region.x0, top=-1.0, bottom=-1.0, size=0.0, continued=True)
-    part = region_to_part(layout, cap, region, counter, settings, caption=False)
-    return part
+    return region_to_part(layout, cap, region, counter, settings, caption=False,
+                          header_of=table[0])
+
+
+def _repeated_header_region(layout: PageLayout, first: TablePart, before: float) -> Region | None:
+    """An unruled table continued without a caption but with its header repeated (as HTML
+    renderers print a <thead> on every page): from that header line down to the first wide
+    gap or the page's running text."""
+    if not first.header:
+        return None
+    want = _norm(first.header[0].text)
+    for i, line in enumerate(layout.lines):
+        if line.top >= before:
+            return None
+        words = [w for w in line.words if w.x0 >= first.x0 - 2 and w.x1 <= first.x1 + 2]
+        if not words or _norm(" ".join(w.text for w in words if not w.sup)) != want:
+            continue
+        last = max(w.bottom for w in words)
+        for nxt in layout.lines[i + 1:]:
+            inside = [w for w in nxt.words if w.x0 >= first.x0 - 2 and w.x1 <= first.x1 + 2]
+            if not inside:
+                continue
+            if inside[0].top - last > 1.5 * inside[0].size or nxt.top >= before:
+                break
+            last = max(w.bottom for w in inside)
+        top = min(w.top for w in words) - 0.5
+        return Region(x0=first.x0, x1=first.x1, top=top, bottom=last + 0.5,
+                      rules=[HRule(top, first.x0, first.x1), HRule(last + 0.5, first.x0, first.x1)],
+                      title_x=(0.0, 0.0), title_y=(-1.0, -1.0))
+    return None
 
 
 def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: list[int],
-                   settings: PdfSettings, caption: bool = True) -> TablePart | None:
+                   settings: PdfSettings, caption: bool = True,
+                   header_of: TablePart | None = None) -> TablePart | None:
     """Cut a table region into caption, header, body and notes. Only words inside the
     region's x-range count (the other column of the page never enters). Rules with no text
     between them are one (a thick bar over a thin rule); the header runs from the top rule
@@ -396,7 +432,8 @@ def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: li
     full_ys = sorted(r.y for r in region.rules if r.width >= DEFAULT_FULL_RULE * width)
     distinct = [y for k, y in enumerate(full_ys) if k == 0 or y - full_ys[k - 1] > 3.0]
     band = words_to_lines([w for w in inside if distinct[0] < w.top < distinct[-1]], settings)
-    if caption and region.top > region.title_y[0] and len(distinct) <= 2 and len(band) <= 3:
+    repeats = header_of is not None and header_of.header and _same_header(band, header_of.header)
+    if (caption or repeats) and region.top > region.title_y[0] and len(distinct) <= 2 and len(band) <= 3:
         region = _open_bottom(region, inside, layout, settings)
     table_words = [w for w in inside if region.top - 1 < (w.top + w.bottom) / 2 < region.bottom + 1
                    and w.top > below - 0.5]
@@ -889,9 +926,17 @@ def _same_header(a: list[TextLine], b: list[TextLine]) -> bool:
 
 
 def cell_text(lines: list[TextLine]) -> str:
-    """A cell's lines joined with single spaces, top to bottom (superscripts left out)."""
-    return " ".join(t for t in (ln.text for ln in sorted(lines, key=lambda ln: (ln.page, ln.top)))
-                    if t)
+    """A cell's lines joined with single spaces, top to bottom (superscripts left out); a
+    line broken after a hyphen inside a word ("PD-" / "1/CTLA-4") joins without one."""
+    out = ""
+    for t in (ln.text for ln in sorted(lines, key=lambda ln: (ln.page, ln.top))):
+        if not t:
+            continue
+        if re.search(r"\w-$", out) and t[:1].isalnum():
+            out += t
+        else:
+            out = f"{out} {t}" if out else t
+    return out
 
 
 REF_SUP_RE = re.compile(r"^\d+(?:[,\u2013-]\d+)*,?$")

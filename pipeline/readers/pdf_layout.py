@@ -352,6 +352,14 @@ def _gutter_right(cap: Caption, lines, page_width: float) -> float:
     if not texty:
         return page_width
     end = max(w.x1 for ln in texty for w in ln.words)
+    # judge the strip on the page's other lines: the table's own column gaps are free too
+    block_end = cap.line_index
+    while block_end + 1 < len(lines) and \
+            lines[block_end + 1].top - lines[block_end].bottom <= 2 * cap.size:
+        block_end += 1
+    texty = [ln for ln in lines[:cap.line_index] + lines[block_end + 1:] if ln.words]
+    if len(texty) < 5:
+        return end
     x = cap.x0 + 6 * cap.size
     while x < end:
         crossing = sum(1 for ln in texty if any(w.x0 < x < w.x1 for w in ln.words))
