@@ -91,7 +91,7 @@ def rows_html(spec: dict, rows: list[dict]) -> str:
 # column widths (fractions of the table width), wide enough that no cell touches the next:
 # the full page, and the narrow column of a two-column page
 WIDTHS = [0.115, 0.09, 0.115, 0.04, 0.095, 0.13, 0.075, 0.30, 0.04]
-NARROW_WIDTHS = [0.13, 0.08, 0.135, 0.05, 0.06, 0.11, 0.09, 0.295, 0.05]
+NARROW_WIDTHS = [0.13, 0.08, 0.135, 0.05, 0.11, 0.11, 0.09, 0.245, 0.05]
 
 
 def table_html(spec: dict, rows: list[dict], style: str, caption: str, narrow: bool = False) -> str:

@@ -29,7 +29,8 @@ from statistics import median
 from ..errors import InputError, Reject
 from ..model import Cell, Grid, GridRow
 from .pdf_layout import (DEFAULT_FULL_RULE, Caption, HRule, Region, body_font, caption_region,
-                         continuation_region, find_captions, page_rules, unruled_region)
+                         NOTES_START_RE, continuation_region, find_captions, page_rules,
+                         unruled_region)
 
 # Tunables, in units of the body font size unless noted.
 DEFAULT_LINE_TOLERANCE = 0.3     # words whose tops differ by less are on one line
@@ -406,7 +407,8 @@ def _repeated_header_region(layout: PageLayout, first: TablePart, before: float)
             inside = [w for w in nxt.words if w.x0 >= first.x0 - 2 and w.x1 <= first.x1 + 2]
             if not inside:
                 continue
-            if inside[0].top - last > 1.5 * inside[0].size or nxt.top >= before:
+            if (inside[0].top - last > 1.5 * inside[0].size or nxt.top >= before
+                    or NOTES_START_RE.match(" ".join(w.text for w in inside))):
                 break
             last = max(w.bottom for w in inside)
         top = min(w.top for w in words) - 0.5
@@ -486,7 +488,8 @@ def _open_bottom(region: Region, inside: list[Word], layout: PageLayout,
     last = region.bottom
     for ln in lines:
         font = (ln.words[0].font, round(ln.size, 1))
-        if ln.top - last > 1.5 * ln.size or (font == layout.font and font[1] != cells_font[1]):
+        if (ln.top - last > 1.5 * ln.size or (font == layout.font and font[1] != cells_font[1])
+                or NOTES_START_RE.match(ln.text)):
             break
         last = ln.bottom
     if last == region.bottom:
@@ -724,10 +727,13 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
     rows: list[Row] = []
     for i, line in enumerate(lines):
         prev = lines[i - 1] if i else None
-        new_row = (prev is None or prev.page != line.page or all_alike
-                   or _rule_between(part_of[line.number], prev, line)
-                   or line.base - prev.base > leading + settings.row_gap * line.size
-                   or _starts_row_label(line, bounds))
+        if prev is not None and prev.page != line.page:
+            new_row = not _row_carried_over(line, rows[-1], bounds)
+        else:
+            new_row = (prev is None or all_alike
+                       or _rule_between(part_of[line.number], prev, line)
+                       or line.base - prev.base > leading + settings.row_gap * line.size
+                       or _starts_row_label(line, bounds))
         if new_row:
             rows.append(Row(lines=[line], cells=[[] for _ in range(len(bounds) + 1)],
                             top=line.top, bottom=line.bottom, page=line.page))
@@ -738,6 +744,15 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
         _fill_cells(row, row.lines, bounds)
         row.section = _section_text(row, bounds, settings)
     return rows
+
+
+def _row_carried_over(line: TextLine, row: Row, bounds: list[float]) -> bool:
+    """The first line of a page finishes the last row of the page before (a renderer split
+    the row at the page break) when it leaves the first column empty and goes on only in
+    one or two of the columns that row holds text in."""
+    cols = line_columns(line, bounds)
+    filled = {c for ln in row.lines for c in line_columns(ln, bounds)}
+    return 0 not in cols and cols <= filled and len(cols) <= max(1, (len(bounds) + 1) // 4)
 
 
 def _starts_row_label(line: TextLine, bounds: list[float]) -> bool:

@@ -31,6 +31,8 @@ DEFAULT_GUTTER = 1.5               # x size: a wider gap on a line separates two
 # "Table 3", "table 3 |", "TABLE 3:", "Table 3 (continued)", "Table3" (no space glyph)
 LABEL_WORD_RE = re.compile(r"^(table)(\d+[A-Z]?)?([.:|])?$", re.I)
 NUMBER_RE = re.compile(r"^(\d+[A-Z]?)([.:|])?$")
+# a table's notes start here: where an unruled table's body ends
+NOTES_START_RE = re.compile(r"^\s*(?:Abbreviations?|Abbr\.|Notes?)\s*[:.]", re.I)
 CONTINUED_RE = re.compile(r"\(\s*cont(?:inued|'d|\.)?\s*\)|\bcontinued\b", re.I)
 
 
@@ -326,7 +328,8 @@ def unruled_region(cap: Caption, lines, rules: list[HRule], page_width: float,
         size = words[0].size
         if words[0].top - last > (3.0 if not kept else 1.5) * size:
             break
-        if _is_paragraph(words, right - left) or LABEL_WORD_RE.match(words[0].text):
+        if (_is_paragraph(words, right - left) or LABEL_WORD_RE.match(words[0].text)
+                or NOTES_START_RE.match(" ".join(w.text for w in words))):
             break
         kept.append(words)
         last = max(w.bottom for w in words)
