@@ -161,8 +161,9 @@ def read_input(path: Path) -> ReadResult:
         if kind == "pdf":
             if b"%PDF-" not in data[:1024]:
                 raise InputError("not a PDF file (no %PDF- header)", line=1)
-            from .readers.pdf import read_pdf
-            return ReadResult(_glyph_codes_checked(read_pdf(path)))
+            from .readers.pdf import read_pdf_document
+            grids, rejects = read_pdf_document(path)      # a table it cannot read: one reject
+            return ReadResult(_glyph_codes_checked(grids), rejects)
         from .readers.decode import decode_text_lines
         text, bad = decode_text_lines(data)
         if kind == "markdown":

@@ -42,6 +42,8 @@ DEFAULT_CONTACT = 1.4            # a line this close under a cell's line continu
 DEFAULT_AFTER_GAP = 2.5          # a vertical gap this large (x leading) ends the table's notes
 DEFAULT_SUP_SIZE = 0.85          # a raised character smaller than this x its line's is superscript
 
+# pdfminer's stand-in for a glyph its font cannot map to a character
+GLYPH_CODE_RE = re.compile(r"\(cid:\d+\)")
 # the label at the start of a caption line, with the punctuation journals put after it
 TITLE_LABEL_RE = re.compile(r"^\s*table\s*\d+[A-Z]?\s*[.:|]?\s*", re.I)
 CONTINUED_TITLE_RE = re.compile(r"\(\s*cont(?:inued|'d|\.)?\s*\)", re.I)
@@ -1076,7 +1078,13 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
         rejects.append(Reject(None, p.text, f"page {p.page}: {p.label}: {p.reason}"))
     for parts in tables:
         try:
-            grids.append(part_list_to_grid(path.stem, parts, settings))
+            grid = part_list_to_grid(path.stem, parts, settings)
+            codes = [c.text for r in grid.rows for c in r.cells if c is not None and GLYPH_CODE_RE.search(c.text)]
+            if codes:
+                raise InputError(f"text not readable: {len(codes)} cell(s) hold glyph codes such as "
+                                 f"{GLYPH_CODE_RE.search(codes[0]).group(0)!r} (a font without a usable "
+                                 f"ToUnicode map)", line=grid.header_line)
+            grids.append(grid)
         except InputError as e:
             first = parts[0]
             line = first.header[0].number if first.header else None
