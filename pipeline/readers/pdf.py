@@ -1,23 +1,29 @@
-"""PDF -> Grid(s) through pdfplumber: words with positions, rules, columns, rows.
+"""PDF -> Grid(s) through pdfplumber: words with positions, table regions, columns, rows.
 
-Journal tables are drawn with horizontal rules only: one above the header, one below it and
-one below the table (a table continued on the next page repeats the pattern, with or without
-the header). The reader works in small stages, each a function of the previous one's output:
+A table is found from its caption and the rules drawn next to it (pdf_layout.py: every
+shape that draws a horizontal line is a rule; without rules, the lines under the caption
+in its text column). Each table region is cut out of its page by x-range, so a two-column
+page's other column and a table printed beside it never enter. The reader works in small
+stages, each a function of the previous one's output:
 
-    page_to_words      chars -> words (split at ASCII spaces; thin spaces stay in the word)
-    words_to_lines     words -> lines (same baseline)
-    page_rules         drawn horizontal lines/thin rectangles -> rule y positions
-    pages_to_parts     lines + rules of every page -> table parts (caption, header, body, after)
+    page_to_words      chars -> words (split at ASCII spaces or gaps; superscripts apart)
+    words_to_lines     words -> lines (same baseline; a superscript joins its line)
+    page_layout        a page's words, lines, rules and running-text font
+    layout_to_parts    captions -> table regions -> TableParts (caption, header, body, notes)
+    continued_part     a page continuing the table left open at the end of the page before
     header_to_columns  header lines -> columns (x-ranges of the header cells)
     column_bounds      columns + body words -> x boundaries between columns
     split_floating     body lines -> row lines + "floating" lines (a spanned cell printed in
                        the vertical middle of its rows, between two row lines)
-    lines_to_rows      row lines -> rows (new row at a rule or at a wider vertical gap)
+    lines_to_rows      row lines -> rows (new row at a rule, a wider vertical gap or a new
+                       row label)
     place_floating     floating cells -> the first row of the span they are centred on
-    rows_to_grid       rows -> Grid (cell text: a cell's lines joined with single spaces)
+    rows_to_grid       rows -> Grid (cell text: a cell's lines joined with single spaces;
+                       superscript reference numbers to the reference column)
 
 Cells missing on a row (spanning down from a row above) are None; the table stage fills
-them down. Nothing here knows about a particular table.
+them down. A table that cannot be read is a Reject naming its page; the file's other
+tables are still read. Nothing here knows about a particular table or journal.
 """
 from __future__ import annotations
 
