@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup extract test diff audit bench bench-scale pdf-fixtures flag-report clean
+.PHONY: setup extract test diff audit bench bench-scale bench-pdf pdf-fixtures flag-report clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ flag-report: setup
 
 bench: setup bench-scale
 	$(PYTHON) bench/run_bench.py
+	$(PYTHON) bench/pdf_bench.py --out bench/PDF_RESULTS.md
+
+# the PDF reader alone, on the real journal PDFs in ../shared/samples/pdf (skips without them)
+bench-pdf: setup
+	$(PYTHON) bench/pdf_bench.py --out bench/PDF_RESULTS.md
 
 # cost per row of one long table (1k, 4k, 16k rows; text and markdown): bench/SCALE.md
 bench-scale: setup

@@ -485,7 +485,7 @@ def test_pdf_glyph_codes_are_an_error(tmp_path, monkeypatch):
                 rows=(GridRow(cells=(Cell("NCT04300001", 4), Cell("Zanu(cid:1)+(cid:1)chemo", 4), Cell("12", 4)),
                               line=4),),
                 legend=None, notes=(), header_line=3)
-    monkeypatch.setattr(pdf, "read_pdf", lambda path: [grid])
+    monkeypatch.setattr(pdf, "read_pdf_document", lambda path: ([grid], []))
     f = tmp_path / "damaged.pdf"
     f.write_bytes(b"%PDF-1.4\n%fake\n")
     with pytest.raises(InputError) as e:

@@ -11,7 +11,7 @@ CASES = [
     ("Agent", "agent", None, None), ("Inhibitor", "agent", None, None), ("Line", "line", None, None),
     ("Phase", "phase", None, None),
     ("Primary site(s)", "primary_sites", None, None), ("Primary sites", "primary_sites", None, None),
-    ("ORR (%)", "orr_pct", "%", None), ("RR", "orr_pct", None, None), ("Response rate", "orr_pct", None, None),
+    ("ORR (%)", "orr_pct", "%", None), ("RR (%)", "orr_pct", "%", None), ("RR", "other", None, None), ("Response rate", "orr_pct", None, None),
     ("DCR (%)", "dcr_pct", "%", None), ("mPFS (months)", "pfs_median", "months", None),
     ("Median PFS (month)", "pfs_median", "months", None), ("PFS (median)", "pfs_median", None, None),
     ("mOS (mo)", "os_median", "months", None), ("Median OS (weeks)", "os_median", "weeks", None),

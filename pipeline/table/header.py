@@ -85,6 +85,8 @@ def classify_header(header: str) -> ColumnSpec:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
     lex = header_lexicon()
+    if unit == "%" and f"{key} (%)" in lex:       # a synonym only when given in percent
+        return ColumnSpec(header, lex[f"{key} (%)"], unit, unit_rep)
     if key in lex:
         return ColumnSpec(header, lex[key], unit, unit_rep)
     if m and unit is None:
