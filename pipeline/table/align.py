@@ -20,6 +20,7 @@ from ..model import Cell, Grid, GridRow, Line, TextTable
 from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
+from ..normalize.units import time_unit
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
 
@@ -42,6 +43,9 @@ class AlignSettings:
     section_hint: float = 2.0        # a section line naming a setting, line or drug class
     section_weak: float = -4.0       # a short capitalised line that may also start a data row
     unbalanced: float = -3.0         # a cell whose parentheses do not pair up
+    skip_spanned: float = -1.5       # at most this for a column absent before a row's first cell:
+                                     # in a one-row-per-arm table the trial's cells span down
+                                     # over its arm rows, its counts and endpoints too
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -207,9 +211,36 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in FALLBACK_KINDS and n <= 12:
         return -2.5 - 0.1 * n
     if (kind in MEASURE_COLUMNS or kind in ("other", "endpoint_result")) and n <= 16 and \
-            _VALUE_START.match(toks[0].norm):
+            _VALUE_START.match(toks[0].norm) and _value_like(toks, kb):
         return -1.0
     return NEG
+
+
+_VALUE_WORDS = {"vs", "vs.", "versus", "nr", "na", "not", "reached", "reported", "hr", "ci", "p", "or",
+                "and", "in", "at", "all", "median", "mfu", "fu", "range", "iqr", "n", "pts", "patients"}
+_WORDISH = re.compile(r"[A-Za-z]{2,}")
+
+
+def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
+    """Can a value-like span a value column cannot parse still be one of its cells ("SS: 3",
+    "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)")? Not when, outside parentheses, it names a drug or
+    holds more words than numbers: that is another column's text run into the value."""
+    depth = numbers = words = 0
+    for t in toks:
+        outside = depth == 0 and not t.norm.startswith("(")
+        depth += t.norm.count("(") - t.norm.count(")")
+        if not outside:
+            continue
+        if _DIGIT.search(t.norm):
+            numbers += 1
+            continue
+        if t.low.strip(".,;:") in _VALUE_WORDS or time_unit(t.low.strip(".,;:")) \
+                or not _WORDISH.search(t.norm):
+            continue
+        if kb.is_drug(t.norm.strip(".,;:")):
+            return False
+        words += 1
+    return words <= max(1, numbers)
 
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
@@ -331,9 +362,9 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in MEASURE_COLUMNS or kind == "other":
         if n > 10:
             return NEG
-        if "P" in text or "p" in text:
-            text = _P_VALUE.sub("", text).strip()       # "0.34 (0.20–0.59) P < 0.001"
         p = parse_value_cell(text)
+        if p is None and ("P" in text or "p" in text):
+            p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
         if p is None:
             return NEG      # value-like text of another shape gets score_cell's fallback
         units = {v.unit for v in p.values if v.unit}
@@ -536,7 +567,10 @@ class Alignment:
 
 
 def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
-                 vocab: Vocab | None = None, scorer: RowScorer | None = None) -> Alignment:
+                 vocab: Vocab | None = None, scorer: RowScorer | None = None,
+                 spanned_prefix: bool = False) -> Alignment:
+    """`spanned_prefix`: columns before the row's first cell may be spanned from the row
+    above whatever they hold (they cost at most `st.skip_spanned`)."""
     scorer = scorer or RowScorer(toks, kb)
     T, C = len(toks), len(kinds)
     best = [[NEG] * (C + 1) for _ in range(T + 1)]
@@ -558,6 +592,7 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     for j in range(C):
         kind = kinds[j]
         skip = _skip_cost(kind, st)
+        lead_skip = max(skip, st.skip_spanned) if spanned_prefix else skip
         maxlen = caps[j]
         k_min = T - rest[j + 1]       # the columns after this one must be able to take the rest
         use_vocab = bool(vocab) and kind != "outcomes_text"
@@ -567,8 +602,9 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
             b = best[i][j]
             if b == NEG:
                 continue
-            if b + skip > best[i][j + 1] and i >= k_min:
-                best[i][j + 1] = b + skip
+            sk = lead_skip if i == 0 else skip
+            if b + sk > best[i][j + 1] and i >= k_min:
+                best[i][j + 1] = b + sk
                 back[i][j + 1] = (i, True)
             if i == T:
                 continue
@@ -694,7 +730,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
                 cache[(a, b)] = _rescore(prior, sc.toks, vocab, st)
             else:
-                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc)
+                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0)
         return cache[(a, b)]
 
     def incomplete(a: int) -> bool:
@@ -753,8 +789,9 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 continue
             lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
             sc = best[a] + st.row_bonus + al.score + start_pen + st.leading_skip * lead
-            if lead and a > 0 and section[a - 1] is None and incomplete(a - 1):
-                sc += st.orphan_start   # starts mid-row right after a line that left its end open
+            if lead and a > 0 and section[a - 1] is None and incomplete(a - 1) \
+                    and _last_filled(row_align(a - 1, a)) < lead:
+                sc += st.orphan_start   # starts mid-row where the line before left off: its end
             if sc > best[b]:
                 best[b], back[b] = sc, (a, False)
     if best[L] == NEG:
@@ -775,6 +812,13 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             out.append((lines[a:b], row_align(a, b), None))
         b = a
     return out[::-1]
+
+
+def _last_filled(al: Alignment) -> int:
+    """Index of an alignment's last filled column (-1: none, or the line cannot be a row)."""
+    if al.score == NEG:
+        return -1
+    return max((j for j, sp in enumerate(al.spans) if sp is not None), default=-1)
 
 
 def _cell_text(toks: list[Tok], lines: dict[int, str]) -> str:
