@@ -223,8 +223,13 @@ _WORDISH = re.compile(r"[A-Za-z]{2,}")
 
 def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
     """Can a value-like span a value column cannot parse still be one of its cells ("SS: 3",
-    "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)")? Not when, outside parentheses, it names a drug or
-    holds more words than numbers: that is another column's text run into the value."""
+    "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)", "A: 7% B: 5%")? Not when it ends on a word (a
+    value cell ends on its value, a unit or a parenthesis: "60.8 Nivolumab" is a value and the
+    next arm's regimen) or holds, outside parentheses, many more words than numbers."""
+    end = toks[-1].low.strip(".,;:")
+    if not (_DIGIT.search(end) or end.endswith(")") or end in _VALUE_WORDS or time_unit(end)
+            or not _WORDISH.search(end)):
+        return False
     depth = numbers = words = 0
     for t in toks:
         outside = depth == 0 and not t.norm.startswith("(")
@@ -233,14 +238,10 @@ def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
             continue
         if _DIGIT.search(t.norm):
             numbers += 1
-            continue
-        if t.low.strip(".,;:") in _VALUE_WORDS or time_unit(t.low.strip(".,;:")) \
-                or not _WORDISH.search(t.norm):
-            continue
-        if kb.is_drug(t.norm.strip(".,;:")):
-            return False
-        words += 1
-    return words <= max(1, numbers)
+        elif _WORDISH.search(t.norm) and t.low.strip(".,;:") not in _VALUE_WORDS \
+                and not time_unit(t.low.strip(".,;:")):
+            words += 1
+    return words <= 2 * numbers
 
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
