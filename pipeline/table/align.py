@@ -35,6 +35,8 @@ class AlignSettings:
     row_bonus: float = 2.0           # each row formed (favours rows over merged lines)
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
+    long_value: float = -3.0         # a value cell longer than the column's cells on other rows
+    long_value_slack: int = 2        # ... by more than this many tokens (and twice as long)
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
     max_lines_per_row: int = 16
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
@@ -221,27 +223,40 @@ _VALUE_WORDS = {"vs", "vs.", "versus", "nr", "na", "not", "reached", "reported",
 _WORDISH = re.compile(r"[A-Za-z]{2,}")
 
 
+def _labels_value(toks: list[Tok], i: int) -> bool:
+    """Does token i start a label of the values after it ("Nivo vs Nivo-Ipi: 7% vs 18%",
+    "OCT: 14.3 m")? A colon ends the label before any number."""
+    for t in toks[i:i + 3]:
+        if t.colon:
+            return True
+        if t.norm[:1].isdigit():
+            return False
+    return False
+
+
 def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
     """Can a value-like span a value column cannot parse still be one of its cells ("SS: 3",
     "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)", "A: 7% B: 5%")? Not when it ends on a word (a
     value cell ends on its value, a unit or a parenthesis: "60.8 Nivolumab" is a value and the
-    next arm's regimen) or holds, outside parentheses, many more words than numbers."""
+    next arm's regimen) or holds, outside parentheses, more words than numbers and one."""
     end = toks[-1].low.strip(".,;:")
     if not (_DIGIT.search(end) or end.endswith(")") or end in _VALUE_WORDS or time_unit(end)
             or not _WORDISH.search(end)):
         return False
     depth = numbers = words = 0
-    for t in toks:
+    for i, t in enumerate(toks):
         outside = depth == 0 and not t.norm.startswith("(")
         depth += t.norm.count("(") - t.norm.count(")")
         if not outside:
             continue
-        if _DIGIT.search(t.norm):
+        if kb.is_drug(t.norm.strip(",;")) and not _labels_value(toks, i):
+            return False      # a regimen: the next arm's row run into this value
+        if t.norm[:1].isdigit() or t.norm[:2] in ("<1", ">1", "≥1", "≤1") or t.norm[1:2].isdigit():
             numbers += 1
         elif _WORDISH.search(t.norm) and t.low.strip(".,;:") not in _VALUE_WORDS \
                 and not time_unit(t.low.strip(".,;:")):
             words += 1
-    return words <= 2 * numbers
+    return words <= numbers + 1
 
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
@@ -278,13 +293,27 @@ _DIGIT = re.compile(r"\d")
 _NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
 
 
+def _trailing_ref(toks: list[Tok]) -> int:
+    """Index of the first token of a bracketed reference ending the span ("[45, 46]"), else 0."""
+    if not toks[-1].norm.endswith("]"):
+        return 0
+    for k in range(len(toks) - 1, max(-1, len(toks) - 4), -1):
+        if toks[k].norm.startswith("["):
+            return k if _BRACKET_REF.fullmatch(" ".join(t.norm for t in toks[k:])) else 0
+    return 0
+
+
+_BRACKET_REF = re.compile(r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]")
+
+
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if kind == "outcomes_text":
         return _outcome_score(toks[0], n, any(t.nct for t in toks))
     last = toks[-1].low
-    if toks[-1].open_end or toks[0].norm.startswith("("):
-        return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis
+    if toks[-1].open_end or toks[0].norm.startswith("(") or (toks[0].norm.startswith("[") and kind != "ref"):
+        return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis,
+                              # nor start on a bracketed reference (it ends the cell before)
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
     if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other", "primary_endpoint") and (
@@ -310,6 +339,10 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 1.5 if MISSING_RX.match(text) else NEG
         kind = "study"
     if kind == "study":
+        k = _trailing_ref(toks)
+        if 0 < k < n:         # "KEYNOTE-006 [45, 46]", "OPTiM [51]": a name and its reference
+            sc = _typed_score("study", toks[:k], kb)
+            return 0.5 if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
         if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
             return 5.0
         if any(t.nct_text for t in toks):
@@ -560,6 +593,10 @@ class Vocab(dict):
         self.longest = max((v.count(" ") + 1 for v in self), default=0)
 
 
+# per column: the longest usual cell, in tokens (None: no limit learned)
+Lengths = list[int | None]
+
+
 # ---------------------------------------------------------------- one row
 @dataclass
 class Alignment:
@@ -569,7 +606,7 @@ class Alignment:
 
 def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
                  vocab: Vocab | None = None, scorer: RowScorer | None = None,
-                 spanned_prefix: bool = False) -> Alignment:
+                 spanned_prefix: bool = False, lengths: Lengths | None = None) -> Alignment:
     """`spanned_prefix`: columns before the row's first cell may be spanned from the row
     above whatever they hold (they cost at most `st.skip_spanned`)."""
     scorer = scorer or RowScorer(toks, kb)
@@ -597,6 +634,7 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
         maxlen = caps[j]
         k_min = T - rest[j + 1]       # the columns after this one must be able to take the rest
         use_vocab = bool(vocab) and kind != "outcomes_text"
+        long_from = lengths[j] if lengths else None
         free_text = kind == "outcomes_text"
         memo, W = scorer.memo_of(kind), T + 1
         for i in range(T + 1):
@@ -629,6 +667,8 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
                     cols = vocab.get(" ".join(keys[i:k]))
                     if cols:
                         sc += st.vocab_bonus if j in cols else -st.vocab_malus
+                if long_from is not None and k - i > long_from:
+                    sc += st.long_value
                 if b + sc > best[k][j + 1]:
                     best[k][j + 1] = b + sc
                     back[k][j + 1] = (i, False)
@@ -702,9 +742,16 @@ def _ends_continuation(text: str) -> bool:
 _PER_ROW = {*MEASURE_COLUMNS, "outcomes_text", "primary_endpoint", "endpoint_result", "other"}
 
 
+def align_kind(spec: ColumnSpec) -> str:
+    """The column kind the aligner scores spans with: a column the lexicon does not know but
+    whose header gives a unit ("1 year-RFS (%)", "TTP (months)") holds values."""
+    return "other" if spec.canonical == "extra" and spec.unit else spec.canonical
+
+
 def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   st: AlignSettings = DEFAULT_SETTINGS,
                   vocab: Vocab | None = None,
+                  lengths: Lengths | None = None,
                   scorers: dict[tuple[int, int], RowScorer] | None = None,
                   first_pass: dict[tuple[int, int], Alignment] | None = None,
                   cache_out: dict[tuple[int, int], Alignment] | None = None,
@@ -714,7 +761,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
 
     `first_pass` (with `vocab`): alignments of the pass without vocabulary; a span group that
     filled every column then is kept (only rescored), the others are aligned again."""
-    kinds = [s.canonical for s in specs]
+    kinds = [align_kind(s) for s in specs]
     lines = list(table.body)
     L = len(lines)
     cache: dict[tuple[int, int], Alignment] = {}
@@ -729,9 +776,10 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             sc = scorers[(a, b)]
             prior = first_pass.get((a, b)) if first_pass and vocab is not None else None
             if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
-                cache[(a, b)] = _rescore(prior, sc.toks, vocab, st)
+                cache[(a, b)] = _rescore(prior, sc.toks, vocab, st, lengths)
             else:
-                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0)
+                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0,
+                                             lengths=lengths)
         return cache[(a, b)]
 
     def incomplete(a: int) -> bool:
@@ -790,6 +838,8 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 continue
             lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
             sc = best[a] + st.row_bonus + al.score + start_pen + st.leading_skip * lead
+            if a > 0 and section[a - 1] is None:
+                sc += _same_gaps_refund(al, row_align(a - 1, a), kinds, lead, st)
             if lead and a > 0 and section[a - 1] is None and incomplete(a - 1) \
                     and _last_filled(row_align(a - 1, a)) < lead:
                 sc += st.orphan_start   # starts mid-row where the line before left off: its end
@@ -813,6 +863,20 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             out.append((lines[a:b], row_align(a, b), None))
         b = a
     return out[::-1]
+
+
+def _same_gaps_refund(al: Alignment, above: Alignment, kinds: list[str], lead: int,
+                      st: AlignSettings) -> float:
+    """A value column that a row starting mid-row (an arm row under its trial's row) leaves
+    empty, as the line above does, is empty for the whole trial, not a cell the copy dropped:
+    it costs what an absent descriptive column costs."""
+    if not lead or above.score == NEG:
+        return 0.0
+    refund = 0.0
+    for j in range(lead, len(kinds)):
+        if al.spans[j] is None and above.spans[j] is None:
+            refund += st.skip_identity - _skip_cost(kinds[j], st)
+    return refund
 
 
 def _last_filled(al: Alignment) -> int:
@@ -849,7 +913,9 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     line_tokens: dict[int, list[Tok]] = {}      # line number -> tokens, for both passes
     rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first, line_tokens=line_tokens)
     # second pass: values seen in the same column on other rows
+    # and how long each value column's cells are on the other rows
     vocab = [Counter() for _ in specs]
+    sizes: list[list[int]] = [[] for _ in specs]
     for lines, al, sec in rows:
         if al is None:
             continue
@@ -857,8 +923,10 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
+                sizes[j].append(sp[1] - sp[0])
+    kinds = [align_kind(s) for s in specs]
     rows = lines_to_rows(table, specs, kb, st, vocab=_seen_twice(vocab), scorers=scorers, first_pass=first,
-                         line_tokens=line_tokens)
+                         line_tokens=line_tokens, lengths=_usual_lengths(sizes, kinds, st))
     line_text = {ln.number: ln.text for ln in table.body}
     grid_rows = []
     for lines, al, sec in rows:
@@ -880,16 +948,35 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                 header_line=table.header.number)
 
 
-def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings) -> Alignment:
-    """The same alignment, with the second pass's vocabulary bonuses added to its score."""
+def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings,
+             lengths: Lengths | None = None) -> Alignment:
+    """The same alignment, with the second pass's vocabulary bonuses (and long-cell costs)
+    added to its score."""
     score = al.score
     for j, sp in enumerate(al.spans):
         if sp is None:
             continue
+        if lengths and lengths[j] is not None and sp[1] - sp[0] > lengths[j]:
+            score += st.long_value
         cols = vocab.get(" ".join(t.low for t in toks[sp[0]:sp[1]]))
         if cols:
             score += st.vocab_bonus if j in cols else -st.vocab_malus
     return Alignment(score, al.spans)
+
+
+def _usual_lengths(sizes: list[list[int]], kinds: list[str], st: AlignSettings) -> Lengths:
+    """Per value column, the cell length (in tokens) beyond which a cell is unusually long for
+    this table: most rows agree on what a column holds ("4.1", "5.4 (HR 1.11; P = 0.35)"), so a
+    much longer cell is more likely text of another column or row run into it. None for
+    descriptive columns (their cells vary) and columns with fewer than three cells."""
+    out: Lengths = []
+    for sz, kind in zip(sizes, kinds):
+        if len(sz) < 3 or not (kind in MEASURE_COLUMNS or kind == "other"):
+            out.append(None)
+            continue
+        usual = sorted(sz)[(3 * len(sz)) // 4]
+        out.append(max(2 * usual, usual + st.long_value_slack))
+    return out
 
 
 def _seen_twice(vocab: list[Counter]) -> Vocab:
