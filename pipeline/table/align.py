@@ -37,6 +37,7 @@ class AlignSettings:
     vocab_malus: float = 1.5         # value seen only in another column
     long_value: float = -3.0         # a value cell longer than the column's cells on other rows
     long_value_slack: int = 2        # ... by more than this many tokens (and twice as long)
+    stacked_value: float = 3.0       # each value of a cell stacked per arm, one value a line
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
     max_lines_per_row: int = 16
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
@@ -778,8 +779,12 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
                 cache[(a, b)] = _rescore(prior, sc.toks, vocab, st, lengths)
             else:
-                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0,
-                                             lengths=lengths)
+                al = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0, lengths=lengths)
+                if b - a > 2:
+                    stacked = stacked_alignment(sc.toks, kinds, kb, st)
+                    if stacked is not None and stacked.score > al.score:
+                        al = stacked
+                cache[(a, b)] = al
         return cache[(a, b)]
 
     def incomplete(a: int) -> bool:
@@ -863,6 +868,42 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             out.append((lines[a:b], row_align(a, b), None))
         b = a
     return out[::-1]
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def stacked_alignment(toks: list[Tok], kinds: list[str], kb: Knowledge,
+                      st: AlignSettings) -> Alignment | None:
+    """A row whose cells are stacked per arm over lines of their own, the values column by
+    column: a Treatment cell of k lines (one regimen each), then the value columns' numbers one
+    per line, k for the first column, k for the next ... ("31.0 / 30.0 / 44.0 / 4.0 / 4.0 / 4.0").
+    None when the row's tokens do not end that way."""
+    values = []
+    for j in range(len(kinds) - 1, -1, -1):
+        if kinds[j] in MEASURE_COLUMNS or kinds[j] == "other":
+            values.append(j)
+        else:
+            break
+    values.reverse()
+    if len(values) < 2 or "treatment" not in kinds[:values[0]]:
+        return None
+    start = len(toks)
+    while start > 0 and _PLAIN_NUMBER.fullmatch(toks[start - 1].norm) and \
+            (start == 1 or toks[start - 2].line != toks[start - 1].line) and \
+            (start == len(toks) or toks[start].line != toks[start - 1].line):
+        start -= 1
+    n = len(toks) - start
+    k, rest = divmod(n, len(values))
+    if k < 2 or rest or start == 0:
+        return None
+    head = align_tokens(toks[:start], kinds[:values[0]], kb, st, spanned_prefix=False)
+    t = kinds.index("treatment")
+    sp = head.spans[t]
+    if head.score == NEG or sp is None or len({x.line for x in toks[sp[0]:sp[1]]}) != k:
+        return None
+    spans = list(head.spans) + [(start + v * k, start + (v + 1) * k) for v in range(len(values))]
+    return Alignment(head.score + st.stacked_value * n, spans)
 
 
 def _same_gaps_refund(al: Alignment, above: Alignment, kinds: list[str], lead: int,
