@@ -204,6 +204,8 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if toks[0].low in ("al.", "al.,"):
         return NEG            # the rest of "et al.": never the start of a cell
+    if toks[0].low in _JOINING_START and kind != "outcomes_text":
+        return NEG
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
         return sc
@@ -292,6 +294,11 @@ _LINE_PHRASE = re.compile(r"(?:first|second|third|later)[- ]line(?: and beyond)?
 _PERCENT_VALUE = re.compile(r"[\d.]+%?$")
 _DIGIT = re.compile(r"\d")
 _NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d[a-z*†‡]?")
+# a cell never starts on the operator that joins it to the words before ("+ placebo", "vs. GEM")
+_JOINING_START = {"+", "vs", "vs.", "versus", "plus", "/", "+/−", "+/-", "±", "and", "or", "with"}
 
 
 def _trailing_ref(toks: list[Tok]) -> int:
@@ -394,6 +401,10 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if n <= 3 and all(REF_RX.match(t.text) for t in toks):
             return 4.0
         return NEG
+    if kind == "year":
+        if n == 1 and _YEAR.fullmatch(toks[0].norm):
+            return 4.0
+        return 1.0 if MISSING_RX.match(text) else NEG
     if kind in MEASURE_COLUMNS or kind == "other":
         if n > 10:
             return NEG
@@ -448,6 +459,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         reg = kb.regimen_scores.get(text)
         if reg is None:     # the Treatment and Agent columns score the same spans
             reg = kb.regimen_scores[text] = _regimen_score(text, kb)
+        if toks[0].norm[:1].islower() and toks[0].norm.isalpha() and not kb.is_drug(toks[0].norm):
+            bonus -= 1.0    # "inhibitor GEM + ...": the end of the cell before ("MMP inhibitor")
         return reg + bonus
     # population, extra: anything short
     if n > 8:
@@ -743,9 +756,15 @@ def _ends_continuation(text: str) -> bool:
 _PER_ROW = {*MEASURE_COLUMNS, "outcomes_text", "primary_endpoint", "endpoint_result", "other"}
 
 
+_YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|pub\.? year)$")
+
+
 def align_kind(spec: ColumnSpec) -> str:
     """The column kind the aligner scores spans with: a column the lexicon does not know but
-    whose header gives a unit ("1 year-RFS (%)", "TTP (months)") holds values."""
+    whose header gives a unit ("1 year-RFS (%)", "TTP (months)") holds values; one headed
+    "Year" or "Year of publication" holds years."""
+    if spec.canonical == "extra" and _YEAR_HEADER.search(spec.header):
+        return "year"
     return "other" if spec.canonical == "extra" and spec.unit else spec.canonical
 
 
