@@ -57,11 +57,11 @@ DEFAULT_SETTINGS = AlignSettings()
 class Tok:
     """One token of a body line, with what the column scorers ask of it (worked out once per
     token, not once per span it is in). Read-only by convention."""
-    __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before",
+    __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before", "first",
                  "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits")
 
     def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
-                 tab_before: bool = False):
+                 tab_before: bool = False, first: bool = False):
         self.text = text            # original characters
         self.low = low              # clean, lower case
         self.norm = norm            # clean
@@ -69,6 +69,7 @@ class Tok:
         self.start = start          # offset in its line
         self.end = end
         self.tab_before = tab_before        # a tab separates it from the token before: a cell boundary
+        self.first = first                  # the first token of its line
         self.nct = bool(NCT.match(norm))    # an NCT id
         self.nct_text = bool(NCT.match(text))   # the same, as printed
         self.caps = norm in _SENTENCE_CAPS  # a capitalised sentence word ("Among", "In")
@@ -204,7 +205,7 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if toks[0].low in ("al.", "al.,"):
         return NEG            # the rest of "et al.": never the start of a cell
-    if toks[0].low in _JOINING_START and kind != "outcomes_text":
+    if toks[0].low in _JOINING_START and not toks[0].first and kind != "outcomes_text":
         return NEG
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
@@ -297,7 +298,8 @@ _NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d[a-z*†‡]?")
-# a cell never starts on the operator that joins it to the words before ("+ placebo", "vs. GEM")
+# a cell never starts on the operator that joins it to the words before it on its line ("GEM +
+# tipifarnib vs. GEM + placebo"); at the start of a line it may ("vs. placebo 10.1 2.7": an arm row)
 _JOINING_START = {"+", "vs", "vs.", "versus", "plus", "/", "+/−", "+/-", "±", "and", "or", "with"}
 
 
@@ -717,7 +719,7 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
             if not c:
                 continue            # a lone typographic space between two spaces
             tab = "\t" in ln.text[prev_end:m.start()]
-            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab))
+            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab, prev_end == 0))
             prev_end = m.end()
     return out
 
