@@ -205,7 +205,8 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if toks[0].low in ("al.", "al.,"):
         return NEG            # the rest of "et al.": never the start of a cell
-    if toks[0].low in _JOINING_START and not toks[0].first and kind != "outcomes_text":
+    if (toks[0].low in _JOINING_START and not toks[0].first or toks[0].norm[:1] == "/") \
+            and kind != "outcomes_text":
         return NEG
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
@@ -297,6 +298,8 @@ _DIGIT = re.compile(r"\d")
 _NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
 
 
+_SLASH_VALUE = r"(?:\d+(?:\.\d+)?%?|NR|NA)"
+_SLASH_PAIR = re.compile(rf"{_SLASH_VALUE}\s*/\s*{_SLASH_VALUE}")
 _YEAR = re.compile(r"(?:19|20)\d\d[a-z*†‡]?")
 # a cell never starts on the operator that joins it to the words before it on its line ("GEM +
 # tipifarnib vs. GEM + placebo"); at the start of a line it may ("vs. placebo 10.1 2.7": an arm row)
@@ -410,6 +413,12 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in MEASURE_COLUMNS or kind == "other":
         if n > 10:
             return NEG
+        if _SLASH_PAIR.fullmatch(text):
+            pct = "%" in text
+            if (pct and kind in ("pfs_median", "os_median", "n_total")) or (not pct and kind in _PERCENT_KINDS
+                                                                              and "NR" not in text):
+                return NEG
+            return 3.0      # one value per cohort: "48/214", "15% /20%", "NR /4"
         p = parse_value_cell(text)
         if p is None and ("P" in text or "p" in text):
             p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
@@ -797,8 +806,9 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 scorers[(a, b)] = RowScorer(tokenize_lines(lines[a:b], line_tokens), kb)
             sc = scorers[(a, b)]
             prior = first_pass.get((a, b)) if first_pass and vocab is not None else None
-            if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
-                cache[(a, b)] = _rescore(prior, sc.toks, vocab, st, lengths)
+            if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans) \
+                    and not _too_long(prior, lengths):
+                cache[(a, b)] = _rescore(prior, sc.toks, vocab, st)
             else:
                 al = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0, lengths=lengths)
                 if b - a > 2:
@@ -1010,16 +1020,18 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                 header_line=table.header.number)
 
 
-def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings,
-             lengths: Lengths | None = None) -> Alignment:
-    """The same alignment, with the second pass's vocabulary bonuses (and long-cell costs)
-    added to its score."""
+def _too_long(al: Alignment, lengths: Lengths | None) -> bool:
+    """Does an alignment hold a value cell longer than its column's usual cells?"""
+    return bool(lengths) and any(sp is not None and n is not None and sp[1] - sp[0] > n
+                                 for sp, n in zip(al.spans, lengths))
+
+
+def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings) -> Alignment:
+    """The same alignment, with the second pass's vocabulary bonuses added to its score."""
     score = al.score
     for j, sp in enumerate(al.spans):
         if sp is None:
             continue
-        if lengths and lengths[j] is not None and sp[1] - sp[0] > lengths[j]:
-            score += st.long_value
         cols = vocab.get(" ".join(t.low for t in toks[sp[0]:sp[1]]))
         if cols:
             score += st.vocab_bonus if j in cols else -st.vocab_malus
