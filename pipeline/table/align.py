@@ -46,7 +46,7 @@ class AlignSettings:
     section_hint: float = 2.0        # a section line naming a setting, line or drug class
     section_weak: float = -4.0       # a short capitalised line that may also start a data row
     unbalanced: float = -3.0         # a cell whose parentheses do not pair up
-    skip_spanned: float = -1.5       # at most this for a column absent before a row's first cell:
+    skip_spanned: float = -1.0       # at most this for a column absent before a row's first cell:
                                      # in a one-row-per-arm table the trial's cells span down
                                      # over its arm rows, its counts and endpoints too
 
@@ -208,6 +208,8 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if (toks[0].low in _JOINING_START and not toks[0].first or toks[0].norm[:1] == "/") \
             and kind != "outcomes_text":
         return NEG
+    if kind == "primary_endpoint" and n <= 5 and any(kb.is_drug(t.norm) or t.low in NOT_DRUGS for t in toks):
+        return NEG            # "RFS Placebo": the endpoint and the next column's regimen
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
         return sc
@@ -365,8 +367,9 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
         if _ET_AL.search(text) or _TRIAL_NAME.fullmatch(text):
             return 3.0
-        if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]):
-            return 0.5
+        if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]) \
+                and not kb.is_drug(toks[0].norm):
+            return 0.5        # (a short name; one starting on a drug name is an arm's regimen)
         return NEG
     if kind == "target":
         if any(t.low in OUTCOME_WORDS for t in toks):
@@ -464,6 +467,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in ("treatment", "agent"):
         if n > DEFAULT_SETTINGS.max_cell_tokens:
             return NEG
+        if _NUMBER.fullmatch(toks[0].norm):
+            return NEG      # "61 Pembrolizumab": a value and the next arm's regimen (doses follow drugs)
         if _MONO_RX.fullmatch(text):
             return 4.0 if kind == "treatment" else NEG
         bonus = 1.0 if kind == "agent" and _INLINE_ABBR.search(text) else 0.0
@@ -494,7 +499,12 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
         if drug_words or kb.is_drug(p):
             s += 2.0
             seen_drug = True
-            for w in words:
+            heads = len(drug_words) + sum(1 for w in words if w.lower() in NOT_DRUGS)
+            s -= 2.0 * max(0, heads - 1)    # "Placebo 61 Pembrolizumab": two regimens, no operator
+            for i, w in enumerate(words):
+                if _NUMBER.fullmatch(w) and not (i + 1 < len(words) and _DOSE_UNIT.match(words[i + 1].lower())):
+                    s -= 1.5        # a number with no unit after it: a value, not a dose
+                    continue
                 if w in drug_words or _DOSE.match(w) or _NUMBER.fullmatch(w):
                     continue
                 s -= 1.0 if kb.is_site(w) else 0.8 if w[:1].isupper() and not kb.abbrev.get(w) else 0.2
@@ -865,7 +875,8 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 best[a + 1], back[a + 1] = best[a] + section[a], (a, True)
             if strong[a]:
                 continue
-        start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() else 0.0
+        start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() \
+            and not _fills_values(row_align(a, a + 1), kinds) else 0.0
         for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
             if b > a + 1 and (strong[b - 1] or not (may_join(b - 2) or open_row(a, b - 1))):
                 break
@@ -949,6 +960,15 @@ def _same_gaps_refund(al: Alignment, above: Alignment, kinds: list[str], lead: i
         if al.spans[j] is None and above.spans[j] is None:
             refund += st.skip_identity - _skip_cost(kinds[j], st)
     return refund
+
+
+def _fills_values(al: Alignment, kinds: list[str]) -> bool:
+    """Does a line alone start mid-row and fill every value column: an arm row ("gp100 vaccine
+    6.4 2.8 1.5"), whatever case its first word is in?"""
+    if al.score == NEG or al.spans[0] is not None:
+        return False
+    vals = [sp for sp, k in zip(al.spans, kinds) if k in MEASURE_COLUMNS]
+    return bool(vals) and all(sp is not None for sp in vals)
 
 
 def _last_filled(al: Alignment) -> int:
