@@ -47,6 +47,11 @@ class GridRow:
     line: int | None = None          # first source line of the row
     section: str | None = None       # set for a section-header row ("First line"); cells ignored
     page: int | None = None
+    # pasted text only (None / 1 elsewhere): how much better the aligner's reading of the row
+    # scored than its closest other reading (small: the cell boundaries are doubtful), and how
+    # many physical lines the row was joined from
+    alignment_margin: float | None = None
+    joined_lines: int = 1
 
 
 @dataclass(frozen=True)

@@ -718,6 +718,77 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     return Alignment(best[T][C], spans)
 
 
+def _moves(toks: list[Tok], kinds: list[str], j: int, i: int, k_min: int, st: AlignSettings,
+           scorer: RowScorer, vocab: Vocab | None, lengths: Lengths | None, spanned_prefix: bool):
+    """align_tokens' moves into column j from token i, (k, score), k == i a skip, scored and
+    pruned as align_tokens scores and prunes them."""
+    T, kind = len(toks), kinds[j]
+    skip = _skip_cost(kind, st)
+    if i >= k_min:
+        yield i, max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip
+    if i == T:
+        return
+    maxlen = T if kind == "outcomes_text" else MAX_TOKENS.get(kind, st.max_cell_tokens)
+    k_hi = min(T, i + maxlen, scorer.reach(kind, i))
+    if kind == "outcomes_text":
+        for k in range(max(i + 2, k_min), k_hi + 1):
+            yield k, _outcome_score(toks[i], k - i, False)
+        return
+    for k in range(max(i + 1, k_min), k_hi + 1):
+        sc = scorer.score(kind, i, k)
+        if sc == NEG:
+            continue
+        if vocab:
+            cols = vocab.get(" ".join(scorer.keys[i:k]))
+            if cols:
+                sc += st.vocab_bonus if j in cols else -st.vocab_malus
+        if lengths and lengths[j] is not None and k - i > lengths[j]:
+            sc += st.long_value
+        yield k, sc
+
+
+def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, st: AlignSettings,
+                     scorer: RowScorer, vocab: Vocab | None = None, lengths: Lengths | None = None,
+                     spanned_prefix: bool = False) -> float | None:
+    """How much better a row's alignment scores than its closest other reading (other cell
+    boundaries, or another column left empty): small means the row could as well be read
+    another way. None when there is no other reading. The best path through each move not on
+    the chosen path is its score before plus after the move (a forward and a backward pass)."""
+    T, C = len(toks), len(kinds)
+    if al.score == NEG:
+        return None
+    caps = [T if k == "outcomes_text" else MAX_TOKENS.get(k, st.max_cell_tokens) for k in kinds]
+    rest = [0] * (C + 1)
+    for j in range(C - 1, -1, -1):
+        rest[j] = min(T, rest[j + 1] + caps[j])
+    fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
+    fwd[0][0] = 0.0
+    moves: list[list[tuple[int, int, float]]] = []
+    for j in range(C):
+        mj = [(i, k, sc) for i in range(T + 1) if fwd[j][i] != NEG
+              for k, sc in _moves(toks, kinds, j, i, T - rest[j + 1], st, scorer, vocab, lengths, spanned_prefix)]
+        for i, k, sc in mj:
+            if fwd[j][i] + sc > fwd[j + 1][k]:
+                fwd[j + 1][k] = fwd[j][i] + sc
+        moves.append(mj)
+    if al.score > fwd[C][T] + 1e-9:
+        return al.score - fwd[C][T]     # a reading no move of the programme gives (stacked cells)
+    bwd = [[NEG] * (T + 1) for _ in range(C + 1)]
+    bwd[C][T] = 0.0
+    for j in range(C - 1, -1, -1):
+        for i, k, sc in moves[j]:
+            if bwd[j + 1][k] != NEG and bwd[j + 1][k] + sc > bwd[j][i]:
+                bwd[j][i] = bwd[j + 1][k] + sc
+    chosen, pos = set(), 0
+    for j, sp in enumerate(al.spans):
+        nxt = pos if sp is None else sp[1]
+        chosen.add((j, pos, nxt))
+        pos = nxt
+    second = max((fwd[j][i] + sc + bwd[j + 1][k] for j in range(C) for i, k, sc in moves[j]
+                  if (j, i, k) not in chosen and bwd[j + 1][k] != NEG), default=NEG)
+    return None if second == NEG else max(0.0, al.score - second)
+
+
 # ---------------------------------------------------------------- rows from lines
 def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None) -> list[Tok]:
     """Tokens of lines, in order; `cache` (line number -> tokens) keeps one table's lines
@@ -1017,9 +1088,11 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
                 sizes[j].append(sp[1] - sp[0])
     kinds = [align_kind(s) for s in specs]
-    rows = lines_to_rows(table, specs, kb, st, vocab=_seen_twice(vocab), scorers=scorers, first_pass=first,
-                         line_tokens=line_tokens, lengths=_usual_lengths(sizes, kinds, st))
+    seen, lengths = _seen_twice(vocab), _usual_lengths(sizes, kinds, st)
+    rows = lines_to_rows(table, specs, kb, st, vocab=seen, scorers=scorers, first_pass=first,
+                         line_tokens=line_tokens, lengths=lengths)
     line_text = {ln.number: ln.text for ln in table.body}
+    index = {ln.number: i for i, ln in enumerate(table.body)}
     grid_rows = []
     for lines, al, sec in rows:
         if sec is not None:
@@ -1034,7 +1107,12 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
             else:
                 ct = toks[sp[0]:sp[1]]
                 cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page))
-        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, page=table.page))
+        a = index[lines[0].number]
+        scorer = scorers.get((a, a + len(lines))) or RowScorer(toks, kb)
+        margin = alignment_margin(toks, kinds, al, st, scorer, seen, lengths, spanned_prefix=a > 0)
+        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, page=table.page,
+                                 alignment_margin=None if margin is None else round(margin, 3),
+                                 joined_lines=len(lines)))
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)
