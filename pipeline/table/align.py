@@ -203,8 +203,8 @@ def _unbalanced(toks: list[Tok]) -> bool:
 
 def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
-    if toks[0].low in ("al.", "al.,"):
-        return NEG            # the rest of "et al.": never the start of a cell
+    if toks[0].low in ("al.", "al.,") or (toks[0].low == "et" and n > 1 and toks[1].low.startswith("al")):
+        return NEG            # "et al." and its rest: never the start of a cell
     if (toks[0].low in _JOINING_START and not toks[0].first or toks[0].norm[:1] == "/") \
             and kind != "outcomes_text":
         return NEG
