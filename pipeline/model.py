@@ -51,6 +51,11 @@ class GridRow:
     section: str | None = None       # set for a section-header row ("First line"); cells ignored
     page: int | None = None
     flags: tuple[str, ...] = ()      # review flags (vocab.FLAGS) the reader or aligner found
+    # pasted text only (None / 1 elsewhere): how much better the aligner's reading of the row
+    # scored than its closest other reading (small: the cell boundaries are doubtful), and how
+    # many physical lines the row was joined from
+    alignment_margin: float | None = None
+    joined_lines: int = 1
 
 
 @dataclass(frozen=True)

@@ -398,3 +398,83 @@ def test_markdown_row_that_dropped_a_middle_value_is_placed_by_units():
     g = realign_shifted_rows(markdown_to_grids("t", text)[0])
     assert cells(g)[1] == ["Doe et al. (2017) [8]", "I/II", "44", "Advanced HCC, Child–Pugh A after sorafenib",
                            "Durvalumab", "12.4 mo", None, "9%"]
+
+
+# ---------------------------------------------------------------- real-table constructions (issue 13)
+def test_arm_rows_with_only_regimen_and_values():
+    """One row per arm: the comparator's row is its regimen and its values; Trial, Phase, N,
+    Endpoint and Result span down (a leading run of absent columns is a spanned run, whatever
+    the columns hold), and the row is not merged into the trial's row."""
+    g = grid_of((INVENTED / "arm_rows_numbers_only.txt").read_text())
+    assert cells(g) == [
+        None,
+        ["HORIZON-7", "III", "412", "Gem + Ribolatinib + Cisplatin", "PFS", "41.2", "6.3 (HR 0.88; P = 0.21)",
+         "12.9 (HR 0.97, P = 0.64)", "Negative"],
+        [None, None, None, "Gem + Cisplatin + Placebo", None, "38.5", "6.1", "12.4", None],
+        ["NCT09876543", "II", "64", "Maroxitinib + Pemulizumab", "ORR", "17.5", "3.9 (95% CI, 2.8–5.0)",
+         "9.6 (95% CI, 7.1–12.2)", "Positive"],
+        [None, None, None, "Pemulizumab", None, "9.4", "2.2", "7.7", None]]
+    assert [r.joined_lines for r in g.rows if r.section is None] == [1, 1, 1, 1]
+
+
+def test_dropped_value_cells_and_their_doubt():
+    """Value cells the copy dropped: the arm rows keep their own values, an arm row under a
+    trial whose row also lacks OS and PFS is not merged into the next trial, a bracketed
+    reference stays with the trial name; where a value fits two columns equally (the first
+    row's 4.6: OS or PFS?) the row's alignment margin is 0, so it can be flagged."""
+    g = grid_of((INVENTED / "dropped_value_cells.txt").read_text())
+    rows = [r for r in g.rows if r.section is None]
+    assert cells(g) == [
+        ["ARBOR-301 [12, 13]", "PFS, OS", "Avelumab q2w", None, "4.6", "38.4", None],
+        [None, None, "Avelumab q4w", "28.2", "5.9", "31.2", None],
+        [None, None, "Sunitinib", "21.5", "4.2", "14.8", None],
+        ["LINDEN 44 [14]", "EFS", "Nivolumab", None, None, "57.3", None],
+        [None, None, "Placebo", None, None, "48.9", None]]
+    assert rows[0].alignment_margin == 0.0
+    assert rows[1].alignment_margin > 2.0     # three values for three value columns: no doubt
+
+
+def test_cells_stacked_over_blank_separated_lines():
+    """A study whose cells are stacked over blank-separated lines: two regimens one a line,
+    then the values column by column, two a column; the body goes on past the blank lines."""
+    g = grid_of((INVENTED / "stacked_cells_blank_lines.txt").read_text())
+    assert cells(g) == [
+        None,
+        ["Okafor et al. 2015 [31]", "II", "24", "GEP (16)/U (8)", "CDDP + VP-16", "55.0", "5.1", "12.2"],
+        ["Lindqvist et al. 2016 [32]", "NTR (SWEDEN)", "188", "GEP (120)/ U (68)",
+         "CDDP + VP-16 (101) CBDCA + VP-16 (87)", "35.0 29.0", "4.5 3.8", "13.1 10.4"],
+        ["Haruki et al. 2018 [33]", "Retrospective", "31", "P (12)/ HB (19)", "CDDP + IRI", "38.0", "4.9", "9.8"]]
+    assert [r.joined_lines for r in g.rows if r.section is None] == [1, 12, 1]
+
+
+def test_cohort_pairs_year_column_and_mid_line_vs():
+    """Values per cohort joined by a slash are one cell ("36/120", "58% /61%"); a Year column
+    holds the year; a cell does not start on "vs." or "+" in the middle of a line."""
+    g = grid_of((INVENTED / "cohort_pairs_year.txt").read_text())
+    assert cells(g) == [
+        ["Ferreira et al.[41]", "2012", "VEGFR2 inhibitor", "Pac + ramoxinib vs. Pac + placebo", "III", "330",
+         "36/120", "58% /61%", "9.6"],
+        ["Ito et al.[42]", "2014", "EGFR", "Cetuximab + Cape/oxaliplatin", "II", "58", "12% /18%", "55%", "7.9"]]
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)", True),     # a value with its aside
+    ("A: 7% B: 5%", True),                                 # labelled arms
+    ("Nivo vs Nivo-Ipi: Lung: 7.3% vs 18.2%", True),       # drug names as labels
+    ("60.8 Nivolumab", False),                             # a value and the next arm's regimen
+    ("490 First-line CE + Atezolizumab PFS, OS", False),   # other columns run into the count
+    ("11 gp100 vaccine 6.4", True),                        # shape alone allows it; see lengths
+])
+def test_value_like_fallback(text, ok):
+    from pipeline.table.align import Knowledge, _value_like, tokenize_lines
+    toks = tokenize_lines([Line(1, text)])
+    assert _value_like(toks, Knowledge({}, {})) is ok
+
+
+def test_usual_lengths_learned_per_value_column():
+    """A value column whose cells are one token on most rows: a cell of more than 3 tokens is
+    unusually long there; descriptive columns and columns with under three cells learn none."""
+    from pipeline.table.align import DEFAULT_SETTINGS, _usual_lengths
+    got = _usual_lengths([[1, 1, 1, 1, 2], [3, 5, 2, 9], [1, 1]], ["orr_pct", "treatment", "os_median"],
+                         DEFAULT_SETTINGS)
+    assert got == [3, None, None]

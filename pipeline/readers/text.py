@@ -115,6 +115,10 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     return tuple(out), j
 
 
+# words that open a sentence of notes, not a cell
+_SENTENCE_OPENERS = {"The", "This", "These", "In", "All", "Data", "Values", "Results", "Patients", "Note", "Notes"}
+
+
 def _row_after_blank(lines: list[Line], j: int) -> bool:
     """After the blank line j inside a table body: is the next non-blank line another data row
     (several words, a number, not a footnote, a legend or a sentence of notes)?"""
@@ -127,8 +131,11 @@ def _row_after_blank(lines: list[Line], j: int) -> bool:
     if LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE_MARK.match(t) or _FOOTNOTE.match(t) \
             or is_chrome(t):
         return False
-    return len(t.split()) >= 4 and bool(re.search(r"\d", t)) and t[:1].isupper() \
-        and not t.endswith(".")
+    if t.endswith(".") or t.split()[0] in _SENTENCE_OPENERS:
+        return False
+    # a row, or one line of a cell stacked over blank-separated lines ("31.0", "(NORDIC)")
+    return (len(t.split()) >= 4 and bool(re.search(r"\d", t)) and t[:1].isupper()) \
+        or len(t.split()) <= 6
 
 
 def _rows_follow(lines: list[Line], j: int) -> bool:

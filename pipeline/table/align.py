@@ -20,6 +20,7 @@ from ..model import Cell, Grid, GridRow, Line, TextTable
 from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
+from ..normalize.units import time_unit
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
 
@@ -34,6 +35,9 @@ class AlignSettings:
     row_bonus: float = 2.0           # each row formed (favours rows over merged lines)
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
+    long_value: float = -3.0         # a value cell longer than the column's cells on other rows
+    long_value_slack: int = 2        # ... by more than this many tokens (and twice as long)
+    stacked_value: float = 3.0       # each value of a cell stacked per arm, one value a line
     max_cell_tokens: int = 16        # longest non free-text cell, in tokens
     max_lines_per_row: int = 16
     lowercase_start: float = -6.0    # a row whose first line starts with a lower-case word
@@ -48,6 +52,9 @@ class AlignSettings:
     # a row joined from several lines whose split into two rows scores within this of it
     # was joined by guess (flag lines_joined_by_guess)
     join_margin: float = 4.0
+    skip_spanned: float = -1.0       # at most this for a column absent before a row's first cell:
+                                     # in a one-row-per-arm table the trial's cells span down
+                                     # over its arm rows, its counts and endpoints too
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -56,11 +63,11 @@ DEFAULT_SETTINGS = AlignSettings()
 class Tok:
     """One token of a body line, with what the column scorers ask of it (worked out once per
     token, not once per span it is in). Read-only by convention."""
-    __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before",
+    __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before", "first",
                  "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits")
 
     def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
-                 tab_before: bool = False):
+                 tab_before: bool = False, first: bool = False):
         self.text = text            # original characters
         self.low = low              # clean, lower case
         self.norm = norm            # clean
@@ -68,6 +75,7 @@ class Tok:
         self.start = start          # offset in its line
         self.end = end
         self.tab_before = tab_before        # a tab separates it from the token before: a cell boundary
+        self.first = first                  # the first token of its line
         self.nct = bool(NCT.match(norm))    # an NCT id
         self.nct_text = bool(NCT.match(text))   # the same, as printed
         self.caps = norm in _SENTENCE_CAPS  # a capitalised sentence word ("Among", "In")
@@ -201,8 +209,13 @@ def _unbalanced(toks: list[Tok]) -> bool:
 
 def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
-    if toks[0].low in ("al.", "al.,"):
-        return NEG            # the rest of "et al.": never the start of a cell
+    if toks[0].low in ("al.", "al.,") or (toks[0].low == "et" and n > 1 and toks[1].low.startswith("al")):
+        return NEG            # "et al." and its rest: never the start of a cell
+    if (toks[0].low in _JOINING_START and not toks[0].first or toks[0].norm[:1] == "/") \
+            and kind != "outcomes_text":
+        return NEG
+    if kind == "primary_endpoint" and n <= 5 and any(kb.is_drug(t.norm) or t.low in NOT_DRUGS for t in toks):
+        return NEG            # "RFS Placebo": the endpoint and the next column's regimen
     sc = _typed_score(kind, toks, kb) if n <= _TYPED_MAX.get(kind, n) else NEG
     if sc != NEG:
         return sc
@@ -213,9 +226,50 @@ def _shape_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in FALLBACK_KINDS and n <= 12:
         return -2.5 - 0.1 * n
     if (kind in MEASURE_COLUMNS or kind in ("other", "endpoint_result")) and n <= 16 and \
-            _VALUE_START.match(toks[0].norm):
+            _VALUE_START.match(toks[0].norm) and _value_like(toks, kb):
         return -1.0
     return NEG
+
+
+_VALUE_WORDS = {"vs", "vs.", "versus", "nr", "na", "not", "reached", "reported", "hr", "ci", "p", "or",
+                "and", "in", "at", "all", "median", "mfu", "fu", "range", "iqr", "n", "pts", "patients"}
+_WORDISH = re.compile(r"[A-Za-z]{2,}")
+
+
+def _labels_value(toks: list[Tok], i: int) -> bool:
+    """Does token i start a label of the values after it ("Nivo vs Nivo-Ipi: 7% vs 18%",
+    "OCT: 14.3 m")? A colon ends the label before any number."""
+    for t in toks[i:i + 3]:
+        if t.colon:
+            return True
+        if t.norm[:1].isdigit():
+            return False
+    return False
+
+
+def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
+    """Can a value-like span a value column cannot parse still be one of its cells ("SS: 3",
+    "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)", "A: 7% B: 5%")? Not when it ends on a word (a
+    value cell ends on its value, a unit or a parenthesis: "60.8 Nivolumab" is a value and the
+    next arm's regimen) or holds, outside parentheses, more words than numbers and one."""
+    end = toks[-1].low.strip(".,;:")
+    if not (_DIGIT.search(end) or end.endswith(")") or end in _VALUE_WORDS or time_unit(end)
+            or not _WORDISH.search(end)):
+        return False
+    depth = numbers = words = 0
+    for i, t in enumerate(toks):
+        outside = depth == 0 and not t.norm.startswith("(")
+        depth += t.norm.count("(") - t.norm.count(")")
+        if not outside:
+            continue
+        if kb.is_drug(t.norm.strip(",;")) and not _labels_value(toks, i):
+            return False      # a regimen: the next arm's row run into this value
+        if t.norm[:1].isdigit() or t.norm[:2] in ("<1", ">1", "≥1", "≤1") or t.norm[1:2].isdigit():
+            numbers += 1
+        elif _WORDISH.search(t.norm) and t.low.strip(".,;:") not in _VALUE_WORDS \
+                and not time_unit(t.low.strip(".,;:")):
+            words += 1
+    return words <= numbers + 1
 
 
 # longest span, in tokens, that each column's typed shapes below can accept (every longer
@@ -252,13 +306,35 @@ _DIGIT = re.compile(r"\d")
 _NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
 
 
+_SLASH_VALUE = r"(?:\d+(?:\.\d+)?%?|NR|NA)"
+_SLASH_PAIR = re.compile(rf"{_SLASH_VALUE}\s*/\s*{_SLASH_VALUE}")
+_YEAR = re.compile(r"(?:19|20)\d\d[a-z*†‡]?")
+# a cell never starts on the operator that joins it to the words before it on its line ("GEM +
+# tipifarnib vs. GEM + placebo"); at the start of a line it may ("vs. placebo 10.1 2.7": an arm row)
+_JOINING_START = {"+", "vs", "vs.", "versus", "plus", "/", "+/−", "+/-", "±", "and", "or", "with"}
+
+
+def _trailing_ref(toks: list[Tok]) -> int:
+    """Index of the first token of a bracketed reference ending the span ("[45, 46]"), else 0."""
+    if not toks[-1].norm.endswith("]"):
+        return 0
+    for k in range(len(toks) - 1, max(-1, len(toks) - 4), -1):
+        if toks[k].norm.startswith("["):
+            return k if _BRACKET_REF.fullmatch(" ".join(t.norm for t in toks[k:])) else 0
+    return 0
+
+
+_BRACKET_REF = re.compile(r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]")
+
+
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if kind == "outcomes_text":
         return _outcome_score(toks[0], n, any(t.nct for t in toks))
     last = toks[-1].low
-    if toks[-1].open_end or toks[0].norm.startswith("("):
-        return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis
+    if toks[-1].open_end or toks[0].norm.startswith("(") or (toks[0].norm.startswith("[") and kind != "ref"):
+        return NEG            # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis,
+                              # nor start on a bracketed reference (it ends the cell before)
     if "=" in last or (toks[0].norm in ("N", "n") and n > 1 and kind not in MEASURE_COLUMNS):
         return NEG
     if kind not in MEASURE_COLUMNS and kind not in ("ref", "endpoint_result", "other", "primary_endpoint") and (
@@ -284,6 +360,10 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return 1.5 if MISSING_RX.match(text) else NEG
         kind = "study"
     if kind == "study":
+        k = _trailing_ref(toks)
+        if 0 < k < n:         # "KEYNOTE-006 [45, 46]", "OPTiM [51]": a name and its reference
+            sc = _typed_score("study", toks[:k], kb)
+            return 0.5 if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
         if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
             return 5.0
         if any(t.nct_text for t in toks):
@@ -293,8 +373,9 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
             return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
         if _ET_AL.search(text) or _TRIAL_NAME.fullmatch(text):
             return 3.0
-        if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]):
-            return 0.5
+        if toks[0].text[:1].isupper() and n <= 3 and not any(x.low in SENTENCE_START for x in toks[:1]) \
+                and not kb.is_drug(toks[0].norm):
+            return 0.5        # (a short name; one starting on a drug name is an arm's regimen)
         return NEG
     if kind == "target":
         if any(t.low in OUTCOME_WORDS for t in toks):
@@ -334,12 +415,22 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if n <= 3 and all(REF_RX.match(t.text) for t in toks):
             return 4.0
         return NEG
+    if kind == "year":
+        if n == 1 and _YEAR.fullmatch(toks[0].norm):
+            return 4.0
+        return 1.0 if MISSING_RX.match(text) else NEG
     if kind in MEASURE_COLUMNS or kind == "other":
         if n > 10:
             return NEG
-        if "P" in text or "p" in text:
-            text = _P_VALUE.sub("", text).strip()       # "0.34 (0.20–0.59) P < 0.001"
+        if _SLASH_PAIR.fullmatch(text):
+            pct = "%" in text
+            if (pct and kind in ("pfs_median", "os_median", "n_total")) or (not pct and kind in _PERCENT_KINDS
+                                                                              and "NR" not in text):
+                return NEG
+            return 3.0      # one value per cohort: "48/214", "15% /20%", "NR /4"
         p = parse_value_cell(text)
+        if p is None and ("P" in text or "p" in text):
+            p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
         if p is None:
             return NEG      # value-like text of another shape gets score_cell's fallback
         units = {v.unit for v in p.values if v.unit}
@@ -382,12 +473,16 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     if kind in ("treatment", "agent"):
         if n > DEFAULT_SETTINGS.max_cell_tokens:
             return NEG
+        if _NUMBER.fullmatch(toks[0].norm):
+            return NEG      # "61 Pembrolizumab": a value and the next arm's regimen (doses follow drugs)
         if _MONO_RX.fullmatch(text):
             return 4.0 if kind == "treatment" else NEG
         bonus = 1.0 if kind == "agent" and _INLINE_ABBR.search(text) else 0.0
         reg = kb.regimen_scores.get(text)
         if reg is None:     # the Treatment and Agent columns score the same spans
             reg = kb.regimen_scores[text] = _regimen_score(text, kb)
+        if toks[0].norm[:1].islower() and toks[0].norm.isalpha() and not kb.is_drug(toks[0].norm):
+            bonus -= 1.0    # "inhibitor GEM + ...": the end of the cell before ("MMP inhibitor")
         return reg + bonus
     # population, extra: anything short
     if n > 8:
@@ -410,7 +505,12 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
         if drug_words or kb.is_drug(p):
             s += 2.0
             seen_drug = True
-            for w in words:
+            heads = len(drug_words) + sum(1 for w in words if w.lower() in NOT_DRUGS)
+            s -= 2.0 * max(0, heads - 1)    # "Placebo 61 Pembrolizumab": two regimens, no operator
+            for i, w in enumerate(words):
+                if _NUMBER.fullmatch(w) and not (i + 1 < len(words) and _DOSE_UNIT.match(words[i + 1].lower())):
+                    s -= 1.5        # a number with no unit after it: a value, not a dose
+                    continue
                 if w in drug_words or _DOSE.match(w) or _NUMBER.fullmatch(w):
                     continue
                 s -= 1.0 if kb.is_site(w) else 0.8 if w[:1].isupper() and not kb.abbrev.get(w) else 0.2
@@ -534,6 +634,10 @@ class Vocab(dict):
         self.longest = max((v.count(" ") + 1 for v in self), default=0)
 
 
+# per column: the longest usual cell, in tokens (None: no limit learned)
+Lengths = list[int | None]
+
+
 # ---------------------------------------------------------------- one row
 @dataclass
 class Alignment:
@@ -542,7 +646,10 @@ class Alignment:
 
 
 def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
-                 vocab: Vocab | None = None, scorer: RowScorer | None = None) -> Alignment:
+                 vocab: Vocab | None = None, scorer: RowScorer | None = None,
+                 spanned_prefix: bool = False, lengths: Lengths | None = None) -> Alignment:
+    """`spanned_prefix`: columns before the row's first cell may be spanned from the row
+    above whatever they hold (they cost at most `st.skip_spanned`)."""
     scorer = scorer or RowScorer(toks, kb)
     T, C = len(toks), len(kinds)
     best = [[NEG] * (C + 1) for _ in range(T + 1)]
@@ -564,17 +671,20 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     for j in range(C):
         kind = kinds[j]
         skip = _skip_cost(kind, st)
+        lead_skip = max(skip, st.skip_spanned) if spanned_prefix else skip
         maxlen = caps[j]
         k_min = T - rest[j + 1]       # the columns after this one must be able to take the rest
         use_vocab = bool(vocab) and kind != "outcomes_text"
+        long_from = lengths[j] if lengths else None
         free_text = kind == "outcomes_text"
         memo, W = scorer.memo_of(kind), T + 1
         for i in range(T + 1):
             b = best[i][j]
             if b == NEG:
                 continue
-            if b + skip > best[i][j + 1] and i >= k_min:
-                best[i][j + 1] = b + skip
+            sk = lead_skip if i == 0 else skip
+            if b + sk > best[i][j + 1] and i >= k_min:
+                best[i][j + 1] = b + sk
                 back[i][j + 1] = (i, True)
             if i == T:
                 continue
@@ -598,6 +708,8 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
                     cols = vocab.get(" ".join(keys[i:k]))
                     if cols:
                         sc += st.vocab_bonus if j in cols else -st.vocab_malus
+                if long_from is not None and k - i > long_from:
+                    sc += st.long_value
                 if b + sc > best[k][j + 1]:
                     best[k][j + 1] = b + sc
                     back[k][j + 1] = (i, False)
@@ -610,6 +722,77 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
         spans[j - 1] = None if skipped else (pi, i)
         i = pi
     return Alignment(best[T][C], spans)
+
+
+def _moves(toks: list[Tok], kinds: list[str], j: int, i: int, k_min: int, st: AlignSettings,
+           scorer: RowScorer, vocab: Vocab | None, lengths: Lengths | None, spanned_prefix: bool):
+    """align_tokens' moves into column j from token i, (k, score), k == i a skip, scored and
+    pruned as align_tokens scores and prunes them."""
+    T, kind = len(toks), kinds[j]
+    skip = _skip_cost(kind, st)
+    if i >= k_min:
+        yield i, max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip
+    if i == T:
+        return
+    maxlen = T if kind == "outcomes_text" else MAX_TOKENS.get(kind, st.max_cell_tokens)
+    k_hi = min(T, i + maxlen, scorer.reach(kind, i))
+    if kind == "outcomes_text":
+        for k in range(max(i + 2, k_min), k_hi + 1):
+            yield k, _outcome_score(toks[i], k - i, False)
+        return
+    for k in range(max(i + 1, k_min), k_hi + 1):
+        sc = scorer.score(kind, i, k)
+        if sc == NEG:
+            continue
+        if vocab:
+            cols = vocab.get(" ".join(scorer.keys[i:k]))
+            if cols:
+                sc += st.vocab_bonus if j in cols else -st.vocab_malus
+        if lengths and lengths[j] is not None and k - i > lengths[j]:
+            sc += st.long_value
+        yield k, sc
+
+
+def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, st: AlignSettings,
+                     scorer: RowScorer, vocab: Vocab | None = None, lengths: Lengths | None = None,
+                     spanned_prefix: bool = False) -> float | None:
+    """How much better a row's alignment scores than its closest other reading (other cell
+    boundaries, or another column left empty): small means the row could as well be read
+    another way. None when there is no other reading. The best path through each move not on
+    the chosen path is its score before plus after the move (a forward and a backward pass)."""
+    T, C = len(toks), len(kinds)
+    if al.score == NEG:
+        return None
+    caps = [T if k == "outcomes_text" else MAX_TOKENS.get(k, st.max_cell_tokens) for k in kinds]
+    rest = [0] * (C + 1)
+    for j in range(C - 1, -1, -1):
+        rest[j] = min(T, rest[j + 1] + caps[j])
+    fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
+    fwd[0][0] = 0.0
+    moves: list[list[tuple[int, int, float]]] = []
+    for j in range(C):
+        mj = [(i, k, sc) for i in range(T + 1) if fwd[j][i] != NEG
+              for k, sc in _moves(toks, kinds, j, i, T - rest[j + 1], st, scorer, vocab, lengths, spanned_prefix)]
+        for i, k, sc in mj:
+            if fwd[j][i] + sc > fwd[j + 1][k]:
+                fwd[j + 1][k] = fwd[j][i] + sc
+        moves.append(mj)
+    if al.score > fwd[C][T] + 1e-9:
+        return al.score - fwd[C][T]     # a reading no move of the programme gives (stacked cells)
+    bwd = [[NEG] * (T + 1) for _ in range(C + 1)]
+    bwd[C][T] = 0.0
+    for j in range(C - 1, -1, -1):
+        for i, k, sc in moves[j]:
+            if bwd[j + 1][k] != NEG and bwd[j + 1][k] + sc > bwd[j][i]:
+                bwd[j][i] = bwd[j + 1][k] + sc
+    chosen, pos = set(), 0
+    for j, sp in enumerate(al.spans):
+        nxt = pos if sp is None else sp[1]
+        chosen.add((j, pos, nxt))
+        pos = nxt
+    second = max((fwd[j][i] + sc + bwd[j + 1][k] for j in range(C) for i, k, sc in moves[j]
+                  if (j, i, k) not in chosen and bwd[j + 1][k] != NEG), default=NEG)
+    return None if second == NEG else max(0.0, al.score - second)
 
 
 # columns whose cells become numbers: a reading that moves their cells changes measures
@@ -813,7 +996,7 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
             if not c:
                 continue            # a lone typographic space between two spaces
             tab = "\t" in ln.text[prev_end:m.start()]
-            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab))
+            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab, prev_end == 0))
             prev_end = m.end()
     return out
 
@@ -852,20 +1035,32 @@ def _ends_continuation(text: str) -> bool:
 _PER_ROW = {*MEASURE_COLUMNS, "outcomes_text", "primary_endpoint", "endpoint_result", "other"}
 
 
+_YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|pub\.? year)$")
+
+
+def align_kind(spec: ColumnSpec) -> str:
+    """The column kind the aligner scores spans with: a column the lexicon does not know but
+    whose header gives a unit ("1 year-RFS (%)", "TTP (months)") holds values; one headed
+    "Year" or "Year of publication" holds years."""
+    if spec.canonical == "extra" and _YEAR_HEADER.search(spec.header):
+        return "year"
+    return "other" if spec.canonical == "extra" and spec.unit else spec.canonical
+
+
 def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   st: AlignSettings = DEFAULT_SETTINGS,
                   vocab: Vocab | None = None,
+                  lengths: Lengths | None = None,
                   scorers: dict[tuple[int, int], RowScorer] | None = None,
                   first_pass: dict[tuple[int, int], Alignment] | None = None,
                   cache_out: dict[tuple[int, int], Alignment] | None = None,
                   line_tokens: dict[int, list[Tok]] | None = None,
                   ) -> list[tuple[list[Line], Alignment | None, str | None, float]]:
-    """Group body lines into rows (or section rows) and align each row's tokens to columns;
-    with each row, how much better its lines score as one row than split in two.
+    """Group body lines into rows (or section rows) and align each row's tokens to columns.
 
     `first_pass` (with `vocab`): alignments of the pass without vocabulary; a span group that
     filled every column then is kept (only rescored), the others are aligned again."""
-    kinds = [s.canonical for s in specs]
+    kinds = [align_kind(s) for s in specs]
     lines = list(table.body)
     L = len(lines)
     cache: dict[tuple[int, int], Alignment] = {}
@@ -879,10 +1074,16 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 scorers[(a, b)] = RowScorer(tokenize_lines(lines[a:b], line_tokens), kb)
             sc = scorers[(a, b)]
             prior = first_pass.get((a, b)) if first_pass and vocab is not None else None
-            if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans):
+            if prior is not None and prior.score != NEG and all(sp is not None for sp in prior.spans) \
+                    and not _too_long(prior, lengths):
                 cache[(a, b)] = _rescore(prior, sc.toks, vocab, st)
             else:
-                cache[(a, b)] = align_tokens(sc.toks, kinds, kb, st, vocab, sc)
+                al = align_tokens(sc.toks, kinds, kb, st, vocab, sc, spanned_prefix=a > 0, lengths=lengths)
+                if b - a > 2:
+                    stacked = stacked_alignment(sc.toks, kinds, kb, st)
+                    if stacked is not None and stacked.score > al.score:
+                        al = stacked
+                cache[(a, b)] = al
         return cache[(a, b)]
 
     def incomplete(a: int) -> bool:
@@ -921,16 +1122,19 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             if al.score == NEG or filled <= max(2, len(kinds) // 3):
                 section[a] = st.row_bonus + st.section_weak
     def row_score(a: int, b: int) -> float:
-        """What lines [a, b) add to the grouping as one data row."""
+        """What lines [a, b) add to the grouping as one data row (the DP below adds the same)."""
         al = row_align(a, b)
         if al.score == NEG:
             return NEG
         lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
         sc = st.row_bonus + al.score + st.leading_skip * lead
-        if lines[a].text.lstrip()[:1].islower():
+        if lines[a].text.lstrip()[:1].islower() and not _fills_values(row_align(a, a + 1), kinds):
             sc += st.lowercase_start
-        if lead and a > 0 and section[a - 1] is None and incomplete(a - 1):
-            sc += st.orphan_start   # starts mid-row right after a line that left its end open
+        if a > 0 and section[a - 1] is None:
+            sc += _same_gaps_refund(al, row_align(a - 1, a), kinds, lead, st)
+        if lead and a > 0 and section[a - 1] is None and incomplete(a - 1) \
+                and _last_filled(row_align(a - 1, a)) < lead:
+            sc += st.orphan_start
         return sc
 
     def split_margin(a: int, b: int) -> float:
@@ -939,7 +1143,7 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
         whole = row_score(a, b)
         alts = [row_score(a, c) + row_score(c, b) for c in range(a + 1, b)]
         alt = max(alts, default=NEG)
-        return math.inf if alt == NEG else whole - alt
+        return math.inf if alt == NEG or whole == NEG else whole - alt
 
     # DP over lines: best[b] = best score of rows covering lines[0:b]
     best = [NEG] * (L + 1)
@@ -953,13 +1157,21 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 best[a + 1], back[a + 1] = best[a] + section[a], (a, True)
             if strong[a]:
                 continue
+        start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() \
+            and not _fills_values(row_align(a, a + 1), kinds) else 0.0
         for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
             if b > a + 1 and (strong[b - 1] or not (may_join(b - 2) or open_row(a, b - 1))):
                 break
-            rs = row_score(a, b)
-            if rs == NEG:
+            al = row_align(a, b)
+            if al.score == NEG:
                 continue
-            sc = best[a] + rs
+            lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
+            sc = best[a] + st.row_bonus + al.score + start_pen + st.leading_skip * lead
+            if a > 0 and section[a - 1] is None:
+                sc += _same_gaps_refund(al, row_align(a - 1, a), kinds, lead, st)
+            if lead and a > 0 and section[a - 1] is None and incomplete(a - 1) \
+                    and _last_filled(row_align(a - 1, a)) < lead:
+                sc += st.orphan_start   # starts mid-row where the line before left off: its end
             if sc > best[b]:
                 best[b], back[b] = sc, (a, False)
     if best[L] == NEG:
@@ -980,6 +1192,72 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             out.append((lines[a:b], row_align(a, b), None, split_margin(a, b) if b - a > 1 else math.inf))
         b = a
     return out[::-1]
+
+
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def stacked_alignment(toks: list[Tok], kinds: list[str], kb: Knowledge,
+                      st: AlignSettings) -> Alignment | None:
+    """A row whose cells are stacked per arm over lines of their own, the values column by
+    column: a Treatment cell of k lines (one regimen each), then the value columns' numbers one
+    per line, k for the first column, k for the next ... ("31.0 / 30.0 / 44.0 / 4.0 / 4.0 / 4.0").
+    None when the row's tokens do not end that way."""
+    values = []
+    for j in range(len(kinds) - 1, -1, -1):
+        if kinds[j] in MEASURE_COLUMNS or kinds[j] == "other":
+            values.append(j)
+        else:
+            break
+    values.reverse()
+    if len(values) < 2 or "treatment" not in kinds[:values[0]]:
+        return None
+    start = len(toks)
+    while start > 0 and _PLAIN_NUMBER.fullmatch(toks[start - 1].norm) and \
+            (start == 1 or toks[start - 2].line != toks[start - 1].line) and \
+            (start == len(toks) or toks[start].line != toks[start - 1].line):
+        start -= 1
+    n = len(toks) - start
+    k, rest = divmod(n, len(values))
+    if k < 2 or rest or start == 0:
+        return None
+    head = align_tokens(toks[:start], kinds[:values[0]], kb, st, spanned_prefix=False)
+    t = kinds.index("treatment")
+    sp = head.spans[t]
+    if head.score == NEG or sp is None or len({x.line for x in toks[sp[0]:sp[1]]}) != k:
+        return None
+    spans = list(head.spans) + [(start + v * k, start + (v + 1) * k) for v in range(len(values))]
+    return Alignment(head.score + st.stacked_value * n, spans)
+
+
+def _same_gaps_refund(al: Alignment, above: Alignment, kinds: list[str], lead: int,
+                      st: AlignSettings) -> float:
+    """A value column that a row starting mid-row (an arm row under its trial's row) leaves
+    empty, as the line above does, is empty for the whole trial, not a cell the copy dropped:
+    it costs what an absent descriptive column costs."""
+    if not lead or above.score == NEG:
+        return 0.0
+    refund = 0.0
+    for j in range(lead, len(kinds)):
+        if al.spans[j] is None and above.spans[j] is None:
+            refund += st.skip_identity - _skip_cost(kinds[j], st)
+    return refund
+
+
+def _fills_values(al: Alignment, kinds: list[str]) -> bool:
+    """Does a line alone start mid-row and fill every value column: an arm row ("gp100 vaccine
+    6.4 2.8 1.5"), whatever case its first word is in?"""
+    if al.score == NEG or al.spans[0] is not None:
+        return False
+    vals = [sp for sp, k in zip(al.spans, kinds) if k in MEASURE_COLUMNS]
+    return bool(vals) and all(sp is not None for sp in vals)
+
+
+def _last_filled(al: Alignment) -> int:
+    """Index of an alignment's last filled column (-1: none, or the line cannot be a row)."""
+    if al.score == NEG:
+        return -1
+    return max((j for j, sp in enumerate(al.spans) if sp is not None), default=-1)
 
 
 def _cell_text(toks: list[Tok], lines: dict[int, str]) -> str:
@@ -1009,7 +1287,9 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     line_tokens: dict[int, list[Tok]] = {}      # line number -> tokens, for both passes
     rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first, line_tokens=line_tokens)
     # second pass: values seen in the same column on other rows
+    # and how long each value column's cells are on the other rows
     vocab = [Counter() for _ in specs]
+    sizes: list[list[int]] = [[] for _ in specs]
     for lines, al, sec, _ in rows:
         if al is None:
             continue
@@ -1017,11 +1297,13 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
-    seen = _seen_twice(vocab)
+                sizes[j].append(sp[1] - sp[0])
+    kinds = [align_kind(s) for s in specs]
+    seen, lengths = _seen_twice(vocab), _usual_lengths(sizes, kinds, st)
     rows = lines_to_rows(table, specs, kb, st, vocab=seen, scorers=scorers, first_pass=first,
-                         line_tokens=line_tokens)
-    kinds = [s.canonical for s in specs]
+                         line_tokens=line_tokens, lengths=lengths)
     line_text = {ln.number: ln.text for ln in table.body}
+    index = {ln.number: i for i, ln in enumerate(table.body)}
     grid_rows = []
     for lines, al, sec, joined_margin in rows:
         if sec is not None:
@@ -1029,8 +1311,9 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                                      page=table.page))
             continue
         toks = tokenize_lines(lines, line_tokens)
-        key = (table.body.index(lines[0]), table.body.index(lines[0]) + len(lines))
-        doubts = row_doubts(lines, toks, kinds, al, kb, st, seen, scorers.get(key), joined_margin)
+        a = index[lines[0].number]
+        scorer = scorers.get((a, a + len(lines))) or RowScorer(toks, kb)
+        doubts = row_doubts(lines, toks, kinds, al, kb, st, seen, scorer, joined_margin)
         cells = []
         for j, sp in enumerate(al.spans):
             if sp is None:
@@ -1039,11 +1322,20 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                 ct = toks[sp[0]:sp[1]]
                 cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page,
                                   doubts.cells.get(j, ())))
+        margin = alignment_margin(toks, kinds, al, st, scorer, seen, lengths, spanned_prefix=a > 0)
         grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, line_end=lines[-1].number,
-                                 page=table.page, flags=doubts.row))
+                                 page=table.page, flags=doubts.row,
+                                 alignment_margin=None if margin is None else round(margin, 3),
+                                 joined_lines=len(lines)))
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)
+
+
+def _too_long(al: Alignment, lengths: Lengths | None) -> bool:
+    """Does an alignment hold a value cell longer than its column's usual cells?"""
+    return bool(lengths) and any(sp is not None and n is not None and sp[1] - sp[0] > n
+                                 for sp, n in zip(al.spans, lengths))
 
 
 def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings) -> Alignment:
@@ -1056,6 +1348,21 @@ def _rescore(al: Alignment, toks: list[Tok], vocab: Vocab, st: AlignSettings) ->
         if cols:
             score += st.vocab_bonus if j in cols else -st.vocab_malus
     return Alignment(score, al.spans)
+
+
+def _usual_lengths(sizes: list[list[int]], kinds: list[str], st: AlignSettings) -> Lengths:
+    """Per value column, the cell length (in tokens) beyond which a cell is unusually long for
+    this table: most rows agree on what a column holds ("4.1", "5.4 (HR 1.11; P = 0.35)"), so a
+    much longer cell is more likely text of another column or row run into it. None for
+    descriptive columns (their cells vary) and columns with fewer than three cells."""
+    out: Lengths = []
+    for sz, kind in zip(sizes, kinds):
+        if len(sz) < 3 or not (kind in MEASURE_COLUMNS or kind == "other"):
+            out.append(None)
+            continue
+        usual = sorted(sz)[(3 * len(sz)) // 4]
+        out.append(max(2 * usual, usual + st.long_value_slack))
+    return out
 
 
 def _seen_twice(vocab: list[Counter]) -> Vocab:
@@ -1158,7 +1465,7 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
         # placed by content: doubtful only when another placement of its values scores close
         close = second_best_margin(toks, kinds, kb, st_stay, al, stay_vocab, scorer) < st.close_margin
         flags = tuple(f for f in r.flags if f != "cells_missing") + (("cells_shifted",) if close else ())
-        rows.append(GridRow(cells=new, line=r.line, section=None, page=r.page, flags=flags))
+        rows.append(replace(r, cells=new, section=None, flags=flags))
         changed = True
     if not changed:
         return grid
