@@ -100,7 +100,7 @@ def read_input(path: Path) -> ReadResult:
         text, bad = decode_text_lines(data)
         if kind == "markdown":
             from .readers.markdown import read_markdown
-            from .table.align import realign_shifted_rows
+            from .table.shifted import realign_shifted_rows
             grids, rejects = read_markdown(source, text, skip=bad)
             return ReadResult([realign_shifted_rows(g) for g in grids], rejects)
         if kind == "html":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Grid
 from ..normalize.abbreviations import inline_definitions, parse_legend
@@ -16,12 +16,17 @@ from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
-from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
+from .header import MEASURE_COLUMNS, ColumnSpec, table_specs
 
-# descriptive columns whose cells may span down (filled from the row above)
-FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase", "treatment",
+# descriptive columns whose empty cells are filled from the row above (a cell spanning down)
+FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
             "primary_sites", "ref", "population", "extra")
-NCT_RX = re.compile(r"\bNCT\d{8}\b")
+# The treatment is filled only on a row that names no arm of its own (its trial and agent cells
+# span down too: "2L | 120 | 22.5%" under the row of its regimen); a row with an agent or a
+# trial of its own and no regimen is not the arm above ("CT1" must not become "Avelumab"). A
+# treatment cell the reader marks as spanned (HTML rowspan) is always copied.
+_ARM_NAMING = ("trial_id", "study", "trial", "agent", "target")
+NCT_RX = re.compile(r"\bNCT\s?\d{8}(?!\d)")
 PHASE_MAP = {"1": "I", "2": "II", "3": "III", "4": "IV", "i": "I", "ii": "II", "iii": "III",
              "iv": "IV", "0": "0"}
 ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
@@ -43,7 +48,7 @@ class TableResult:
 def resolve_specs(grid: Grid) -> list[ColumnSpec]:
     """Classify headers; 'trial' becomes trial_id when its cells are NCT ids, else study;
     a second column of the same canonical name is kept as extra."""
-    specs = [classify_header(h) for h in grid.header]
+    specs = table_specs(grid.header)
     out: list[ColumnSpec] = []
     seen: set[str] = set()
     for j, sp in enumerate(specs):
@@ -56,7 +61,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
         if key in seen and canon not in ("extra", "other"):
             canon = "extra"
         seen.add(key)
-        out.append(ColumnSpec(sp.header, canon, sp.unit, sp.unit_as_reported, sp.timepoint_months))
+        out.append(replace(sp, canonical=canon))
     return out
 
 
@@ -71,20 +76,32 @@ def parse_line(text: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_PHASE_NUM = r"(?:iv|i{1,3}|[0-4])[ab]?"
+# "Phase II", "Ib/II", "I-II", "Phase Ib/phase II", "III/ ≥3L" (a phase then the line), "II randomized"
+_PHASE_CELL = re.compile(rf"^(?:phase\s*)?({_PHASE_NUM}(?:\s*(?:/|-|–|to)\s*(?:phase\s*)?{_PHASE_NUM})?)"
+                         rf"(?![\w])\s*(.*)$", re.I)
+
+
 def parse_phase(text: str | None) -> tuple[str | None, str | None]:
-    """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); '–' -> (None, None)."""
+    """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); 'I-II' -> ('I/II',
+    None); 'Ib' -> ('I', None) (the fixed phase set has no sub-phases); 'II randomized' -> ('II', 'randomized'); '–' -> (None, None)."""
     if not text:
         return None, None
     t = clean(text)
-    m = re.match(r"^(?:phase\s*)?([0-4IVivx]+[ab]?(?:\s*/\s*[0-4IVivx]+[ab]?)?)\s*(?:\((.*)\))?\s*$", t, re.I)
-    if not m:
+    m = _PHASE_CELL.match(t)
+    if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$", m.group(2).strip())):
         # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
         return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
     parts = []
-    for p in re.split(r"\s*/\s*", m.group(1)):
+    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", m.group(1), flags=re.I):
         core = re.sub(r"[ab]$", "", p, flags=re.I)
         parts.append(PHASE_MAP.get(core.lower(), core.upper()))
-    return "/".join(parts), (m.group(2).strip() if m.group(2) else None)
+    rest = m.group(2).strip().lstrip(",;").strip()
+    if rest.startswith("/"):
+        rest = ""                      # "III/ ≥3L": the line, read by parse_line
+    rest = rest[1:-1].strip() if rest.startswith("(") and rest.endswith(")") else rest
+    design = rest or None
+    return "/".join(dict.fromkeys(parts)), design
 
 
 def split_sites(text: str | None) -> list[str]:
@@ -183,6 +200,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     for short, long in inline.items():
         if short not in legend:
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="inline"))
+    also = frozenset(k for sp in specs for k in sp.also)
     prev: dict[int, str] = {}
     section: str | None = None
     section_line: int | None = None
@@ -198,10 +216,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
         texts: dict[int, str] = {}
         extra: dict[str, str] = {}
         filled: list[str] = []
+        names_arm = any(r.cells[j] is not None and r.cells[j].text.strip() and not r.cells[j].spanned
+                        for j, k in enumerate(canon) if k in _ARM_NAMING and j < len(r.cells))
         for j, sp in enumerate(specs):
             c = r.cells[j] if j < len(r.cells) else None
             kind = canon[j]
-            fillable = kind in FILLABLE or kind in ("trial", "other")
+            fillable = kind in FILLABLE or kind in ("trial", "other") or (kind == "treatment" and not names_arm)
             if c is None or not c.text.strip():
                 if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text":
                     text = prev[j]
@@ -220,13 +240,18 @@ def grid_to_arms(grid: Grid) -> TableResult:
             else:
                 cells[kind] = text
         pe = cells.get("primary_endpoint")
-        if pe and results_in_endpoint and states_results(pe):
+        pe_results = None
+        if pe and not results_in_endpoint and _LABELLED_RESULT.match(clean(pe)):
+            # "ORR: 11.9% (95% CI: 6.5-19.5)" beside a results column: the endpoint and its result
+            pe_results = pe
+            cells["primary_endpoint"] = clean(pe).split(":", 1)[0].strip()
+        elif pe and results_in_endpoint and states_results(pe):
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
             # column holds the row's results; they are its outcome text
             cells["outcomes_text"] = pe
             label = pe.split(":", 1)[0].strip() if ":" in pe else None
             cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
-        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev))
+        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev, also))
         arm = res.arms[-1]
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
             abbrev[short] = long
@@ -251,6 +276,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
                 p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
                 res.measures += _found_rows(grid, n, "endpoint_result", text, p.measures)
+        if pe_results:
+            p = parse_outcomes(pe_results, labels)
+            res.measures += _found_rows(grid, n, "primary_endpoint", pe_results, p.measures)
+            for nv in p.narrative:
+                res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="primary_endpoint",
+                                          start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
             p: OutcomeParse = parse_outcomes(text, labels)
@@ -266,7 +297,9 @@ def grid_to_arms(grid: Grid) -> TableResult:
 
 
 def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, str],
-                extra: dict[str, str], filled: list[str], abbrev: dict[str, str]) -> dict:
+                extra: dict[str, str], filled: list[str], abbrev: dict[str, str],
+                also: frozenset[str] = frozenset()) -> dict:
+    """`also`: columns the headers say other cells hold too ("Trial name/Phase")."""
     trial_cell = cells.get("trial_id")
     trial_id = None
     study = cells.get("study")
@@ -275,25 +308,67 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         trial_cell, study = study, None
     if trial_cell:
         m = NCT_RX.search(trial_cell)
-        trial_id = m.group(0) if m else None
+        trial_id = m.group(0).replace(" ", "") if m else None
         rest = clean(NCT_RX.sub("", trial_cell)).strip(" ()[],;")
         if rest and not study:
             study = rest
-    phase, design = parse_phase(cells.get("phase"))
-    line = parse_line(cells.get("line")) if cells.get("line") else section_line
-    treatment = cells.get("treatment")
-    agent = cells.get("agent")
+    study, trial_ref = split_ref(study)
+    ref = cells.get("ref")
+    treatment, treatment_ref = split_ref(cells.get("treatment"))
+    agent, agent_ref = split_ref(cells.get("agent"), brackets_only=True)
+    if not clean(ref or "").strip("–—- "):
+        ref = trial_ref or treatment_ref or agent_ref
+    phase_cell = cells.get("phase")
+    if phase_cell is None and "phase" in also:
+        # "NCT02829918 [24] Phase 2" in a "Trial name/Phase" column
+        m = _PHASE_IN_TEXT.search(clean(cells.get("trial_id") or cells.get("study") or ""))
+        phase_cell = m.group(1) if m else None
+        if m and study:
+            study = clean(_PHASE_IN_TEXT.sub("", clean(study))).strip(" ,;") or None
+    phase, design = parse_phase(phase_cell)
+    line = parse_line(cells.get("line")) if cells.get("line") else None
+    if line is None and phase_cell and "/" in phase_cell and "line" not in cells:
+        line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
+    if line is None and not cells.get("line"):
+        line = section_line
+    if treatment is None and agent is not None:
+        treatment = agent           # no regimen column: the agent cell names the arm
     drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
     return dict(
         source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
         trial_id=trial_id, study=study, target=_clean_cell(cells.get("target")),
         agent=_clean_cell(agent), line=line, phase=phase, design=design,
         treatment=_clean_cell(treatment), drugs=drugs, primary_sites=split_sites(cells.get("primary_sites")),
-        outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(cells.get("ref")), filled=filled,
+        outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(ref), filled=filled,
         n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
         primary_endpoint=None, primary_endpoint_met=None,
         page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
     )
+
+
+# a reference glued to a name: "doxorubicin[22]", "Eribulin [29]", "[21••]", "KEYNOTE-006 [45, 46]";
+# in a trial or study cell also "(5,15)" / "(48)" after the name ("Rinke A et al. (5,15)")
+_REF_BRACKETS = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*[•*†‡]*\s*\]")
+_REF_PARENS = re.compile(r"\s*\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)(?=\s*(?:\(|$|[A-Z]))")
+_PHASE_IN_TEXT = re.compile(r"\b(phase\s*(?:iv|i{1,3}|[1-4])[ab]?(?:\s*/\s*(?:iv|i{1,3}|[1-4])[ab]?)?)\b", re.I)
+_LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*:\s*\d", re.I)
+
+
+def split_ref(text: str | None, brackets_only: bool = False) -> tuple[str | None, str | None]:
+    """'Doxorubicin vs. doxorubicin[22]' -> ('Doxorubicin vs. doxorubicin', '[22]'); the cell
+    unchanged (and no ref) when it holds none."""
+    if not text:
+        return text, None
+    m = _REF_BRACKETS.search(text)
+    if m is None and not brackets_only:
+        m = _REF_PARENS.search(text)
+        if m and m.start() == 0:
+            m = None
+    if m is None:
+        return text, None
+    rest = (text[:m.start()] + text[m.end():]).strip()
+    rest = re.sub(r"\s{2,}", " ", rest)
+    return (rest or None), m.group(0).strip()
 
 
 def _clean_cell(text: str | None) -> str | None:
