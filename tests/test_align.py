@@ -71,8 +71,9 @@ def test_free_text_results_column():
     g = grid_of((INVENTED / "btc_main_results.txt").read_text())
     res = grid_to_arms(g)
     got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures)
-    assert got == [(1, "orr", "all", 4.8), (1, "os_median", "all", 8.1), (1, "pfs_median", "all", 1.5),
-                   (2, "dcr", "all", 32.3), (2, "orr", "all", 10.8), (2, "os_median", "all", 10.1),
+    # the Population cell's "n = 42" is the cohort's count
+    assert got == [(1, "n", "all", 42), (1, "orr", "all", 4.8), (1, "os_median", "all", 8.1), (1, "pfs_median", "all", 1.5),
+                   (2, "dcr", "all", 32.3), (2, "n", "all", 65), (2, "orr", "all", 10.8), (2, "os_median", "all", 10.1),
                    (3, "pfs_median", "arm 1", 3.65), (3, "pfs_median", "arm 2", 1.87)]
     assert [a["drugs"] for a in res.arms][1] == ["durvalumab", "tremelimumab"]
 
@@ -311,7 +312,8 @@ def test_two_arm_phase3_rows_wrapped_over_lines():
     res = grid_to_arms(g)
     assert [(a["phase"], a["n_total"]) for a in res.arms] == [("III", 90), ("III", 160), ("III", None)]
     os_ = sorted((m["row"], m["population"], m["value"]) for m in res.measures if m["measure"] == "os_median")
-    assert os_ == [(1, "Octreotide LAR 20 mg every 21 days", 80.2), (1, "placebo", 78.9),
+    # the arm is named without its dose and schedule
+    assert os_ == [(1, "Octreotide LAR", 80.2), (1, "placebo", 78.9),
                    (2, "Sunitinib", 35.2), (2, "placebo", 28.4), (3, "Everolimus", 41.5), (3, "placebo", 36.0)]
 
 

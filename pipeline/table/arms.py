@@ -16,6 +16,7 @@ from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
+from .counts import count_cell, counts_in_text, label_n_equals
 from .header import MEASURE_COLUMNS, ColumnSpec, table_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
@@ -110,12 +111,41 @@ def split_sites(text: str | None) -> list[str]:
     return [p for p in (s.strip() for s in re.split(r"\s*(?:,|/|;|\bor\b|\band\b)\s*", clean(text))) if p]
 
 
+_DOSE_UNITS = r"mg/kg|mg/m2|mg/m²|mg|g|µg|mcg|gy|iu"
+_DOSE_ONLY = re.compile(rf"^(\d[\d,.]*)\s*({_DOSE_UNITS})$", re.I)
+_SCHEDULE = r"(?:every|q)\s*\d+\s*(?:weeks?|days?|wks?|w|d)|q\d+w|weekly|daily"
+_SCHEDULE_TAIL = re.compile(rf"(?:\s+(\d[\d,.]*\s*(?:{_DOSE_UNITS})))?\s+({_SCHEDULE})$", re.I)
+_ARM_TAIL = re.compile(rf"\s+(?:\d[\d,.]*\s*(?:{_DOSE_UNITS})\s+(?:{_SCHEDULE})|phase\s+(?:iv|i{{1,3}}|[1-4])(?:/(?:iv|i{{1,3}}|[1-4]))?)$", re.I)
+
+
 def arm_labels(treatment: str | None) -> list[str] | None:
     """'Sintilimab + CAPOX vs. placebo + CAPOX' -> the two arm labels; None for one arm."""
     if not treatment:
         return None
     parts = re.split(r"\s+(?:vs\.?|versus|VS\.?)\s+", clean(treatment))
-    return parts if len(parts) > 1 else None
+    if len(parts) < 2:
+        return None
+    letters = [re.search(r"\(([A-Z]|[0-9])\)$", p) for p in parts]
+    if all(letters):
+        # "Drug 3 mg/kg (A) vs drug + vaccine (B) vs vaccine (C)": the arms are named A, B, C
+        return [m.group(1) for m in letters]
+    first = parts[0]
+    if all(_DOSE_ONLY.match(p) for p in parts[1:]):
+        # "Drug 2 vs 10 mg/kg", "Drug 15 mg/kg vs. 1,200 mg": arms of one drug, named by dose
+        m = re.search(r"(\d[\d,.]*)\s*(" + _DOSE_UNITS + r")?$", first)
+        unit = _DOSE_ONLY.match(parts[-1]).group(2)
+        if m:
+            return [f"{m.group(1)} {m.group(2) or unit}"] + parts[1:]
+    m = _SCHEDULE_TAIL.search(first)
+    if m and any(p.lower().startswith(("every", "q")) and _SCHEDULE_TAIL.fullmatch(" " + p) for p in parts[1:]):
+        # "Drug 10 mg/kg every 2 weeks vs every 3 weeks": arms of one drug, named by schedule
+        drug = first[:m.start()].strip()
+        sched = m.group(2)
+        return [f"{drug} {sched}".strip()] + [f"{drug} {p}" if _SCHEDULE_TAIL.fullmatch(" " + p) else p
+                                              for p in parts[1:]]
+    # a dose and schedule, or the trial's phase, written after an arm's name are no part of it
+    # ("Octreotide LAR 30 mg every 28 days", "gemcitabine-docetaxel phase III")
+    return [_ARM_TAIL.sub("", p).strip() or p for p in parts]
 
 
 def _measure_row(source, table, row, column, measure, population, value, unit, not_reached,
@@ -139,9 +169,25 @@ def _found_rows(grid: Grid, row: int, column: str, text: str, found) -> list[dic
                          f.start, f.end, text) for f in found]
 
 
+def _count_rows(counts, labels: list[str] | None = None) -> list[dict]:
+    out = []
+    for c in counts:
+        pop = c.label or "all"
+        if labels and c.label and len(c.label) <= 2:
+            # "14 (A) 22 (B)" with arms "Part A: ..." / "Part B: ...": the arm's own label
+            pop = next((lab for lab in labels if lab.split()[-1] == c.label), pop)
+        out.append(dict(measure="n", population=pop, value=float(c.value), unit="patients", not_reached=False,
+                        as_reported=str(c.value), unit_rep=None, tp=None, start=c.start, end=c.end))
+    return out
+
+
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
     """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
+    if measure == "n":
+        counts = count_cell(text, spec.qualifier)
+        if counts:
+            return _count_rows(counts, labels)
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
@@ -256,7 +302,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
             abbrev[short] = long
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
-        labels = arm_labels(cells.get("treatment") or cells.get("agent"))
+        labels = arm_labels(arm["treatment"] or arm["agent"])
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
@@ -265,6 +311,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                                      m["population"], m["value"], m["unit"], m["not_reached"],
                                                      m["as_reported"], m["unit_rep"], m["tp"], m["start"],
                                                      m["end"], text))
+        res.measures += _subgroup_counts(grid, n, specs, texts, labels, res.measures)
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
         if cells.get("endpoint_result"):
@@ -291,9 +338,57 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
             arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
-        _summarise(arm, [m for m in res.measures if m["row"] == n and m["source"] == grid.source
-                         and m["table"] == grid.label])
+    _trial_totals(res)
+    for arm in res.arms:
+        _summarise(arm, [m for m in res.measures if m["row"] == arm["row"]])
     return res
+
+
+_TRIAL_KINDS = ("trial_id", "study", "trial")
+
+
+def _trial_totals(res: TableResult) -> None:
+    """A count on the first arm row of a trial whose next rows are its other arms (their trial
+    cell spans down from it) and state no count of their own is the whole trial's: population
+    'trial total', not the arm's ("SKYSCRAPER-9 | III | 490 | ... | arm A" over "| arm B |")."""
+    counted = {m["row"] for m in res.measures if m["measure"] == "n"}
+    arms = res.arms
+    for k, arm in enumerate(arms[:-1]):
+        if any(f in _TRIAL_KINDS for f in arm["filled"]):
+            continue
+        nxt = arms[k + 1]
+        if not any(f in _TRIAL_KINDS for f in nxt["filled"]) or nxt["row"] in counted:
+            continue
+        totals = [m for m in res.measures if m["row"] == arm["row"] and m["measure"] == "n"]
+        if len(totals) == 1 and totals[0]["population"] == "all":
+            totals[0]["population"] = "trial total"
+
+
+_ROW_LABEL = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:")
+
+
+def _subgroup_counts(grid: Grid, n: int, specs, texts: dict[int, str], labels, measures) -> list[dict]:
+    """Counts a site or population cell holds ("93 lung LC-NEC 92 GEP NECs", "... N = 54")."""
+    have = {(m["population"], m["value"]) for m in measures
+            if m["row"] == n and m["measure"] == "n" and m["source"] == grid.source and m["table"] == grid.label}
+    has_total = any(p == "all" for p, _ in have)
+    known = [m.group(1) for j, sp in enumerate(specs) if sp.is_measure and j in texts
+             for m in _ROW_LABEL.finditer(texts[j])]
+    out = []
+    for j, sp in enumerate(specs):
+        if sp.canonical not in ("primary_sites", "population") or j not in texts:
+            continue
+        text = texts[j]
+        counts = label_n_equals(text, counts_in_text(text), known)
+        if has_total:
+            counts = [c for c in counts if c.label is not None]
+        for m in _count_rows(counts, labels):
+            if (m["population"], m["value"]) in have:
+                continue
+            have.add((m["population"], m["value"]))
+            out.append(_measure_row(grid.source, grid.label, n, sp.canonical, "n", m["population"], m["value"],
+                                    "patients", False, m["as_reported"], None, None, m["start"], m["end"], text))
+    return out
 
 
 def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, str],
