@@ -148,6 +148,15 @@ def arm_labels(treatment: str | None) -> list[str] | None:
     return [_ARM_TAIL.sub("", p).strip() or p for p in parts]
 
 
+_ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
+
+
+def labelled_arms(treatment: str | None) -> list[str] | None:
+    """'Part A: Pembro Part B: Pembro + CT' -> ['Part A', 'Part B'] (arms named by a label)."""
+    found = _ARM_LABEL.findall(clean(treatment or ""))
+    return found if len(found) > 1 else None
+
+
 def _measure_row(source, table, row, column, measure, population, value, unit, not_reached,
                  as_reported, unit_rep, tp, start, end, text) -> dict:
     return dict(source=source, table=table, row=row, measure=measure, population=population,
@@ -302,7 +311,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
             abbrev[short] = long
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
-        labels = arm_labels(arm["treatment"] or arm["agent"])
+        labels = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"])
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
@@ -338,6 +347,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
             arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
+        if labels:
+            # "A: 7% B: 5%" on a row of arms "Part A" and "Part B": the arms' own names
+            short = {lab.split()[-1]: lab for lab in labels if len(lab.split()) > 1}
+            for m in res.measures:
+                if m["row"] == n and m["population"] in short:
+                    m["population"] = short[m["population"]]
     _trial_totals(res)
     for arm in res.arms:
         _summarise(arm, [m for m in res.measures if m["row"] == arm["row"]])

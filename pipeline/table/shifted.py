@@ -31,7 +31,9 @@ from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSetti
 from .header import classify_header
 
 SHIFT_MARGIN = 3.0      # how much better the content-based reading must be than the positional one
-PROFILE_WEIGHT = 3.0    # weight of a cell's likeness to its column's confident cells (0..1)
+PROFILE_WEIGHT = 6.0    # weight of a cell's likeness to its column's confident cells (0..1)
+PATTERN_WEIGHT = 3.0    # weight of where the table's other rows of as many cells put the same cell
+KIND_WEIGHT = 1.0       # weight of the header's expectation where the column has a profile
 MOVE_COST = 0.01        # each cell placed away from its written position (breaks ties)
 FLOOR = -12.0           # a cell no column scorer accepts still has a place, at this cost
 MIN_PROFILE = 2         # confident cells a column needs before its profile counts
@@ -147,9 +149,10 @@ def _row_tokens(present) -> tuple[list[Tok], list[tuple[int, int]]]:
 
 
 def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profile],
-              st: AlignSettings = DEFAULT_SETTINGS) -> GridRow:
+              st: AlignSettings = DEFAULT_SETTINGS, votes: dict[tuple[int, int], float] | None = None) -> GridRow:
     """The row with its cells under the columns that suit them (the row itself when the
-    written placement is as good)."""
+    written placement is as good). `votes`: (cell, column) -> share of the table's other rows
+    of as many cells that placed that cell there."""
     present = [c for c in r.cells if c is not None]
     n, m = len(r.cells), len(present)
     toks, spans = _row_tokens(present)
@@ -161,7 +164,9 @@ def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profil
         sc = max(sc, FLOOR) if sc != NEG else FLOOR
         like = profiles[j].likeness(present[i].text)
         if like is not None:
-            sc += PROFILE_WEIGHT * like
+            sc = KIND_WEIGHT * sc + PROFILE_WEIGHT * like
+        if votes:
+            sc += PATTERN_WEIGHT * votes.get((i, j), 0.0)
         return sc - (MOVE_COST if i != j else 0.0)
 
     positional = sum(fit(i, i) for i in range(m)) + sum(_skip_cost(kinds[j], st) for j in range(m, n))
@@ -189,6 +194,10 @@ def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profil
     return GridRow(cells=tuple(cells), line=r.line, section=None, page=r.page)
 
 
+def _placement(r: GridRow) -> tuple[int, ...]:
+    return tuple(j for j, c in enumerate(r.cells) if c is not None)
+
+
 def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     """The grid with every shifted row placed by content (the grid itself when none moves)."""
     kinds = [classify_header(h).canonical for h in grid.header]
@@ -196,7 +205,28 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
     kb = Knowledge.of_table(grid.legend, cells_text)
     kb.results_in_endpoint = endpoint_may_hold_results(kinds)
     profiles = column_profiles(grid)
-    rows = [place_row(r, kinds, kb, profiles, st) if _movable(r) else r for r in grid.rows]
+    first = [place_row(r, kinds, kb, profiles, st) if _movable(r) else r for r in grid.rows]
+    # second pass: rows that dropped the same cells are placed alike (most continuation rows
+    # of a table lose the same spanned cells), so each row hears where the others went
+    by_count: dict[int, list[tuple[int, ...]]] = {}
+    for r, p in zip(grid.rows, first):
+        if _movable(r):
+            by_count.setdefault(sum(c is not None for c in r.cells), []).append(_placement(p))
+    rows = []
+    for r, p in zip(grid.rows, first):
+        if not _movable(r):
+            rows.append(r)
+            continue
+        others = list(by_count[sum(c is not None for c in r.cells)])
+        others.remove(_placement(p))
+        if len(others) < MIN_PROFILE:
+            rows.append(p)
+            continue
+        votes: dict[tuple[int, int], float] = {}
+        for pl in others:
+            for i, j in enumerate(pl):
+                votes[(i, j)] = votes.get((i, j), 0.0) + 1.0 / len(others)
+        rows.append(place_row(r, kinds, kb, profiles, st, votes))
     if all(a is b for a, b in zip(rows, grid.rows)):
         return grid
     return replace(grid, rows=tuple(rows))
