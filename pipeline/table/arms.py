@@ -21,7 +21,7 @@ from .header import MEASURE_COLUMNS, ColumnSpec, table_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
-            "primary_sites", "ref", "population", "extra")
+            "primary_sites", "ref", "population", "primary_endpoint", "extra")
 # The treatment is filled only on a row that names no arm of its own (its trial and agent cells
 # span down too: "2L | 120 | 22.5%" under the row of its regimen); a row with an agent or a
 # trial of its own and no regimen is not the arm above ("CT1" must not become "Avelumab"). A
@@ -331,7 +331,11 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 measure, tp = named
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
                 p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
-                res.measures += _found_rows(grid, n, "endpoint_result", text, p.measures)
+                # a value the table also gives in the measure's own column ("OS | 2.2 vs. 1.5
+                # years" beside an OS column saying the same) is one measure, not two
+                seen = {(m["measure"], m["population"], m["value"]) for m in res.measures if m["row"] == n}
+                res.measures += [m for m in _found_rows(grid, n, "endpoint_result", text, p.measures)
+                                 if (m["measure"], m["population"], m["value"]) not in seen]
         if pe_results:
             p = parse_outcomes(pe_results, labels)
             res.measures += _found_rows(grid, n, "primary_endpoint", pe_results, p.measures)
@@ -416,13 +420,16 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
     if not trial_cell and study and NCT_RX.search(study):
         # "TRIAL-1 (NCT + 8 digits)" in a Study column
         trial_cell, study = study, None
+    trial_cell, id_ref = split_ref(trial_cell)
     if trial_cell:
         m = NCT_RX.search(trial_cell)
         trial_id = m.group(0).replace(" ", "") if m else None
-        rest = clean(NCT_RX.sub("", trial_cell)).strip(" ()[],;")
+        rest = clean(re.sub(r"\(\s*\)|\[\s*\]", "", NCT_RX.sub("", trial_cell))).strip(" ()[],;")
+        rest = re.sub(r"\s{2,}", " ", rest)
         if rest and not study:
             study = rest
     study, trial_ref = split_ref(study)
+    trial_ref = trial_ref or id_ref
     ref = cells.get("ref")
     treatment, treatment_ref = split_ref(cells.get("treatment"))
     agent, agent_ref = split_ref(cells.get("agent"), brackets_only=True)
