@@ -294,9 +294,13 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 extra[sp.header] = text
             else:
                 cells[kind] = text
+        for h in list(extra):
+            if "outcomes_text" not in cells and _SECONDARY.match(clean(h)) and states_results(extra[h]):
+                # "Secondary end points: mPFS: 1.45 m (95% CI ...); ORR: 13.7%": the row's results
+                cells["outcomes_text"] = extra.pop(h)
         pe = cells.get("primary_endpoint")
         pe_results = None
-        if pe and not results_in_endpoint and _LABELLED_RESULT.match(clean(pe)):
+        if pe and _LABELLED_RESULT.match(clean(pe)):
             # "ORR: 11.9% (95% CI: 6.5-19.5)" beside a results column: the endpoint and its result
             pe_results = pe
             cells["primary_endpoint"] = clean(pe).split(":", 1)[0].strip()
@@ -468,6 +472,7 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
 _REF_BRACKETS = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*[•*†‡]*\s*\]")
 _REF_PARENS = re.compile(r"\s*\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)(?=\s*(?:\(|$|[A-Z]))")
 _PHASE_IN_TEXT = re.compile(r"\b(phase\s*(?:iv|i{1,3}|[1-4])[ab]?(?:\s*/\s*(?:iv|i{1,3}|[1-4])[ab]?)?)\b", re.I)
+_SECONDARY = re.compile(r"(?i)^(?:other\s+|key\s+)?secondary\s+(?:end\s*-?\s*points?|outcomes?)\b")
 _LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*:\s*\d", re.I)
 
 
