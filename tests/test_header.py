@@ -75,6 +75,8 @@ COMPOSED = [
     ("Trial Name/Phase", "study", None, None, None, ("phase",), "real: PMC9600578"),
     ("Phase/line", "phase", None, None, None, ("line",), "issue"),
     ("Line of treatment", "line", None, None, None, (), "real: PMC5842271"),
+    ("PFS (months) (95% CI)", "pfs_median", "months", None, None, (), "pages: PMC5933620 Table 1"),
+    ("OS (mo) (range)", "os_median", "months", None, None, (), "invented"),
     ("Metastatic treatment", "treatment", None, None, None, (), "real: PMC5842271"),
 ]
 

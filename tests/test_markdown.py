@@ -161,3 +161,15 @@ def test_count_cells(cell, qualifier, counts):
 ])
 def test_counts_in_site_cells(cell, counts):
     assert [(c.label, c.value) for c in counts_in_text(cell)] == counts
+
+
+def test_headers_with_a_unit_and_an_interval():
+    """'OS (months) (95% CI)': the unit holds although the interval follows it."""
+    from conftest import DATA
+    (g,), _ = read_markdown("t", (DATA / "invented" / "markdown_phase_author_ci_headers.md").read_text("utf-8"))
+    res = grid_to_arms(g)
+    assert [(a["phase"], a["line"], a["n_total"], a["pfs_median_months"], a["os_median_months"]) for a in res.arms] == [
+        ("I", 2, 48, None, 8.8), ("II", 3, 121, 2.1, 7.9), ("II", 2, 41, 4.0, None), ("III", 2, 290, 3.3, 9.9)]
+    os_ = [(m["row"], m["value"], m["not_reached"], m["unit_as_reported"]) for m in res.measures if m["measure"] == "os_median"]
+    assert os_ == [(1, 8.8, False, "months"), (2, 7.9, False, "months"), (3, None, True, "months"),
+                   (4, 9.9, False, "months")]

@@ -80,6 +80,9 @@ def classify_header(header: str) -> ColumnSpec:
     key = re.sub(r"(?<=\w)\(s\)", "s", key)          # "Primary site(s)" -> "primary sites"
     unit = unit_rep = None
     qualifier = None
+    # "PFS (months) (95% CI)", "Median OS, months (range)": the interval the cells add is no unit
+    key = re.sub(r"\s*[(\[]\s*(?:95\s*%\s*ci|ci|range|iqr)\s*[)\]]\s*$", "", key) \
+        if re.search(r"[(\[][^()\[\]]*[)\]]\s*[(\[]", key) else key
     m = _UNIT_PAREN.search(key)
     if m:
         u, rep = _unit_of(m.group(1))
