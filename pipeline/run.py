@@ -245,9 +245,18 @@ def screen_values(res: FileResult) -> None:
     from .table import arms as arms_stage
 
     line_of = {(a["table"], a["row"]): a.get("line_no") for a in res.arms}
+    totals: dict = {}
+    for m in res.measures:
+        if m["measure"] == "n" and m["population"] == "all" and m.get("value") is not None:
+            key = (m["table"], m["row"])
+            totals[key] = max(totals.get(key, 0), m["value"])
     keep, touched = [], set()
     for m in res.measures:
         why = measure_problem(m)
+        tot = totals.get((m["table"], m["row"]))
+        if why is None and m["measure"] == "n" and m["population"] != "all" and tot is not None \
+                and m.get("value") is not None and m["value"] > tot:
+            why = f"subgroup count {m['population']} = {m['value']:g} above the cohort's {tot:g}"
         if why is None:
             keep.append(m)
             continue

@@ -57,6 +57,10 @@ def _is_str_list(s: pd.Series) -> pd.Series:
     return s.map(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
 
 
+# a median survival or response duration beyond 20 years is no trial's result: a year
+# ("2016") or a value read into the wrong column
+MAX_MEDIAN_MONTHS = 240
+
 class Arms(pa.DataFrameModel):
     source: Series[str] = pa.Field(str_length={"min_value": 1})
     table: Series[str] = pa.Field(nullable=True)
@@ -79,8 +83,8 @@ class Arms(pa.DataFrameModel):
     n_total: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     orr_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100)
     dcr_pct: Series[float] = pa.Field(nullable=True, ge=0, le=100)
-    pfs_median_months: Series[float] = pa.Field(nullable=True, ge=0)
-    os_median_months: Series[float] = pa.Field(nullable=True, ge=0)
+    pfs_median_months: Series[float] = pa.Field(nullable=True, ge=0, le=MAX_MEDIAN_MONTHS)
+    os_median_months: Series[float] = pa.Field(nullable=True, ge=0, le=MAX_MEDIAN_MONTHS)
     primary_endpoint: Series[str] = pa.Field(nullable=True)
     primary_endpoint_met: Series[pd.BooleanDtype] = pa.Field(nullable=True)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
@@ -124,6 +128,10 @@ class Measures(pa.DataFrameModel):
     @pa.dataframe_check(name="percent_in_0_100")
     def percent_range(cls, df: pd.DataFrame) -> pd.Series:
         return (df["unit"] != "%") | df["value"].isna() | ((df["value"] >= 0) & (df["value"] <= 100))
+
+    @pa.dataframe_check(name="median_plausible")
+    def median_range(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["unit"] != "months") | df["value"].isna() | (df["value"] <= MAX_MEDIAN_MONTHS)
 
     @pa.dataframe_check(name="count_positive_integer")
     def counts(cls, df: pd.DataFrame) -> pd.Series:
@@ -209,6 +217,8 @@ def measure_problem(m: dict) -> str | None:
         return f"{what}: negative value ({v:g})"
     if m["unit"] == "%" and v is not None and v > 100:
         return f"{what}: impossible percentage ({v:g}% > 100%)"
+    if m["unit"] == "months" and v is not None and v > MAX_MEDIAN_MONTHS:
+        return f"{what}: implausible median ({v:g} months > {MAX_MEDIAN_MONTHS}; a year or a misplaced value?)"
     if m["measure"] == "n" and (v is None or v < 1 or v != round(v)):
         return f"{what}: patient count must be a whole number >= 1"
     tp = _num(m.get("timepoint_months"))
@@ -222,7 +232,7 @@ def measure_problem(m: dict) -> str | None:
 
 
 _ARM_RANGES = {"n_total": (1, None), "orr_pct": (0, 100), "dcr_pct": (0, 100),
-               "pfs_median_months": (0, None), "os_median_months": (0, None), "line": (1, 10)}
+               "pfs_median_months": (0, MAX_MEDIAN_MONTHS), "os_median_months": (0, MAX_MEDIAN_MONTHS), "line": (1, 10)}
 
 
 def arm_problems(arm: dict) -> dict[str, str]:

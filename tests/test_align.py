@@ -71,9 +71,10 @@ def test_free_text_results_column():
     g = grid_of((INVENTED / "btc_main_results.txt").read_text())
     res = grid_to_arms(g)
     got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures)
-    # the Population cell's "n = 42" is the cohort's count
-    assert got == [(1, "n", "all", 42), (1, "orr", "all", 4.8), (1, "os_median", "all", 8.1), (1, "pfs_median", "all", 1.5),
-                   (2, "dcr", "all", 32.3), (2, "n", "all", 65), (2, "orr", "all", 10.8), (2, "os_median", "all", 10.1),
+    # the count a population cell states ("Advanced BTC, n = 42") is the cohort's
+    assert got == [(1, "n", "all", 42.0), (1, "orr", "all", 4.8), (1, "os_median", "all", 8.1),
+                   (1, "pfs_median", "all", 1.5), (2, "dcr", "all", 32.3), (2, "n", "all", 65.0),
+                   (2, "orr", "all", 10.8), (2, "os_median", "all", 10.1),
                    (3, "pfs_median", "arm 1", 3.65), (3, "pfs_median", "arm 2", 1.87)]
     assert [a["drugs"] for a in res.arms][1] == ["durvalumab", "tremelimumab"]
 

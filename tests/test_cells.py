@@ -91,3 +91,31 @@ def test_endpoint_may_hold_results_only_without_results_columns(kinds, may):
     from pipeline.outcomes.cells import endpoint_may_hold_results
 
     assert endpoint_may_hold_results(kinds) is may
+
+
+def test_values_that_name_their_arms_in_parentheses():
+    """PMC6094685 Table 1: '10.9 (A) vs 5.7 (B) vs 1.5 (C)' names each value's arm; the arms of
+    the Treatment cell are used only when the values name none."""
+    spec = classify_header("ORR (%)")
+    got = [(m["population"], m["value"]) for m in
+           numeric_cell_measures("12.1 (A) vs 6.0 (B) vs 2.5 (C)", spec, ["Drug 3 mg/kg (A)", "Drug + vaccine (B)",
+                                                                          "vaccine (C)"])]
+    assert got == [("A", 12.1), ("B", 6.0), ("C", 2.5)]
+    got = [(m["population"], m["value"]) for m in numeric_cell_measures("12.1 vs 6.0", spec, ["Drug", "Placebo"])]
+    assert got == [("Drug", 12.1), ("Placebo", 6.0)]
+    # a single value's parenthesis is no arm; a reference number in parentheses is no label
+    assert [m["population"] for m in numeric_cell_measures("12.3 vs. 10.3 (15)", spec, None)] == ["arm 1", "arm 2"]
+
+
+@pytest.mark.parametrize("text,header,want", [
+    ("SS 19.5", "3 months PFS (%)", [("SS", 19.5)]),          # PMC5842271 Tab2: a subgroup's rate
+    ("G3 41%", "ORR (%)", [("G3", 41.0)]),
+    ("Arm A 11.0 months", "mOS (months)", [("Arm A", 11.0)]),
+    ("median 5.1", "mPFS (months)", [("all", 5.1)]),         # a measure word is no subgroup
+    ("PFS 4.1", "mPFS (months)", [("all", 4.1)]),
+    ("NR vs 9.8", "mOS (months)", [("arm 1", None), ("arm 2", 9.8)]),  # PMC6094685 T1: NR is no label
+])
+def test_value_headed_by_its_subgroup(text, header, want):
+    got = numeric_cell_measures(text, classify_header(header), None)
+    assert [(m["population"], m["value"]) for m in got] == want
+    assert all(text[m["start"]:m["end"]] == m["as_reported"] for m in got)

@@ -6,7 +6,8 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.readers.markdown import read_markdown
-from pipeline.table.arms import arm_labels, grid_to_arms, parse_phase, split_ref
+from pipeline.normalize.refs import split_citation
+from pipeline.table.arms import arm_labels, grid_to_arms, parse_phase
 from pipeline.table.counts import count_cell, counts_in_text
 from pipeline.table.shifted import realign_shifted_rows
 
@@ -104,7 +105,7 @@ def test_control_arm_row_does_not_inherit_the_study_regimen():
             "| | CT1 | | 118 | 20 |\n")
     (g,), _ = read_markdown("t", text)
     arms = grid_to_arms(g).arms
-    assert [(a["agent"], a["treatment"], a["drugs"]) for a in arms][1] == ("CT1", "CT1", [])
+    assert [(a["agent"], a["treatment"], a["drugs"]) for a in arms][1] == ("CT1", None, [])
 
 
 @pytest.mark.parametrize("cell,phase,design", [
@@ -125,7 +126,7 @@ def test_phase_cells(cell, phase, design):
     ("(12)", "(12)", None),
 ])
 def test_refs_glued_to_names(cell, rest, ref):
-    assert split_ref(cell) == (rest, ref)
+    assert split_citation(cell) == (rest, ref)
 
 
 @pytest.mark.parametrize("treatment,labels", [

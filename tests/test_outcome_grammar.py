@@ -220,6 +220,60 @@ OTHER_REVIEWS += [
          id="responder-count-in-an-aside"),
 ]
 
+# PMC4295550 Table 1 (melanoma checkpoint trials), rewritten: survival landmarks written as
+# "x% at N year(s)" after a median, and a response rate with its range in parentheses
+OTHER_REVIEWS += [
+    Case("Drug A alone: median OS: 11.2 months 44.1% at 1 year 21.0% at 2 years",
+         [M("os_median", "Drug A alone", 11.2), M("os_rate", "Drug A alone", 44.1, 12.0),
+          M("os_rate", "Drug A alone", 21.0, 24.0)], narrative={"1": "timepoint_of_measure", "2": "timepoint_of_measure"},
+         id="survival-landmarks-after-a-median"),
+    Case("Drug B: median OS: NR 70.5% at 1 year", [M("os_median", "Drug B", "NR"), M("os_rate", "Drug B", 70.5, 12.0)],
+         id="landmark-after-a-not-reached-median"),
+    Case("Across all dose levels: ORR: 38% (20–51%)", [M("orr", "all", 38.0)],
+         narrative={"20": "interval", "51": "interval"}, id="rate-with-its-range-in-parentheses"),
+    Case("mPFS 4.3 mo (3.1-5.2); ORR 21%", [M("pfs_median", "all", 4.3), M("orr", "all", 21.0)],
+         narrative={"3.1": "interval", "5.2": "interval"}, id="median-with-its-range"),
+]
+
+# PMC7443993 Table 2 (oesophageal and gastric cancer trials), rewritten: labelled results run
+# together without separators, a comparison's second value right before the next measure's
+# name, a look-alike (mDOR) with its own value, and arms named in parentheses after values
+OTHER_REVIEWS += [
+    Case("ORR: 12.4% versus 0% DCR: 41.0% versus 22% mPFS: 1.70 versus 1.40 month (HR = 0.61 [95% CI: "
+         "0.50-0.74]; p < 0.0001)",
+         [M("orr", "arm 1", 12.4), M("orr", "arm 2", 0.0), M("dcr", "arm 1", 41.0), M("dcr", "arm 2", 22.0),
+          M("pfs_median", "arm 1", 1.7), M("pfs_median", "arm 2", 1.4)],
+         narrative={"0.61": "other_outcome", "95": "confidence_interval", "0.50": "confidence_interval",
+                    "0.74": "confidence_interval", "0.0001": "p_value"},
+         id="comparison-value-before-the-next-measure"),
+    Case("ORR: 10.9% (5 CRs) DCR: 27% mDOR: 8.1 months mPFS: 2.2 months mOS: 5.4 months",
+         [M("orr", "all", 10.9), M("dcr", "all", 27.0), M("pfs_median", "all", 2.2), M("os_median", "all", 5.4)],
+         narrative={"5": "other_outcome", "8.1": "other_outcome"}, id="look-alike-with-its-own-value"),
+    Case("ORR: 55.0% (XA) 71.5% (XB) mPFS: 9.1 months (XA) 10.2 months (XB)",
+         [M("orr", "XA", 55.0), M("orr", "XB", 71.5), M("pfs_median", "XA", 9.1), M("pfs_median", "XB", 10.2)],
+         id="arm-labels-in-parentheses-after-values"),
+]
+
+# PMC9548621 Table 2 (ICI treatment duration trials), rewritten: labels glued to values
+# ("PFS:10.3m") and units glued to numbers ("5.7mo")
+OTHER_REVIEWS += [
+    Case("PFS:11.2m OS:27.1m 4-year OS: 30.5%",
+         [M("pfs_median", "all", 11.2), M("os_median", "all", 27.1), M("os_rate", "all", 30.5, 48.0)],
+         id="label-glued-to-value"),
+    Case("mPFS 6.1mo; mOS 14wk", [M("pfs_median", "all", 6.1), M("os_median", "all", round(14 * WK, 4))],
+         id="unit-glued-to-number"),
+]
+
+# PMC9600578 Table 1 (biliary tract cancer trials), rewritten: the arms named in parentheses
+# right after the measure, and an odds ratio ("OR") that is no response rate
+OTHER_REVIEWS += [
+    Case("ORR(drug vs. placebo) 24.1% vs. 17.2% OR(drug vs. placebo) 1.55 (95% CI 1.10-2.20)",
+         [M("orr", "drug", 24.1), M("orr", "placebo", 17.2)],
+         narrative={"1.55": "other_outcome", "1.10": "confidence_interval"}, id="arms-named-after-the-measure"),
+    Case("mPFS(drug vs. placebo): 7.0 vs. 5.5 months", [M("pfs_median", "drug", 7.0), M("pfs_median", "placebo", 5.5)],
+         id="arms-named-after-a-median"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),

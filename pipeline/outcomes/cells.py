@@ -36,6 +36,8 @@ def states_results(text: str) -> bool:
     'Safety and efficacy: median OS 13.2 months; ORR 10.3%' does, 'PFS at 6 months' does not."""
     return len(text.split()) > 5 and bool(_RESULT.search(text))
 _PAREN = re.compile(r"\s*\([^()]*\)")
+# a short name of words in parentheses, no number: "(A)", "(arm B)", "(BRAF wild-type)"
+_ARM_LABEL = re.compile(r"\(\s*([A-Za-z][A-Za-z+/ -]{0,24}?)\s*\)")
 _NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
 _DASH = re.compile(r"[-—]")
 
@@ -50,6 +52,7 @@ class CellValue:
     unit: str | None = None      # canonical unit written with the value ("months", "%")
     unit_as_reported: str | None = None
     missing: bool = False        # a "–" inside a "vs." cell
+    label: str | None = None     # "10.9 (A) vs 5.7 (B)": the arm named in parentheses after it
 
 
 @dataclass
@@ -84,6 +87,9 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
         pm = _PAREN.match(s, pos)
         if pm:
             parens.append((pm.start(), pm.end()))
+            lab = _ARM_LABEL.fullmatch(s[pm.start():pm.end()].strip())
+            if lab:
+                v.label = lab.group(1)
             pos = pm.end()
         sm = _SEP.match(s, pos)
         if sm and sm.end() < len(s):

@@ -38,6 +38,7 @@ DIGITS = re.compile(r"\d+(?:\.\d+)?")
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
                             r"report|cohort of the trial|overall|total|intention|itt|whole)\b")
 ALL_POPULATION = re.compile(r"(?i)^(?:the\s+)?(?:all|all patients|all pts|all evaluable patients|overall|"
+                            r"(?:across\s+)?all\s+(?:dose\s+levels|doses|cohorts|arms|groups|subgroups|parts)|"
                             r"(?:overall|whole|entire|total|full|study|intention-to-treat|itt)\s+"
                             r"(?:population|cohort|group|patients|analysis set))$")
 HEAD_NOUNS = {"tumors", "tumours", "disease", "diseases", "cancer", "cancers", "patients", "cases"}
@@ -118,16 +119,22 @@ def compile_patterns(patterns: list[list[dict]], vocab) -> list[list[dict]]:
 
 
 def _blank_english():
-    """spaCy's blank English (what `spacy.blank("en")` builds) with two tokenizer rules for
+    """spaCy's blank English (what `spacy.blank("en")` builds) with three tokenizer rules for
     outcome cells: "):" closes a parenthesis before a colon ("Cohort 1 (n = 30): ORR 10%"), not
-    the emoticon spaCy's exceptions make it; "=" between a letter and a number is a token of its
-    own ("(n=12)" reads as "(n = 12)"). The rules go in a Defaults subclass, so the tokenizer is
+    the emoticon spaCy's exceptions make it; "=" or ":" between a letter and a number is a token
+    of its own ("(n=12)" reads as "(n = 12)", "OS:26.3m" as "OS : 26.3 m"); a duration unit glued
+    to its number is split from it ("5.7mo"). The rules go in a Defaults subclass, so the tokenizer is
     built once with them (setting `infix_finditer` afterwards rebuilds its special cases)."""
     from spacy.lang.en import English
     from spacy.symbols import ORTH
 
     class Defaults(English.Defaults):
-        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])=(?=[\d.])"]
+        # "(n=12)" and "PFS:10.3" split like "n = 12" and "PFS: 10.3"
+        # "ORR(durva vs. placebo)" like "ORR (durva vs. placebo)"
+        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])[=:](?=[\d.])", r"(?<=[A-Za-z]{2})\((?=[A-Za-z])"]
+        # "5.7mo", "8wk", "12mos": a duration unit glued to its number is a token of its own
+        suffixes = [*English.Defaults.suffixes,
+                    r"(?<=[0-9])(?:months|month|mos|mo|weeks|week|wks|wk|days|day|years|year|yrs|yr)"]
         tokenizer_exceptions = {**English.Defaults.tokenizer_exceptions, "):": [{ORTH: ")"}, {ORTH: ":"}]}
 
     class OutcomeEnglish(English):
@@ -164,6 +171,7 @@ class Mention:
     start: int          # token indices [start, end)
     end: int
     tp_months: float | None = None
+    arms: tuple[str, ...] | None = None   # "ORR (durva vs. placebo) ...": the arms it names
 
 
 @dataclass
@@ -252,6 +260,16 @@ class Cell:
                 self.nr_spans.append((sp.start, sp.end))
             elif label == "primary_endpoint":
                 self.pe_spans.append((sp.start, sp.end))
+        self._mark_intervals()
+        for m in self.mentions:
+            m.arms = self._arms_named_after(m.end)
+        # "45.6% at 1 year": a landmark right after a percentage is the percentage's landmark,
+        # never a duration of its own
+        for (a, b, _tp) in self.timepoints:
+            if a > 0 and self.words[a - 1] == "%":
+                for i in range(a, b):
+                    if self.is_num(i):
+                        self.role[i] = "timepoint_of_measure"
         # "ORR 8 wk": a duration right after a rate is its landmark (a rate's value is a %)
         for m in self.mentions:
             j = m.end
@@ -270,6 +288,45 @@ class Cell:
                 for i in range(a, b):
                     if self.is_num(i):
                         self.role[i] = "timepoint_of_measure"
+
+
+    def _arms_named_after(self, i: int) -> tuple[str, ...] | None:
+        """'(durva vs. placebo)' right after a measure's name: the arms its values are for."""
+        w = self.words
+        if i >= len(w) or w[i] != "(":
+            return None
+        close = next((x for x in range(i + 1, min(len(w), i + 14)) if w[x] == ")"), None)
+        if close is None or any(self.is_num(x) for x in range(i + 1, close)):
+            return None
+        cuts = [x for x in range(i + 1, close) if self.lower[x] in ("vs.", "vs", "versus")]
+        if not cuts:
+            return None
+        bounds = [i + 1, *cuts, close]
+        names = [self.text_of(bounds[k] + (k > 0), bounds[k + 1]) for k in range(len(bounds) - 1)
+                 if bounds[k + 1] > bounds[k] + (k > 0)]
+        return tuple(names) if len(names) == len(cuts) + 1 else None
+
+    def _mark_intervals(self) -> None:
+        """'40% (21-53%)', '4.1 mo (3.2-5.0)', '(10.1 to 14.2)': the bounds of a range in
+        parentheses right after a value are its interval, not values of their own."""
+        w = self.words
+        for i in range(1, len(w) - 4):
+            if w[i] != "(" or not (self.is_num(i - 1) or w[i - 1] == "%" or time_unit(self.lower[i - 1])):
+                continue
+            k = i + 1
+            lo = k if self.is_num(k) else None
+            if lo is None:
+                continue
+            k += 1 + (k + 1 < len(w) and w[k + 1] == "%")
+            if k >= len(w) or self.lower[k] not in ("-", "to"):
+                continue
+            hi = k + 1
+            if not self.is_num(hi):
+                continue
+            k = hi + 1 + (hi + 1 < len(w) and w[hi + 1] == "%")
+            if k < len(w) and w[k] == ")":
+                self.role.setdefault(lo, "interval")
+                self.role.setdefault(hi, "interval")
 
 
 # ------------------------------------------------------------------ helpers
@@ -684,8 +741,11 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     else:
         owners: list[tuple[Value, Mention]] = []
         for v in vals:
-            # "43.2% 6-mo PFS": a value written just before the measure it belongs to
-            nxt = [m for m in mentions if m.start == v.end_tok and m.end > m.start]
+            # "43.2% 6-mo PFS": a value written just before the measure it belongs to; not when
+            # that measure has a value of its own ("2.0 months mOS: 5.6 months") or the value
+            # ends a comparison begun before it ("ORR: 11.2% versus 0% DCR: 40.3%")
+            nxt = [m for m in mentions if m.start == v.end_tok and m.end > m.start
+                   and not _has_own_value(cell, m, b) and not _compared(cell, a, v)]
             if nxt and nxt[0].label not in MEASURES:
                 owners.append((v, nxt[0]))          # "(1 CR, 4 PR)": a count of responses
                 continue
@@ -699,11 +759,14 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 m = _compatible(outer, v, lambda m, v: _adjacent(cell, m, v)) if outer else None
                 if m is None and prev:
                     m = _compatible(prev, v, lambda m, v: _adjacent(cell, m, v))
+            if m is None:
+                m = _landmark_rate(cell, v, [m for m in mentions if m.end <= v.tok])
             if m is not None:
                 owners.append((v, m))
         for m in {id(m): m for _, m in owners}.values():
             group = [v for v, o in owners if o is m]
-            pops = _group_populations(cell, group, resp, arms) if m.label in MEASURES else None
+            pops = _group_populations(cell, group, resp, list(m.arms) if m.arms else arms) \
+                if m.label in MEASURES else None
             for k, v in enumerate(group):
                 assigned.append((m, v, pops[k] if pops else _pop_of(v, context)))
     for m, v, pop in assigned:
@@ -721,6 +784,9 @@ def _group_populations(cell: Cell, group: list[Value], resp: bool,
     "11.2 vs. 9.6 months" (the row's arms, else arm 1, arm 2)."""
     if len(group) < 2:
         return None
+    labels = [_paren_label_after(cell, v) for v in group]
+    if all(labels) and len(set(labels)) == len(labels):
+        return labels            # "ORR: 57.1% (NS) 76.5% (NC)": each value names its group after it
     vs_joined = all(any(cell.lower[x] in ("vs.", "vs", "versus") for x in range(v.end_tok, w.tok))
                     for v, w in zip(group, group[1:]))
     if (resp or vs_joined) and group[-1].pop:
@@ -730,6 +796,23 @@ def _group_populations(cell: Cell, group: list[Value], resp: bool,
     if vs_joined and not resp and not any(v.pop for v in group):
         return list(arms) if arms and len(arms) == len(group) else [f"arm {k + 1}" for k in range(len(group))]
     return None
+
+
+def _paren_label_after(cell: Cell, v: Value) -> str | None:
+    """'57.1% (NS)', '9.7 months (arm A)': a short label of words in parentheses right after a
+    value (no number, no measure, no unit), or None."""
+    j = v.end_tok
+    if j >= len(cell.words) or cell.words[j] != "(":
+        return None
+    close = next((x for x in range(j + 1, min(len(cell.words), j + 5)) if cell.words[x] == ")"), None)
+    if close is None or close == j + 1:
+        return None
+    if any(cell.is_num(x) or time_unit(cell.lower[x]) or cell.words[x] in ("%", "=", ";", ",")
+           for x in range(j + 1, close)):
+        return None
+    if any(j < m.start < close for m in cell.mentions):
+        return None
+    return cell.text_of(j + 1, close)
 
 
 def _pop_of(v: Value, context: str) -> str:
@@ -756,6 +839,39 @@ def _compatible(prev: list[Mention], v: Value, adjacent=None) -> Mention | None:
             # "mPFS, 4.0; mOS, 9.1": a bare number right after a median is in months
             return m if adjacent is not None and adjacent(m, v) else None
     return None
+
+
+def _has_own_value(cell: Cell, m: Mention, b: int) -> bool:
+    """The mention is followed by its value: 'mPFS: 2.0', 'DCR 28%', 'mOS, NR'."""
+    j = m.end
+    while j < b and cell.words[j] in (":", ",", "=", "was", "were", "is", "of"):
+        j += 1
+    if j >= b or not (cell.is_num(j) and j not in cell.role or any(s == j for s, _ in cell.nr_spans)):
+        return False
+    if "," in cell.words[m.end:j]:
+        # "43.2% 6-mo PFS, 17.5% 12-mo PFS": after a comma, a value written before a measure
+        # of its own starts the next item of a list
+        after = _unit_after(cell, j)[2]
+        return not any(x.start == after for x in cell.mentions)
+    return True
+
+
+def _compared(cell: Cell, a: int, v: Value) -> bool:
+    """The value is the second term of 'x vs. y' (so it belongs to the measure of x)."""
+    k = v.tok - 1
+    return k > a and cell.lower[k] in ("vs.", "vs", "versus") and (
+        cell.is_num(k - 1) or cell.words[k - 1] == "%" or time_unit(cell.lower[k - 1]) is not None)
+
+
+def _landmark_rate(cell: Cell, v: Value, prev: list[Mention]) -> Mention | None:
+    """'median OS: 10.1 months, 45.6% at 1 year': a percentage with a landmark after it, where
+    the last survival measure named is a median, is that survival's rate at the landmark."""
+    if v.unit != "%" or not any(a == v.end_tok for (a, _b, _tp) in cell.timepoints):
+        return None
+    last = next((m for m in reversed(prev) if m.label in MEASURES), None)
+    if last is None or last.label not in ("pfs_median", "os_median", "pfs_rate", "os_rate"):
+        return None
+    return Mention(last.label.split("_")[0] + "_rate", last.start, last.end)
 
 
 _LINK_WORDS = {",", ":", "=", "was", "were", "is", "of"}

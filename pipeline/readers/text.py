@@ -138,6 +138,17 @@ def _row_after_blank(lines: list[Line], j: int) -> bool:
         and not t.endswith(".")
 
 
+def _rows_follow(lines: list[Line], j: int) -> bool:
+    """Do table rows (not a legend, notes or footnotes) follow from line j on? At least two
+    non-blank lines, the first of them not a legend, a footnote or page chrome."""
+    rest = [ln.text.strip() for ln in lines[j:] if ln.text.strip()]
+    if len(rest) < 2:
+        return False
+    t = rest[0]
+    return not (LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE_MARK.match(t)
+                or _FOOTNOTE.match(t) or is_chrome(t))
+
+
 def looks_like_header(line: str, cells: list[str] | None = None) -> bool:
     """`cells`: the line already split by split_header_line."""
     cells = split_header_line(line) if cells is None else cells
@@ -244,7 +255,16 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     # unless the next line reads as another data row (pages that space out groups of rows)
     while j < len(lines):
         t = lines[j].text
-        if LEGEND.match(t) or unlabelled_legend(t) or (body and _FOOTNOTE_MARK.match(t)):
+        legend_line = LEGEND.match(t) or unlabelled_legend(t)
+        if legend_line and not body and _rows_follow(lines, j + 1):
+            # an abbreviations row printed right under the header (markdown copies put the
+            # table's legend there): the legend, and the rows follow it
+            m = LEGEND.match(t)
+            legend_parts.append(m.group(2).strip() if m else t.strip())
+            roles[lines[j].number] = "legend"
+            j += 1
+            continue
+        if legend_line or (body and _FOOTNOTE_MARK.match(t)):
             break             # the legend, or a footnote's marker ("a", "*") on its own line
         if not t.strip():
             if body and not _row_after_blank(lines, j):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from ..model import Grid
 from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import lexicon_abbreviations, regimen_drugs
+from ..normalize.refs import split_citation
 from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
@@ -188,6 +189,77 @@ def _count_rows(counts, labels: list[str] | None = None) -> list[dict]:
         out.append(dict(measure="n", population=pop, value=float(c.value), unit="patients", not_reached=False,
                         as_reported=str(c.value), unit_rep=None, tp=None, start=c.start, end=c.end))
     return out
+# "454 (64)" under "n (SS)", "142 (109 BRAF wild-type)": a cohort's count and, in parentheses,
+# the count of a subgroup the header or the parenthesis names
+_COUNT_AND_SUBGROUP = re.compile(r"^\s*(\d+)\s*\(\s*(\d+)\s*([A-Za-z][^()%]*?)?\s*\)\s*$")
+
+
+def subgroup_count_measures(text: str, qualifier: str | None) -> list[dict] | None:
+    """The total and the subgroup's count of a count cell written 'total (subgroup count)',
+    or None when the cell is not written so (or no label says who the subgroup is)."""
+    m = _COUNT_AND_SUBGROUP.match(text)
+    if m is None:
+        return None
+    label = (m.group(3) or "").strip() or qualifier
+    total, sub = int(m.group(1)), int(m.group(2))
+    if not label or not 0 < sub <= total:
+        return None
+    return [dict(measure="n", population=pop, value=float(v), unit="patients", not_reached=False,
+                 as_reported=str(v), unit_rep=None, tp=None, start=m.start(g), end=m.end(g))
+            for pop, v, g in (("all", total, 1), (label, sub, 2))]
+
+
+_N_EQUALS = re.compile(r"(?<![\w.])[Nn]\s*=\s*(\d+)(?![\d.])")
+
+
+def population_count(text: str) -> list[dict]:
+    """'Advanced BTC, second line, N = 54': the one count a population cell states is the
+    cohort's (two or more counts are subgroups no label names: none is taken)."""
+    found = list(_N_EQUALS.finditer(text))
+    if len(found) != 1 or int(found[0].group(1)) < 1:
+        return []
+    m = found[0]
+    return [dict(measure="n", population="all", value=float(m.group(1)), unit="patients", not_reached=False,
+                 as_reported=m.group(1), unit_rep=None, tp=None, start=m.start(1), end=m.end(1))]
+
+
+# patients per site written in a primary-site cell: "GEP (14)/L (1)/U(3)", "93 lung LC-NEC
+# 92 GEP NECs", "NENs any site (13 G3, 10 GEP)"; a share ("GEP (70%)") or "NR" is no count
+_SITE_THEN_COUNT = re.compile(r"([A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,2})\s*\(\s*(\d+)\s*\)")
+_COUNT_THEN_SITE = re.compile(r"(?<![\w.%-])(\d+)\s+([A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,2})")
+
+
+def site_counts(text: str) -> list[dict]:
+    """The n of each site a primary-site cell counts, with the site as the population."""
+    found = [(m.group(1), m.start(2), m.end(2)) for m in _SITE_THEN_COUNT.finditer(text)]
+    if not found:
+        found = [(m.group(2), m.start(1), m.end(1)) for m in _COUNT_THEN_SITE.finditer(text)
+                 if not re.match(r"(?i)(?:patients?|pts|cases|of|and|or|months?|weeks?|mg|%)\b", m.group(2))]
+    out = []
+    for label, st, en in found:
+        label = label.strip()
+        value = int(text[st:en])
+        if value < 1 or not label or label.upper() in ("NR", "NA", "N"):
+            continue
+        out.append(dict(measure="n", population=label, value=float(value), unit="patients", not_reached=False,
+                        as_reported=text[st:en], unit_rep=None, tp=None, start=st, end=en))
+    return out if len({f["population"] for f in out}) == len(out) else []
+
+
+# "SS 21.1", "G3 44%": a value in a numeric column headed by the subgroup it is for
+_LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
+_NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
+                "overall", "all", "not", "reached", "and", "or"}
+
+
+def labelled_value(text: str) -> tuple[str, int] | None:
+    """('SS', offset of the value) for 'SS 21.1'; None when the words before the value are no
+    subgroup's name (a measure's name, 'median', 'NR')."""
+    m = _LABEL_THEN_VALUE.match(text)
+    if m is None or any(w.lower().rstrip(".") in _NOT_A_LABEL for w in m.group(1).split()) \
+            or named_measure(m.group(1)) is not None:
+        return None
+    return m.group(1), m.start(2)
 
 
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
@@ -197,6 +269,16 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
         counts = count_cell(text, spec.qualifier)
         if counts:
             return _count_rows(counts, labels)
+        found = subgroup_count_measures(text, spec.qualifier)
+        if found is not None:
+            return found
+    lv = labelled_value(text)
+    if lv is not None:
+        label, off = lv
+        found = numeric_cell_measures(text[off:], spec, None)
+        if len(found) == 1 and found[0]["population"] == "all":
+            return [{**found[0], "population": label, "start": found[0]["start"] + off,
+                     "end": found[0]["end"] + off}]
     parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
@@ -218,10 +300,14 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
         t = parsed.total
         out.append(dict(measure=measure, population="all", value=t.value, unit="patients", not_reached=False,
                         as_reported=t.as_reported, unit_rep=None, tp=None, start=t.start, end=t.end))
+    own = [v.label for v in vals]
+    own = own if len(vals) > 1 and all(own) and len(set(own)) == len(own) else None
     for k, v in enumerate(vals):
         if v.missing:
             continue
-        if len(vals) > 1 or parsed.total is not None:
+        if own:
+            pop = own[k]           # "10.9 (A) vs 5.7 (B) vs 1.5 (C)": each value names its arm
+        elif len(vals) > 1 or parsed.total is not None:
             pop = labels[k] if labels and len(labels) == len(vals) else f"arm {k + 1}"
         else:
             pop = "all"
@@ -298,6 +384,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             if "outcomes_text" not in cells and _SECONDARY.match(clean(h)) and states_results(extra[h]):
                 # "Secondary end points: mPFS: 1.45 m (95% CI ...); ORR: 13.7%": the row's results
                 cells["outcomes_text"] = extra.pop(h)
+        cells = _citations_apart(cells)
         pe = cells.get("primary_endpoint")
         pe_results = None
         if pe and _LABELLED_RESULT.match(clean(pe)):
@@ -310,7 +397,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
             cells["outcomes_text"] = pe
             label = pe.split(":", 1)[0].strip() if ":" in pe else None
             cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
-        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev, also))
+        res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev,
+                                    has_treatment_column="treatment" in canon, also=also))
         arm = res.arms[-1]
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
             abbrev[short] = long
@@ -324,6 +412,14 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                                      m["population"], m["value"], m["unit"], m["not_reached"],
                                                      m["as_reported"], m["unit_rep"], m["tp"], m["start"],
                                                      m["end"], text))
+        for j in (j for j, k in enumerate(canon) if k == "primary_sites" and j in texts):
+            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j])
+                             for f in site_counts(texts[j])]
+        for j in (j for j, k in enumerate(canon) if k == "population" and j in texts):
+            if not any(m["row"] == n and m["measure"] == "n" and m["population"] == "all"
+                       and m["source"] == grid.source and m["table"] == grid.label for m in res.measures):
+                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j])
+                                 for f in population_count(texts[j])]
         res.measures += _subgroup_counts(grid, n, specs, texts, labels, res.measures)
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
@@ -416,7 +512,7 @@ def _subgroup_counts(grid: Grid, n: int, specs, texts: dict[int, str], labels, m
 
 def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, str],
                 extra: dict[str, str], filled: list[str], abbrev: dict[str, str],
-                also: frozenset[str] = frozenset()) -> dict:
+                has_treatment_column: bool = True, also: frozenset[str] = frozenset()) -> dict:
     """`also`: columns the headers say other cells hold too ("Trial name/Phase")."""
     trial_cell = cells.get("trial_id")
     trial_id = None
@@ -424,7 +520,6 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
     if not trial_cell and study and NCT_RX.search(study):
         # "TRIAL-1 (NCT + 8 digits)" in a Study column
         trial_cell, study = study, None
-    trial_cell, id_ref = split_ref(trial_cell)
     if trial_cell:
         m = NCT_RX.search(trial_cell)
         trial_id = m.group(0).replace(" ", "") if m else None
@@ -432,13 +527,11 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         rest = re.sub(r"\s{2,}", " ", rest)
         if rest and not study:
             study = rest
-    study, trial_ref = split_ref(study)
-    trial_ref = trial_ref or id_ref
     ref = cells.get("ref")
-    treatment, treatment_ref = split_ref(cells.get("treatment"))
-    agent, agent_ref = split_ref(cells.get("agent"), brackets_only=True)
-    if not clean(ref or "").strip("–—- "):
-        ref = trial_ref or treatment_ref or agent_ref
+    agent = cells.get("agent")
+    # a table without a regimen column writes the regimen in its agent column
+    # ("Atezolizumab vs. placebo", "Lenvatinib + pembrolizumab"): that cell is the treatment too
+    treatment = cells.get("treatment") if has_treatment_column else agent
     phase_cell = cells.get("phase")
     if phase_cell is None and "phase" in also:
         # "NCT02829918 [24] Phase 2" in a "Trial name/Phase" column
@@ -452,8 +545,6 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
     if line is None and not cells.get("line"):
         line = section_line
-    if treatment is None and agent is not None:
-        treatment = agent           # no regimen column: the agent cell names the arm
     drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
     return dict(
         source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
@@ -467,30 +558,26 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
     )
 
 
-# a reference glued to a name: "doxorubicin[22]", "Eribulin [29]", "[21••]", "KEYNOTE-006 [45, 46]";
-# in a trial or study cell also "(5,15)" / "(48)" after the name ("Rinke A et al. (5,15)")
-_REF_BRACKETS = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*[•*†‡]*\s*\]")
-_REF_PARENS = re.compile(r"\s*\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)(?=\s*(?:\(|$|[A-Z]))")
 _PHASE_IN_TEXT = re.compile(r"\b(phase\s*(?:iv|i{1,3}|[1-4])[ab]?(?:\s*/\s*(?:iv|i{1,3}|[1-4])[ab]?)?)\b", re.I)
 _SECONDARY = re.compile(r"(?i)^(?:other\s+|key\s+)?secondary\s+(?:end\s*-?\s*points?|outcomes?)\b")
 _LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*:\s*\d", re.I)
 
 
-def split_ref(text: str | None, brackets_only: bool = False) -> tuple[str | None, str | None]:
-    """'Doxorubicin vs. doxorubicin[22]' -> ('Doxorubicin vs. doxorubicin', '[22]'); the cell
-    unchanged (and no ref) when it holds none."""
-    if not text:
-        return text, None
-    m = _REF_BRACKETS.search(text)
-    if m is None and not brackets_only:
-        m = _REF_PARENS.search(text)
-        if m and m.start() == 0:
-            m = None
-    if m is None:
-        return text, None
-    rest = (text[:m.start()] + text[m.end():]).strip()
-    rest = re.sub(r"\s{2,}", " ", rest)
-    return (rest or None), m.group(0).strip()
+# name cells that may carry the row's reference citation ("KEYNOTE-006 [45, 46]", "Moore et al.[65]")
+_CITING_COLUMNS = ("trial_id", "study", "agent", "treatment")
+
+
+def _citations_apart(cells: dict[str, str]) -> dict[str, str]:
+    """Reference citations written inside name cells taken out of them; the first becomes the
+    row's `ref` when the table gives none in a column of its own."""
+    out = dict(cells)
+    for col in _CITING_COLUMNS:
+        rest, cite = split_citation(out.get(col))
+        if cite is not None:
+            out[col] = rest
+            if not (out.get("ref") or "").strip():
+                out["ref"] = cite
+    return out
 
 
 def _clean_cell(text: str | None) -> str | None:

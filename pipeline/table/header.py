@@ -71,6 +71,10 @@ def _unit_of(paren: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# parentheses after a count's header that say how it is written, not who is counted
+_NOT_SUBGROUP = {"range", "iqr", "ci", "sd", "n", "no", "no.", "total", "patients", "pts", "%"}
+
+
 def classify_header(header: str) -> ColumnSpec:
     """Header text -> column: the lexicon first, then landmark rates, then the header's parts
     (a non-unit parenthesis, 'A/B' compositions, leading group words), then its head noun and
@@ -99,6 +103,8 @@ def classify_header(header: str) -> ColumnSpec:
         inner = _by_lexicon(header, key[:m.start()].strip(), unit, unit_rep) \
             or _composed(header, key[:m.start()].strip(), unit, unit_rep)
         if inner is not None:
+            if inner.canonical == "n_total" and (qualifier or "").lower() in _NOT_SUBGROUP:
+                qualifier = None        # "N (range)", "Patients (n)": how it is written, not who
             return replace(inner, qualifier=qualifier)
     spec = _composed(header, key, unit, unit_rep)
     if spec is not None:

@@ -1,0 +1,29 @@
+"""Reference citations written inside a name cell: "KEYNOTE-006 [45, 46]", "doxorubicin[22]",
+"Rinke A et al. (5,15)", "Moore et al.[65]", "Ipilimumab (8)", "[21••]".
+
+`split_citation(text)` returns the cell without its citation and the citation as written
+(brackets kept), or (text, None). A citation is a run of reference numbers (commas, ranges,
+the bullets some journals add for key references) in square brackets anywhere, or in round
+brackets at the end of the cell or before an NCT id. Years ("(2015)"), counts ("(n = 30)"),
+doses ("(10 mg/kg)") and codes ("(ALX-148)") are not citations.
+"""
+from __future__ import annotations
+
+import re
+
+# 1-3 digit reference numbers: "45", "45, 46", "5,15", "23–25", "21••", "27•"
+_REFS = r"\d{1,3}[•*]*(?:\s*[,;–-]\s*\d{1,3}[•*]*)*"
+_SQUARE = re.compile(rf"\s*\[({_REFS})\]")
+_ROUND_END = re.compile(rf"\s*\(({_REFS})\)(?=\s*(?:$|\(?NCT|[,;]))")
+
+
+def split_citation(text: str | None) -> tuple[str | None, str | None]:
+    if not text:
+        return text, None
+    m = _SQUARE.search(text) or _ROUND_END.search(text)
+    if m is None:
+        return text, None
+    rest = (text[:m.start()] + text[m.end():]).strip()
+    if not rest:
+        return text, None                 # the cell is only a citation: a ref column's cell
+    return rest, m.group(0).strip()
