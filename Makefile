@@ -4,7 +4,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup extract test diff audit bench pdf-fixtures clean
+.PHONY: setup extract test diff audit bench bench-scale pdf-fixtures flag-report clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,16 @@ diff: setup
 audit: setup
 	$(PYTHON) -m pipeline audit --data extracted --out extracted/audit.html
 
-bench: setup
+# precision among unflagged measures, share flagged and recall on the real tables
+flag-report: setup
+	$(PYTHON) tools/flag_report.py
+
+bench: setup bench-scale
 	$(PYTHON) bench/run_bench.py
+
+# cost per row of one long table (1k, 4k, 16k rows; text and markdown): bench/SCALE.md
+bench-scale: setup
+	$(PYTHON) bench/scale.py
 
 pdf-fixtures: setup
 	$(PYTHON) tools/make_pdf_fixtures.py

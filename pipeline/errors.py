@@ -29,12 +29,28 @@ class InputError(Exception):
         return self
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
+        where = printable(self.file) if self.file else "<input>"
         if self.line is not None:
             where += f":{self.line}"
         if self.row is not None:
             where += f" (row {self.row})"
         return f"{where}: {' '.join(self.reason.split())}"
+
+
+def printable(name: str) -> str:
+    """A file name on one line: control characters (a newline in a name) and bytes that are
+    not UTF-8 (kept by Python as surrogates) written as escapes, so an error stays one line."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        if "\udc80" <= ch <= "\udcff":
+            out.append(f"\\x{ord(ch) - 0xdc00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 @dataclass(frozen=True)

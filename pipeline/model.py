@@ -39,6 +39,7 @@ class Cell:
     line: int | None = None    # source line (or PDF line index) where the cell starts
     spanned: bool = False      # True when copied from a cell spanning down from above (rowspan)
     page: int | None = None
+    flags: tuple[str, ...] = ()   # review flags (vocab.FLAGS) of this cell alone: its measures carry them
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class GridRow:
     line: int | None = None          # first source line of the row
     section: str | None = None       # set for a section-header row ("First line"); cells ignored
     page: int | None = None
+    flags: tuple[str, ...] = ()      # review flags (vocab.FLAGS) the reader or aligner found
 
 
 @dataclass(frozen=True)

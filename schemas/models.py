@@ -8,6 +8,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from pipeline.vocab import FLAGS, NARRATIVE_RULES
+
 PHASES = ["0", "I", "II", "III", "IV", "I/II", "II/III", "I/III", "0/I", "III/IV"]
 MEASURES = ["n", "orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"]
 UNITS = ["patients", "%", "months"]
@@ -16,17 +18,17 @@ ORIGINS = ["legend", "inline", "lexicon"]
 ARM_COLUMNS = ["source", "table", "title", "row", "section", "trial_id", "study", "target", "agent",
                "line", "phase", "design", "treatment", "drugs", "primary_sites", "outcomes_text", "ref",
                "filled", "n_total", "orr_pct", "dcr_pct", "pfs_median_months", "os_median_months",
-               "primary_endpoint", "primary_endpoint_met", "page", "line_no", "extra"]
+               "primary_endpoint", "primary_endpoint_met", "page", "line_no", "extra", "flags", "corrected"]
 MEASURE_COLUMNS = ["source", "table", "row", "measure", "population", "value", "unit", "not_reached",
                    "value_as_reported", "unit_as_reported", "timepoint_months", "column", "start", "end",
-                   "evidence"]
+                   "evidence", "flags", "corrected"]
 ABBREVIATION_COLUMNS = ["source", "short", "long", "origin"]
 NARRATIVE_COLUMNS = ["source", "table", "row", "column", "start", "end", "text", "rule"]
 REJECT_COLUMNS = ["source", "line", "text", "reason", "level"]
 _INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "start", "end"}
 _FLOAT_COLUMNS = {"orr_pct", "dcr_pct", "pfs_median_months", "os_median_months", "value", "timepoint_months"}
-_BOOL_COLUMNS = {"primary_endpoint_met", "not_reached"}
-_LIST_COLUMNS = {"drugs", "primary_sites", "filled"}
+_BOOL_COLUMNS = {"primary_endpoint_met", "not_reached", "corrected"}
+_LIST_COLUMNS = {"drugs", "primary_sites", "filled", "flags"}
 
 
 def arrow_schemas() -> dict:
@@ -61,6 +63,13 @@ def _is_str_list(s: pd.Series) -> pd.Series:
 # ("2016") or a value read into the wrong column
 MAX_MEDIAN_MONTHS = 240
 
+
+def _flag_codes(s: pd.Series) -> pd.Series:
+    """Every review flag is one of vocab.FLAGS (the list check itself is list_of_strings)."""
+    known = frozenset(FLAGS)
+    return s.map(lambda v: not isinstance(v, list) or known.issuperset(v))
+
+
 class Arms(pa.DataFrameModel):
     source: Series[str] = pa.Field(str_length={"min_value": 1})
     table: Series[str] = pa.Field(nullable=True)
@@ -90,14 +99,20 @@ class Arms(pa.DataFrameModel):
     page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     extra: Series[str] = pa.Field(nullable=True)
+    flags: Series[object]
+    corrected: Series[bool]
 
     class Config:
         strict = True
         coerce = True
 
-    @pa.check("drugs", "primary_sites", "filled", name="list_of_strings")
+    @pa.check("drugs", "primary_sites", "filled", "flags", name="list_of_strings")
     def lists(cls, s: pd.Series) -> pd.Series:
         return _is_str_list(s)
+
+    @pa.check("flags", name="known_review_flags")
+    def known_flags(cls, s: pd.Series) -> pd.Series:
+        return _flag_codes(s)
 
     @pa.dataframe_check(name="unique_row_per_table")
     def unique_rows(cls, df: pd.DataFrame) -> pd.Series:
@@ -120,10 +135,20 @@ class Measures(pa.DataFrameModel):
     start: Series[int] = pa.Field(ge=0)
     end: Series[int] = pa.Field(ge=0)
     evidence: Series[str]
+    flags: Series[object]
+    corrected: Series[bool]
 
     class Config:
         strict = True
         coerce = True
+
+    @pa.check("flags", name="list_of_strings")
+    def lists(cls, s: pd.Series) -> pd.Series:
+        return _is_str_list(s)
+
+    @pa.check("flags", name="known_review_flags")
+    def known_flags(cls, s: pd.Series) -> pd.Series:
+        return _flag_codes(s)
 
     @pa.dataframe_check(name="percent_in_0_100")
     def percent_range(cls, df: pd.DataFrame) -> pd.Series:
@@ -172,7 +197,7 @@ class Narrative(pa.DataFrameModel):
     start: Series[int] = pa.Field(ge=0)
     end: Series[int] = pa.Field(ge=0)
     text: Series[str]
-    rule: Series[str]
+    rule: Series[str] = pa.Field(isin=list(NARRATIVE_RULES))
 
     class Config:
         strict = True

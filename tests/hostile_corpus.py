@@ -125,8 +125,8 @@ def cases() -> list[Case]:
     doubled[8] = lines[8] + " " + lines[9]
     del doubled[9]
     out.append(Case("twice_the_cells", "doubled.txt", _join(doubled), ok=True, arms=N_ROWS - 2,
-                    rejects=[(9, "cannot be aligned")],
-                    note="two rows pasted on one line: the line fits no column layout and is rejected"))
+                    rejects=[(9, "two rows on one line")],
+                    note="two rows pasted on one line: the second's start is seen and the line rejected"))
     md_rows = ["| Trials | Phase | Treatment | ORR (%) |", "|---|---|---|---|",
                "| NCT03278405 | II | Avelumab | 20 |",
                "| NCT03352934 | II | Avelumab | 30 | NCT03352935 | II | Nivolumab | 40 |",
@@ -160,6 +160,47 @@ def cases() -> list[Case]:
                     ok=True, arms=N_ROWS))
     out.append(Case("n_zero", "n_zero.txt", _replace_in_row(16, "In 20 evaluable NECs", "In all patients (n = 0)"),
                     ok=True, arms=N_ROWS))
+
+    # ---- issue 17: invented or lost values ------------------------------------------------
+    # invisible format characters a copy carries, inside values and between value and unit
+    inv = ref_lines()
+    inv[8] = inv[8].replace("ORR, 0%", "ORR, \u200d0%").replace("5.7", "5\u2060.7")
+    inv[10] = inv[10].replace("3.4%", "3\u200c.4%").replace("Pembrolizumab", "\u202aPembrolizumab\u202c")
+    inv[13] = inv[13].replace("18.7%", "\u200e18.7\u200f%").replace("7.8", "7\u061c.8")
+    inv[18] = inv[18].replace("38%", "\u206638%\u2069")
+    out.append(Case("invisible_format_chars", "invisible.txt", _join(inv), ok=True, arms=N_ROWS,
+                    same_measures=True, note="zero-width joiners, word joiners, bidi marks are removed"))
+    sup = ref_lines()
+    sup[8] = sup[8].replace("ORR, 0%", "ORR, 0%\u00b9")
+    sup[10] = sup[10].replace("3.4%", "3.4\u00b2%").replace("20.4", "20.4\u00b3")
+    out.append(Case("superscript_marks", "superscripts.txt", _join(sup), ok=True, arms=N_ROWS,
+                    same_measures=True, note="a superscript digit after a value is a footnote mark"))
+    out.append(Case("dates_after_outcomes", "dates.txt",
+                    _replace_in_row(9, "mOS, 5.7 months", "mOS, 5.7 months (as of 03.2021). Data cut-off: 2021-03-04"),
+                    ok=True, arms=N_ROWS, same_measures=True, note="a date is never a count"))
+    joined = ref_lines()
+    # lines 12 and 13 on one line, the second's trial id spanning down from the first
+    joined[11] = joined[11] + " " + joined[12].replace("NCT03136055 ", "", 1)
+    del joined[12]
+    out.append(Case("two_rows_one_line", "joined.txt", _join(joined), ok=True, arms=N_ROWS - 2,
+                    rejects=[(12, "two rows on one line")],
+                    note="a lost line break: rejected, never folded into one arm"))
+    md_rep = ["**Table 3.** Trials of one invented class", "",
+              "| Study | Phase | Regimen | N | ORR (%) |", "|---|---|---|---|---|",
+              "| NCT04100001 | II | Zanubrumab | 1,234 | 11.5 |",
+              "| NCT04100002 | II | Zanubrumab + CBDCA | 52 | 23 |",
+              "| Study | Phase | Regimen | N | ORR (%) |", "|---|---|---|---|---|",
+              "| NCT04100003 | III | Orlumab | 2,005 | 31.2 |",
+              "| **Study** | **Phase** | **Regimen** | **N** | **ORR (%)** |",
+              "| NCT04100004 | I | Orlumab | 18 | 5.6 |"]
+    out.append(Case("md_repeated_header", "repeated_header.md", "\n".join(md_rep).encode(), ok=True, arms=4,
+                    rejects=[(7, "repeated header"), (8, "repeated header"), (10, "repeated header")],
+                    note="a header printed again after each page break is not an arm"))
+    md_big = ["| Study | Phase | Regimen | N | ORR (%) |", "|---|---|---|---|---|",
+              "| NCT04200001 | II | Zanubrumab | 99999999999999999999 | 11.5 |",
+              "| NCT04200002 | II | Orlumab | 40 | 20 |"]
+    out.append(Case("count_over_int64", "overflow.md", "\n".join(md_big).encode(), ok=True, arms=2,
+                    note="a count no Int64 holds is a value reject, not a crash"))
 
     out.append(Case("html_garbage", "garbage.html", b"<html><body><p>no table here</p>\x00</body>",
                     ok=False, reason="NUL", line=1))

@@ -119,3 +119,21 @@ def test_value_headed_by_its_subgroup(text, header, want):
     got = numeric_cell_measures(text, classify_header(header), None)
     assert [(m["population"], m["value"]) for m in got] == want
     assert all(text[m["start"]:m["end"]] == m["as_reported"] for m in got)
+
+
+@pytest.mark.parametrize("text,header,want", [
+    # intervals after a value are no values, whatever their brackets or bounds
+    ("15.1 (9.8 to NR)", "Median PFS", [("all", 15.1, False)]),      # PMC8667550 T2
+    ("6.2 mo (3.0–NR)", "mPFS", [("all", 6.2, False)]),
+    ("5.1 [4.0–6.6]", "mPFS (months)", [("all", 5.1, False)]),
+    ("Not reached (11.0–not reached)", "OS (months)", [("all", None, True)]),   # PMC5933620 T1
+    # a range alone is no value; responders then the rate in a rate column
+    ("0–21", "ORR (%)", []),
+    ("3.2–4.4", "mPFS (months)", []),
+    ("7 (21.9%)", "ORR", [("all", 21.9, False)]),
+    # a threshold in parentheses names the subgroup
+    ("10.8 (PD-L1 ≥1%)", "mOS (months)", [("PD-L1 ≥1%", 10.8, False)]),      # J Yeungnam Med Sci 2021 T
+])
+def test_intervals_ranges_shares_and_threshold_subgroups(text, header, want):
+    got = numeric_cell_measures(text, classify_header(header), None)
+    assert [(m["population"], m["value"], m["not_reached"]) for m in got] == want

@@ -373,3 +373,77 @@ def test_schema_failure_crosses_process_boundary():
     back = pickle.loads(pickle.dumps(SchemaFailure(table)))
     assert isinstance(back, SchemaFailure) and str(back) == "schema validation failed"
     pd.testing.assert_frame_equal(back.table, table)
+
+
+# ------------------------------------------------------------------ issue 17: values lost or invented
+def test_dates_are_narrative_never_counts(hostile_runs):
+    ds = read_dataset(hostile_runs["dates_after_outcomes"][2])
+    m, n = ds["measures"], ds["narrative"]
+    assert not (m["value"] >= 1900).any(), "a year read as a value"
+    row1 = n[n["row"] == 1]
+    assert set(row1.loc[row1["rule"] == "date", "text"]) == {"03.2021", "2021", "03", "04"}
+
+
+def test_joined_row_is_rejected_not_merged(hostile_runs):
+    ds = read_dataset(hostile_runs["two_rows_one_line"][2])
+    a = ds["arms"]
+    # neither trial's row holds the other's outcomes: the joined line is out, the rest intact
+    assert not a["outcomes_text"].str.contains("Among 14 NECs", regex=False).any()
+    assert not a["outcomes_text"].str.contains("Among 22 NECs", regex=False).any()
+    assert a["ref"].tolist() == ["210", "213", "209", "214", "246", "247", "212", "243", "239", "208", "208",
+                                 "234", "235", "236", "217"]
+
+
+def test_markdown_counts_with_thousands_and_repeated_header(hostile_runs):
+    ds = read_dataset(hostile_runs["md_repeated_header"][2])
+    a, m = ds["arms"], ds["measures"]
+    assert a["trial_id"].tolist() == ["NCT04100001", "NCT04100002", "NCT04100003", "NCT04100004"]
+    assert a["n_total"].tolist() == [1234, 52, 2005, 18]
+    n = m[m["measure"] == "n"]
+    assert n["value_as_reported"].tolist() == ["1,234", "52", "2,005", "18"]
+
+
+def test_superscript_mark_keeps_the_value(hostile_runs):
+    ds = read_dataset(hostile_runs["superscript_marks"][2])
+    m = ds["measures"]
+    r3 = m[(m["row"] == 3) & (m["population"] == "all")]
+    assert dict(zip(r3["measure"], r3["value"].round(3))) == {"n": 29.0, "orr": 3.4, "pfs_median": 2.047,
+                                                                "os_median": 4.692}
+    assert set(r3["evidence"]) >= {"3.4\u00b2%", "20.4\u00b3\u00a0weeks"}
+
+
+def test_count_over_int64_is_a_value_reject(hostile_runs):
+    ds = read_dataset(hostile_runs["count_over_int64"][2])
+    a, rej = ds["arms"], ds["rejects"]
+    assert a["n_total"].isna().tolist() == [True, False] and a["orr_pct"].tolist() == [11.5, 20.0]
+    assert rej[["line", "level"]].values.tolist() == [[3, "value"]]
+    assert "does not fit a 64-bit integer" in rej["reason"].iloc[0]
+
+
+def test_joined_rows_in_a_1000_row_table(tmp_path):
+    """40 lost line breaks in a table of 1,000 generated rows: each joined line is rejected,
+    no arm holds two rows' outcomes, every other row is read."""
+    from bench import make_corpus
+    from pipeline.run import extract_file
+
+    table = make_corpus.make_table(3, rows=1000)
+    lines = table.render().split("\n")
+    first = lines.index(make_corpus.HEADER) + 1
+    body = lines[first:first + 1000]
+    joined_at = set(range(10, 1000, 25))                 # 40 rows, each with the next one joined on
+    out, expect_outcomes = [], []
+    k = 0
+    while k < len(body):
+        if k in joined_at:
+            out.append(body[k] + " " + body[k + 1])
+            k += 2
+        else:
+            out.append(body[k])
+            expect_outcomes.append(table.rows[k].outcomes_text)
+            k += 1
+    f = tmp_path / "long.txt"
+    f.write_text("\n".join(lines[:first] + out + lines[first + 1000:]), "utf-8")
+    res = extract_file(f)
+    reasons = [r["reason"] for r in res.rejects]
+    assert len(reasons) == 40 and all(r.startswith("two rows on one line") for r in reasons)
+    assert [a["outcomes_text"] for a in res.arms] == expect_outcomes

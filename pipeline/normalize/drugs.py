@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from ..lexicon import tsv_rows, user_dir, user_rows
 from .text import clean
 
 # INN stems that mark a word as a drug name even when the lexicon does not list it
@@ -16,16 +17,16 @@ NOT_DRUGS = {"chemo", "chemotherapy", "placebo", "bsc", "mono", "monotherapy", "
              "re-irradiation", "irradiation", "rt", "surgery", "observation", "peptide", "nucleotide"}
 
 
-@lru_cache(maxsize=1)
 def drug_lexicon() -> dict[str, tuple[str, ...]]:
+    """Name -> generic names: the package's drugs.tsv extended by the user lexicon."""
+    return _drug_lexicon(user_dir())
+
+
+@lru_cache(maxsize=4)
+def _drug_lexicon(user: str | None) -> dict[str, tuple[str, ...]]:
     text = resources.files("pipeline.normalize").joinpath("data/drugs.tsv").read_text("utf-8")
-    lex: dict[str, tuple[str, ...]] = {}
-    for ln in text.splitlines():
-        if not ln.strip() or ln.startswith("#") or ln.startswith("name\t"):
-            continue
-        name, generic = ln.split("\t")
-        lex[name.strip().lower()] = tuple(g.strip() for g in generic.split("|"))
-    return lex
+    rows = tsv_rows(text, "name", "pipeline/normalize/data/drugs.tsv") + user_rows(user, "drugs.tsv", "name")
+    return {name.lower(): tuple(g.strip() for g in generic.split("|")) for name, generic in rows}
 
 
 @lru_cache(maxsize=1)

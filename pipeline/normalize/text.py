@@ -1,9 +1,12 @@
 """Unicode clean-up that remembers where every character came from.
 
 `normalize(s)` maps the typographic variants found in pasted tables to plain ASCII forms
-(NBSP / thin / narrow spaces -> " ", "≥" -> ">=", en/em dashes and minus signs -> "-") and
-returns an offset map, so a span found in the clean text points back into the original
-cell text: evidence is always the text as printed.
+(NBSP / thin / narrow spaces -> " ", "≥" -> ">=", en/em dashes and minus signs -> "-"),
+removes the invisible format characters a copy carries (zero-width spaces and joiners, word
+joiners, bidirectional marks and embeddings), reads a superscript digit right after a value
+("4.2²", "61%¹") as a footnote mark (dropped) and any other one as its digit ("mg/m²" ->
+"mg/m2"), and returns an offset map, so a span found in the clean text points back into the
+original cell text: evidence is always the text as printed.
 """
 from __future__ import annotations
 
@@ -17,6 +20,12 @@ REPLACEMENTS: dict[str, str] = {
     "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
     "\u2007": " ", "\u2008": " ", "\u200a": " ", "\u3000": " ", "\t": " ",
     "\u200b": "",    # zero-width space
+    "\u200c": "", "\u200d": "",   # zero-width non-joiner, joiner
+    "\u200e": "", "\u200f": "",   # left-to-right, right-to-left mark
+    "\u2060": "",    # word joiner
+    "\u061c": "",    # Arabic letter mark
+    "\u202a": "", "\u202b": "", "\u202c": "", "\u202d": "", "\u202e": "",   # bidi embeddings, overrides
+    "\u2066": "", "\u2067": "", "\u2068": "", "\u2069": "",   # bidi isolates
     "\ufeff": "",    # byte-order mark
     "\u00ad": "",    # soft hyphen
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
@@ -25,6 +34,12 @@ REPLACEMENTS: dict[str, str] = {
     "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
     "\u00b7": ".",   # middle dot used as a decimal point in some journals
 }
+
+
+# superscript digits: a footnote mark after a value, else the digit itself
+SUPERSCRIPT_DIGITS: dict[str, str] = {"\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3",
+                                      "\u2074": "4", "\u2075": "5", "\u2076": "6", "\u2077": "7",
+                                      "\u2078": "8", "\u2079": "9"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,7 @@ class Normalized:
 
 
 _TABLE = str.maketrans(REPLACEMENTS)
-_RESIZING = frozenset(k for k, v in REPLACEMENTS.items() if len(v) != 1)
+_RESIZING = frozenset(k for k, v in REPLACEMENTS.items() if len(v) != 1) | frozenset(SUPERSCRIPT_DIGITS)
 
 
 def normalize(s: str) -> Normalized:
@@ -53,8 +68,17 @@ def normalize(s: str) -> Normalized:
         return Normalized(s.translate(_TABLE), None)
     out: list[str] = []
     offs: list[int] = []
+    mark = False            # inside a footnote mark of superscript digits
     for i, ch in enumerate(s):
-        rep = REPLACEMENTS.get(ch, ch)
+        sup = SUPERSCRIPT_DIGITS.get(ch)
+        if sup is not None:
+            mark = mark or bool(out) and (out[-1].isdigit() or out[-1] == "%")
+            if mark:
+                continue
+            rep = sup
+        else:
+            mark = False
+            rep = REPLACEMENTS.get(ch, ch)
         for r in rep:
             out.append(r)
             offs.append(i)
@@ -64,4 +88,6 @@ def normalize(s: str) -> Normalized:
 
 def clean(s: str) -> str:
     """Normalized text with runs of spaces folded and ends stripped (for matching, not spans)."""
-    return " ".join(s.translate(_TABLE).split())
+    if s.isascii():
+        return " ".join(s.split())
+    return " ".join(normalize(s).text.split())

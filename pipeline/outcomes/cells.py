@@ -15,7 +15,8 @@ from ..normalize.units import time_unit
 
 MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not available|not evaluable|"
                      r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
-_NUM = re.compile(r"(\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
+# a number: "8.4", or a whole one with thousands separators ("1,234", never "1,23" or "1,2345")
+_NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
 _UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z])", re.I)
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
@@ -35,7 +36,9 @@ def states_results(text: str) -> bool:
     """Does a cell of a label column (an endpoint) hold the row's results instead?
     'Safety and efficacy: median OS 13.2 months; ORR 10.3%' does, 'PFS at 6 months' does not."""
     return len(text.split()) > 5 and bool(_RESULT.search(text))
-_PAREN = re.compile(r"\s*\([^()]*\)")
+_PAREN = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+# "(PD-L1 >=1%)", "(CPS >= 10)": a subgroup defined by a threshold
+_SUBGROUP_PAREN = re.compile(r"\(\s*[A-Za-z][\w-]*(?: [\w-]+)?\s*(?:>=|<=|>|<)\s*\d+(?:\.\d+)?\s*%?\s*\)")
 # a short name of words in parentheses, no number: "(A)", "(arm B)", "(BRAF wild-type)"
 _ARM_LABEL = re.compile(r"\(\s*([A-Za-z][A-Za-z+/ -]{0,24}?)\s*\)")
 _NPREFIX = re.compile(r"^\s*[Nn]\s*=\s*")
@@ -53,6 +56,7 @@ class CellValue:
     unit_as_reported: str | None = None
     missing: bool = False        # a "–" inside a "vs." cell
     label: str | None = None     # "10.9 (A) vs 5.7 (B)": the arm named in parentheses after it
+    subgroup: str | None = None  # "11.3 (PD-L1 >=1%)": the subgroup a threshold in parentheses names
 
 
 @dataclass
@@ -87,9 +91,13 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
         pm = _PAREN.match(s, pos)
         if pm:
             parens.append((pm.start(), pm.end()))
-            lab = _ARM_LABEL.fullmatch(s[pm.start():pm.end()].strip())
+            inner = s[pm.start():pm.end()].strip()
+            lab = _ARM_LABEL.fullmatch(inner)
             if lab:
                 v.label = lab.group(1)
+            elif _SUBGROUP_PAREN.fullmatch(inner):
+                st, en = norm.span(s.index("(", pm.start()) + 1, pm.end() - 1)
+                v.subgroup = " ".join(text[st:en].split())
             pos = pm.end()
         sm = _SEP.match(s, pos)
         if sm and sm.end() < len(s):
@@ -143,7 +151,7 @@ def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None,
     if m:
         end = m.end(1)
         st, en = norm.span(m.start(1), end)
-        v = CellValue(float(m.group(1)), False, st, en, m.group(1))
+        v = CellValue(float(m.group(1).replace(",", "")), False, st, en, m.group(1))
         p = m.end()
         um = _UNIT.match(s, p)
         if um and um.group(1) == "%":

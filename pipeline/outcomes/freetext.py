@@ -33,8 +33,25 @@ NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_res
                     "confidence_interval", "sample_size", "grade"}
 # single-token look-alikes that are a prefix of a name when a hyphen follows ("PD-L1", "PR-104")
 _HYPHEN_PREFIXES = {"pd", "pr", "cr", "sd"}
-NUM_RX = re.compile(r"^\d+(?:\.\d+)?$")
+NUM_RX = re.compile(r"^(?:\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)$")   # "1,234": thousands separators
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# a date: ISO "2021-03-04", "04.03.2021", "4/3/2021", a month and year "03.2021", "03/2021",
+# "March 2021", "4 March 2021", or a bare year after the words that date a data set
+DATE_RX = re.compile(
+    rf"(?<![\d.]){_YEAR}-\d{{1,2}}(?:-\d{{1,2}})?(?![\d.])"
+    rf"|(?<![\d.])(?:\d{{1,2}}[./-])?\d{{1,2}}[./-]{_YEAR}(?![\d])"
+    rf"|(?i:\b(?:\d{{1,2}}\s+)?{_MONTH}\s*,?\s*{_YEAR}\b)"
+    rf"|(?i:\b(?:as of|cut-?\s?off(?: date)?:?|since|until|through)\s+(?:the end of\s+)?{_YEAR}\b(?![-./]\d))")
+
+
+def _number(word: str) -> float:
+    """A number token (NUM_RX) as a float: "1,234" -> 1234."""
+    return float(word.replace(",", ""))
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
                             r"report|cohort of the trial|overall|total|intention|itt|whole)\b")
 ALL_POPULATION = re.compile(r"(?i)^(?:the\s+)?(?:all|all patients|all pts|all evaluable patients|overall|"
@@ -56,6 +73,7 @@ class Found:
     timepoint_months: float | None
     start: int                   # evidence span in the original cell text
     end: int
+    flags: tuple[str, ...] = ()  # review flags (vocab.FLAGS) the grammar found for this value
 
 
 @dataclass
@@ -204,6 +222,7 @@ class Cell:
         self.default: Mention | None = None      # the column's own measure (numeric cells)
         self.default_unit: str | None = None
         self._match(matcher)
+        self._dates()
 
     # char span in the ORIGINAL text of tokens [a, b)
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -217,6 +236,17 @@ class Cell:
 
     def is_num(self, i: int) -> bool:
         return 0 <= i < len(self.words) and bool(NUM_RX.match(self.words[i]))
+
+    def _dates(self) -> None:
+        """Numbers inside a date ("Data cut-off: 2021-03-04", "(as of 03.2021)", "March
+        2021") are never values: rule 'date'."""
+        spans = [m.span() for m in DATE_RX.finditer(self.norm.text)]
+        if not spans:
+            return
+        for i, t in enumerate(self.doc):
+            if any(ch.isdigit() for ch in t.text) and any(a <= t.idx and t.idx + len(t.text) <= b
+                                                          for a, b in spans):
+                self.role[i] = "date"
 
     def _match(self, matcher) -> None:
         from spacy.tokens import Span
@@ -247,7 +277,7 @@ class Cell:
                 if nums and label in ("pfs_rate", "os_rate"):
                     unit = next((time_unit(self.lower[i]) for i in range(nums[0] + 1, sp.end)
                                  if time_unit(self.lower[i])), "months")
-                    m.tp_months = round(to_months(float(self.words[nums[0]]), unit), 4)
+                    m.tp_months = round(to_months(_number(self.words[nums[0]]), unit), 4)
                     for i in nums:
                         self.role[i] = "timepoint_of_measure"
                 self.mentions.append(m)
@@ -255,7 +285,7 @@ class Cell:
                 nums = [i for i in range(sp.start, sp.end) if self.is_num(i)]
                 unit = time_unit(self.lower[sp.end - 1]) or "months"
                 if nums:
-                    self.timepoints.append((sp.start, sp.end, round(to_months(float(self.words[nums[0]]), unit), 4)))
+                    self.timepoints.append((sp.start, sp.end, round(to_months(_number(self.words[nums[0]]), unit), 4)))
             elif label == "not_reached":
                 self.nr_spans.append((sp.start, sp.end))
             elif label == "primary_endpoint":
@@ -275,7 +305,7 @@ class Cell:
             j = m.end
             if (m.label in ("orr", "dcr") and m.tp_months is None and self.is_num(j) and j + 1 < len(self.words)
                     and time_unit(self.lower[j + 1]) and len(self.lower[j + 1]) > 1):
-                m.tp_months = round(to_months(float(self.words[j]), time_unit(self.lower[j + 1])), 4)
+                m.tp_months = round(to_months(_number(self.words[j]), time_unit(self.lower[j + 1])), 4)
                 self.role[j] = "timepoint_of_measure"
         # a landmark right after a measure belongs to it: "ORR at 8 weeks", "DCR after 8 weeks"
         for (a, b, tp) in self.timepoints:
@@ -310,23 +340,27 @@ class Cell:
         """'40% (21-53%)', '4.1 mo (3.2-5.0)', '(10.1 to 14.2)': the bounds of a range in
         parentheses right after a value are its interval, not values of their own."""
         w = self.words
-        for i in range(1, len(w) - 4):
-            if w[i] != "(" or not (self.is_num(i - 1) or w[i - 1] == "%" or time_unit(self.lower[i - 1])):
+        nr_end = dict(self.nr_spans)
+
+        def bound(k: int) -> int | None:
+            """End of a range bound starting at token k ('12.4', '53 %', 'NR', 'not reached')."""
+            if self.is_num(k):
+                return k + 1 + (k + 1 < len(w) and w[k + 1] == "%")
+            return nr_end.get(k)
+
+        for i in range(1, len(w) - 3):
+            if w[i] not in ("(", "[") or not (self.is_num(i - 1) or w[i - 1] == "%" or time_unit(self.lower[i - 1])
+                                              or (i - 1) in {e - 1 for e in nr_end.values()}):
                 continue
-            k = i + 1
-            lo = k if self.is_num(k) else None
-            if lo is None:
+            k = bound(i + 1)
+            if k is None or k >= len(w) or self.lower[k] not in ("-", "to"):
                 continue
-            k += 1 + (k + 1 < len(w) and w[k + 1] == "%")
-            if k >= len(w) or self.lower[k] not in ("-", "to"):
-                continue
-            hi = k + 1
-            if not self.is_num(hi):
-                continue
-            k = hi + 1 + (hi + 1 < len(w) and w[hi + 1] == "%")
-            if k < len(w) and w[k] == ")":
-                self.role.setdefault(lo, "interval")
-                self.role.setdefault(hi, "interval")
+            end = bound(k + 1)
+            if end is not None and end < len(w) and w[end] in (")", "]"):
+                for x in range(i + 1, end):
+                    if self.is_num(x):
+                        self.role.setdefault(x, "interval")
+                self.nr_spans = [(a, b) for (a, b) in self.nr_spans if not i < a < end]
 
 
 # ------------------------------------------------------------------ helpers
@@ -550,7 +584,7 @@ def _prefix(cell: Cell, p0: int, p1: int, state: _State, res: OutcomeParse, used
 
 
 def _emit_count(cell: Cell, i: int, pop: str, res: OutcomeParse, used: set[int]) -> None:
-    v = float(cell.words[i])
+    v = _number(cell.words[i])
     if v != int(v):
         return
     s, e = cell.span(i, i + 1)
@@ -642,7 +676,7 @@ def _values(cell: Cell, a: int, b: int, used: set[int]) -> list[Value]:
             continue
         if cell.is_num(i) and i not in cell.role and i not in used:
             unit, rep, nxt = _unit_after(cell, i)
-            vals.append(Value(i, nxt, float(cell.words[i]), False, unit, rep))
+            vals.append(Value(i, nxt, _number(cell.words[i]), False, unit, rep))
             i = nxt
             continue
         i += 1
@@ -730,6 +764,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
     first_mention_start = min(m.start for m in mentions)
     vals = [v for v in vals if v.tok >= first_mention_start]
     assigned: list[tuple[Mention, Value, str]] = []
+    between: set[int] = set()     # values that sit between two measures they could belong to
     # "the mPFS and mOS were 2.5 and 7.8 months, respectively"
     before = [m for m in measure_ms if vals and m.end <= vals[0].tok]
     listed = not any(m.start > vals[0].tok for m in mentions) if vals else False
@@ -750,6 +785,13 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
                 owners.append((v, nxt[0]))          # "(1 CR, 4 PR)": a count of responses
                 continue
             m = _compatible(nxt, v) if nxt else None
+            if m is not None and m.label in MEASURES:
+                # "1 year PFS 15% 1 year OS 50%": the 15% is as much PFS's (named right before
+                # it) as OS's (named right after)
+                before_v = [p for p in mentions if p.end == v.tok and p.end > p.start and p.label in MEASURES]
+                other = _compatible(before_v, v) if before_v else None
+                if other is not None and (other.label, other.tp_months) != (m.label, m.tp_months):
+                    between.add(v.tok)
             if m is None:
                 # a measure named outside a parenthesis the value stands after comes first:
                 # "15% with nivolumab (14 patients with CR) vs. 7% with sorafenib"
@@ -774,7 +816,7 @@ def _clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: s
             if not v.nr:
                 cell.role[v.tok] = "follow_up" if m.label == "follow_up" else "other_outcome"
             continue
-        _emit(cell, m, v, pop, res, used)
+        _emit(cell, m, v, pop, res, used, ("measure_ambiguous",) if v.tok in between else ())
 
 
 def _group_populations(cell: Cell, group: list[Value], resp: bool,
@@ -893,11 +935,12 @@ def _adjacent(cell: Cell, m: Mention, v: Value) -> bool:
     return v.tok - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, v.tok))
 
 
-def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int]) -> None:
+def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int],
+          flags: tuple[str, ...] = ()) -> None:
     if v.nr:
         s, e = cell.span(v.tok, v.end_tok)
         res.measures.append(Found(m.label, pop, None, "months", True, cell.text_of(v.tok, v.end_tok),
-                                  None, m.tp_months, s, e))
+                                  None, m.tp_months, s, e, flags))
         return
     if (m.label in RATE_MEASURES) != (v.unit == "%"):
         cell.role.setdefault(v.tok, "unit_does_not_fit")   # defensive: a % for a median or a duration for a rate
@@ -918,7 +961,7 @@ def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: s
                     cell.role[i] = "timepoint_of_measure"
                     break
     s, e = cell.span(v.tok, v.end_tok)
-    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e))
+    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e, flags))
     used.add(v.tok)
 
 

@@ -51,6 +51,15 @@ def _strip_emphasis(s: str) -> str:
     return _EMPH.sub("", s.strip()).strip()
 
 
+def _same_cells(texts: list[str], header: list[str]) -> bool:
+    """A body row that repeats the header's cells (emphasis and case aside)."""
+    norm = lambda cs: [" ".join(_strip_emphasis(c).lower().split()) for c in cs]  # noqa: E731
+    a, b = norm(texts), norm(header)
+    while a and not a[-1]:
+        a.pop()
+    return len(a) >= 2 and a == b[:len(a)] and len(a) >= len([c for c in b if c]) - 1
+
+
 def markdown_to_grids(source: str, text: str) -> list[Grid]:
     return read_markdown(source, text)[0]
 
@@ -91,7 +100,7 @@ def _starts_table(lines: list[Line], m: int) -> bool:
     return m + 1 < len(lines) and bool(_ALIGN_ROW.match(lines[m + 1].text)) and "-" in lines[m + 1].text
 
 
-def _body_rows(lines: list[Line], j: int, ncols: int, leading: bool) -> tuple[list[tuple[list[str], Line]], int]:
+def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> tuple[list[tuple[list[str], Line]], int]:
     """Logical rows from line j on: (cells, first line) each, and the index after the table.
 
     Every pipe ends a cell (after the leading pipe of a row, in a table written with them);
@@ -99,6 +108,7 @@ def _body_rows(lines: list[Line], j: int, ncols: int, leading: bool) -> tuple[li
     complete when it has the header's number of cells and no cell is open; a line that would
     take it past that number, or (leading-pipe style) one starting with '|', starts a new row.
     """
+    ncols = len(header)
     rows: list[tuple[list[str], Line]] = []
     cur: list[str] = []
     open_cell: list[str] = []
@@ -114,7 +124,9 @@ def _body_rows(lines: list[Line], j: int, ncols: int, leading: bool) -> tuple[li
     while j < len(lines):
         ln = lines[j]
         t = ln.text.rstrip()
-        if _ALIGN_ROW.match(t) and "-" in t:
+        if _ALIGN_ROW.match(t) and "-" in t and not open_cell:
+            flush()
+            rows.append(([p.strip() for p in _pieces(t.strip().strip("|"))], ln))
             j += 1
             continue
         if "|" not in t:
@@ -129,7 +141,8 @@ def _body_rows(lines: list[Line], j: int, ncols: int, leading: bool) -> tuple[li
                 break
             j += 1
             continue
-        if LABEL.match(t) or (not open_cell and _starts_table(lines, j)):
+        if LABEL.match(t) or (not open_cell and _starts_table(lines, j)
+                              and not _same_cells([c for c, _ in split_pipe_row(t)], header)):
             break
         body = t
         starts_row = leading and t.lstrip().startswith("|")
@@ -194,7 +207,9 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
             header = _header_cells(t)
             header_line = lines[i].number
             leading = t.lstrip().startswith("|")
-            body, j = _body_rows(lines, i + 1, len(header), leading)
+            start = i + 2 if i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text) \
+                and "-" in lines[i + 1].text else i + 1
+            body, j = _body_rows(lines, start, header, leading)
             rows: list[GridRow] = []
             legend_parts: list[str] = []
             for k, (texts, first) in enumerate(body):
@@ -205,6 +220,10 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                     continue
                 if not rows and _is_legend_row(texts):
                     legend_parts.append(LEGEND.sub(r"\2", nonempty[0]))
+                    continue
+                if _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
+                    # the header (and its |---| row) printed again after a page break: not an arm
+                    rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
                     continue
                 if not rows and k <= 1 and _is_subheader_row(texts, header):
                     header = [(h + " " + s).strip() if s.strip() else h
@@ -217,9 +236,11 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                     rejects.append(Reject(first.number, reject_text(first.text),
                                           f"row has {len(texts)} cells but the header has {len(header)}"))
                 else:
+                    # fewer cells than the header: the copy dropped some, which ones is a guess
+                    flags = ("cells_missing",) if len(texts) < len(header) else ()
                     texts = texts + [""] * (len(header) - len(texts))
                     rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
-                                                    for c in texts), line=first.number))
+                                                    for c in texts), line=first.number, flags=flags))
             notes = []
             k = j
             while k < len(lines) and not (LABEL.match(lines[k].text) or _is_header(lines, k)):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow, Line, TextTable
@@ -42,6 +42,12 @@ class AlignSettings:
     section_hint: float = 2.0        # a section line naming a setting, line or drug class
     section_weak: float = -4.0       # a short capitalised line that may also start a data row
     unbalanced: float = -3.0         # a cell whose parentheses do not pair up
+    # review flags: a second reading of a row whose score is within this of the chosen one
+    # makes the row's cell boundaries doubtful (flag close_alignment)
+    close_margin: float = 0.25
+    # a row joined from several lines whose split into two rows scores within this of it
+    # was joined by guess (flag lines_joined_by_guess)
+    join_margin: float = 4.0
 
 
 DEFAULT_SETTINGS = AlignSettings()
@@ -517,7 +523,15 @@ class RowScorer:
 
 
 # values seen on at least two rows, and the columns they were seen in
-Vocab = dict[str, frozenset[int]]
+class Vocab(dict):
+    """Seen value -> the columns it was seen in, with what align_tokens needs to skip most
+    lookups (the values' first words, the longest value's word count) worked out once per
+    table: computing them per row made a table cost quadratic in its rows."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.firsts = frozenset(v.split(" ", 1)[0] for v in self)
+        self.longest = max((v.count(" ") + 1 for v in self), default=0)
 
 
 # ---------------------------------------------------------------- one row
@@ -543,8 +557,9 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
     if vocab:
         # a span can be a seen value only when its first word starts one and it is no longer
         # than the longest one (a token is at least one word): most spans need no lookup
-        firsts = {v.split(" ", 1)[0] for v in vocab}
-        longest = max(v.count(" ") + 1 for v in vocab)
+        if not isinstance(vocab, Vocab):
+            vocab = Vocab(vocab)
+        firsts, longest = vocab.firsts, vocab.longest
         heads = [key.split(" ", 1)[0] in firsts for key in keys]
     for j in range(C):
         kind = kinds[j]
@@ -595,6 +610,187 @@ def align_tokens(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSett
         spans[j - 1] = None if skipped else (pi, i)
         i = pi
     return Alignment(best[T][C], spans)
+
+
+# columns whose cells become numbers: a reading that moves their cells changes measures
+VALUE_KINDS = frozenset({*MEASURE_COLUMNS, "outcomes_text", "endpoint_result"})
+
+
+@dataclass(frozen=True)
+class SecondReading:
+    """The best reading of a row's tokens that changes one of the chosen alignment's value
+    cells: how much less it scores (`margin`: inf when there is none, negative when it scores
+    higher, as a first-pass alignment kept through the second pass may) and which chosen
+    value columns it changes."""
+    margin: float
+    changed: tuple[int, ...] = ()
+
+
+def second_reading(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
+                   chosen: Alignment, vocab: Vocab | None = None, scorer: RowScorer | None = None,
+                   only: int | None = None) -> SecondReading:
+    """The dynamic programme of align_tokens with one more state: whether the path has changed
+    a chosen value cell (a measure column, the free text; with `only`, that column's) yet. A
+    reading that only fills a value column the chosen one leaves empty changes no value read
+    and does not count."""
+    scorer = scorer or RowScorer(toks, kb)
+    T, C = len(toks), len(kinds)
+    # best[d][i][j]: best score of columns [0, j) over tokens [0, i); d = 1 once a chosen value
+    # cell was changed; back[d][i][j] = (previous d, previous i, skipped)
+    best = [[[NEG] * (C + 1) for _ in range(T + 1)] for _ in range(2)]
+    back: list[list[list[tuple[int, int, bool] | None]]] = [[[None] * (C + 1) for _ in range(T + 1)] for _ in range(2)]
+    best[0][0][0] = 0.0
+    caps = [T if k == "outcomes_text" else MAX_TOKENS.get(k, st.max_cell_tokens) for k in kinds]
+    rest = [0] * (C + 1)
+    for j in range(C - 1, -1, -1):
+        rest[j] = min(T, rest[j + 1] + caps[j])
+    keys = scorer.keys
+    value_cols = _value_columns(kinds)
+    for j in range(C):
+        kind = kinds[j]
+        mine = chosen.spans[j] if j in value_cols and only in (None, j) else None
+        skip = _skip_cost(kind, st)
+        k_min = T - rest[j + 1]
+        for d in (0, 1):
+            row_b = best[d]
+            for i in range(T + 1):
+                b = row_b[i][j]
+                if b == NEG:
+                    continue
+                if i >= k_min:
+                    d2 = 1 if d or mine is not None else 0
+                    if b + skip > best[d2][i][j + 1]:
+                        best[d2][i][j + 1] = b + skip
+                        back[d2][i][j + 1] = (d, i, True)
+                if i == T:
+                    continue
+                k_hi = min(T, i + caps[j], scorer.reach(kind, i))
+                for k in range(max(i + (2 if kind == "outcomes_text" else 1), k_min), k_hi + 1):
+                    sc = (_outcome_score(toks[i], k - i, False) if kind == "outcomes_text"
+                          else scorer.score(kind, i, k))
+                    if sc == NEG:
+                        continue
+                    if vocab and kind != "outcomes_text":
+                        cols = vocab.get(" ".join(keys[i:k]))
+                        if cols:
+                            sc += st.vocab_bonus if j in cols else -st.vocab_malus
+                    d2 = 1 if d or (mine is not None and mine != (i, k)) else 0
+                    if b + sc > best[d2][k][j + 1]:
+                        best[d2][k][j + 1] = b + sc
+                        back[d2][k][j + 1] = (d, i, False)
+    other = best[1][T][C]
+    if other == NEG:
+        return SecondReading(math.inf)
+    changed, d, i = [], 1, T
+    for j in range(C, 0, -1):
+        pd_, pi, skipped = back[d][i][j]
+        span = None if skipped else (pi, i)
+        if j - 1 in value_cols and chosen.spans[j - 1] is not None and span != chosen.spans[j - 1]:
+            changed.append(j - 1)
+        d, i = pd_, pi
+    return SecondReading(chosen.score - other, tuple(sorted(changed)))
+
+
+def second_best_margin(toks: list[Tok], kinds: list[str], kb: Knowledge, st: AlignSettings,
+                       chosen: Alignment, vocab: Vocab | None = None, scorer: RowScorer | None = None) -> float:
+    """How much better the chosen alignment scores than the best reading that changes one of
+    its value cells (see second_reading)."""
+    return second_reading(toks, kinds, kb, st, chosen, vocab, scorer).margin
+
+
+def _value_columns(kinds: list[str]) -> set[int]:
+    """Columns whose cells become measures: the first column of each value kind (a second
+    column of a kind is kept as extra by the table stage, resolve_specs)."""
+    firsts = {k: kinds.index(k) for k in set(kinds)}
+    return {j for j, k in enumerate(kinds) if k in VALUE_KINDS and firsts[k] == j}
+
+
+_BARE_NUMBER = re.compile(r"^\(?\d+(?:\.\d+)?[a-e†‡*]?%?[,;)]?$")
+
+
+def fallback_columns(toks: list[Tok], kinds: list[str], al: Alignment, kb: Knowledge) -> list[int]:
+    """Columns of an alignment whose tokens fit none of the column's shapes (the column took
+    them at score_cell's fallback cost) and that may hold a value: a value column whose cell
+    is no value even with its parentheses (HR, CI, subgroups) left out, or another column
+    whose cell holds a bare number."""
+    out = []
+    for j, sp in enumerate(al.spans):
+        if sp is None or kinds[j] == "outcomes_text":
+            continue
+        span = toks[sp[0]:sp[1]]
+        typed = _typed_score(kinds[j], span, kb) if len(span) <= _TYPED_MAX.get(kinds[j], len(span)) else NEG
+        if typed != NEG:
+            if kinds[j] in ("extra", "population") and _crammed_numbers(span):
+                out.append(j)       # "35a 65" under 'Year of publication': values with no column
+            continue
+        if kinds[j] in MEASURE_COLUMNS:
+            text = " ".join(t.norm for t in span)
+            if parse_value_cell(text) is None and parse_value_cell(_PARENTHESES.sub("", text)) is None:
+                out.append(j)
+        elif kinds[j] in VALUE_KINDS or any(_BARE_NUMBER.match(t.norm) for t in span):
+            out.append(j)
+    return out
+
+
+_JOINS = {"vs.", "vs", "versus", "to", "-", "–", "±", "and", "or", "+", "/"}
+
+
+def _crammed_numbers(span: list[Tok]) -> bool:
+    """Several bare numbers side by side in one cell of a column that holds no values ('38a 62
+    1 3.7'): values whose columns the header did not give, or that slid into this one."""
+    nums = [k for k, t in enumerate(span) if _BARE_NUMBER.match(t.norm)]
+    return len(nums) >= 2 and not any(t.low in _JOINS for t in span[nums[0]:nums[-1]])
+
+
+_PARENTHESES = re.compile(r"\s*\([^()]*\)?")
+
+
+def guessed_value_lines(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignment) -> bool:
+    """Does a line joined to the row above it without a visible continuation (it neither
+    ends an open cell nor starts as one) hold part of a value cell?"""
+    guessed = {b.number for a, b in zip(lines, lines[1:])
+               if not (_ends_continuation(a.text) or _starts_continuation(b.text))}
+    if not guessed:
+        return False
+    for j, sp in enumerate(al.spans):
+        if sp is not None and kinds[j] in VALUE_KINDS and any(t.line in guessed for t in toks[sp[0]:sp[1]]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class RowDoubts:
+    """Review flags of one aligned row: those of the whole row, and those of single cells
+    (column index -> flags), which only the measures read from that cell carry."""
+    row: tuple[str, ...] = ()
+    cells: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def row_doubts(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignment, kb: Knowledge,
+               st: AlignSettings, vocab: Vocab | None, scorer: RowScorer | None,
+               joined_margin: float = math.inf) -> RowDoubts:
+    """Review flags (codes from vocab.FLAGS) of one aligned row of pasted text.
+    `joined_margin`: how much better its lines score as one row than split in two.
+
+    close_alignment goes on the value cells a close second reading changes; unfit_tokens on the
+    whole row (a value cell that is no value, or a descriptive cell that took a bare number:
+    the row's values may sit a column off)."""
+    row: list[str] = []
+    cells: dict[int, list[str]] = {}
+    value_cols = _value_columns(kinds)
+    second = second_reading(toks, kinds, kb, st, al, vocab, scorer)
+    if second.margin < st.close_margin:
+        # every value cell some close reading changes (one reading may change some, another
+        # reading others)
+        for j in sorted(value_cols):
+            if al.spans[j] is not None and (j in second.changed or second_reading(
+                    toks, kinds, kb, st, al, vocab, scorer, only=j).margin < st.close_margin):
+                cells.setdefault(j, []).append("close_alignment")
+    if fallback_columns(toks, kinds, al, kb):
+        row.append("unfit_tokens")
+    if joined_margin < st.join_margin and guessed_value_lines(lines, toks, kinds, al):
+        row.append("lines_joined_by_guess")
+    return RowDoubts(tuple(row), {j: tuple(f) for j, f in cells.items()})
 
 
 # ---------------------------------------------------------------- rows from lines
@@ -663,8 +859,9 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                   first_pass: dict[tuple[int, int], Alignment] | None = None,
                   cache_out: dict[tuple[int, int], Alignment] | None = None,
                   line_tokens: dict[int, list[Tok]] | None = None,
-                  ) -> list[tuple[list[Line], Alignment | None, str | None]]:
-    """Group body lines into rows (or section rows) and align each row's tokens to columns.
+                  ) -> list[tuple[list[Line], Alignment | None, str | None, float]]:
+    """Group body lines into rows (or section rows) and align each row's tokens to columns;
+    with each row, how much better its lines score as one row than split in two.
 
     `first_pass` (with `vocab`): alignments of the pass without vocabulary; a span group that
     filled every column then is kept (only rescored), the others are aligned again."""
@@ -723,6 +920,27 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
             filled = sum(1 for sp in al.spans if sp is not None)
             if al.score == NEG or filled <= max(2, len(kinds) // 3):
                 section[a] = st.row_bonus + st.section_weak
+    def row_score(a: int, b: int) -> float:
+        """What lines [a, b) add to the grouping as one data row."""
+        al = row_align(a, b)
+        if al.score == NEG:
+            return NEG
+        lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
+        sc = st.row_bonus + al.score + st.leading_skip * lead
+        if lines[a].text.lstrip()[:1].islower():
+            sc += st.lowercase_start
+        if lead and a > 0 and section[a - 1] is None and incomplete(a - 1):
+            sc += st.orphan_start   # starts mid-row right after a line that left its end open
+        return sc
+
+    def split_margin(a: int, b: int) -> float:
+        """How much better lines [a, b) score as one row than split in two (inf: no split
+        reads as two rows)."""
+        whole = row_score(a, b)
+        alts = [row_score(a, c) + row_score(c, b) for c in range(a + 1, b)]
+        alt = max(alts, default=NEG)
+        return math.inf if alt == NEG else whole - alt
+
     # DP over lines: best[b] = best score of rows covering lines[0:b]
     best = [NEG] * (L + 1)
     back: list[tuple[int, bool] | None] = [None] * (L + 1)
@@ -735,17 +953,13 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
                 best[a + 1], back[a + 1] = best[a] + section[a], (a, True)
             if strong[a]:
                 continue
-        start_pen = st.lowercase_start if lines[a].text.lstrip()[:1].islower() else 0.0
         for b in range(a + 1, min(L, a + st.max_lines_per_row) + 1):
             if b > a + 1 and (strong[b - 1] or not (may_join(b - 2) or open_row(a, b - 1))):
                 break
-            al = row_align(a, b)
-            if al.score == NEG:
+            rs = row_score(a, b)
+            if rs == NEG:
                 continue
-            lead = next((j for j, sp in enumerate(al.spans) if sp is not None), len(kinds))
-            sc = best[a] + st.row_bonus + al.score + start_pen + st.leading_skip * lead
-            if lead and a > 0 and section[a - 1] is None and incomplete(a - 1):
-                sc += st.orphan_start   # starts mid-row right after a line that left its end open
+            sc = best[a] + rs
             if sc > best[b]:
                 best[b], back[b] = sc, (a, False)
     if best[L] == NEG:
@@ -761,9 +975,9 @@ def lines_to_rows(table: TextTable, specs: list[ColumnSpec], kb: Knowledge,
     while b > 0:
         a, is_section = back[b]
         if is_section:
-            out.append((lines[a:b], None, clean(lines[a].text)))
+            out.append((lines[a:b], None, clean(lines[a].text), math.inf))
         else:
-            out.append((lines[a:b], row_align(a, b), None))
+            out.append((lines[a:b], row_align(a, b), None, split_margin(a, b) if b - a > 1 else math.inf))
         b = a
     return out[::-1]
 
@@ -796,31 +1010,36 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     rows = lines_to_rows(table, specs, kb, st, scorers=scorers, cache_out=first, line_tokens=line_tokens)
     # second pass: values seen in the same column on other rows
     vocab = [Counter() for _ in specs]
-    for lines, al, sec in rows:
+    for lines, al, sec, _ in rows:
         if al is None:
             continue
         toks = tokenize_lines(lines, line_tokens)
         for j, sp in enumerate(al.spans):
             if sp is not None and specs[j].canonical not in ("outcomes_text",):
                 vocab[j][" ".join(t.low for t in toks[sp[0]:sp[1]])] += 1
-    rows = lines_to_rows(table, specs, kb, st, vocab=_seen_twice(vocab), scorers=scorers, first_pass=first,
+    seen = _seen_twice(vocab)
+    rows = lines_to_rows(table, specs, kb, st, vocab=seen, scorers=scorers, first_pass=first,
                          line_tokens=line_tokens)
+    kinds = [s.canonical for s in specs]
     line_text = {ln.number: ln.text for ln in table.body}
     grid_rows = []
-    for lines, al, sec in rows:
+    for lines, al, sec, joined_margin in rows:
         if sec is not None:
             grid_rows.append(GridRow(cells=tuple(None for _ in specs), line=lines[0].number, section=sec,
                                      page=table.page))
             continue
         toks = tokenize_lines(lines, line_tokens)
+        key = (table.body.index(lines[0]), table.body.index(lines[0]) + len(lines))
+        doubts = row_doubts(lines, toks, kinds, al, kb, st, seen, scorers.get(key), joined_margin)
         cells = []
-        for sp in al.spans:
+        for j, sp in enumerate(al.spans):
             if sp is None:
                 cells.append(None)
             else:
                 ct = toks[sp[0]:sp[1]]
-                cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page))
-        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, page=table.page))
+                cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page,
+                                  doubts.cells.get(j, ())))
+        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, page=table.page, flags=doubts.row))
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)
@@ -846,7 +1065,34 @@ def _seen_twice(vocab: list[Counter]) -> Vocab:
         for k, v in c.items():
             if v >= 2:
                 cols.setdefault(k, set()).add(j)
-    return {k: frozenset(v) for k, v in cols.items()}
+    return Vocab({k: frozenset(v) for k, v in cols.items()})
+
+
+# ---------------------------------------------------------------- two rows on one line
+# A copy that loses a line break joins a row onto the line before it; when the joined row's
+# leading cells span down from above (so are missing), the line no longer has too many cells
+# and would align as ONE row whose free text holds both rows' numbers. In a table whose last
+# column is the reference and which has line and phase columns, the tell is a reference
+# number followed, a few words on, by a line of therapy and a phase ("... 209 2nd II Mono
+# Any Among 14 ..."), or by a trial id: the end of one row and the start of the next.
+_JOINED_ROW = re.compile(
+    r"(?<=[A-Za-z%.)])\s+[\[(]?\d{1,4}[\])]?\s+(?:NCT\d{8}\s+)?(?:(?![\[(]?\d+[\])]?\s)\S+\s+){0,6}?"
+    r"(?:1st|2nd|3rd|[4-9]th|first|second|third)(?:[- ]line)?\s+(?:phase\s*)?(?:I{1,3}|IV|[1-4])(?:/(?:I{1,3}|IV|[1-4]))?"
+    r"(?:\s|$)"
+    r"|(?<=\S)\s+[\[(]?\d{1,4}[\])]?\s+NCT\d{8}\s")     # or a trial id right after the reference
+
+
+def joined_row_at(text: str, header: list[str]) -> int | None:
+    """Where a second row starts inside a pasted line (the offset of its first word), when
+    the table's columns make that readable (see _JOINED_ROW); None otherwise."""
+    kinds = [classify_header(h).canonical for h in header]
+    if not kinds or kinds[-1] != "ref" or "line" not in kinds or "phase" not in kinds:
+        return None
+    m = _JOINED_ROW.search(text)
+    if m is None:
+        return None
+    ref = re.match(r"\s+\S+\s+", text[m.start():])
+    return m.start() + ref.end()
 
 
 # ---------------------------------------------------------------- cells shifted by the copy
@@ -894,8 +1140,9 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
         for j, c in enumerate(r.cells):
             if c is not None:
                 stay.setdefault(" ".join(w for w in (clean(x).lower() for x in c.text.split()) if w), set()).add(j)
-        al = align_tokens(toks, kinds, kb, replace(st, vocab_bonus=0.01, vocab_malus=0.0),
-                          {k: frozenset(v) for k, v in stay.items()}, scorer)
+        st_stay = replace(st, vocab_bonus=0.01, vocab_malus=0.0)
+        stay_vocab = {k: frozenset(v) for k, v in stay.items()}
+        al = align_tokens(toks, kinds, kb, st_stay, stay_vocab, scorer)
         if al.score == NEG or al.score < positional + SHIFT_MARGIN:
             rows.append(r)
             continue
@@ -907,7 +1154,10 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
             k += len(clean(c.text).split())
         by_start = dict(zip(starts, present))
         new = tuple(by_start.get(sp[0]) if sp is not None else None for sp in al.spans)
-        rows.append(GridRow(cells=new, line=r.line, section=None, page=r.page))
+        # placed by content: doubtful only when another placement of its values scores close
+        close = second_best_margin(toks, kinds, kb, st_stay, al, stay_vocab, scorer) < st.close_margin
+        flags = tuple(f for f in r.flags if f != "cells_missing") + (("cells_shifted",) if close else ())
+        rows.append(GridRow(cells=new, line=r.line, section=None, page=r.page, flags=flags))
         changed = True
     if not changed:
         return grid

@@ -17,8 +17,11 @@ from ..normalize.text import clean
 from ..normalize.units import to_months
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
 from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, cell_flags, consistency_flags, is_nr_abbreviation, nr_meaning,
+                               same_clause,
+                               ordered, repeat_flags, value_flags)
 from .counts import count_cell, counts_in_text, label_n_equals
-from .header import MEASURE_COLUMNS, ColumnSpec, table_specs
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
@@ -159,24 +162,27 @@ def labelled_arms(treatment: str | None) -> list[str] | None:
 
 
 def _measure_row(source, table, row, column, measure, population, value, unit, not_reached,
-                 as_reported, unit_rep, tp, start, end, text) -> dict:
+                 as_reported, unit_rep, tp, start, end, text, flags=()) -> dict:
     return dict(source=source, table=table, row=row, measure=measure, population=population,
                 value=value, unit=unit, not_reached=not_reached, value_as_reported=as_reported,
                 unit_as_reported=unit_rep, timepoint_months=tp, column=column, start=start, end=end,
-                evidence=text[start:end])
+                evidence=text[start:end], flags=list(flags), corrected=False)
 
 
 _NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
 # "21% (G3 30%)", "7.0 mo (NEC 4.7 mo, G3 NET NR)": a subgroup's own value in parentheses
-_LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N)\b)[A-Za-z][\w-]*\s+"
+_LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N|to|vs)\b)[A-Za-z][\w-]*\s+"
                                  r"(?:\d+(?:\.\d+)?\s*(?:%|mo\b|mos\b|months?\b|m\b|wk\b|weeks?\b)|NR\b)")
 
 
-def _found_rows(grid: Grid, row: int, column: str, text: str, found) -> list[dict]:
-    """Measures rows for what the outcome grammar found in one cell of `column`."""
+def _found_rows(grid: Grid, row: int, column: str, text: str, p: OutcomeParse, nr: NrMeaning,
+                row_flags=()) -> list[dict]:
+    """Measures rows for what the outcome grammar found in one cell of `column`, with their
+    review flags; 'NR' the table defines as not reported is left out (see _nr_narrative)."""
     return [_measure_row(grid.source, grid.label, row, column, f.measure, f.population, f.value, f.unit,
                          f.not_reached, f.value_as_reported, f.unit_as_reported, f.timepoint_months,
-                         f.start, f.end, text) for f in found]
+                         f.start, f.end, text, (*row_flags, *found_flags(f, p, nr, text)))
+            for f in p.measures if not (f.not_reached and nr.meaning == "not_reported")]
 
 
 def _count_rows(counts, labels: list[str] | None = None) -> list[dict]:
@@ -246,6 +252,8 @@ def site_counts(text: str) -> list[dict]:
     return out if len({f["population"] for f in out}) == len(out) else []
 
 
+_RANGE = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*(?:[-\u2013\u2014]|to)\s*\d+(?:\.\d+)?\s*(?:%|months?|mo)?\s*$")
+_COUNT_AND_PERCENT = re.compile(r"^\s*\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)\s*$")
 # "SS 21.1", "G3 44%": a value in a numeric column headed by the subgroup it is for
 _LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
 _NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
@@ -262,8 +270,47 @@ def labelled_value(text: str) -> tuple[str, int] | None:
     return m.group(1), m.start(2)
 
 
-def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None) -> list[dict]:
-    """Measures of one numeric cell; `labels` are the row's arm labels (two-arm rows)."""
+def found_flags(f, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str]:
+    """Review flags of one value the outcome grammar found in cell `text`, parsed as `p`."""
+    out = [*f.flags, *value_flags(f.measure, f.value, f.value_as_reported, None)]
+    if any(n.rule == "no_rule" and same_clause(text, n.start, f.start) for n in p.narrative):
+        out.append("no_rule_in_cell")
+    if f.not_reached and not nr.settled and is_nr_abbreviation(f.value_as_reported):
+        out.append("nr_unsettled")
+    if UNNAMED_ARM.fullmatch(f.population):
+        out.append("arm_unnamed")
+    return out
+
+
+_NR_TOKEN = re.compile(r"\bNR\b")
+
+
+def _nr_narrative(grid: Grid, row: int, column: str, text: str, measures: list[dict]) -> list[dict]:
+    """'NR' the legend defines as not reported: no measure, a narrative row with that reason."""
+    taken = [(m["start"], m["end"]) for m in measures if m["column"] == column]
+    return [dict(source=grid.source, table=grid.label, row=row, column=column, start=m.start(), end=m.end(),
+                 text=m.group(0), rule="nr_not_reported")
+            for m in _NR_TOKEN.finditer(text) if not any(s <= m.start() < e for s, e in taken)]
+
+
+def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
+                          nr: NrMeaning = NrMeaning(None)) -> list[dict]:
+    """Measures of one numeric cell, each with its review flags (`flags`); `labels` are the
+    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means."""
+    measure = MEASURE_OF_COLUMN[spec.canonical]
+    out = _numeric_cell_values(text, spec, labels, nr)
+    # a count in parentheses the cell reader could give a subgroup is read, not doubtful
+    shared = cell_flags(text, measure) if len(out) == 1 else []
+    for m in out:
+        m["flags"] = [*m.get("flags", ()), *shared]
+        if UNNAMED_ARM.fullmatch(m["population"]):
+            m["flags"].append("arm_unnamed")
+        if m["not_reached"] and not nr.settled and is_nr_abbreviation(m["as_reported"]) and measure.endswith("_median"):
+            m["flags"].append("nr_unsettled")
+    return out
+
+
+def _numeric_cell_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[dict]:
     measure = MEASURE_OF_COLUMN[spec.canonical]
     if measure == "n":
         counts = count_cell(text, spec.qualifier)
@@ -275,11 +322,23 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
     lv = labelled_value(text)
     if lv is not None:
         label, off = lv
-        found = numeric_cell_measures(text[off:], spec, None)
+        found = _numeric_cell_values(text[off:], spec, None, nr)
         if len(found) == 1 and found[0]["population"] == "all":
             return [{**found[0], "population": label, "start": found[0]["start"] + off,
                      "end": found[0]["end"] + off}]
-    parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate"))
+    if measure == "n" and "[" in text:
+        return []            # "2008 [86]": a year and a citation shifted into the count column
+    if _RANGE.match(text):
+        return []            # "0-23", "3.5-4.1": a range is no value of the column
+    rate = measure in ("orr", "dcr", "pfs_rate", "os_rate")
+    cp = _COUNT_AND_PERCENT.match(text) if rate else None
+    if cp:
+        # "9 (22.5%)" in a rate column: responders, then the rate
+        return [dict(measure=measure, population="all", value=float(cp.group(1)), unit="%", not_reached=False,
+                     as_reported=cp.group(1), unit_rep="%", tp=spec.timepoint_months,
+                     start=cp.start(1), end=cp.end(1))]
+    parsed = parse_value_cell(text, nr_means_missing=measure in ("n", "orr", "dcr", "pfs_rate", "os_rate")
+                              or nr.meaning == "not_reported")
     if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
         parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
     if parsed is None and measure != "n":
@@ -291,7 +350,9 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
                      not_reached=f.not_reached, as_reported=f.value_as_reported, unit_rep=f.unit_as_reported,
                      tp=f.timepoint_months if f.timepoint_months is not None else (
                          spec.timepoint_months if f.measure == measure else None),
-                     start=f.start, end=f.end) for f in p.measures if f.measure != "n"]
+                     start=f.start, end=f.end,
+                     flags=[x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")])
+                for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
     if parsed is None or parsed.missing:
         return []
     out = []
@@ -307,6 +368,8 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
             continue
         if own:
             pop = own[k]           # "10.9 (A) vs 5.7 (B) vs 1.5 (C)": each value names its arm
+        elif v.subgroup:
+            pop = v.subgroup       # "11.3 (PD-L1 >=1%)"
         elif len(vals) > 1 or parsed.total is not None:
             pop = labels[k] if labels and len(labels) == len(vals) else f"arm {k + 1}"
         else:
@@ -323,7 +386,8 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None)
             unit, rep = "months", v.unit_as_reported or spec.unit_as_reported
         out.append(dict(measure=measure, population=pop, value=value, unit=unit, not_reached=v.not_reached,
                         as_reported=v.as_reported, unit_rep=rep, tp=spec.timepoint_months,
-                        start=v.start, end=v.end))
+                        start=v.start, end=v.end,
+                        flags=value_flags(measure, value, v.as_reported, v.unit, measure)))
     return out
 
 
@@ -332,6 +396,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     canon = [s.canonical for s in specs]
     results_in_endpoint = endpoint_may_hold_results(canon)
     legend = parse_legend(grid.legend)
+    nr = nr_meaning(legend, grid.notes)
     all_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     inline = inline_definitions(all_text)
     abbrev = {**legend, **inline}
@@ -355,6 +420,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
         n += 1
         cells: dict[str, str] = {}
         texts: dict[int, str] = {}
+        doubts: dict[str, tuple[str, ...]] = {}     # column -> review flags of its cell alone
         extra: dict[str, str] = {}
         filled: list[str] = []
         names_arm = any(r.cells[j] is not None and r.cells[j].text.strip() and not r.cells[j].spanned
@@ -375,6 +441,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 if c.spanned and kind not in ("extra", "other", "population"):
                     filled.append(kind)
                 prev[j] = text
+                if c.flags:
+                    doubts.setdefault(kind, c.flags)
             texts[j] = text
             if kind in ("extra", "other", "population"):
                 extra[sp.header] = text
@@ -395,6 +463,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
             # column holds the row's results; they are its outcome text
             cells["outcomes_text"] = pe
+            doubts["outcomes_text"] = doubts.get("primary_endpoint", ())
             label = pe.split(":", 1)[0].strip() if ":" in pe else None
             cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
         res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev,
@@ -404,21 +473,28 @@ def grid_to_arms(grid: Grid) -> TableResult:
             abbrev[short] = long
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
         labels = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"])
+        first_measure = len(res.measures)   # this row's measures are appended from here on
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
-                for m in numeric_cell_measures(text, sp, labels):
-                    res.measures.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
-                                                     m["population"], m["value"], m["unit"], m["not_reached"],
-                                                     m["as_reported"], m["unit_rep"], m["tp"], m["start"],
-                                                     m["end"], text))
+                cell_ms = []
+                for m in numeric_cell_measures(text, sp, labels, nr):
+                    cell_ms.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
+                                                m["population"], m["value"], m["unit"], m["not_reached"],
+                                                m["as_reported"], m["unit_rep"], m["tp"], m["start"],
+                                                m["end"], text, (*r.flags, *doubts.get(sp.canonical, ()),
+                                                                 *m["flags"])))
+                res.measures += cell_ms
+                if nr.meaning == "not_reported":
+                    res.narrative += _nr_narrative(grid, n, sp.canonical, text, cell_ms)
         for j in (j for j, k in enumerate(canon) if k == "primary_sites" and j in texts):
-            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j])
+            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j],
+                                          flags=(*r.flags, *doubts.get("primary_sites", ())))
                              for f in site_counts(texts[j])]
         for j in (j for j, k in enumerate(canon) if k == "population" and j in texts):
-            if not any(m["row"] == n and m["measure"] == "n" and m["population"] == "all"
-                       and m["source"] == grid.source and m["table"] == grid.label for m in res.measures):
-                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j])
+            if not any(m["measure"] == "n" and m["population"] == "all" for m in res.measures[first_measure:]):
+                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j],
+                                              flags=r.flags)
                                  for f in population_count(texts[j])]
         res.measures += _subgroup_counts(grid, n, specs, texts, labels, res.measures)
         if cells.get("primary_endpoint"):
@@ -431,21 +507,30 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 measure, tp = named
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
                 p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
+                found = _found_rows(grid, n, "endpoint_result", text, p, nr,
+                                    (*r.flags, *doubts.get("endpoint_result", ())))
                 # a value the table also gives in the measure's own column ("OS | 2.2 vs. 1.5
                 # years" beside an OS column saying the same) is one measure, not two
-                seen = {(m["measure"], m["population"], m["value"]) for m in res.measures if m["row"] == n}
-                res.measures += [m for m in _found_rows(grid, n, "endpoint_result", text, p.measures)
-                                 if (m["measure"], m["population"], m["value"]) not in seen]
+                seen = {(m["measure"], m["population"], m["value"]) for m in res.measures[first_measure:]}
+                found = [m for m in found if (m["measure"], m["population"], m["value"]) not in seen]
+                res.measures += found
+                if nr.meaning == "not_reported":
+                    res.narrative += _nr_narrative(grid, n, "endpoint_result", text, found)
         if pe_results:
             p = parse_outcomes(pe_results, labels)
-            res.measures += _found_rows(grid, n, "primary_endpoint", pe_results, p.measures)
+            found = _found_rows(grid, n, "primary_endpoint", pe_results, p, nr,
+                                (*r.flags, *doubts.get("primary_endpoint", ())))
+            res.measures += found
             for nv in p.narrative:
                 res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="primary_endpoint",
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
             p: OutcomeParse = parse_outcomes(text, labels)
-            res.measures += _found_rows(grid, n, "outcomes_text", text, p.measures)
+            found = _found_rows(grid, n, "outcomes_text", text, p, nr, (*r.flags, *doubts.get("outcomes_text", ())))
+            res.measures += found
+            if nr.meaning == "not_reported":
+                res.narrative += _nr_narrative(grid, n, "outcomes_text", text, found)
             for nv in p.narrative:
                 res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="outcomes_text",
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
@@ -454,12 +539,24 @@ def grid_to_arms(grid: Grid) -> TableResult:
         if labels:
             # "A: 7% B: 5%" on a row of arms "Part A" and "Part B": the arms' own names
             short = {lab.split()[-1]: lab for lab in labels if len(lab.split()) > 1}
-            for m in res.measures:
-                if m["row"] == n and m["population"] in short:
+            for m in res.measures[first_measure:]:
+                if m["population"] in short:
                     m["population"] = short[m["population"]]
+        row_ms = res.measures[first_measure:]
+        for k, fl in consistency_flags(row_ms).items():
+            row_ms[k]["flags"] += fl
+        for k, fl in repeat_flags(row_ms).items():
+            row_ms[k]["flags"] += fl
+        if any(f in MISFIT_FLAGS for m in row_ms for f in m["flags"]):
+            # a value that does not fit its column, or two that contradict each other: the
+            # row's cells may sit a column off, every value of the row is in doubt
+            arm["flags"] = ordered([*arm["flags"], "row_values_misfit"])
+            for m in row_ms:
+                m["flags"].append("row_values_misfit")
+        for m in row_ms:
+            m["flags"] = ordered(m["flags"])
+        _summarise(arm, row_ms)
     _trial_totals(res)
-    for arm in res.arms:
-        _summarise(arm, [m for m in res.measures if m["row"] == arm["row"]])
     return res
 
 
@@ -481,6 +578,7 @@ def _trial_totals(res: TableResult) -> None:
         totals = [m for m in res.measures if m["row"] == arm["row"] and m["measure"] == "n"]
         if len(totals) == 1 and totals[0]["population"] == "all":
             totals[0]["population"] = "trial total"
+            arm["n_total"] = None            # the arm's own cohort is not stated
 
 
 _ROW_LABEL = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:")
@@ -555,6 +653,7 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
         primary_endpoint=None, primary_endpoint_met=None,
         page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+        flags=ordered(r.flags), corrected=False,
     )
 
 

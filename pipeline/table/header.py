@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from ..lexicon import tsv_rows, user_dir, user_rows
 from ..normalize.text import clean
 from ..normalize.units import time_unit
 
@@ -40,15 +41,16 @@ class ColumnSpec:
         return self.canonical in MEASURE_COLUMNS
 
 
-@lru_cache(maxsize=1)
 def header_lexicon() -> dict[str, str]:
+    """Header synonym -> column: the package's headers.tsv extended by the user lexicon."""
+    return _header_lexicon(user_dir())
+
+
+@lru_cache(maxsize=4)
+def _header_lexicon(user: str | None) -> dict[str, str]:
     text = resources.files("pipeline.table").joinpath("data/headers.tsv").read_text("utf-8")
-    lex: dict[str, str] = {}
-    for ln in text.splitlines():
-        if not ln.strip() or ln.startswith("#") or ln.startswith("header\t"):
-            continue
-        key, col = ln.split("\t")
-        lex[key.strip()] = col.strip()
+    lex = dict(tsv_rows(text, "header", "pipeline/table/data/headers.tsv"))
+    lex.update(user_rows(user, "headers.tsv", "header", set(lex.values())))
     return lex
 
 
@@ -202,11 +204,15 @@ def table_specs(headers) -> list[ColumnSpec]:
     return out
 
 
-@lru_cache(maxsize=1)
 def _phrases() -> tuple[dict[str, list[tuple[str, ...]]], frozenset[tuple[str, ...]]]:
+    return _phrases_of(user_dir())
+
+
+@lru_cache(maxsize=4)
+def _phrases_of(user: str | None) -> tuple[dict[str, list[tuple[str, ...]]], frozenset[tuple[str, ...]]]:
     """The lexicon's phrases by first word, longest first, and the set of them all."""
     by_first: dict[str, list[tuple[str, ...]]] = {}
-    for ph in sorted((tuple(k.split()) for k in header_lexicon()), key=len, reverse=True):
+    for ph in sorted((tuple(k.split()) for k in _header_lexicon(user)), key=len, reverse=True):
         by_first.setdefault(ph[0], []).append(ph)
     return by_first, frozenset(ph for group in by_first.values() for ph in group)
 

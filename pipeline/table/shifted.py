@@ -191,7 +191,7 @@ def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profil
             cells[j - 1] = present[i - 1]
             i -= 1
         j -= 1
-    return GridRow(cells=tuple(cells), line=r.line, section=None, page=r.page)
+    return replace(r, cells=tuple(cells))
 
 
 def _placement(r: GridRow) -> tuple[int, ...]:

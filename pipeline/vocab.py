@@ -1,0 +1,72 @@
+"""Closed vocabularies the dataset is written in, each word defined once with its meaning.
+
+The schema (`schemas/models.py`) checks every output value against these sets, and the README
+tables of review flags and narrative rules are compared with them by tests/test_vocab.py.
+"""
+from __future__ import annotations
+
+# ------------------------------------------------------------------ review flags
+# Why a row (arms.flags) or a number (measures.flags) needs a human look. A measure carries
+# its row's flags and its own. Row flags come from the readers and the aligner (what they
+# know about how the row's cells were found); a measure's own from the aligner's doubts about
+# the cell it was read from and from the cell and outcome readers.
+FLAGS: dict[str, str] = {
+    # row: how the cells were found
+    "close_alignment": "the cell the value was read from changes in a second reading of the row's "
+                       "cell boundaries that scores almost as well as the one chosen (pasted text)",
+    "unfit_tokens": "some tokens of the row fit the shape of no column; a column took them at a cost",
+    "lines_joined_by_guess": "a line holding part of a value cell was joined to the row without a "
+                             "visible continuation, and reading the lines as two rows scores almost as well",
+    "cells_shifted": "the copy shifted the row's cells; placing them by what they look like left a second "
+                     "placement of its values almost as good (markdown)",
+    "cells_missing": "the row has fewer cells than the header (markdown): which cells the copy "
+                     "dropped is a guess, a value may sit one column off",
+    "row_values_misfit": "a value of the row does not fit its column or contradicts another: the "
+                         "row's cells may sit a column off, so all its values are in doubt",
+    # measure: how the number was read
+    "value_kind_mismatch": "the value's shape does not fit its column (a % in a median column, a "
+                           "duration in a rate column, a count with a unit)",
+    "nr_unsettled": "'NR' read as not reached, but nothing in the table says whether it means not "
+                    "reached or not reported",
+    "no_rule_in_cell": "another number in the same cell was left with no rule: the cell was only "
+                       "partly understood",
+    "measure_ambiguous": "the value sits between two named measures it could belong to ('1 year PFS "
+                         "15% 1 year OS 50%')",
+    "repeated_value": "the same value of the same measure and population was already read from "
+                      "another cell of the row (counted once it is right, twice it is not)",
+    "arm_unnamed": "one value per arm, but the arms' names were not found (population 'arm 1', "
+                   "'arm 2', ...)",
+    "inconsistent_values": "values of the row contradict each other (a median PFS above the median "
+                           "OS of the same population, an ORR above the DCR)",
+    "subgroup_unlabelled": "a second count or percentage in parentheses beside the value names no "
+                           "subgroup ('454 (64)'): it was not read",
+}
+
+# ------------------------------------------------------------------ narrative rules
+# Why a number of an outcome cell is not a measure (narrative.parquet `rule`).
+NARRATIVE_RULES: dict[str, str] = {
+    "threshold": "an eligibility or grading threshold ('Ki-67 >= 10%')",
+    "non_responder_count": "a count of patients who did not respond ('2 of 14 did not respond')",
+    "responder_count": "a count of responders ('14 patients with CR')",
+    "assessment_time": "when the response was assessed ('at week 8')",
+    "criteria_version": "a criteria version ('RECIST 1.1')",
+    "confidence_interval": "a bound of a confidence interval ('95% CI, 4.1-7.0')",
+    "sample_size": "a sample size stated apart from the cohort count",
+    "grade": "a tumour grade ('grade 3')",
+    "dose": "a dose ('10 mg/kg')",
+    "timepoint_of_measure": "the landmark of a rate or an assessment ('12-month OS')",
+    "share_of_count": "the share written beside a count ('24 (55%) were NECs')",
+    "label": "the number of a group's label ('Cohort 2:')",
+    "follow_up": "a follow-up time",
+    "other_outcome": "the value of an outcome that is not a measure here (HR, DOR, TTP)",
+    "no_measure_named": "a value no measure is named for",
+    "unknown_unit": "a value followed by a word that may be a unit the grammar does not know",
+    "unit_does_not_fit": "a value whose unit does not fit the measure named for it",
+    "p_value": "a P value ('P = 0.02')",
+    "date": "a date ('Data cut-off: 2021-03-04', '(as of 03.2021)', 'March 2021'): never a count",
+    "fraction_count": "a count in a fraction ('(12/30)')",
+    "interval": "a bare range after a value ('13.2 months (6.3-21.1)')",
+    "part_of_name": "a digit that is part of a name ('CPT-11', 'G3')",
+    "nr_not_reported": "'NR' where the table's legend defines it as not reported or not evaluable",
+    "no_rule": "a number the grammar could not place (counted in the run summary)",
+}
