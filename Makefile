@@ -16,19 +16,20 @@ $(STAMP): pyproject.toml
 
 extract: setup
 	$(PYTHON) -m pipeline extract raw --out extracted
-	$(PYTHON) -m pipeline audit --data extracted --out extracted/audit.html
+	$(PYTHON) -m pipeline audit --data extracted --out extracted/review --inputs raw
 
 test: setup
 	$(PYTHON) -m pytest
 
-# regenerate into a temporary folder and show what changed against the committed extracted/
+# what changed in extracted/ since the last commit (run after `make extract`); `pipeline diff`
+# exits 1 on differences, which this recipe turns into one line instead of a make error
 diff: setup
-	@tmp=$$(mktemp -d); \
-	$(PYTHON) -m pipeline extract raw --out $$tmp -q && $(PYTHON) -m pipeline diff extracted $$tmp; \
-	rc=$$?; rm -rf $$tmp; exit $$rc
+	@$(PYTHON) -m pipeline diff --against HEAD extracted; rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "make diff: extracted/ differs from the last commit (listed above)"; \
+	elif [ $$rc -ne 0 ]; then echo "make diff: could not compare (status $$rc)"; exit $$rc; fi
 
 audit: setup
-	$(PYTHON) -m pipeline audit --data extracted --out extracted/audit.html
+	$(PYTHON) -m pipeline audit --data extracted --out extracted/review --inputs raw
 
 # precision among unflagged measures, share flagged and recall on the real tables
 flag-report: setup

@@ -1,29 +1,81 @@
-"""Command line: `python -m pipeline extract|diff|audit ...` (thin: parse, call, print, exit)."""
+"""Command line: `python -m pipeline extract|diff|audit ...` (thin: parse, call, print, exit).
+
+Arguments are parsed before anything heavy is imported, so `--help`, `--version` and usage
+errors answer at once (pandas, spaCy and pyarrow load only once a command runs).
+
+Exit status, the same for every command (`EXIT`):
+
+| status | meaning |
+|---|---|
+| 0 | success (`diff`: the datasets are equal; `extract --keep-going`: at least one good file) |
+| 1 | `extract`: one `error:` line: an input cannot be read as a table, the output fails its schema, or the dataset cannot be written (`error: OUT: cannot write the dataset: disk full` / `read-only file system` / `permission denied` / `a parent of the output path is not a folder`); a worker process that died (`--jobs`) names its batch's files; nothing written. `diff`: the datasets differ |
+| 2 | usage error; `diff` / `audit`: a dataset that cannot be read (missing file, wrong column types); internal error (a bug: `TRIALTABLES_DEBUG=1` shows the traceback) |
+| 130 | interrupted (Ctrl-C) |
+| 143 | terminated (SIGTERM); either interruption stops the workers, removes the staging folder and writes nothing |
+"""
 from __future__ import annotations
 
 import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import __version__
 from .errors import InputError, printable
 
-USAGE = """usage: python -m pipeline COMMAND ...
+EXIT = {"ok": 0, "differ": 1, "bad_input": 1, "usage": 2, "unreadable": 2, "internal": 2,
+        "interrupted": 130, "terminated": 143}
+DEFAULT_DATA = "extracted"   # pipeline.dataset.DEFAULT_DATA (not imported: it loads pandas)
+
+USAGE = f"""usage: python -m pipeline COMMAND ...    (trialtables {__version__})
 
 commands:
   extract [INPUT ...] [--out DIR] [--jobs N] [--keep-going] [--corrections FILE] [--lexicon DIR]
                                                                tables -> Parquet dataset
   diff OLD NEW | diff --against REF [NEW] [--json]             field-level dataset diff
-  audit [--data DIR] [--out FILE]                              static HTML audit report
+  audit [--data DIR] [--out DIR] [--inputs DIR ...]            static HTML review pages
+  --version                                                    print the version
+
+exit status: 0 ok (diff: equal); 1 extract: bad input or schema failure, diff: datasets
+differ; 2 usage error, unreadable dataset (diff, audit) or internal error; 130 interrupted;
+143 terminated
 """
 
 
-# exit statuses: 0 done; 1 bad input, schema failure or an output that cannot be written
-# (one `error:` line each); 2 a bug (internal error) or bad usage; 130 interrupted (Ctrl-C);
-# 143 terminated (SIGTERM). Either interruption removes the staging folder and writes nothing.
-EXIT_OK, EXIT_BAD, EXIT_BUG, EXIT_INT, EXIT_TERM = 0, 1, 2, 130, 143
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:
+    """Parsed arguments, or the exit status argparse chose (2 on a usage error, 0 on -h)."""
+    try:
+        return parser.parse_args(list(argv))
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else EXIT["usage"]
 
+
+def _internal(name: str, err: BaseException) -> int:
+    if os.environ.get("TRIALTABLES_DEBUG"):
+        raise err
+    print(f"{name}: error: internal error: {type(err).__name__}: {' '.join(str(err).split())} "
+          f"(set TRIALTABLES_DEBUG=1 for the traceback)", file=sys.stderr)
+    return EXIT["internal"]
+
+
+def _run_reader(name: str, body: Callable[[], int]) -> int:
+    """Run `diff` / `audit`: a dataset they cannot read is one line on stderr and exit 2."""
+    try:
+        return body()
+    except BrokenPipeError:
+        raise                        # the reader of stdout went away: main() ends quietly
+    except (InputError, OSError) as err:
+        print(f"{name}: {err}", file=sys.stderr)
+        return EXIT["unreadable"]
+    except KeyboardInterrupt:
+        return EXIT["interrupted"]
+    except Exception as err:  # a bug: one line unless debugging
+        return _internal(name, err)
+
+
+# ---------------------------------------------------------------- extract
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the run is so that it unwinds like Ctrl-C (workers stopped,
@@ -45,7 +97,7 @@ def _say(stream, text: str) -> None:
         os.close(devnull)
 
 
-def extract_main(argv: list[str]) -> int:
+def extract_main(argv: Sequence[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline extract",
                                  description="Extract arms, measures and abbreviations from review tables.")
     ap.add_argument("inputs", nargs="*", type=Path, help="files or folders (default: raw/)")
@@ -58,7 +110,9 @@ def extract_main(argv: list[str]) -> int:
     ap.add_argument("--lexicon", type=Path, default=None,
                     help="user lexicon folder with headers.tsv / drugs.tsv (default: lexicon/ when present)")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    a = ap.parse_args(argv)
+    a = _parse(ap, argv)
+    if isinstance(a, int):
+        return a
     from . import run
 
     inputs = a.inputs or [Path("raw")]
@@ -78,18 +132,18 @@ def extract_main(argv: list[str]) -> int:
     except InputError as e:
         _say(err, f"error: {e}")
         _say(err, f"nothing written to {out}")
-        return EXIT_BAD
+        return EXIT["bad_input"]
     except Terminated:
         _say(err, f"terminated: nothing written to {out}")
-        return EXIT_TERM
+        return EXIT["terminated"]
     except KeyboardInterrupt:
         _say(err, f"interrupted: nothing written to {out}")
-        return EXIT_INT
+        return EXIT["interrupted"]
     except OSError as e:  # a file system fault outside what the stages report themselves
         where = printable(e.filename) if isinstance(e.filename, str) else out
         _say(err, f"error: {where}: {e.strerror or e}")
         _say(err, f"nothing written to {out}")
-        return EXIT_BAD
+        return EXIT["bad_input"]
     except Exception as e:  # schema failures carry a table: one line per failure
         from schemas.models import SchemaFailure, failure_lines
         if isinstance(e, SchemaFailure):
@@ -98,13 +152,13 @@ def extract_main(argv: list[str]) -> int:
             for ln in lines[1:]:
                 _say(err, f"error: {ln}")
             _say(err, f"nothing written to {out}")
-            return EXIT_BAD
+            return EXIT["bad_input"]
         if os.environ.get("TRIALTABLES_DEBUG"):
             raise
         _say(err, f"error: internal error: {type(e).__name__}: {' '.join(str(e).split())} "
                   f"(set TRIALTABLES_DEBUG=1 for the traceback)")
         _say(err, f"nothing written to {out}")
-        return EXIT_BUG
+        return EXIT["internal"]
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -112,25 +166,107 @@ def extract_main(argv: list[str]) -> int:
         _say(err, f"skipped: {e}")
     if not a.quiet:
         _say(sys.stdout, report.summary())
-    return EXIT_OK
+    return EXIT["ok"]
+
+
+
+# ---------------------------------------------------------------- diff
+
+def diff_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline diff",
+        description="Field-level diff of two extracted datasets, rows matched by content. "
+                    "Exit 0 when equal, 1 when different, 2 on error.")
+    parser.add_argument("folders", nargs="*", metavar="FOLDER",
+                        help="OLD NEW; with --against, only NEW (default extracted/)")
+    parser.add_argument("--against", metavar="REF",
+                        help="compare the dataset committed at git REF (e.g. HEAD) with NEW")
+    parser.add_argument("--path", default=DEFAULT_DATA,
+                        help="dataset folder inside the repository for --against "
+                             "(default: extracted)")
+    parser.add_argument("--json", action="store_true", help="print the diff as JSON")
+    return parser
+
+
+def diff_main(argv: Sequence[str]) -> int:
+    """`diff OLD NEW [--json]` / `diff --against REF [NEW] [--json]`."""
+    args = _parse(diff_parser(), argv)
+    if isinstance(args, int):
+        return args
+
+    def body() -> int:
+        from . import diff
+        equal = diff.run(args.folders, args.against, args.path, args.json)
+        return EXIT["ok"] if equal else EXIT["differ"]
+    return _run_reader("diff", body)
+
+
+# ---------------------------------------------------------------- audit
+
+def audit_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline audit",
+        description="Write the static HTML review pages: an index and one page per source.")
+    parser.add_argument("--data", default=DEFAULT_DATA,
+                        help="output folder to review (default: extracted/)")
+    parser.add_argument("--out", help="folder for the pages (default: DATA/review)")
+    parser.add_argument("--inputs", nargs="*", default=None, metavar="DIR",
+                        help="folders holding the input files, to show each row's source lines "
+                             "(default: raw/ when it exists; documents.parquet paths first)")
+    return parser
+
+
+def audit_main(argv: Sequence[str]) -> int:
+    """`audit [--data extracted/] [--out extracted/review] [--inputs raw/]`."""
+    args = _parse(audit_parser(), argv)
+    if isinstance(args, int):
+        return args
+
+    if args.out and args.out.endswith(".html"):
+        print(f"audit: --out names a folder (it gets index.html and a page per source), "
+              f"not a file: {args.out}", file=sys.stderr)
+        return EXIT["usage"]
+
+    def body() -> int:
+        from . import audit
+        out = Path(args.out) if args.out else Path(args.data) / "review"
+        inputs = [Path(p) for p in args.inputs] if args.inputs is not None else [Path("raw")]
+        index = audit.write_review(Path(args.data), out, inputs)
+        print(f"audit: wrote {index}")
+        return EXIT["ok"]
+    return _run_reader("audit", body)
+
+
+# ---------------------------------------------------------------- entry point
+
+COMMANDS = {"extract": extract_main, "diff": diff_main, "audit": audit_main}
+
+
+def _dispatch(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE, end="")
+        return EXIT["ok"] if argv else EXIT["usage"]
+    if argv[0] == "--version":
+        print(f"trialtables {__version__}")
+        return EXIT["ok"]
+    command = COMMANDS.get(argv[0])
+    if command is None:
+        print(f"error: unknown command {argv[0]!r}\n{USAGE}", file=sys.stderr, end="")
+        return EXIT["usage"]
+    return command(argv[1:])
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in ("-h", "--help"):
-        print(USAGE)
-        return 0 if argv else 2
-    cmd, rest = argv[0], argv[1:]
-    if cmd == "extract":
-        return extract_main(rest)
-    if cmd == "diff":
-        from .diff import diff_main
-        return diff_main(rest)
-    if cmd == "audit":
-        from .audit import audit_main
-        return audit_main(rest)
-    print(f"error: unknown command {cmd!r}\n{USAGE}", file=sys.stderr)
-    return 2
+    """Run one command; a closed stdout (`| head -1`) ends it quietly."""
+    try:
+        code = _dispatch(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away: stop writing, and keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT["ok"]
+    return code
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ class Cell:
 class GridRow:
     cells: tuple[Cell | None, ...]   # one per header column; None = not given on this row
     line: int | None = None          # first source line of the row
+    line_end: int | None = None      # last source line of the row (None: same as `line`)
     section: str | None = None       # set for a section-header row ("First line"); cells ignored
     page: int | None = None
     flags: tuple[str, ...] = ()      # review flags (vocab.FLAGS) the reader or aligner found

@@ -435,7 +435,7 @@ def frames(results: list[FileResult], file_errors: list[InputError] = ()):
     abbr = df([a for r in results for a in r.abbreviations], ABBREVIATION_COLUMNS)
     narr = df([n for r in results for n in r.narrative], NARRATIVE_COLUMNS)
     rej = df([j for r in results for j in r.rejects] + [file_reject(e) for e in file_errors], REJECT_COLUMNS)
-    for col in ("line", "n_total", "page", "line_no"):
+    for col in ("line", "n_total", "page", "line_no", "line_end"):
         arms[col] = arms[col].astype("Int64")
     arms["primary_endpoint_met"] = arms["primary_endpoint_met"].astype("boolean")
     for col in ("orr_pct", "dcr_pct", "pfs_median_months", "os_median_months"):

@@ -18,14 +18,15 @@ ORIGINS = ["legend", "inline", "lexicon"]
 ARM_COLUMNS = ["source", "table", "title", "row", "section", "trial_id", "study", "target", "agent",
                "line", "phase", "design", "treatment", "drugs", "primary_sites", "outcomes_text", "ref",
                "filled", "n_total", "orr_pct", "dcr_pct", "pfs_median_months", "os_median_months",
-               "primary_endpoint", "primary_endpoint_met", "page", "line_no", "extra", "flags", "corrected"]
+               "primary_endpoint", "primary_endpoint_met", "page", "line_no", "line_end", "cells", "extra",
+               "flags", "corrected"]
 MEASURE_COLUMNS = ["source", "table", "row", "measure", "population", "value", "unit", "not_reached",
                    "value_as_reported", "unit_as_reported", "timepoint_months", "column", "start", "end",
                    "evidence", "flags", "corrected"]
 ABBREVIATION_COLUMNS = ["source", "short", "long", "origin"]
 NARRATIVE_COLUMNS = ["source", "table", "row", "column", "start", "end", "text", "rule"]
 REJECT_COLUMNS = ["source", "line", "text", "reason", "level"]
-_INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "start", "end"}
+_INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "line_end", "start", "end"}
 _FLOAT_COLUMNS = {"orr_pct", "dcr_pct", "pfs_median_months", "os_median_months", "value", "timepoint_months"}
 _BOOL_COLUMNS = {"primary_endpoint_met", "not_reached", "corrected"}
 _LIST_COLUMNS = {"drugs", "primary_sites", "filled", "flags"}
@@ -98,6 +99,8 @@ class Arms(pa.DataFrameModel):
     primary_endpoint_met: Series[pd.BooleanDtype] = pa.Field(nullable=True)
     page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
     line_no: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)
+    line_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1)   # last source line of the row
+    cells: Series[str] = pa.Field(nullable=True)    # JSON: numeric cells as written, by column
     extra: Series[str] = pa.Field(nullable=True)
     flags: Series[object]
     corrected: Series[bool]

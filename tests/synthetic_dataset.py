@@ -51,7 +51,7 @@ def arms() -> pd.DataFrame:
              agent="Drugumab (Drug)", line=2, phase="II", treatment="Drug + chemo",
              drugs=["carboplatin", "drugumab"], outcomes_text=ROW2, ref="13",
              filled=["target", "agent"], n_total=None, n_text=None, orr_pct=30.0,
-             pfs_median_months=2.5, os_median_months=7.8),
+             pfs_median_months=2.5, os_median_months=7.8, cells='{"orr_pct": "30%"}'),
         dict(base, table="Table 1", row=3, trial_id=None, target="PD-L1", agent="Otherumab",
              line=2, phase="I", treatment="Mono", drugs=["otherumab"], outcomes_text=ROW3,
              ref="14", filled=["trial_id"], n_total=None, n_text=None, orr_pct=None,
@@ -77,8 +77,8 @@ def measures() -> pd.DataFrame:
         # two measures whose evidence overlaps (a "respectively"-style pairing)
         _measure(2, t1, "pfs_median", 2.5, "months", ROW2, "mPFS and mOS were 2.5"),
         _measure(2, t1, "os_median", 7.8, "months", ROW2, "mOS were 2.5 and 7.8 months"),
-        # a value read from a numeric column: its cell text is not in arms, so it is listed
-        _measure(2, t1, "orr", 30.0, "%", "30", "30", column="orr_pct"),
+        # a value read from a numeric column: its cell text is in arms.cells
+        _measure(2, t1, "orr", 30.0, "%", "30%", "30", column="orr_pct"),
         _measure(3, t1, "dcr", 40.0, "%", ROW3, "DCR at 8 weeks, 40%", timepoint=1.8398),
         _measure(1, t2, "orr", 12.0, "%", T2_ROW1, "ORR, 12%"),
         _measure(1, t2, "os_median", None, "months", T2_ROW1, "mOS, NR"),

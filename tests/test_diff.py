@@ -1,4 +1,5 @@
-"""Keyed dataset diff: exact text, JSON shape, exit codes, git refs (pipeline/diff.py)."""
+"""Dataset diff matched by content: exact text, JSON shape, exit codes, git refs, a row
+inserted into a real extraction, datasets of the wrong types (pipeline/diff.py, cli.py)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.diff import KEYS, diff_datasets, diff_frames, diff_main, render_text
+from pipeline.cli import diff_main
+from pipeline.diff import KEYS, diff_datasets, render_text
+from pipeline.run import extract
+
+
+def diff_frames(old: pd.DataFrame, new: pd.DataFrame, name: str = "arms"):
+    return diff_datasets({name: old}, {name: new}).frames[name]
 
 try:
     import synthetic_dataset as synth
@@ -66,6 +73,7 @@ def test_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert measures["changed"] == [{
         "key": {"source": "synth", "table": "Table 1", "row": 1, "measure": "pfs_median",
                 "population": "all", "timepoint_months": None, "column": "outcomes_text"},
+        "corrected": False,
         "fields": {"value": {"old": 2.0468, "new": 2.0}},
     }]
     assert measures["added"] == measures["removed"] == []
@@ -85,28 +93,27 @@ def test_added_and_removed_rows_one_line_each() -> None:
     ]
 
 
-def test_duplicate_keys_get_an_occurrence_number() -> None:
+def test_duplicate_keys_pair_identical_rows_first() -> None:
     old = synth.abbreviations()
-    new = pd.concat([old, old.iloc[[0]].assign(long="Drugumab alfa")], ignore_index=True)
-    fd = diff_frames(old, new, KEYS["abbreviations"])
-    assert fd.added == [(("synth", "Drug", 1), {"source": "synth", "short": "Drug",
-                                                 "long": "Drugumab alfa", "origin": "inline"})]
+    new = pd.concat([old.iloc[[0]].assign(long="Drugumab alfa"), old], ignore_index=True)
+    fd = diff_frames(old, new, "abbreviations")
+    assert (fd.added, fd.changed, fd.removed) == (
+        [{"source": "synth", "short": "Drug", "long": "Drugumab alfa", "origin": "inline"}],
+        [], [])
     assert render_text(diff_datasets({"abbreviations": old}, {"abbreviations": new})
                        ).splitlines()[0] == ('added abbreviations source="synth" short="Drug" '
-                                             'occurrence=1 | long="Drugumab alfa" '
-                                             'origin="inline"')
+                                             '| long="Drugumab alfa" origin="inline"')
 
 
 def test_nan_equals_nan_and_lists_compare_as_lists() -> None:
     old = synth.arms()
     new = synth.arms()
     new["dcr_pct"] = new["dcr_pct"].astype(float)       # None -> NaN: still equal
-    assert diff_frames(old, new, KEYS["arms"]).equal
+    assert diff_frames(old, new).equal
     new.at[1, "drugs"] = np.array(["carboplatin", "drugumab", "etoposide"])
-    fd = diff_frames(old, new, KEYS["arms"])
-    assert fd.changed == [(("synth", "Table 1", 2, 0),
-                           {"drugs": (["carboplatin", "drugumab"],
-                                      ["carboplatin", "drugumab", "etoposide"])})]
+    fd = diff_frames(old, new)
+    assert [(r["row"], f) for r, f in fd.changed] == [
+        (2, {"drugs": (["carboplatin", "drugumab"], ["carboplatin", "drugumab", "etoposide"])})]
 
 
 def test_schema_change_is_reported_not_compared() -> None:
@@ -118,10 +125,55 @@ def test_schema_change_is_reported_not_compared() -> None:
                               "(arms: column extra added, column n_text removed)\n")
 
 
-def test_row_order_change_is_reported() -> None:
-    old = synth.arms()
-    fd = diff_frames(old, old.iloc[::-1], KEYS["arms"])
-    assert (fd.order_changed, fd.changed, fd.added) == (True, [], [])
+def test_rows_that_only_moved_are_counted_not_changed() -> None:
+    old = synth.arms().assign(line_no=[1, 2, 3, 4])
+    new = old.iloc[::-1].assign(row=[1, 3, 2, 1], line_no=[9, 8, 7, 6])
+    fd = diff_frames(old, new)
+    assert (fd.moved, fd.changed, fd.added, fd.removed) == (4, [], [], [])
+    assert render_text(diff_datasets({"arms": old}, {"arms": new})) == (
+        "summary: 0 added, 0 removed, 0 changed rows (arms: 4 moved)\n")
+
+
+def test_an_edited_treatment_is_a_change_of_the_same_arm() -> None:
+    old, new = synth.dataset(), synth.dataset()
+    new["arms"].loc[new["arms"]["row"] == 2, "treatment"] = "Drug + chemotherapy"
+    d = diff_datasets(old, new)
+    assert render_text(d).splitlines() == [
+        'changed arms source="synth" table="Table 1" row=2',
+        '    treatment: "Drug + chemo" → "Drug + chemotherapy"',
+        "summary: 0 added, 0 removed, 1 changed rows (arms: 1 changed; measures: equal; "
+        "abbreviations: equal; narrative: equal)"]
+
+
+def test_flags_and_corrections_are_shown() -> None:
+    old, new = synth.dataset(), synth.dataset()
+    for frames in (old, new):
+        frames["measures"]["flags"] = [[] for _ in range(len(frames["measures"]))]
+        frames["measures"]["corrected"] = False
+    m = new["measures"]
+    first = m.index[(m.row == 1) & (m.table == "Table 1") & (m.measure == "pfs_median")][0]
+    m.at[first, "value"], m.at[first, "corrected"] = 2.1, True
+    m.at[0, "flags"] = ["nr_unsettled"]
+    out = render_text(diff_datasets(old, new)).splitlines()
+    assert out[:6] == [
+        'changed measures source="synth" table="Table 1" row=1 measure="n" population="all" '
+        'timepoint_months=null column="n_text"',
+        '    flags: [] → ["nr_unsettled"]',
+        f"changed measures {PFS_KEY} (corrected)",
+        "    value: 2.0468 → 2.1",
+        "    corrected: false → true",
+        "summary: 0 added, 0 removed, 2 changed rows (arms: equal; measures: 2 changed; "
+        "abbreviations: equal; narrative: equal)"]
+
+
+def test_rejects_are_diffed_by_content() -> None:
+    old = pd.DataFrame([dict(source="s", line=4, text="??", reason="fits no column",
+                             level="line")])
+    new = pd.concat([old.assign(line=5), old.assign(line=9, text="!!")], ignore_index=True)
+    d = diff_datasets({"rejects": old}, {"rejects": new})
+    assert render_text(d).splitlines() == [
+        'added rejects source="s" line=9 level="line" | reason="fits no column" text="!!"',
+        "summary: 1 added, 0 removed, 0 changed rows (rejects: 1 added, 1 moved)"]
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -162,3 +214,67 @@ def test_against_git_ref(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     code, _, err = run(capsys, ["--against", "no-such-ref"])
     assert (code, err) == (2, "diff: no-such-ref:extracted/arms.parquet: "
                               "not in git (unknown ref, or file not committed)\n")
+
+
+# ---------------------------------------------------------------- on real extractions
+
+# Invented rows in the two table forms; a row is inserted in the middle of each.
+MD_HEAD = ("**Table 2.** Invented trials of drug Z.\n\n"
+           "| Trial | Phase | Treatment | N | ORR (%) | Median OS (months) |\n"
+           "|---|---|---|---|---|---|\n")
+MD_ROWS = [f"| NCT091{k:05d} | II | Zetamab{' + epsiplatin' * (k % 2)} | {20 + k} | "
+           f"{10 + k}.5 | {6 + k}.1 |" for k in range(8)]
+MD_NEW = "| NCT09199999 | III | Zetamab + thetatinib | 210 | 41.0 | 15.2 |"
+TXT_HEAD = ("Table 2. Invented trials of drug Z.\n\n"
+            "Trial Phase Treatment N ORR (%) Median OS (months)\n")
+TXT_ROWS = [f"NCT091{k:05d} II Zetamab{' + epsiplatin' * (k % 2)} {20 + k} {10 + k}.5 "
+            f"{6 + k}.1" for k in range(8)]
+TXT_NEW = "NCT09199999 III Zetamab + thetatinib 210 41.0 15.2"
+
+
+@pytest.mark.parametrize("suffix, head, rows, new", [
+    (".md", MD_HEAD, MD_ROWS, MD_NEW), (".txt", TXT_HEAD, TXT_ROWS, TXT_NEW)])
+def test_a_row_inserted_into_a_table_reads_as_one_row_added(
+        suffix: str, head: str, rows: list[str], new: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for name, body in (("old", rows), ("new", [*rows[:4], new, *rows[4:]])):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"drug_z{suffix}").write_text(head + "\n".join(body) + "\n")
+        extract([tmp_path / name], tmp_path / f"{name}_out")
+    d = diff_datasets(*(synth_load(tmp_path / f"{n}_out") for n in ("old", "new")))
+    arms = d.frames["arms"]
+    assert [(r["row"], r["trial_id"], r["treatment"]) for r in arms.added] == [
+        (5, "NCT09199999", "Zetamab + thetatinib")]
+    assert (arms.removed, arms.moved) == ([], 4)
+    assert {name: len(fd.changed) for name, fd in d.frames.items() if fd.changed} == {}
+    assert [(m["measure"], m["value"]) for m in d.frames["measures"].added] == [
+        ("n", 210.0), ("orr", 41.0), ("os_median", 15.2)]
+    assert d.frames["measures"].removed == []
+    code, out, _ = run(capsys, [str(tmp_path / "old_out"), str(tmp_path / "new_out")])
+    assert code == 1
+    assert out.splitlines()[-1] == ("summary: 4 added, 0 removed, 0 changed rows (arms: 1 added, "
+                                    "4 moved; measures: 3 added; abbreviations: equal; "
+                                    "narrative: equal; rejects: equal)")
+
+
+def synth_load(folder: Path) -> dict[str, pd.DataFrame]:
+    from pipeline.dataset import load_dataset
+    return load_dataset(folder)
+
+
+@pytest.mark.parametrize("name, column, value, message", [
+    ("arms", "table", [["Table 1"]] * 4,
+     "arms.parquet: column table: expected str, found list ['Table 1'] in row 1"),
+    ("measures", "start", ["0"] * 13,
+     "measures.parquet: column start: expected int, found str '0' in row 1"),
+    ("abbreviations", "short", [None, "CPS"],
+     "abbreviations.parquet: column short: missing value in row 1"),
+])
+def test_wrong_types_are_one_line_and_exit_2(name: str, column: str, value: list,
+                                             message: str, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    frames = synth.dataset()
+    frames[name][column] = value
+    bad = synth.write(tmp_path / "bad", frames)
+    good = synth.write(tmp_path / "good", synth.dataset())
+    assert run(capsys, [str(good), str(bad)]) == (2, "", f"diff: {bad}: {message}\n")

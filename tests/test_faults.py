@@ -413,7 +413,7 @@ def test_sigterm_ends_workers_and_removes_staging(tmp_path):
     kids = _wait_for_workers(proc)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == cli.EXIT_TERM, err
+    assert proc.returncode == cli.EXIT["terminated"], err
     assert "Traceback" not in err, err
     assert err.strip().splitlines()[-1] == f"terminated: nothing written to {out}"
     t0 = time.monotonic()

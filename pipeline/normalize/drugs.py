@@ -61,14 +61,30 @@ def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, 
     if abbreviations:
         long = abbreviations.get(n)
         if long and long.lower() != low:
-            out: list[str] = []
-            for part in re.split(r"\s*(?:,|\band\b|\bplus\b|\+|/)\s*", re.sub(r"[()]", ",", long)):
-                out.extend(resolve_name(part, None))
+            out = long_form_drugs(long)
             if out:
-                return tuple(dict.fromkeys(out))
+                return out
     if " " not in low and INN_STEMS.search(low) and re.fullmatch(r"[a-z][a-z-]+", low) and len(low) > 5:
         return (low,)
     return ()
+
+
+# between the drugs of a regimen's long form ("cisplatin plus etoposide", "carboplatin or
+# cisplatin with etoposide", "gemcitabine/cisplatin", "modified FOLFOX (5-FU, LV and ...)")
+_LONG_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bplus\b|\bor\b|\bwith\b|\+|/|\(|\))\s*", re.I)
+
+
+def long_form_drugs(long: str) -> tuple[str, ...]:
+    """Generic names in an abbreviation's long form, in order (a hyphenated pair such as
+    "gemcitabine-cisplatin" counts when both halves are drugs)."""
+    out: list[str] = []
+    for part in _LONG_SPLIT.split(long):
+        got = resolve_name(part, None)
+        if not got and "-" in part:
+            halves = [resolve_name(h, None) for h in part.split("-")]
+            got = tuple(g for h in halves for g in h) if all(halves) else ()
+        out.extend(got)
+    return tuple(dict.fromkeys(out))
 
 
 _SPLIT = re.compile(r"\s*(?:\+|\bplus\b|\band\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b|,|;|\(|\)|/)\s*", re.I)

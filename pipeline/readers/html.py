@@ -7,7 +7,8 @@ from lxml import html as lxml_html
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow
-from .text import LABEL, LEGEND, MAX_LINE_CHARS
+from ..normalize.abbreviations import is_unlabelled_legend, legend_and_notes, legend_label
+from .text import LABEL, MAX_LINE_CHARS
 
 
 def _text(el) -> str:
@@ -121,9 +122,14 @@ def _table_to_grid(source: str, t) -> Grid:
                 parts.append(r[c][0])
         header.append(" ".join(p for p in parts if p))
     rows: list[GridRow] = []
+    legend_rows: list[str] = []         # a legend printed as a row of the table (a <tfoot>)
     laid = _layout(body_trs, ncols)
     for tr, cells in zip(body_trs, laid):
         tds = tr.findall("td") + tr.findall("th")
+        lone = _text(tds[0]) if len(tds) == 1 else ""
+        if lone and (legend_label(lone) is not None or is_unlabelled_legend(lone)):
+            legend_rows.append(lone)
+            continue
         if len(tds) == 1 and int(tds[0].get("colspan", "1")) >= max(2, ncols - 1):
             rows.append(GridRow(cells=tuple(None for _ in range(ncols)), line=tr.sourceline,
                                 section=_text(tds[0])))
@@ -135,8 +141,9 @@ def _table_to_grid(source: str, t) -> Grid:
                 out.append(None)
             else:
                 out.append(Cell(v[0], tr.sourceline, spanned=v[1]))
-        rows.append(GridRow(cells=tuple(out), line=tr.sourceline))
-    legend, notes = _legend_after(t)
+        last = max((e.sourceline for e in tr.iter() if e.sourceline), default=tr.sourceline)
+        rows.append(GridRow(cells=tuple(out), line=tr.sourceline, line_end=last))
+    legend, notes = _legend_after(t, legend_rows)
     return Grid(source=source, label=label, title=title, header=tuple(header), rows=tuple(rows),
                 legend=legend, notes=tuple(notes), header_line=head_trs[0].sourceline if head_trs else None)
 
@@ -181,20 +188,18 @@ def _layout(trs, ncols: int | None = None) -> list[list[tuple[str, bool] | None]
     return grid
 
 
-def _legend_after(t) -> tuple[str | None, list[str]]:
-    """The "Abbreviations:" legend and footnotes after the table (up to the next table)."""
-    legend_parts, notes = [], []
+def _legend_after(t, inside: list[str]) -> tuple[str | None, list[str]]:
+    """The legend (labelled or not) and footnotes after the table, up to the next table;
+    `inside`: legend rows of the table itself."""
+    texts: list[str] = []
     _, after = _blocks_around(t, levels=3)
     for el in after:
         if any(a.tag == "table" for a in el.iterancestors()) or el.getprevious() is not None and \
                 el.getprevious().tag == "table" and el.getprevious() is not t:
             break
         txt = _text(el)
-        m = LEGEND.match(txt)
-        if m:
-            legend_parts.append(m.group(2))
-        elif txt and not LABEL.match(txt):
-            notes.append(txt)
-        elif LABEL.match(txt):
+        if LABEL.match(txt):
             break                    # the next table's heading
-    return (" ".join(legend_parts) or None), notes
+        texts.append(txt)
+    # each block is a paragraph of its own: a legend does not run on into the next one
+    return legend_and_notes([line for txt in [*inside, *texts] for line in (txt, "")])

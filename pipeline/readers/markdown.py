@@ -12,9 +12,9 @@ import re
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow, Line
-from ..normalize.abbreviations import parse_legend
+from ..normalize.abbreviations import is_unlabelled_legend, legend_and_notes, legend_label, parse_legend
 from ..table.header import classify_header
-from .text import LABEL, LEGEND, MAX_LINE_CHARS, long_lines, split_lines, unlabelled_legend
+from .text import LABEL, MAX_LINE_CHARS, long_lines, split_lines
 
 _ALIGN_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPH = re.compile(r"^[*_]+|[*_]+$")
@@ -84,11 +84,11 @@ def _ends_table(lines: list[Line], k: int) -> bool:
     """Line k has no pipe and no row is open: is it the first line of a row broken over lines
     (a later line before a blank one holds a pipe), or the end of the table?"""
     t = lines[k].text
-    if not t.strip() or LABEL.match(t) or LEGEND.match(t) or unlabelled_legend(t):
+    if not t.strip() or LABEL.match(t) or legend_label(t) is not None or is_unlabelled_legend(t):
         return True
     for m in range(k + 1, min(k + 16, len(lines))):
         u = lines[m].text
-        if not u.strip() or LABEL.match(u) or LEGEND.match(u):
+        if not u.strip() or LABEL.match(u) or legend_label(u) is not None:
             return True
         if "|" in u:
             return _starts_table(lines, m)
@@ -100,8 +100,9 @@ def _starts_table(lines: list[Line], m: int) -> bool:
     return m + 1 < len(lines) and bool(_ALIGN_ROW.match(lines[m + 1].text)) and "-" in lines[m + 1].text
 
 
-def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> tuple[list[tuple[list[str], Line]], int]:
-    """Logical rows from line j on: (cells, first line) each, and the index after the table.
+def _body_rows(lines: list[Line], j: int, header: list[str],
+               leading: bool) -> tuple[list[tuple[list[str], Line, Line]], int]:
+    """Logical rows from line j on: (cells, first line, last line) each, and the index after the table.
 
     Every pipe ends a cell (after the leading pipe of a row, in a table written with them);
     text after the last pipe of a line is an open cell that the next line continues. A row is
@@ -113,12 +114,13 @@ def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> t
     cur: list[str] = []
     open_cell: list[str] = []
     first: Line | None = None
+    last: Line | None = None
 
     def flush():
         nonlocal cur, open_cell, first
         if first is not None:
             cells = cur + ([" ".join(open_cell)] if open_cell else [])
-            rows.append((cells, first))
+            rows.append((cells, first, last or first))
         cur, open_cell, first = [], [], None
 
     while j < len(lines):
@@ -126,7 +128,7 @@ def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> t
         t = ln.text.rstrip()
         if _ALIGN_ROW.match(t) and "-" in t and not open_cell:
             flush()
-            rows.append(([p.strip() for p in _pieces(t.strip().strip("|"))], ln))
+            rows.append(([p.strip() for p in _pieces(t.strip().strip("|"))], ln, ln))
             j += 1
             continue
         if "|" not in t:
@@ -137,6 +139,7 @@ def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> t
                 first = ln
             if t.strip():
                 open_cell.append(t.strip())
+                last = ln
             elif not open_cell and _ends_table(lines, j):
                 break
             j += 1
@@ -155,6 +158,7 @@ def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> t
             flush()
         if first is None:
             first = ln
+        last = ln
         if closed:
             head = " ".join(open_cell + ([closed[0]] if closed[0] else []))
             cur.append(head)
@@ -169,7 +173,7 @@ def _body_rows(lines: list[Line], j: int, header: list[str], leading: bool) -> t
 def _is_legend_row(cells: list[str]) -> bool:
     """A row of abbreviations ("SCLC, small cell lung cancer; ORR, objective response rate")."""
     nonempty = [c for c in cells if c.strip()]
-    return len(nonempty) == 1 and (bool(LEGEND.match(nonempty[0])) or unlabelled_legend(nonempty[0])
+    return len(nonempty) == 1 and (legend_label(nonempty[0]) is not None or is_unlabelled_legend(nonempty[0])
                                    or len(parse_legend(nonempty[0])) >= 3)
 
 
@@ -212,14 +216,14 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
             body, j = _body_rows(lines, start, header, leading)
             rows: list[GridRow] = []
             legend_parts: list[str] = []
-            for k, (texts, first) in enumerate(body):
+            for k, (texts, first, last_line) in enumerate(body):
                 while len(texts) > len(header) and not texts[-1].strip():
                     texts = texts[:-1]       # '| 2018 | |': a trailing empty cell past the header
                 nonempty = [c for c in texts if c.strip()]
                 if not nonempty:
                     continue
                 if not rows and _is_legend_row(texts):
-                    legend_parts.append(LEGEND.sub(r"\2", nonempty[0]))
+                    legend_parts.append(nonempty[0])
                     continue
                 if _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
                     # the header (and its |---| row) printed again after a page break: not an arm
@@ -240,23 +244,16 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                     flags = ("cells_missing",) if len(texts) < len(header) else ()
                     texts = texts + [""] * (len(header) - len(texts))
                     rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
-                                                    for c in texts), line=first.number, flags=flags))
-            notes = []
+                                                    for c in texts), line=first.number,
+                                        line_end=last_line.number, flags=flags))
             k = j
             while k < len(lines) and not (LABEL.match(lines[k].text) or _is_header(lines, k)):
-                lt = lines[k].text.strip()
-                m = LEGEND.match(lt)
-                if m:
-                    legend_parts.append(m.group(2))
-                elif lt and unlabelled_legend(lt):
-                    legend_parts.append(lt)
-                elif lt:
-                    notes.append(lt)
                 k += 1
+            legend, notes = legend_and_notes([*legend_parts, "", *(ln.text for ln in lines[j:k])])
             if title is None and pending_title:
                 title = " ".join(pending_title)
             grids.append(Grid(source=source, label=label, title=title, header=tuple(header),
-                              rows=tuple(rows), legend=" ".join(legend_parts) or None,
+                              rows=tuple(rows), legend=legend,
                               notes=tuple(notes), header_line=header_line))
             label = title = None
             pending_title = []

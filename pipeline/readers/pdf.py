@@ -28,6 +28,7 @@ from statistics import median
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow
+from ..normalize.abbreviations import is_unlabelled_legend, legend_label
 
 # Tunables, in units of the body font size unless noted.
 DEFAULT_LINE_TOLERANCE = 0.3     # words whose tops differ by less are on one line
@@ -42,7 +43,6 @@ DEFAULT_RULE_MAX_HEIGHT = 2.0    # points: a filled rectangle thinner than this 
 
 LABEL_RE = re.compile(r"^\s*(Table\s+\d+[A-Z]?)\.?\s*(.*)$")
 CONTINUED_RE = re.compile(r"^\(?\s*(continued|cont(?:'d|inued)?\.?)\s*\)?\.?$", re.I)
-LEGEND_RE = re.compile(r"^\s*(?:Abbreviations?|Abbr\.)\s*[:.]\s*(.*)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def pages_to_parts(pages: list[tuple[list[TextLine], list[float]]],
                 tables[-1].append(part)
             else:
                 tables.append([part])
-            open_table = not any(LEGEND_RE.match(ln.text) for ln in part.after) and not part.after
+            open_table = not any(_is_legend(ln.text) for ln in part.after) and not part.after
     return tables
 
 
@@ -630,7 +630,8 @@ def rows_to_grid(source: str, parts: list[TablePart], columns: list[Column],
             Cell(text=cell_text(lines), line=min(ln.number for ln in lines), page=lines[0].page)
             if lines else None
             for lines in row.cells)
-        grid_rows.append(GridRow(cells=cells, line=first.number, page=row.page))
+        grid_rows.append(GridRow(cells=cells, line=first.number, line_end=max(ln.number for ln in row.lines),
+                                 page=row.page))
     head = parts[0]
     return Grid(source=source, label=head.label, title=_title(head), header=tuple(c.text for c in columns),
                 rows=tuple(grid_rows), legend=_legend(parts[-1].after),
@@ -645,18 +646,25 @@ def _title(part: TablePart) -> str | None:
     return text or None
 
 
+def _is_legend(text: str) -> bool:
+    """A line that starts the legend: labelled ("Abbreviations:") or a list of definitions."""
+    return legend_label(text) is not None or is_unlabelled_legend(text)
+
+
 def _legend(after: list[TextLine]) -> str | None:
+    """The legend under a table: from its first line to the end of the notes."""
     for i, ln in enumerate(after):
-        m = LEGEND_RE.match(ln.text)
-        if m:
-            return " ".join([m.group(1)] + [x.text for x in after[i + 1:]]).strip() or None
+        if _is_legend(ln.text):
+            rest = legend_label(ln.text)
+            first = ln.text if rest is None else rest
+            return " ".join([first] + [x.text for x in after[i + 1:]]).strip() or None
     return None
 
 
 def _notes(after: list[TextLine]) -> tuple[str, ...]:
     notes = []
     for ln in after:
-        if LEGEND_RE.match(ln.text):
+        if _is_legend(ln.text):
             break
         notes.append(ln.text)
     return tuple(notes)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Line, TextTable
+from ..normalize.abbreviations import LEGEND_LABEL as LEGEND
+from ..normalize.abbreviations import is_unlabelled_legend as unlabelled_legend
 from ..normalize.text import clean
 from ..table.header import classify_header, split_header_line
 
@@ -22,7 +24,6 @@ CHROME_PATTERNS = [
     re.compile(r"^\s*(open in a new tab|copy|download|view|share|cite)\s*$", re.I),
 ]
 LABEL = re.compile(r"^\s*(?:#+\s*)?\**\s*(Table\s+[A-Z]?\d+[A-Za-z]?)\s*[.:]?\**\s*(.*?)\s*$")
-LEGEND = re.compile(r"^\s*(Abbreviations?|Abbr\.)\s*[:.]\s*(.*)$", re.I)
 
 MIN_HEADER_CELLS = 2
 # A pasted table row is a few hundred characters; the row aligner's cost grows with the square
@@ -50,17 +51,9 @@ def is_chrome(line: str) -> bool:
     return any(p.search(line) for p in CHROME_PATTERNS)
 
 
-# "AEs, adverse events; DCR, disease control rate; ..." or "OS = overall survival; ...": a
-# legend without its "Abbreviations:" label (an expansion starts with a word, a value with a digit)
-_LEGEND_ITEM = re.compile(r"^[A-Za-z0-9][\w/+.\-–]{0,15}\s*(?:,|=|:)\s*[A-Za-z]")
 # a footnote's marker on a line of its own ends the body; after a blank line, so does a note
 _FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
 _FOOTNOTE = re.compile(r"^\s*\d{1,2}\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
-
-
-def unlabelled_legend(line: str) -> bool:
-    items = [x for x in re.split(r"\s*;\s*", line.strip().rstrip(".")) if x]
-    return len(items) >= 3 and sum(1 for x in items if _LEGEND_ITEM.match(x)) >= 0.8 * len(items)
 
 
 # a heading over several columns ("Response rate" over ORR and DCR, "Median survival" over OS

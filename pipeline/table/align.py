@@ -1039,7 +1039,8 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                 ct = toks[sp[0]:sp[1]]
                 cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page,
                                   doubts.cells.get(j, ())))
-        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, page=table.page, flags=doubts.row))
+        grid_rows.append(GridRow(cells=tuple(cells), line=lines[0].number, line_end=lines[-1].number,
+                                 page=table.page, flags=doubts.row))
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)

@@ -474,9 +474,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
         labels = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"])
         first_measure = len(res.measures)   # this row's measures are appended from here on
+        source_cells: dict[str, str] = {}      # the cells measures are read from, as written
+        # (numeric columns, and the others whose counts are measures: sites, population)
         for j, sp in enumerate(specs):
             if sp.canonical in MEASURE_COLUMNS and j in texts:
                 text = texts[j]
+                source_cells[_cell_key(sp, source_cells)] = text
                 cell_ms = []
                 for m in numeric_cell_measures(text, sp, labels, nr):
                     cell_ms.append(_measure_row(grid.source, grid.label, n, sp.canonical, m["measure"],
@@ -488,21 +491,30 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 if nr.meaning == "not_reported":
                     res.narrative += _nr_narrative(grid, n, sp.canonical, text, cell_ms)
         for j in (j for j, k in enumerate(canon) if k == "primary_sites" and j in texts):
-            res.measures += [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j],
-                                          flags=(*r.flags, *doubts.get("primary_sites", ())))
-                             for f in site_counts(texts[j])]
+            found = [_measure_row(grid.source, grid.label, n, "primary_sites", **f, text=texts[j],
+                                  flags=(*r.flags, *doubts.get("primary_sites", ())))
+                     for f in site_counts(texts[j])]
+            source_cells.update({_cell_key(specs[j], source_cells): texts[j]} if found else {})
+            res.measures += found
         for j in (j for j, k in enumerate(canon) if k == "population" and j in texts):
             if not any(m["measure"] == "n" and m["population"] == "all" for m in res.measures[first_measure:]):
-                res.measures += [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j],
-                                              flags=r.flags)
-                                 for f in population_count(texts[j])]
-        res.measures += _subgroup_counts(grid, n, specs, texts, labels, res.measures)
+                found = [_measure_row(grid.source, grid.label, n, "population", **f, text=texts[j], flags=r.flags)
+                         for f in population_count(texts[j])]
+                source_cells.update({_cell_key(specs[j], source_cells): texts[j]} if found else {})
+                res.measures += found
+        counted = _subgroup_counts(grid, n, specs, texts, labels, res.measures)
+        for m in counted:
+            j = next(j for j, sp in enumerate(specs) if sp.canonical == m["column"] and j in texts)
+            if texts[j] not in source_cells.values():
+                source_cells[_cell_key(specs[j], source_cells)] = texts[j]
+        res.measures += counted
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
         if cells.get("endpoint_result"):
             # "Outcome of primary endpoint": values of the measure the row's endpoint names
             text = cells["endpoint_result"]
             named = named_measure(cells.get("primary_endpoint"))
+            source_cells["endpoint_result"] = text
             if named is not None:
                 measure, tp = named
                 unit = "%" if measure in ("orr", "dcr", "pfs_rate", "os_rate") else None
@@ -517,6 +529,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 if nr.meaning == "not_reported":
                     res.narrative += _nr_narrative(grid, n, "endpoint_result", text, found)
         if pe_results:
+            source_cells["primary_endpoint"] = pe_results
             p = parse_outcomes(pe_results, labels)
             found = _found_rows(grid, n, "primary_endpoint", pe_results, p, nr,
                                 (*r.flags, *doubts.get("primary_endpoint", ())))
@@ -555,6 +568,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 m["flags"].append("row_values_misfit")
         for m in row_ms:
             m["flags"] = ordered(m["flags"])
+        arm["cells"] = json.dumps(source_cells, ensure_ascii=False) if source_cells else None
         _summarise(arm, row_ms)
     _trial_totals(res)
     return res
@@ -652,7 +666,8 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(ref), filled=filled,
         n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
         primary_endpoint=None, primary_endpoint_met=None,
-        page=r.page, line_no=r.line, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+        page=r.page, line_no=r.line, line_end=r.line_end if r.line_end is not None else r.line,
+        cells=None, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
         flags=ordered(r.flags), corrected=False,
     )
 
@@ -677,6 +692,17 @@ def _citations_apart(cells: dict[str, str]) -> dict[str, str]:
             if not (out.get("ref") or "").strip():
                 out["ref"] = cite
     return out
+
+
+def _cell_key(spec: ColumnSpec, taken: dict[str, str]) -> str:
+    """The key of a numeric cell in an arm's `cells`: its canonical column, with `@T` (the
+    timepoint in months) when the table has two columns of that name ("3-mo PFS", "6-mo PFS")."""
+    key = spec.canonical
+    if key in taken and spec.timepoint_months is not None:
+        key = f"{key}@{spec.timepoint_months:g}"
+    while key in taken:
+        key += "'"
+    return key
 
 
 def _clean_cell(text: str | None) -> str | None:
