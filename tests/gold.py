@@ -93,3 +93,55 @@ def compare(gold: dict, arms: pd.DataFrame, measures: pd.DataFrame) -> list[str]
             if i not in used:
                 problems.append(f"{src} row {g['row']}: extra {e['measure']} {e['population']}={e['value']}")
     return problems
+
+
+def score(gold: dict, arms: pd.DataFrame, measures: pd.DataFrame) -> dict:
+    """The shared scorer's figures for one annotated source, rows matched by number: measures
+    found (measure and value agree), their populations, and the annotated cells."""
+    src = gold["source"]
+    a = {r["row"]: r for r in arms[arms["source"] == src].to_dict("records")}
+    m = measures[measures["source"] == src]
+    t = dict(gold=0, ext=0, hit=0, pop_ok=0, cells=0, cells_ok=0)
+    t["ext"] = sum(1 for r in m.to_dict("records") if r["measure"] in SCORED
+                   and (r["not_reached"] or (r["value"] is not None and not pd.isna(r["value"]))))
+    cells = ["trial_id", "target", "agent", "line", "phase", "design", "treatment", "drugs", "primary_sites",
+             "ref", "filled"]
+    for g in gold["rows"]:
+        gm = [x for x in g["measures"] if x["measure"] in SCORED and (x.get("value") is not None or x.get("not_reached"))]
+        t["gold"] += len(gm)
+        rec = a.get(g["row"])
+        if rec is None:
+            continue
+        ext = [r for r in m[m["row"] == g["row"]].to_dict("records") if r["measure"] in SCORED]
+        used = set()
+        for x in gm:
+            pops = {canon_pop(p) for p in [x["population"]] + x.get("population_any", [])}
+            best = None
+            for i, e in enumerate(ext):
+                if i in used or e["measure"] != x["measure"]:
+                    continue
+                if x.get("not_reached") or e["not_reached"]:
+                    ok = bool(x.get("not_reached")) and bool(e["not_reached"])
+                else:
+                    ok = e["value"] is not None and not pd.isna(e["value"]) and abs(
+                        e["value"] - x["value"]) <= (0.51 if x["measure"] == "n" else 0.06)
+                if ok and (best is None or canon_pop(e["population"]) in pops):
+                    best = i
+                    if canon_pop(e["population"]) in pops:
+                        break
+            if best is not None:
+                used.add(best)
+                t["hit"] += 1
+                t["pop_ok"] += canon_pop(ext[best]["population"]) in pops
+        for f in cells:
+            if f in g:
+                t["cells"] += 1
+                ev, gv = norm(f, rec.get(f)), norm(f, g[f])
+                if f in ("drugs", "primary_sites", "filled") and gv == () and ev is None:
+                    ev = ()
+                t["cells_ok"] += ev == gv
+    p = t["hit"] / t["ext"] if t["ext"] else 0.0
+    r = t["hit"] / t["gold"] if t["gold"] else 0.0
+    return dict(f1=2 * p * r / (p + r) if p + r else 0.0, precision=p,
+                population=t["pop_ok"] / t["hit"] if t["hit"] else 0.0,
+                cells=t["cells_ok"] / t["cells"] if t["cells"] else 1.0)

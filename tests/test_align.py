@@ -198,7 +198,7 @@ def test_markdown_rows_shifted_by_the_copy_are_placed_by_content():
     """'| 52 | CBDCA + ETP | 33 | 4.2 | 9.8 | |||' under an 8-column header: the spanned Study,
     Primary sites and Ref were dropped, so the values moved left; they go back by what they are."""
     from pipeline.readers.markdown import markdown_to_grids
-    from pipeline.table.align import realign_shifted_rows
+    from pipeline.table.shifted import realign_shifted_rows
 
     (g,) = markdown_to_grids("t", (INVENTED / "markdown_shifted_rows.md").read_text("utf-8"))
     res = grid_to_arms(realign_shifted_rows(g))
@@ -222,6 +222,7 @@ def test_markdown_rows_broken_over_lines():
     (g,) = markdown_to_grids("t", (INVENTED / "markdown_rows_broken_over_lines.md").read_text("utf-8"))
     assert [r.section for r in g.rows] == ["Somatostatin analogues", None, "Targeted agents", None]
     res = grid_to_arms(g)
+    # the reference glued after the authors is the row's ref (the table has no Ref column)
     assert [(a["study"], a["ref"], a["phase"], a["treatment"], a["primary_endpoint"]) for a in res.arms] == [
         ("OSPREY-1 Smith A et al.", "(12)", "III", "Lanreotide vs. placebo", "PFS"),
         ("HERON-2 Diaz B et al.", "(14)", "II", "Sunitinib", "ORR")]
@@ -312,7 +313,8 @@ def test_two_arm_phase3_rows_wrapped_over_lines():
     res = grid_to_arms(g)
     assert [(a["phase"], a["n_total"]) for a in res.arms] == [("III", 90), ("III", 160), ("III", None)]
     os_ = sorted((m["row"], m["population"], m["value"]) for m in res.measures if m["measure"] == "os_median")
-    assert os_ == [(1, "Octreotide LAR 20 mg every 21 days", 80.2), (1, "placebo", 78.9),
+    # the arm is named without its dose and schedule
+    assert os_ == [(1, "Octreotide LAR", 80.2), (1, "placebo", 78.9),
                    (2, "Sunitinib", 35.2), (2, "placebo", 28.4), (3, "Everolimus", 41.5), (3, "placebo", 36.0)]
 
 
@@ -370,7 +372,7 @@ def test_results_in_the_primary_endpoint_column_are_outcome_text():
     """An endpoint column that holds the row's results ("Safety and efficacy: median OS ...")
     is read as the row's outcome text; a short endpoint ("ORR") stays an endpoint."""
     from pipeline.readers.markdown import markdown_to_grids
-    from pipeline.table.align import realign_shifted_rows
+    from pipeline.table.shifted import realign_shifted_rows
 
     grid = markdown_to_grids("t", (INVENTED / "results_in_endpoint_column.md").read_text())[0]
     res = grid_to_arms(realign_shifted_rows(grid))
@@ -389,7 +391,7 @@ def test_markdown_row_that_dropped_a_middle_value_is_placed_by_units():
     no median, so the 10% moves to ORR, and of two equal readings the one that moves fewer
     cells keeps 13.2 mo under OS. 'Child–Pugh A' is no sentence start."""
     from pipeline.readers.markdown import markdown_to_grids
-    from pipeline.table.align import realign_shifted_rows
+    from pipeline.table.shifted import realign_shifted_rows
 
     text = ("Study | Phase | n | Population | Drug | Median OS | Median PFS | ORR |\n"
             "---|---|---|---|---|---|---|---|\n"

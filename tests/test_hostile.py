@@ -35,7 +35,8 @@ def read_dataset(folder: Path) -> dict[str, pd.DataFrame]:
 
 def measure_keys(m: pd.DataFrame, a: pd.DataFrame) -> set:
     """Measures keyed by the row's content (ref, treatment), not its number: rows may shift."""
-    arm = {r.row: (r.ref, " ".join((r.treatment or "").split())) for r in a.itertuples()}
+    arm = {r.row: (r.ref, " ".join((r.treatment if isinstance(r.treatment, str) else "").split()))
+           for r in a.itertuples()}
     return {(arm[r.row], r.measure, " ".join(r.population.split()),
              None if pd.isna(r.value) else round(r.value, 3)) for r in m.itertuples()}
 

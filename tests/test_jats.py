@@ -237,7 +237,7 @@ SAMPLE_TABLES = {
          "research-article", None)),
     "pmc4709619_gastric_mucinous_cancer_hindawi": (
         [("Table 1", 42, 0), ("Table 2", 42, 0), ("Table 3", 12, 0), ("Table 4", 12, 0), ("Table 5", 12, 0),
-         ("Table 6", 11, 0)], {"Table 3": 2, "Table 4": 2, "Table 5": 2},
+         ("Table 6", 11, 0)], {"Table 3": 2, "Table 4": 2, "Table 5": 2, "Table 6": 11},
         ("PMC4709619", None, "10.1155/2016/8947505", "Gastroenterology Research and Practice", 2016,
          "research-article", "open-access")),
     "pmc5830087_bth1677_bevacizumab_nsclc_rct": (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Grid
 from ..normalize.abbreviations import inline_definitions, parse_legend
@@ -20,12 +20,18 @@ from ..outcomes.freetext import OutcomeParse, named_measure, parse_outcomes
 from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, cell_flags, consistency_flags, is_nr_abbreviation, nr_meaning,
                                same_clause,
                                ordered, repeat_flags, value_flags)
-from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
+from .counts import count_cell, counts_in_text, label_n_equals
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
 
-# descriptive columns whose cells may span down (filled from the row above)
-FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase", "treatment",
-            "primary_sites", "ref", "population", "extra")
-NCT_RX = re.compile(r"\bNCT\d{8}\b")
+# descriptive columns whose empty cells are filled from the row above (a cell spanning down)
+FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
+            "primary_sites", "ref", "population", "primary_endpoint", "extra")
+# The treatment is filled only on a row that names no arm of its own (its trial and agent cells
+# span down too: "2L | 120 | 22.5%" under the row of its regimen); a row with an agent or a
+# trial of its own and no regimen is not the arm above ("CT1" must not become "Avelumab"). A
+# treatment cell the reader marks as spanned (HTML rowspan) is always copied.
+_ARM_NAMING = ("trial_id", "study", "trial", "agent", "target")
+NCT_RX = re.compile(r"\bNCT\s?\d{8}(?!\d)")
 PHASE_MAP = {"1": "I", "2": "II", "3": "III", "4": "IV", "i": "I", "ii": "II", "iii": "III",
              "iv": "IV", "0": "0"}
 ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
@@ -47,7 +53,7 @@ class TableResult:
 def resolve_specs(grid: Grid) -> list[ColumnSpec]:
     """Classify headers; 'trial' becomes trial_id when its cells are NCT ids, else study;
     a second column of the same canonical name is kept as extra."""
-    specs = [classify_header(h) for h in grid.header]
+    specs = table_specs(grid.header)
     out: list[ColumnSpec] = []
     seen: set[str] = set()
     for j, sp in enumerate(specs):
@@ -65,7 +71,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
         if key in seen and canon not in ("extra", "other"):
             canon = "extra"
         seen.add(key)
-        out.append(ColumnSpec(sp.header, canon, sp.unit, sp.unit_as_reported, sp.timepoint_months, sp.qualifier))
+        out.append(replace(sp, canonical=canon))
     return out
 
 
@@ -80,20 +86,32 @@ def parse_line(text: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_PHASE_NUM = r"(?:iv|i{1,3}|[0-4])[ab]?"
+# "Phase II", "Ib/II", "I-II", "Phase Ib/phase II", "III/ ≥3L" (a phase then the line), "II randomized"
+_PHASE_CELL = re.compile(rf"^(?:phase\s*)?({_PHASE_NUM}(?:\s*(?:/|-|–|to)\s*(?:phase\s*)?{_PHASE_NUM})?)"
+                         rf"(?![\w])\s*(.*)$", re.I)
+
+
 def parse_phase(text: str | None) -> tuple[str | None, str | None]:
-    """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); '–' -> (None, None)."""
+    """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); 'I-II' -> ('I/II',
+    None); 'Ib' -> ('I', None) (the fixed phase set has no sub-phases); 'II randomized' -> ('II', 'randomized'); '–' -> (None, None)."""
     if not text:
         return None, None
     t = clean(text)
-    m = re.match(r"^(?:phase\s*)?([0-4IVivx]+[ab]?(?:\s*/\s*[0-4IVivx]+[ab]?)?)\s*(?:\((.*)\))?\s*$", t, re.I)
-    if not m:
+    m = _PHASE_CELL.match(t)
+    if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$", m.group(2).strip())):
         # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
         return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
     parts = []
-    for p in re.split(r"\s*/\s*", m.group(1)):
+    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", m.group(1), flags=re.I):
         core = re.sub(r"[ab]$", "", p, flags=re.I)
         parts.append(PHASE_MAP.get(core.lower(), core.upper()))
-    return "/".join(parts), (m.group(2).strip() if m.group(2) else None)
+    rest = m.group(2).strip().lstrip(",;").strip()
+    if rest.startswith("/"):
+        rest = ""                      # "III/ ≥3L": the line, read by parse_line
+    rest = rest[1:-1].strip() if rest.startswith("(") and rest.endswith(")") else rest
+    design = rest or None
+    return "/".join(dict.fromkeys(parts)), design
 
 
 def split_sites(text: str | None) -> list[str]:
@@ -102,12 +120,50 @@ def split_sites(text: str | None) -> list[str]:
     return [p for p in (s.strip() for s in re.split(r"\s*(?:,|/|;|\bor\b|\band\b)\s*", clean(text))) if p]
 
 
+_DOSE_UNITS = r"mg/kg|mg/m2|mg/m²|mg|g|µg|mcg|gy|iu"
+_DOSE_ONLY = re.compile(rf"^(\d[\d,.]*)\s*({_DOSE_UNITS})$", re.I)
+_SCHEDULE = r"(?:every|q)\s*\d+\s*(?:weeks?|days?|wks?|w|d)|q\d+w|weekly|daily"
+_SCHEDULE_TAIL = re.compile(rf"(?:\s+(\d[\d,.]*\s*(?:{_DOSE_UNITS})))?\s+({_SCHEDULE})$", re.I)
+_ARM_TAIL = re.compile(rf"\s+(?:\d[\d,.]*\s*(?:{_DOSE_UNITS})\s+(?:{_SCHEDULE})|phase\s+(?:iv|i{{1,3}}|[1-4])(?:/(?:iv|i{{1,3}}|[1-4]))?)$", re.I)
+
+
 def arm_labels(treatment: str | None) -> list[str] | None:
     """'Sintilimab + CAPOX vs. placebo + CAPOX' -> the two arm labels; None for one arm."""
     if not treatment:
         return None
     parts = re.split(r"\s+(?:vs\.?|versus|VS\.?)\s+", clean(treatment))
-    return parts if len(parts) > 1 else None
+    if len(parts) < 2:
+        return None
+    letters = [re.search(r"\(([A-Z]|[0-9])\)$", p) for p in parts]
+    if all(letters):
+        # "Drug 3 mg/kg (A) vs drug + vaccine (B) vs vaccine (C)": the arms are named A, B, C
+        return [m.group(1) for m in letters]
+    first = parts[0]
+    if all(_DOSE_ONLY.match(p) for p in parts[1:]):
+        # "Drug 2 vs 10 mg/kg", "Drug 15 mg/kg vs. 1,200 mg": arms of one drug, named by dose
+        m = re.search(r"(\d[\d,.]*)\s*(" + _DOSE_UNITS + r")?$", first)
+        unit = _DOSE_ONLY.match(parts[-1]).group(2)
+        if m:
+            return [f"{m.group(1)} {m.group(2) or unit}"] + parts[1:]
+    m = _SCHEDULE_TAIL.search(first)
+    if m and any(p.lower().startswith(("every", "q")) and _SCHEDULE_TAIL.fullmatch(" " + p) for p in parts[1:]):
+        # "Drug 10 mg/kg every 2 weeks vs every 3 weeks": arms of one drug, named by schedule
+        drug = first[:m.start()].strip()
+        sched = m.group(2)
+        return [f"{drug} {sched}".strip()] + [f"{drug} {p}" if _SCHEDULE_TAIL.fullmatch(" " + p) else p
+                                              for p in parts[1:]]
+    # a dose and schedule, or the trial's phase, written after an arm's name are no part of it
+    # ("Octreotide LAR 30 mg every 28 days", "gemcitabine-docetaxel phase III")
+    return [_ARM_TAIL.sub("", p).strip() or p for p in parts]
+
+
+_ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
+
+
+def labelled_arms(treatment: str | None) -> list[str] | None:
+    """'Part A: Pembro Part B: Pembro + CT' -> ['Part A', 'Part B'] (arms named by a label)."""
+    found = _ARM_LABEL.findall(clean(treatment or ""))
+    return found if len(found) > 1 else None
 
 
 def _measure_row(source, table, row, column, measure, population, value, unit, not_reached,
@@ -134,6 +190,16 @@ def _found_rows(grid: Grid, row: int, column: str, text: str, p: OutcomeParse, n
             for f in p.measures if not (f.not_reached and nr.meaning == "not_reported")]
 
 
+def _count_rows(counts, labels: list[str] | None = None) -> list[dict]:
+    out = []
+    for c in counts:
+        pop = c.label or "all"
+        if labels and c.label and len(c.label) <= 2:
+            # "14 (A) 22 (B)" with arms "Part A: ..." / "Part B: ...": the arm's own label
+            pop = next((lab for lab in labels if lab.split()[-1] == c.label), pop)
+        out.append(dict(measure="n", population=pop, value=float(c.value), unit="patients", not_reached=False,
+                        as_reported=str(c.value), unit_rep=None, tp=None, start=c.start, end=c.end))
+    return out
 # "454 (64)" under "n (SS)", "142 (109 BRAF wild-type)": a cohort's count and, in parentheses,
 # the count of a subgroup the header or the parenthesis names
 _COUNT_AND_SUBGROUP = re.compile(r"^\s*(\d+)\s*\(\s*(\d+)\s*([A-Za-z][^()%]*?)?\s*\)\s*$")
@@ -252,6 +318,9 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
 def _numeric_cell_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[dict]:
     measure = MEASURE_OF_COLUMN[spec.canonical]
     if measure == "n":
+        counts = count_cell(text, spec.qualifier)
+        if counts:
+            return _count_rows(counts, labels)
         found = subgroup_count_measures(text, spec.qualifier)
         if found is not None:
             return found
@@ -342,6 +411,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     for short, long in inline.items():
         if short not in legend:
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="inline"))
+    also = frozenset(k for sp in specs for k in sp.also)
     prev: dict[int, str] = {}
     section: str | None = None
     section_line: int | None = None
@@ -358,10 +428,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
         doubts: dict[str, tuple[str, ...]] = {}     # column -> review flags of its cell alone
         extra: dict[str, str] = {}
         filled: list[str] = []
+        names_arm = any(r.cells[j] is not None and r.cells[j].text.strip() and not r.cells[j].spanned
+                        for j, k in enumerate(canon) if k in _ARM_NAMING and j < len(r.cells))
         for j, sp in enumerate(specs):
             c = r.cells[j] if j < len(r.cells) else None
             kind = canon[j]
-            fillable = kind in FILLABLE or kind in ("trial", "other")
+            fillable = kind in FILLABLE or kind in ("trial", "other") or (kind == "treatment" and not names_arm)
             if c is None or not c.text.strip():
                 if fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text" \
                         and not grid.explicit_spans:
@@ -382,9 +454,18 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 extra[sp.header] = text
             else:
                 cells[kind] = text
+        for h in list(extra):
+            if "outcomes_text" not in cells and _SECONDARY.match(clean(h)) and states_results(extra[h]):
+                # "Secondary end points: mPFS: 1.45 m (95% CI ...); ORR: 13.7%": the row's results
+                cells["outcomes_text"] = extra.pop(h)
         cells = _citations_apart(cells)
         pe = cells.get("primary_endpoint")
-        if pe and results_in_endpoint and states_results(pe):
+        pe_results = None
+        if pe and _LABELLED_RESULT.match(clean(pe)):
+            # "ORR: 11.9% (95% CI: 6.5-19.5)" beside a results column: the endpoint and its result
+            pe_results = pe
+            cells["primary_endpoint"] = clean(pe).split(":", 1)[0].strip()
+        elif pe and results_in_endpoint and states_results(pe):
             # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
             # column holds the row's results; they are its outcome text
             cells["outcomes_text"] = pe
@@ -392,12 +473,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
             label = pe.split(":", 1)[0].strip() if ":" in pe else None
             cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None
         res.arms.append(_arm_record(grid, r, n, section, section_line, cells, extra, filled, abbrev,
-                                    has_treatment_column="treatment" in canon))
+                                    has_treatment_column="treatment" in canon, also=also))
         arm = res.arms[-1]
         for short, long in lexicon_abbreviations(cells.get("treatment") or cells.get("agent"), abbrev).items():
             abbrev[short] = long
             res.abbreviations.append(dict(source=grid.source, short=short, long=long, origin="lexicon"))
-        labels = arm_labels(cells.get("treatment") or cells.get("agent"))
+        labels = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"])
         first_measure = len(res.measures)   # this row's measures are appended from here on
         source_cells: dict[str, str] = {}      # the cells measures are read from, as written
         # (numeric columns, and the others whose counts are measures: sites, population)
@@ -427,6 +508,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
                          for f in population_count(texts[j])]
                 source_cells.update({_cell_key(specs[j], source_cells): texts[j]} if found else {})
                 res.measures += found
+        counted = _subgroup_counts(grid, n, specs, texts, labels, res.measures)
+        for m in counted:
+            j = next(j for j, sp in enumerate(specs) if sp.canonical == m["column"] and j in texts)
+            if texts[j] not in source_cells.values():
+                source_cells[_cell_key(specs[j], source_cells)] = texts[j]
+        res.measures += counted
         if cells.get("primary_endpoint"):
             arm["primary_endpoint"] = _clean_cell(cells["primary_endpoint"])
         if cells.get("endpoint_result"):
@@ -440,9 +527,22 @@ def grid_to_arms(grid: Grid) -> TableResult:
                 p = parse_outcomes(text, labels, default=measure, default_unit=unit, default_tp=tp)
                 found = _found_rows(grid, n, "endpoint_result", text, p, nr,
                                     (*r.flags, *doubts.get("endpoint_result", ())))
+                # a value the table also gives in the measure's own column ("OS | 2.2 vs. 1.5
+                # years" beside an OS column saying the same) is one measure, not two
+                seen = {(m["measure"], m["population"], m["value"]) for m in res.measures[first_measure:]}
+                found = [m for m in found if (m["measure"], m["population"], m["value"]) not in seen]
                 res.measures += found
                 if nr.meaning == "not_reported":
                     res.narrative += _nr_narrative(grid, n, "endpoint_result", text, found)
+        if pe_results:
+            source_cells["primary_endpoint"] = pe_results
+            p = parse_outcomes(pe_results, labels)
+            found = _found_rows(grid, n, "primary_endpoint", pe_results, p, nr,
+                                (*r.flags, *doubts.get("primary_endpoint", ())))
+            res.measures += found
+            for nv in p.narrative:
+                res.narrative.append(dict(source=grid.source, table=grid.label, row=n, column="primary_endpoint",
+                                          start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
         if cells.get("outcomes_text"):
             text = cells["outcomes_text"]
             p: OutcomeParse = parse_outcomes(text, labels)
@@ -455,6 +555,12 @@ def grid_to_arms(grid: Grid) -> TableResult:
                                           start=nv.start, end=nv.end, text=nv.text, rule=nv.rule))
             arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
             arm["primary_endpoint_met"] = p.primary_endpoint_met
+        if labels:
+            # "A: 7% B: 5%" on a row of arms "Part A" and "Part B": the arms' own names
+            short = {lab.split()[-1]: lab for lab in labels if len(lab.split()) > 1}
+            for m in res.measures[first_measure:]:
+                if m["population"] in short:
+                    m["population"] = short[m["population"]]
         row_ms = res.measures[first_measure:]
         for k, fl in consistency_flags(row_ms).items():
             row_ms[k]["flags"] += fl
@@ -470,12 +576,62 @@ def grid_to_arms(grid: Grid) -> TableResult:
             m["flags"] = ordered(m["flags"])
         arm["cells"] = json.dumps(source_cells, ensure_ascii=False) if source_cells else None
         _summarise(arm, row_ms)
+    _trial_totals(res)
     return res
+
+
+_TRIAL_KINDS = ("trial_id", "study", "trial")
+
+
+def _trial_totals(res: TableResult) -> None:
+    """A count on the first arm row of a trial whose next rows are its other arms (their trial
+    cell spans down from it) and state no count of their own is the whole trial's: population
+    'trial total', not the arm's ("SKYSCRAPER-9 | III | 490 | ... | arm A" over "| arm B |")."""
+    counted = {m["row"] for m in res.measures if m["measure"] == "n"}
+    arms = res.arms
+    for k, arm in enumerate(arms[:-1]):
+        if any(f in _TRIAL_KINDS for f in arm["filled"]):
+            continue
+        nxt = arms[k + 1]
+        if not any(f in _TRIAL_KINDS for f in nxt["filled"]) or nxt["row"] in counted:
+            continue
+        totals = [m for m in res.measures if m["row"] == arm["row"] and m["measure"] == "n"]
+        if len(totals) == 1 and totals[0]["population"] == "all":
+            totals[0]["population"] = "trial total"
+            arm["n_total"] = None            # the arm's own cohort is not stated
+
+
+_ROW_LABEL = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:")
+
+
+def _subgroup_counts(grid: Grid, n: int, specs, texts: dict[int, str], labels, measures) -> list[dict]:
+    """Counts a site or population cell holds ("93 lung LC-NEC 92 GEP NECs", "... N = 54")."""
+    have = {(m["population"], m["value"]) for m in measures
+            if m["row"] == n and m["measure"] == "n" and m["source"] == grid.source and m["table"] == grid.label}
+    has_total = any(p == "all" for p, _ in have)
+    known = [m.group(1) for j, sp in enumerate(specs) if sp.is_measure and j in texts
+             for m in _ROW_LABEL.finditer(texts[j])]
+    out = []
+    for j, sp in enumerate(specs):
+        if sp.canonical not in ("primary_sites", "population") or j not in texts:
+            continue
+        text = texts[j]
+        counts = label_n_equals(text, counts_in_text(text), known)
+        if has_total:
+            counts = [c for c in counts if c.label is not None]
+        for m in _count_rows(counts, labels):
+            if (m["population"], m["value"]) in have:
+                continue
+            have.add((m["population"], m["value"]))
+            out.append(_measure_row(grid.source, grid.label, n, sp.canonical, "n", m["population"], m["value"],
+                                    "patients", False, m["as_reported"], None, None, m["start"], m["end"], text))
+    return out
 
 
 def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, str],
                 extra: dict[str, str], filled: list[str], abbrev: dict[str, str],
-                has_treatment_column: bool = True) -> dict:
+                has_treatment_column: bool = True, also: frozenset[str] = frozenset()) -> dict:
+    """`also`: columns the headers say other cells hold too ("Trial name/Phase")."""
     trial_cell = cells.get("trial_id")
     trial_id = None
     study = cells.get("study")
@@ -484,29 +640,47 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
         trial_cell, study = study, None
     if trial_cell:
         m = NCT_RX.search(trial_cell)
-        trial_id = m.group(0) if m else None
-        rest = clean(NCT_RX.sub("", trial_cell)).strip(" ()[],;")
+        trial_id = m.group(0).replace(" ", "") if m else None
+        rest = clean(re.sub(r"\(\s*\)|\[\s*\]", "", NCT_RX.sub("", trial_cell))).strip(" ()[],;")
+        rest = re.sub(r"\s{2,}", " ", rest)
         if rest and not study:
             study = rest
-    phase, design = parse_phase(cells.get("phase"))
-    line = parse_line(cells.get("line")) if cells.get("line") else section_line
+    ref = cells.get("ref")
     agent = cells.get("agent")
     # a table without a regimen column writes the regimen in its agent column
     # ("Atezolizumab vs. placebo", "Lenvatinib + pembrolizumab"): that cell is the treatment too
     treatment = cells.get("treatment") if has_treatment_column else agent
+    phase_cell = cells.get("phase")
+    if phase_cell is None and "phase" in also:
+        # "NCT02829918 [24] Phase 2" in a "Trial name/Phase" column
+        m = _PHASE_IN_TEXT.search(clean(cells.get("trial_id") or cells.get("study") or ""))
+        phase_cell = m.group(1) if m else None
+        if m and study:
+            study = clean(_PHASE_IN_TEXT.sub("", clean(study))).strip(" ,;") or None
+    phase, design = parse_phase(phase_cell)
+    line = parse_line(cells.get("line")) if cells.get("line") else None
+    if line is None and phase_cell and "/" in phase_cell and "line" not in cells:
+        line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
+    if line is None and not cells.get("line"):
+        line = section_line
     drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
     return dict(
         source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
         trial_id=trial_id, study=study, target=_clean_cell(cells.get("target")),
         agent=_clean_cell(agent), line=line, phase=phase, design=design,
         treatment=_clean_cell(treatment), drugs=drugs, primary_sites=split_sites(cells.get("primary_sites")),
-        outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(cells.get("ref")), filled=filled,
+        outcomes_text=cells.get("outcomes_text"), ref=_clean_cell(ref), filled=filled,
         n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
         primary_endpoint=None, primary_endpoint_met=None,
         page=r.page, line_no=r.line, line_end=r.line_end if r.line_end is not None else r.line,
         cells=None, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
         flags=ordered(r.flags), corrected=False,
     )
+
+
+_PHASE_IN_TEXT = re.compile(r"\b(phase\s*(?:iv|i{1,3}|[1-4])[ab]?(?:\s*/\s*(?:iv|i{1,3}|[1-4])[ab]?)?)\b", re.I)
+_SECONDARY = re.compile(r"(?i)^(?:other\s+|key\s+)?secondary\s+(?:end\s*-?\s*points?|outcomes?)\b")
+_LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*:\s*\d", re.I)
 
 
 # name cells that may carry the row's reference citation ("KEYNOTE-006 [45, 46]", "Moore et al.[65]")

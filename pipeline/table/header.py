@@ -7,7 +7,7 @@ header line (cells joined by single spaces) into header cells using the same lex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -30,7 +30,11 @@ class ColumnSpec:
     unit: str | None = None         # canonical time unit or "%" implied by the header
     unit_as_reported: str | None = None
     timepoint_months: float | None = None
-    qualifier: str | None = None    # "n (SS)": the subgroup named in the header ("SS")
+    # a parenthesis that is no unit ("n (SS)", "Agent (mechanism)"): what it qualifies; for a
+    # count column it names the subgroup of a parenthesised count in its cells ("454 (64)")
+    qualifier: str | None = None
+    # other columns the cells also hold ("Trial name/Phase": the trial's phase; "Phase/line")
+    also: tuple[str, ...] = ()
 
     @property
     def is_measure(self) -> bool:
@@ -74,28 +78,57 @@ _NOT_SUBGROUP = {"range", "iqr", "ci", "sd", "n", "no", "no.", "total", "patient
 
 
 def classify_header(header: str) -> ColumnSpec:
+    """Header text -> column: the lexicon first, then landmark rates, then the header's parts
+    (a non-unit parenthesis, 'A/B' compositions, leading group words), then its head noun and
+    qualifiers ("Median survival" is OS; "PFS (%)" a rate)."""
     text = clean(header)
     key = _FOOTMARK.sub("", text.lower()).strip()
     key = re.sub(r"(?<=\w)\(s\)", "s", key)          # "Primary site(s)" -> "primary sites"
     unit = unit_rep = None
+    qualifier = None
+    # "PFS (months) (95% CI)", "Median OS, months (range)": the interval the cells add is no unit
+    key = re.sub(r"\s*[(\[]\s*(?:95\s*%\s*ci|ci|range|iqr)\s*[)\]]\s*$", "", key) \
+        if re.search(r"[(\[][^()\[\]]*[)\]]\s*[(\[]", key) else key
     m = _UNIT_PAREN.search(key)
     if m:
         u, rep = _unit_of(m.group(1))
         if u:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
+    spec = _by_lexicon(header, key, unit, unit_rep)
+    if spec is not None:
+        return spec
+    m = _UNIT_PAREN.search(key)
+    if m and m.start() > 0:
+        # "n (SS)", "Agent (mechanism)", "Trial (phase)": the column is what stands outside
+        qualifier = text[text.lower().rfind("(") + 1:].rstrip(")] *†‡§¶#").strip() or None
+        inner = _by_lexicon(header, key[:m.start()].strip(), unit, unit_rep) \
+            or _composed(header, key[:m.start()].strip(), unit, unit_rep)
+        if inner is not None:
+            if inner.canonical == "n_total" and (qualifier or "").lower() in _NOT_SUBGROUP:
+                qualifier = None        # "N (range)", "Patients (n)": how it is written, not who
+            return replace(inner, qualifier=qualifier)
+    spec = _composed(header, key, unit, unit_rep)
+    if spec is not None:
+        return spec
+    # a group heading above the column ("Efficacy ORR (%)", "Best ORR"): try without leading words
+    words = header.split()
+    if 1 < len(words) <= 4 and not header.lstrip().startswith("(") and not _CHANGES_MEASURE.match(key):
+        inner = classify_header(" ".join(words[1:]))
+        if inner.canonical != "extra" and not words[1].startswith("("):
+            return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
+    return ColumnSpec(header, "extra", unit, unit_rep)
+
+
+def _by_lexicon(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
     lex = header_lexicon()
     if unit == "%" and f"{key} (%)" in lex:       # a synonym only when given in percent
         return ColumnSpec(header, lex[f"{key} (%)"], unit, unit_rep)
     if key in lex:
-        return ColumnSpec(header, lex[key], unit, unit_rep)
-    if m and unit is None:
-        # "n (SS)", "N (evaluable)": a parenthesis that is no unit names the subgroup a second
-        # number of the cell counts ("454 (64)")
-        base = key[:m.start()].strip()
-        if lex.get(base) == "n_total" and re.fullmatch(r"[a-z][\w+/-]*(?: [\w+/-]+)?", m.group(1)) \
-                and m.group(1) not in _NOT_SUBGROUP:
-            return ColumnSpec(header, "n_total", None, None, None, _UNIT_PAREN.search(text).group(1))
+        canon = lex[key]
+        if unit == "%" and canon in ("pfs_median", "os_median"):
+            canon = canon.replace("_median", "_rate")      # "PFS (%)": a rate, not a median
+        return ColumnSpec(header, canon, unit, unit_rep)
     for rx, order in ((_RATE_BEFORE, "before"), (_RATE_AFTER, "after")):
         r = rx.match(key)
         if r:
@@ -106,13 +139,71 @@ def classify_header(header: str) -> ColumnSpec:
             months = float(num) * {"months": 1, "weeks": 7 / 30.4375, "days": 1 / 30.4375,
                                    "years": 12}[time_unit(u) or "months"]
             return ColumnSpec(header, f"{what}_rate", "%", "%", round(months, 4))
-    # a group heading above the column ("Efficacy ORR (%)", "Best ORR"): try without leading words
-    words = header.split()
-    if 1 < len(words) <= 4 and not header.lstrip().startswith("("):
-        inner = classify_header(" ".join(words[1:]))
-        if inner.canonical != "extra" and not words[1].startswith("("):
-            return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
-    return ColumnSpec(header, "extra", unit, unit_rep)
+    return None
+
+
+# head nouns of outcome headers, and what turns them into another measure or a look-alike
+_SURVIVAL = re.compile(r"\b(?:(progression|pfs)\b.*)?surviv|\b(pfs|os)\b")
+_RESPONSE = re.compile(r"\b(?:response|responses|rr|orr)\b")
+_NOT_OUTCOME = re.compile(r"\b(?:duration|time to|dor|ttp|ttr|hazard|hr|ratio|relative|risk|event|events|"
+                          r"disease-free|relapse-free|recurrence-free|free of|dfs|rfs|efs|metastasis-free)\b")
+_RATE_WORD = re.compile(r"\b(?:rate|rates|%|percent|proportion)\b")
+_COMPOSE_SPLIT = re.compile(r"\s*/\s*|\s+and\s+|\s*&\s*")
+
+
+def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
+    """A header the lexicon does not hold, read from its parts."""
+    parts = [p for p in _COMPOSE_SPLIT.split(key) if p]
+    if len(parts) > 1:
+        # "Trial name/reference", "Phase/line", "Study/year": the first known part names the
+        # column, the other known parts are held in its cells too
+        specs = [_by_lexicon(header, p, unit, unit_rep) for p in parts]
+        known = [sp for sp in specs if sp is not None and sp.canonical != "extra"]
+        kinds = [sp.canonical for sp in known]
+        if known and not any(k in MEASURE_COLUMNS for k in kinds[1:]):
+            return replace(known[0], also=tuple(k for k in kinds[1:] if k != kinds[0]))
+        if len(known) > 1:
+            return known[0]
+    if _NOT_OUTCOME.search(key):
+        return None
+    landmark = re.search(r"\b(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|years?|yrs?|y|weeks?|wks?|w)\b", key)
+    s = _SURVIVAL.search(key)
+    if s:
+        what = "pfs" if (s.group(1) or s.group(2) == "pfs") else "os"
+        if landmark or unit == "%" or _RATE_WORD.search(key):
+            tp = None
+            if landmark:
+                tp = round(float(landmark.group(1)) * {"months": 1, "weeks": 7 / 30.4375, "days": 1 / 30.4375,
+                                                        "years": 12}[time_unit(landmark.group(2)) or "months"], 4)
+            return ColumnSpec(header, f"{what}_rate", "%", "%", tp)
+        return ColumnSpec(header, f"{what}_median", unit, unit_rep)
+    if _RESPONSE.search(key) and not re.search(r"\b(?:complete|partial|pathologic|pathological|cr|pcr)\b", key):
+        return ColumnSpec(header, "orr_pct", unit, unit_rep)
+    if re.search(r"\bdisease control\b|\bdcr\b", key):
+        return ColumnSpec(header, "dcr_pct", unit, unit_rep)
+    return None
+
+
+# leading words that make another outcome of the one after them ("Complete response rate")
+_CHANGES_MEASURE = re.compile(r"^(?:complete|partial|pathologic|pathological|major|time|duration|"
+                              r"durable|intracranial|cns)\b")
+_CI_OR_P = {"95% ci", "ci", "p", "p value", "p-value"}
+
+
+def table_specs(headers) -> list[ColumnSpec]:
+    """Every header of one table classified, with what the neighbours settle: 'RR' beside a
+    95% CI or a P value (or holding its own CI) is a relative risk, not a response rate."""
+    specs = [classify_header(h) for h in headers]
+    keys = [_UNIT_PAREN.sub("", clean(h).lower()).strip() for h in headers]
+    out = []
+    for j, sp in enumerate(specs):
+        low = clean(sp.header).lower()
+        if sp.canonical == "orr_pct" and re.match(r"^(?:adjusted\s+)?rr\b", low):
+            nxt = keys[j + 1:j + 3]
+            if "ci" in low or any(k in _CI_OR_P for k in nxt):
+                sp = replace(sp, canonical="other")
+        out.append(sp)
+    return out
 
 
 def _phrases() -> tuple[dict[str, list[tuple[str, ...]]], frozenset[tuple[str, ...]]]:

@@ -1,0 +1,105 @@
+"""Patient counts written with who they are ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)",
+"142 (109 BRAF wild-type)", "15 (Ib) + 133 (II). SS: 3", "Advanced BTC ... N = 54") ->
+(label, count, start, end) each, label None for the whole cohort.
+
+Used for count columns whose cells say more than one number, and for the counts a site or
+population cell holds. Offsets are in the cell text as given.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# words after a number that make it something else than a count of patients
+_NOT_PATIENTS = {"cohort", "cohorts", "arm", "arms", "site", "sites", "line", "lines", "trial", "trials",
+                 "study", "studies", "cycle", "cycles", "dose", "doses", "year", "years", "month", "months",
+                 "mo", "week", "weeks", "wk", "day", "days", "mg", "mg/kg", "mg/m2", "gy", "prior", "or",
+                 "and", "of", "to", "vs", "vs.", "patients", "pts", "cases", "centres", "centers", "countries",
+                 "%", "x", "times", "h", "hours", "min"}
+# words before a number that make it part of a name ("Stage 4", "Cohort 2", "Part 1")
+_NAME_BEFORE = re.compile(r"(?i)(?:(?<![\w-])(?:stage|grade|cohort|arm|part|phase|group|level|line|type|class|"
+                          r"ecog|ps|ki-?67|g|c)|[><≥≤=+\-–/.])\s*$")
+_LABEL_WORD = r"[A-Za-z][\w+-]*(?:\s*[><≥≤]\s*\d+%?)?"
+# "93 lung LC-NEC", "13 G3", "4 GEP NECs": a count then its label (up to the next count)
+_COUNT_THEN_LABEL = re.compile(rf"(?<![\w.,])(\d{{1,5}})(?![\d.,%])\s+((?:{_LABEL_WORD})(?:\s+(?!\d)(?:{_LABEL_WORD}))*)")
+# "15 (Ib)", "142 (109 BRAF wild-type)" ; "SS: 3"
+_COUNT_PAREN_LABEL = re.compile(r"(?<![\w.,])(\d{1,5})\s*\(\s*([A-Za-z][^()\d]{0,30}?)\s*\)")
+_TOTAL_PAREN_COUNT = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s*\)\s*$")
+_TOTAL_PAREN_LABELLED = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s+([A-Za-z][^()]{0,40}?)\s*\)\s*$")
+_LABEL_COLON_COUNT = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:\s*(\d{1,5})(?![\d.,%])")
+_N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(\d{1,5})(?![\d.,%])")
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str | None       # None: the row's whole cohort
+    value: int
+    start: int
+    end: int
+
+
+def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
+    """Counts of a count column's cell that is more than one plain number; None when the
+    cell is not of these shapes (the plain value reader takes it)."""
+    m = _TOTAL_PAREN_COUNT.match(text)
+    if m and qualifier:
+        # "454 (64)" under "n (SS)": the total and the header's subgroup
+        return [Count(None, int(m.group(1)), m.start(1), m.end(1)),
+                Count(qualifier, int(m.group(2)), m.start(2), m.end(2))]
+    m = _TOTAL_PAREN_LABELLED.match(text)
+    if m:
+        return [Count(None, int(m.group(1)), m.start(1), m.end(1)),
+                Count(m.group(3).strip(), int(m.group(2)), m.start(2), m.end(2))]
+    found = [Count(x.group(2).strip(), int(x.group(1)), x.start(1), x.end(1)) for x in _COUNT_PAREN_LABEL.finditer(text)]
+    found += [Count(x.group(1), int(x.group(2)), x.start(2), x.end(2)) for x in _LABEL_COLON_COUNT.finditer(text)]
+    if not found:
+        return None
+    found.sort(key=lambda c: c.start)
+    covered = "".join(" " if any(c.start <= i < c.end for c in found) else ch for i, ch in enumerate(text))
+    for c in found:       # the labels themselves are not left-over numbers
+        covered = covered.replace(c.label, " " * len(c.label), 1)
+    if re.search(r"\d", covered):
+        return None       # other numbers in the cell: not only labelled counts
+    return found
+
+
+def counts_in_text(text: str) -> list[Count]:
+    """Labelled counts inside a site or population cell: '93 lung LC-NEC 92 GEP NECs',
+    'NENs any site (13 G3, 10 GEP, 4 GEP NECs)', '21 GEP-NECs', 'Advanced BTC N = 54'."""
+    out: list[Count] = []
+    for m in _COUNT_THEN_LABEL.finditer(text):
+        label = m.group(2).strip()
+        words = label.split()
+        if words[0].lower().rstrip(".,;:") in _NOT_PATIENTS or _NAME_BEFORE.search(text[:m.start(1)]):
+            continue
+        # a label stops at a comma, a parenthesis or a word starting a new phrase
+        label = re.split(r"\s*[,;()]\s*", label)[0]
+        label = re.sub(r"\s+(?:and|or|with|in|from)\b.*$", "", label).strip()
+        if not label or not any(ch.isupper() for ch in label):
+            continue      # "54 patients with", "3 years": counts of something else
+        out.append(Count(label, int(m.group(1)), m.start(1), m.end(1)))
+    for m in _N_EQUALS.finditer(text):
+        out.append(Count(None, int(m.group(1)), m.start(1), m.end(1)))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def label_n_equals(text: str, counts: list[Count], known_labels: list[str]) -> list[Count]:
+    """Counts written 'N = 104' after a description of who they are: with several, each is
+    labelled with the label of the row's other cells that its description names ("Advanced
+    MSS BTC ... N = 104 Advanced MSI-H cholangiocarcinoma N = 22" with an ORR cell "MSS: ..;
+    MSI-H: .." -> MSS, MSI-H)."""
+    ne = [c for c in counts if c.label is None]
+    if len(ne) < 2:
+        return counts
+    out = []
+    prev_end = 0
+    for c in counts:
+        if c.label is not None:
+            out.append(c)
+            continue
+        before = text[prev_end:c.start]
+        prev_end = c.end
+        hit = [lab for lab in known_labels if re.search(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", before)]
+        out.append(Count(max(hit, key=len) if hit else None, c.value, c.start, c.end))
+    return out

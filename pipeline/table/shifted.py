@@ -1,0 +1,232 @@
+"""Cell grids (markdown, HTML) whose rows lost cells in the copy -> cells back under their columns.
+
+A page copy drops empty and spanned cells and shifts what follows to the left: "| CheckMate-9 |
+Phase III | Second line | ... | 2018 | |" under a header that starts with Agent, or "| 4.1 |
+32.9 | – | |" under OS | PFS | ORR | RFS when the OS cell was empty. Such a row has all its
+cells at the start and empty ones at the end. Each of its cells is placed, in order, under
+the column that suits it best, by two things:
+
+- what the header says the column holds (the aligner's column scorers: a phase, an NCT id,
+  a regimen of drug names, a count, a rate, a median with its unit);
+- what the column's confident rows hold (rows that keep their last cell, so nothing moved):
+  the shapes of their cells (a year, a phase, a "mOS:" label, a percentage, "vs." values)
+  and, for numbers, their size (a 4.1 reads as a median PFS of 2.2-11.5 better than as an
+  OS of 9-37, a 32.9 as an ORR of 11-58 better than as a PFS).
+
+A dynamic programme over cells x columns chooses the placement; it replaces the positional
+one only when it scores clearly better, and of equal readings the one that moves fewer cells
+wins.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+
+from ..model import Grid, GridRow
+from ..normalize.text import clean
+from ..outcomes.cells import endpoint_may_hold_results
+from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, Knowledge, RowScorer, Tok,
+                    _skip_cost)
+from .header import classify_header
+
+SHIFT_MARGIN = 3.0      # how much better the content-based reading must be than the positional one
+PROFILE_WEIGHT = 6.0    # weight of a cell's likeness to its column's confident cells (0..1)
+PATTERN_WEIGHT = 3.0    # weight of where the table's other rows of as many cells put the same cell
+KIND_WEIGHT = 1.0       # weight of the header's expectation where the column has a profile
+MOVE_COST = 0.01        # each cell placed away from its written position (breaks ties)
+FLOOR = -12.0           # a cell no column scorer accepts still has a place, at this cost
+MIN_PROFILE = 2         # confident cells a column needs before its profile counts
+
+_NUM = re.compile(r"(?<![\w.])(\d+(?:[.,·]\d+)?)")
+_YEAR = re.compile(r"^(?:19|20)\d\d\W?$")
+_LABEL = re.compile(r"^([A-Za-z][\w-]{0,12})\s*(?:\([^)]*\))?\s*:")
+_UNIT_M = re.compile(r"\d\s*(?:m|mo|mos|months?)\b", re.I)
+_UNIT_W = re.compile(r"\d\s*(?:w|wk|wks|weeks?)\b", re.I)
+_UNIT_Y = re.compile(r"\d\s*(?:y|yrs?|years?)\b", re.I)
+
+
+def _shape(text: str) -> frozenset[str]:
+    """Features of a cell's text that a column's cells share."""
+    t = clean(text)
+    low = t.lower()
+    words = t.split()
+    f = {"w1" if len(words) == 1 else "w2-3" if len(words) <= 3 else "w4+"}
+    if MISSING_RX.match(low):
+        f.add("missing")
+    if any(NCT.match(w.strip("()[],;")) for w in words):
+        f.add("nct")
+    if PHASE_RX.match(low) or low.startswith("phase"):
+        f.add("phase")
+    if _YEAR.match(t):
+        f.add("year")
+    if "%" in t:
+        f.add("pct")
+    if t[:1].isdigit():
+        f.add("num")
+    if re.search(r"\bvs\.?\b|\bversus\b", low):
+        f.add("vs")
+    if _UNIT_M.search(t):
+        f.add("unit:m")
+    if _UNIT_W.search(t):
+        f.add("unit:w")
+    if _UNIT_Y.search(t) and not _YEAR.match(t):
+        f.add("unit:y")
+    if "ci" in low.split() or "95%" in low:
+        f.add("ci")
+    m = _LABEL.match(t)
+    if m:
+        f.add("label:" + m.group(1).lower())
+    if words and words[0][:1].isalpha():
+        f.add("first:" + re.sub(r"[^a-z]", "", words[0].lower()))
+    return frozenset(f)
+
+
+def _number(text: str) -> float | None:
+    m = _NUM.search(clean(text))
+    if not m or not clean(text)[:1].isdigit():
+        return None
+    try:
+        v = float(m.group(1).replace(",", ".").replace("·", "."))
+    except ValueError:
+        return None
+    return v if v > 0 else None
+
+
+class Profile:
+    """What the confident cells of one column look like."""
+
+    def __init__(self, texts: list[str]):
+        self.shapes = [_shape(t) for t in texts]
+        self.logs = [math.log(v) for v in (_number(t) for t in texts) if v is not None]
+
+    def likeness(self, text: str) -> float | None:
+        """0..1, or None when the column has too few confident cells to say."""
+        if len(self.shapes) < MIN_PROFILE:
+            return None
+        s = _shape(text)
+        jac = sum(len(s & p) / len(s | p) for p in self.shapes) / len(self.shapes)
+        v = _number(text)
+        if v is None or len(self.logs) < MIN_PROFILE:
+            return jac
+        lv = math.log(v)
+        near = sum(math.exp(-abs(lv - x)) for x in self.logs) / len(self.logs)
+        return 0.5 * jac + 0.5 * near
+
+
+def _movable(r: GridRow) -> bool:
+    """A row whose present cells all sit at the start, with empty ones after them."""
+    present = [c for c in r.cells if c is not None]
+    last = max((j for j, c in enumerate(r.cells) if c is not None), default=-1)
+    return (r.section is None and bool(present) and len(present) < len(r.cells)
+            and last == len(present) - 1 and not any(c.spanned for c in present))
+
+
+def column_profiles(grid: Grid) -> list[Profile]:
+    """Profiles from the rows that keep their last cell (nothing of them moved)."""
+    n = len(grid.header)
+    texts: list[list[str]] = [[] for _ in range(n)]
+    for r in grid.rows:
+        if r.section is not None or _movable(r) or not r.cells or r.cells[-1] is None:
+            continue
+        for j, c in enumerate(r.cells[:n]):
+            if c is not None and c.text.strip():
+                texts[j].append(c.text)
+    return [Profile(t) for t in texts]
+
+
+def _row_tokens(present) -> tuple[list[Tok], list[tuple[int, int]]]:
+    toks: list[Tok] = []
+    spans = []
+    for c in present:
+        k0 = len(toks)
+        for k, m in enumerate(re.finditer(r"\S+", c.text)):
+            w = clean(m.group(0))
+            if w:
+                toks.append(Tok(m.group(0), w.lower(), w, c.line or 0, m.start(), m.end(), k == 0 and bool(toks)))
+        spans.append((k0, len(toks)))
+    return toks, spans
+
+
+def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profile],
+              st: AlignSettings = DEFAULT_SETTINGS, votes: dict[tuple[int, int], float] | None = None) -> GridRow:
+    """The row with its cells under the columns that suit them (the row itself when the
+    written placement is as good). `votes`: (cell, column) -> share of the table's other rows
+    of as many cells that placed that cell there."""
+    present = [c for c in r.cells if c is not None]
+    n, m = len(r.cells), len(present)
+    toks, spans = _row_tokens(present)
+    scorer = RowScorer(toks, kb)
+
+    def fit(i: int, j: int) -> float:
+        k0, k1 = spans[i]
+        sc = scorer.score(kinds[j], k0, k1) if k1 > k0 else 0.0
+        sc = max(sc, FLOOR) if sc != NEG else FLOOR
+        like = profiles[j].likeness(present[i].text)
+        if like is not None:
+            sc = KIND_WEIGHT * sc + PROFILE_WEIGHT * like
+        if votes:
+            sc += PATTERN_WEIGHT * votes.get((i, j), 0.0)
+        return sc - (MOVE_COST if i != j else 0.0)
+
+    positional = sum(fit(i, i) for i in range(m)) + sum(_skip_cost(kinds[j], st) for j in range(m, n))
+    # best[i][j]: first i cells placed in the first j columns
+    best = [[NEG] * (n + 1) for _ in range(m + 1)]
+    back: dict[tuple[int, int], bool] = {}       # True: column j-1 holds cell i-1
+    best[0][0] = 0.0
+    for j in range(1, n + 1):
+        for i in range(0, min(m, j) + 1):
+            skip = best[i][j - 1] + _skip_cost(kinds[j - 1], st) if best[i][j - 1] != NEG else NEG
+            take = best[i - 1][j - 1] + fit(i - 1, j - 1) if i and best[i - 1][j - 1] != NEG else NEG
+            if take != NEG and take >= skip:
+                best[i][j], back[(i, j)] = take, True
+            elif skip != NEG:
+                best[i][j], back[(i, j)] = skip, False
+    if best[m][n] == NEG or best[m][n] < positional + SHIFT_MARGIN:
+        return r
+    cells = [None] * n
+    i, j = m, n
+    while j > 0:
+        if back[(i, j)]:
+            cells[j - 1] = present[i - 1]
+            i -= 1
+        j -= 1
+    return replace(r, cells=tuple(cells))
+
+
+def _placement(r: GridRow) -> tuple[int, ...]:
+    return tuple(j for j, c in enumerate(r.cells) if c is not None)
+
+
+def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
+    """The grid with every shifted row placed by content (the grid itself when none moves)."""
+    kinds = [classify_header(h).canonical for h in grid.header]
+    cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
+    kb = Knowledge.of_table(grid.legend, cells_text)
+    kb.results_in_endpoint = endpoint_may_hold_results(kinds)
+    profiles = column_profiles(grid)
+    first = [place_row(r, kinds, kb, profiles, st) if _movable(r) else r for r in grid.rows]
+    # second pass: rows that dropped the same cells are placed alike (most continuation rows
+    # of a table lose the same spanned cells), so each row hears where the others went
+    by_count: dict[int, list[tuple[int, ...]]] = {}
+    for r, p in zip(grid.rows, first):
+        if _movable(r):
+            by_count.setdefault(sum(c is not None for c in r.cells), []).append(_placement(p))
+    rows = []
+    for r, p in zip(grid.rows, first):
+        if not _movable(r):
+            rows.append(r)
+            continue
+        others = list(by_count[sum(c is not None for c in r.cells)])
+        others.remove(_placement(p))
+        if len(others) < MIN_PROFILE:
+            rows.append(p)
+            continue
+        votes: dict[tuple[int, int], float] = {}
+        for pl in others:
+            for i, j in enumerate(pl):
+                votes[(i, j)] = votes.get((i, j), 0.0) + 1.0 / len(others)
+        rows.append(place_row(r, kinds, kb, profiles, st, votes))
+    if all(a is b for a, b in zip(rows, grid.rows)):
+        return grid
+    return replace(grid, rows=tuple(rows))
