@@ -652,7 +652,7 @@ def _arm_record(grid: Grid, r, n: int, section, section_line, cells: dict[str, s
     treatment = cells.get("treatment") if has_treatment_column else agent
     phase_cell = cells.get("phase")
     if phase_cell is None and "phase" in also:
-        # "NCT02829918 [24] Phase 2" in a "Trial name/Phase" column
+        # "NCT0XXXXXXX [12] Phase 2" in a "Trial name/Phase" column
         m = _PHASE_IN_TEXT.search(clean(cells.get("trial_id") or cells.get("study") or ""))
         phase_cell = m.group(1) if m else None
         if m and study:
