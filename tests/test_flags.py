@@ -223,7 +223,7 @@ def test_second_best_margin_sees_a_tie():
 
 
 def test_realigned_markdown_row_keeps_a_clear_placement_unflagged():
-    from pipeline.table.align import realign_shifted_rows
+    from pipeline.table.shifted import realign_shifted_rows
     g = grid(["Study", "Regimen", "N", "ORR (%)", "mOS (months)"],
              [(["Nu-1", "Gem + Cis", "40", "15%", "9.1 months"], ()),
               (["Gem + Cis", "15%", "9.1 months", None, None], ("cells_missing",))])

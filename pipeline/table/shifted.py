@@ -191,7 +191,12 @@ def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profil
             cells[j - 1] = present[i - 1]
             i -= 1
         j -= 1
-    return replace(r, cells=tuple(cells))
+    # placed by content: no longer a row with cells missing, and doubtful (cells_shifted)
+    # only when its placement is barely better than the written one
+    flags = tuple(f for f in r.flags if f != "cells_missing")
+    if best[m][n] < positional + SHIFT_MARGIN + st.close_margin:
+        flags += ("cells_shifted",)
+    return replace(r, cells=tuple(cells), flags=flags)
 
 
 def _placement(r: GridRow) -> tuple[int, ...]:
