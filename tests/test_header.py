@@ -93,6 +93,9 @@ def test_classify_by_composition(header, canonical, unit, tp, qualifier, also, w
     # a Cox / relative-risk table: RR beside its 95% CI and P value is no response rate (invented)
     (["Factor", "RR", "95% CI", "P"], ["extra", "other", "other", "other"]),
     (["Covariate", "RR (95% CI)", "P value"], ["extra", "other", "other"]),
+    # the same under group headings ("Univariate analysis RR", real: pmc4709619 Table 6's construction)
+    (["Factor", "Crude model RR", "Crude model 95% CI", "Adjusted model RR", "Adjusted model P"],
+     ["extra", "other", "other", "other", "other"]),
     # a trial table: RR beside survival columns is the response rate (real: PMC5842271's construction)
     pytest.param(["Regimen", "n", "RR", "PFS", "OS", "HR"],
                  ["treatment", "n_total", "orr_pct", "pfs_median", "os_median", "other"],

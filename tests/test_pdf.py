@@ -13,14 +13,15 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import InputError
 from pipeline.model import Grid
-from pipeline.readers.pdf import (PdfSettings, Word, header_to_columns, read_pdf,
-                                  words_to_lines)
+from pipeline.readers.pdf import (PdfSettings, TextLine, Word, _without_sups, header_to_columns,
+                                  note_marks, read_pdf, words_to_lines)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -145,6 +146,28 @@ def test_header_columns_wrapped_and_multiword():
     body = [_w("Among-a-long-word", 58, 30)]      # crosses the Key|outcomes gap
     cols = header_to_columns(header, body, PdfSettings())
     assert [c.text for c in cols] == ["Primary sites", "Key outcomes"]
+
+
+def _sup(text: str, x0: float, top: float, size: float = 4.5) -> Word:
+    return replace(_w(text, x0, top, size), sup=True)
+
+
+def test_header_exponent_kept_footnote_mark_dropped():
+    """A raised digit set tight against a letter or a "10" is part of the header ("λ²",
+    "10⁶"); a letter, a digit after a space, or a digit the notes define is a mark."""
+    lam, ten = _w("λ", 10, 2), _w("10", 40, 2)
+    line = TextLine((lam, _sup("2", lam.x1, 0), _w("test", lam.x1 + 6, 2),
+                     ten, _sup("6", ten.x1, 0), _w("rate", 60, 2), _sup("b", 74, 0),
+                     _w("gain", 90, 2), _sup("3", 90 + 14 + 2, 0)))
+    assert _without_sups(line).text == "λ² test 10⁶ rate gain"
+    assert _without_sups(line, note_marks([TextLine((_sup("2", 0, 50), _w("weighted", 5, 52)))])).text \
+        == "λ test 10⁶ rate gain"
+
+
+def test_body_unit_exponent_kept():
+    unit = _w("g/cm", 20, 2)
+    line = TextLine((_w("dose", 0, 2), unit, _sup("3", unit.x1, 0), _w("Trialname", 60, 2), _sup("12", 95, 0)))
+    assert line.text == "dose g/cm³ Trialname"
 
 
 def test_settings_validate():

@@ -76,6 +76,7 @@ class PdfSettings:
 
 EXPONENT_RE = re.compile(r"^[-\u2212]?\d{1,2}$")
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789-\u2212", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b\u207b")
+UNIT_END_RE = re.compile(r"/[^\W\d_]+$")       # "mg/m", "kg/m": a unit the exponent ends
 SUPERSCRIPT_CHARS = set("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b")
 
 
@@ -131,13 +132,13 @@ class TextLine:
 
     @property
     def text(self) -> str:
-        """The line's text without its superscripts, except a power of ten's exponent
-        ("× 10⁹/L"), written in superscript digits onto its "10"."""
+        """The line's text without its superscripts, except the exponent of a power of ten
+        ("× 10⁹/L") or of a unit ("mg/m²"), written in superscript digits onto its word."""
         out: list[str] = []
         for prev, w in zip((None,) + self.words[:-1], self.words):
             if w.sup:
-                if prev is not None and not prev.sup and out and out[-1].endswith("10") \
-                        and EXPONENT_RE.match(w.text):
+                if prev is not None and not prev.sup and out and EXPONENT_RE.match(w.text) \
+                        and (out[-1].endswith("10") or UNIT_END_RE.search(out[-1])):
                     out[-1] += w.text.translate(SUPERSCRIPT_DIGITS)
                 continue
             if prev is not None and prev.sup and out and out[-1][-1] in SUPERSCRIPT_CHARS \
@@ -602,6 +603,7 @@ def header_to_columns(header: list[TextLine], body_words: list[Word],
             segments.append(current)
     spanners = [s for s in segments if _is_spanner(s, segments)]
     segments = [s for s in segments if not any(s is x for x in spanners)]
+    reach = [_spanner_reach(s, segments) for s in spanners]
     columns: list[list[list[Word]]] = []
     for seg in segments:
         x0, x1 = seg[0].x0, seg[-1].x1
@@ -613,7 +615,7 @@ def header_to_columns(header: list[TextLine], body_words: list[Word],
     result = []
     for segs in columns:
         x0, x1 = _span(segs)
-        over = [s for s in spanners if _overlaps(s[0].x0, s[-1].x1, (x0, x1))]
+        over = [s for s, r in zip(spanners, reach) if _overlaps(r[0], r[1], (x0, x1))]
         segs = sorted(over, key=lambda s: s[0].top) + sorted(segs, key=lambda s: s[0].top)
         result.append(Column(x0, x1, " ".join(w.text for s in segs for w in s)))
     return sorted(result, key=lambda c: c.x0)
@@ -628,6 +630,19 @@ def _is_spanner(seg: list[Word], segments: list[list[Word]]) -> bool:
     under.sort(key=lambda s: s[0].x0)
     apart = [b for a, b in zip(under, under[1:]) if b[0].x0 >= a[-1].x1]
     return len(under) >= 2 and len(apart) >= 1
+
+
+def _spanner_reach(seg: list[Word], segments: list[list[Word]]) -> tuple[float, float]:
+    """How far a group heading reaches: it is centred over its group, so over the cells under
+    its text and as far again on the other side of its centre ("Univariate analysis" set
+    over "95% CI" and "P value" also heads the "RR" left of its text)."""
+    lo, hi = seg[0].x0, seg[-1].x1
+    under = [s for s in segments if s[0].top > seg[-1].bottom - 1 and _overlaps(s[0].x0, s[-1].x1, (lo, hi))]
+    if not under:
+        return lo, hi
+    centre = (lo + hi) / 2
+    half = max(centre - min(s[0].x0 for s in under), max(s[-1].x1 for s in under) - centre)
+    return centre - half, centre + half
 
 
 def _is_column_gap(x0: float, x1: float, size: float, body_words: list[Word],
@@ -919,16 +934,34 @@ def _spanning_label(line: TextLine, left: float, settings: PdfSettings) -> bool:
         b.x0 - a.x1 <= settings.column_gap * b.size for a, b in zip(words, words[1:]))
 
 
-def _without_sups(line: TextLine) -> TextLine:
-    """The line without its superscripts, each word stretched over the marks after it (so
-    "χ² value" keeps one gap, not two)."""
+def _without_sups(line: TextLine, marks: frozenset[str] = frozenset()) -> TextLine:
+    """The line without its footnote marks, each word stretched over the marks after it (so
+    "χ value" keeps one gap, not two). An exponent (`_is_exponent`) is not a mark: it is
+    written onto its word in superscript digits ("χ²", "m²")."""
     words: list[Word] = []
     for w in line.words:
-        if w.sup and words:
+        if w.sup and words and _is_exponent(words[-1], w, marks):
+            words[-1] = replace(words[-1], text=words[-1].text + w.text.translate(SUPERSCRIPT_DIGITS),
+                                x1=max(words[-1].x1, w.x1))
+        elif w.sup and words:
             words[-1] = replace(words[-1], x1=max(words[-1].x1, w.x1))
         elif not w.sup:
             words.append(w)
     return TextLine(tuple(words), line.number)
+
+
+def _is_exponent(prev: Word, sup: Word, marks: frozenset[str]) -> bool:
+    """A raised number that is part of a header's text, not a footnote mark: one or two
+    digits set tight against a letter or symbol ("χ²", "m²") or onto a "10" ("10⁹"), that
+    the table's notes do not define as a mark."""
+    return (not prev.sup and EXPONENT_RE.match(sup.text) is not None and sup.text not in marks
+            and sup.x0 - prev.x1 < 0.1 * prev.size
+            and (not prev.text[-1].isdigit() or prev.text.endswith("10")))
+
+
+def note_marks(after: list[TextLine]) -> frozenset[str]:
+    """The marks a table's notes define: the superscript each note line starts with."""
+    return frozenset(ln.words[0].text for ln in after if ln.words and ln.words[0].sup)
 
 
 def _stub_column(columns: list[Column], body: list[TextLine]) -> list[Column]:
@@ -1122,7 +1155,8 @@ def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings
     left = min((ln.x0 for ln in body_lines), default=0.0)
     body_words = [w for ln in body_lines if not _spanning_label(ln, left, settings)
                   for w in ln.words if not w.sup]
-    header = [h for h in (_without_sups(ln) for ln in parts[0].header) if h.words]
+    marks = note_marks(parts[-1].after)
+    header = [h for h in (_without_sups(ln, marks) for ln in parts[0].header) if h.words]
     columns = header_to_columns(header, body_words, settings)
     columns = _stub_column(columns, [ln for p in parts for ln in p.body])
     if len(columns) < 2:

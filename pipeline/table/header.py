@@ -194,15 +194,32 @@ def table_specs(headers) -> list[ColumnSpec]:
     """Every header of one table classified, with what the neighbours settle: 'RR' beside a
     95% CI or a P value (or holding its own CI) is a relative risk, not a response rate."""
     specs = [classify_header(h) for h in headers]
-    keys = [_UNIT_PAREN.sub("", clean(h).lower()).strip() for h in headers]
+    keys = _without_group([_UNIT_PAREN.sub("", clean(h).lower()).strip() for h in headers])
+    lows = _without_group([clean(sp.header).lower() for sp in specs])
     out = []
     for j, sp in enumerate(specs):
-        low = clean(sp.header).lower()
+        low = lows[j]
         if sp.canonical == "orr_pct" and re.match(r"^(?:adjusted\s+)?rr\b", low):
             nxt = keys[j + 1:j + 3]
             if "ci" in low or any(k in _CI_OR_P for k in nxt):
                 sp = replace(sp, canonical="other")
         out.append(sp)
+    return out
+
+
+def _without_group(keys: list[str]) -> list[str]:
+    """Each header without the group heading it shares with a neighbour ("univariate
+    analysis rr" beside "univariate analysis 95% ci": "rr" and "95% ci")."""
+    words = [k.split() for k in keys]
+    out = []
+    for j, w in enumerate(words):
+        shared = 0
+        for other in words[max(j - 1, 0):j] + words[j + 1:j + 2]:
+            n = 0
+            while n < min(len(w), len(other)) - 1 and w[n] == other[n]:
+                n += 1
+            shared = max(shared, n)
+        out.append(" ".join(w[shared:]))
     return out
 
 
