@@ -337,6 +337,7 @@ class PageLayout:
     lines: list[TextLine]            # whole-width lines (for captions and running text)
     rules: list[HRule]
     font: tuple[str, float] = ("", 0.0)   # the running text's (font, size)
+    glyph_fonts: dict[str, set[str]] = field(default_factory=dict)   # "(cid:3)" -> fonts it is of
 
 
 @dataclass
@@ -352,7 +353,11 @@ def page_layout(page, page_no: int, settings: PdfSettings) -> PageLayout:
     words = page_to_words(page.chars, page_no, settings)
     lines = words_to_lines(words, settings)
     rules = page_rules(list(page.lines) + list(page.rects) + list(page.curves), page.height)
-    return PageLayout(page_no, page.width, page.height, words, lines, rules, body_font(lines))
+    glyph_fonts: dict[str, set[str]] = {}
+    for c in page.chars:
+        if GLYPH_CODE_RE.fullmatch(c["text"]):
+            glyph_fonts.setdefault(c["text"], set()).add(c.get("fontname", "").split("+")[-1])
+    return PageLayout(page_no, page.width, page.height, words, lines, rules, body_font(lines), glyph_fonts)
 
 
 def layout_to_parts(layout: PageLayout, counter: list[int],
@@ -1103,9 +1108,11 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
     problems: list[PartProblem] = []
     counter = [0]
     any_text = False
+    glyph_fonts: dict[tuple[int, str], set[str]] = {}
     with open_pdf(path) as pdf:
         for page_no, page in enumerate(pdf.pages, start=1):
             layout = page_layout(page, page_no, settings)
+            glyph_fonts.update({(page_no, k): v for k, v in layout.glyph_fonts.items()})
             any_text = any_text or bool(layout.words)
             parts, bad = layout_to_parts(layout, counter, settings)
             problems += bad
@@ -1127,11 +1134,7 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
     for parts in tables:
         try:
             grid = part_list_to_grid(path.stem, parts, settings)
-            codes = [c.text for r in grid.rows for c in r.cells if c is not None and GLYPH_CODE_RE.search(c.text)]
-            if codes:
-                raise InputError(f"text not readable: {len(codes)} cell(s) hold glyph codes such as "
-                                 f"{GLYPH_CODE_RE.search(codes[0]).group(0)!r} (a font without a usable "
-                                 f"ToUnicode map)", line=grid.header_line)
+            _check_glyph_codes(grid, glyph_fonts)
             grids.append(grid)
         except InputError as e:
             first = parts[0]
@@ -1142,6 +1145,22 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
         why = rejects[0].reason if rejects else "no table caption (\"Table N\") on any page"
         raise InputError(f"no table found: {why}", file=str(path))
     return grids, rejects
+
+
+def _check_glyph_codes(grid: Grid, glyph_fonts: dict[tuple[int, str], set[str]]) -> None:
+    """Cells holding glyph codes "(cid:N)" are an InputError. pdfminer writes a code when the
+    font maps it to no character: no ToUnicode map, and glyph names that name no character
+    (a foundry's own "C210") in its encoding and its embedded font program alike, so nothing
+    in the file says which character the glyph draws."""
+    cells = [c for r in grid.rows for c in r.cells if c is not None and GLYPH_CODE_RE.search(c.text)]
+    if not cells:
+        return
+    code = GLYPH_CODE_RE.search(cells[0].text).group(0)
+    fonts = sorted(glyph_fonts.get((cells[0].page, code), ()))
+    where = f" (font{'s' if len(fonts) > 1 else ''} {', '.join(fonts)} on the page)" if fonts else ""
+    raise InputError(f"text not readable: {len(cells)} cell(s) hold glyph codes such as {code!r}{where}: "
+                     "no ToUnicode map and no glyph name that names a character, so they cannot be "
+                     "decoded", line=grid.header_line)
 
 
 def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings) -> Grid:
