@@ -186,7 +186,8 @@ def test_legend_in_every_form_reaches_drugs(suffix: str, body: str, tmp_path: Pa
 
 
 def test_pdf_footer_legend_unlabelled() -> None:
-    from pipeline.readers.pdf import TextLine, Word, _legend, _notes
+    from pipeline.readers.pdf_grid import _legend, _notes
+    from pipeline.readers.pdf_words import TextLine, Word
     def line(text: str, n: int) -> TextLine:
         words = tuple(Word(text=w, x0=10.0 * i, x1=10.0 * i + 8, top=12.0 * n,
                            bottom=12.0 * n + 10, size=9.0, page=1)

@@ -20,8 +20,9 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.model import Grid
-from pipeline.readers.pdf import (PdfSettings, TextLine, Word, _without_sups, header_to_columns,
-                                  note_marks, read_pdf, words_to_lines)
+from pipeline.readers.pdf import PdfSettings, read_pdf
+from pipeline.readers.pdf_grid import header_to_columns
+from pipeline.readers.pdf_words import TextLine, Word, _without_sups, note_marks, words_to_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
