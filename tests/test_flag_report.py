@@ -37,3 +37,12 @@ def test_issue_targets(report):
     mod, rep = report
     assert rep.precision_unflagged >= mod.MIN_PRECISION_UNFLAGGED
     assert rep.flagged_share <= mod.MAX_FLAGGED_SHARE
+
+
+def test_per_flag_counts(report):
+    """The per-flag table counts every flagged measure under each of its flags, wrong ones apart."""
+    _, rep = report
+    assert sum(rep.per_flag.values()) >= rep.flagged
+    assert all(rep.wrong_per_flag[f] <= n for f, n in rep.per_flag.items())
+    # unfit_tokens, narrowed to the cells a misfit cell can have shifted (2026-12-01: 101, 32 wrong)
+    assert rep.per_flag["unfit_tokens"] <= 105 and rep.wrong_per_flag["unfit_tokens"] >= 30
