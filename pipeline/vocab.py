@@ -14,7 +14,8 @@ FLAGS: dict[str, str] = {
     # row: how the cells were found
     "close_alignment": "the cell the value was read from changes in a second reading of the row's "
                        "cell boundaries that scores almost as well as the one chosen (pasted text)",
-    "unfit_tokens": "some tokens of the row fit the shape of no column; a column took them at a cost",
+    "unfit_tokens": "some tokens of the row fit the shape of no column and a cell took them at a cost: "
+                    "the value's cell or one beside it (the whole row when a name cell states results)",
     "lines_joined_by_guess": "a line holding part of a value cell was joined to the row without a "
                              "visible continuation, and reading the lines as two rows scores almost as well",
     "cells_shifted": "the copy shifted the row's cells; placing them by what they look like left a second "

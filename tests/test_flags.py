@@ -231,3 +231,22 @@ def test_realigned_markdown_row_keeps_a_clear_placement_unflagged():
     row = out.rows[1]
     assert [c.text if c else None for c in row.cells] == [None, "Gem + Cis", None, "15%", "9.1 months"]
     assert "cells_missing" not in row.flags
+
+
+def test_misfit_cell_puts_its_neighbours_in_doubt():
+    """unfit_tokens goes on the misfit cell and the filled cells next to it, one further for
+    every empty column of the row (cells can slide into it); cells further away keep no flag."""
+    from pipeline.table.align import Alignment, misfit_neighbourhood
+    full = Alignment(spans=((0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)), score=0.0)
+    assert misfit_neighbourhood(full, [2]) == [1, 2, 3]
+    assert misfit_neighbourhood(full, [0]) == [0, 1]
+    gap = Alignment(spans=(None, (0, 1), (1, 2), (2, 3), (3, 4), (4, 5)), score=0.0)
+    assert misfit_neighbourhood(gap, [1]) == [1, 2, 3]
+
+
+def test_group_size_in_a_name_cell_is_no_stray_value():
+    """'Lung (12)/ Skin (30%)' under a sites column: each number is the size of the group named
+    before it, no value that slid in; a lone '347' there is."""
+    from pipeline.table.align import _group_count, tokenize_lines
+    toks = tokenize_lines([Line(1, "Lung (12)/ Skin (30%) 347")])
+    assert [_group_count(toks, k) for k in range(len(toks))] == [False, True, False, True, False]

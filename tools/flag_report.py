@@ -2,7 +2,7 @@
 """How far a curator can trust unflagged numbers: extract real tables, match every measure to
 the reference annotations the way ../shared/tools/score.py does (its functions, imported from
 there when it is present), and print precision among unflagged measures, the share of measures
-flagged and recall.
+flagged, recall, and per flag how many measures carry it and how many of those are wrong.
 
 usage: flag_report.py [--raw DIR] [--gold DIR] [--out DIR] [--misses] [--check]
 Defaults: ../shared/real/{raw,gold} beside the repo, else tests/data/real/{raw,gold}.
@@ -13,7 +13,8 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +44,9 @@ class Report:
     hits: int
     gold: int
     lines: list[str]
+    # flag -> measures carrying it, and how many of those are wrong: is the flag worth a look?
+    per_flag: Counter = field(default_factory=Counter)
+    wrong_per_flag: Counter = field(default_factory=Counter)
 
     @property
     def precision_unflagged(self) -> float:
@@ -61,6 +65,11 @@ class Report:
                 f"{self.unflagged}), flagged {self.flagged_share:.4f} ({self.flagged}/{self.measures} measures), "
                 f"recall {self.recall:.4f} ({self.hits}/{self.gold})")
 
+    def flag_table(self) -> str:
+        """Per flag: measures carrying it, how many of them are wrong."""
+        return "\n".join(f"  {f:<24} {n:4d} measures, {self.wrong_per_flag[f]:4d} wrong"
+                         for f, n in self.per_flag.most_common())
+
 
 def judge(gold_files: list[Path], out_dir: Path) -> Report:
     """Every extracted measure of the annotated sources marked right (matched to a gold measure
@@ -71,6 +80,8 @@ def judge(gold_files: list[Path], out_dir: Path) -> Report:
     meas = pd.read_parquet(out_dir / "measures.parquet")
     total = flagged = correct_unflagged = unflagged = hits = gold_n = 0
     lines: list[str] = []
+    per_flag: Counter = Counter()
+    wrong_per_flag: Counter = Counter()
     for gf in gold_files:
         gold = json.loads(gf.read_text(encoding="utf-8"))
         src = gold["source"]
@@ -93,6 +104,9 @@ def judge(gold_files: list[Path], out_dir: Path) -> Report:
                 total += 1
                 fl = list(e.get("flags") if e.get("flags") is not None else [])
                 ok = id(e) in right
+                per_flag.update(set(fl))
+                if not ok:
+                    wrong_per_flag.update(set(fl))
                 if fl:
                     flagged += 1
                 else:
@@ -100,7 +114,7 @@ def judge(gold_files: list[Path], out_dir: Path) -> Report:
                     correct_unflagged += ok
                 lines.append(f"{'ok ' if ok else 'BAD'} {src} row {rec['row']} {e['measure']} "
                              f"{e.get('population')}={e.get('value')} [{','.join(fl)}] {e.get('evidence')!r}")
-    return Report(total, flagged, correct_unflagged, unflagged, hits, gold_n, lines)
+    return Report(total, flagged, correct_unflagged, unflagged, hits, gold_n, lines, per_flag, wrong_per_flag)
 
 
 def default_dirs() -> tuple[Path, Path]:
@@ -131,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.misses:
         print("\n".join(rep.lines))
     print(rep.summary())
+    print("per flag (a measure may carry several):")
+    print(rep.flag_table())
     ok = rep.precision_unflagged >= MIN_PRECISION_UNFLAGGED and rep.flagged_share <= MAX_FLAGGED_SHARE
     print(f"targets: precision among unflagged >= {MIN_PRECISION_UNFLAGGED}, flagged <= {MAX_FLAGGED_SHARE}: "
           f"{'met' if ok else 'NOT met'}")

@@ -895,7 +895,7 @@ def fallback_columns(toks: list[Tok], kinds: list[str], al: Alignment, kb: Knowl
     """Columns of an alignment whose tokens fit none of the column's shapes (the column took
     them at score_cell's fallback cost) and that may hold a value: a value column whose cell
     is no value even with its parentheses (HR, CI, subgroups) left out, or another column
-    whose cell holds a bare number."""
+    whose cell holds a bare number (not a group's size after its name)."""
     out = []
     for j, sp in enumerate(al.spans):
         if sp is None or kinds[j] == "outcomes_text":
@@ -910,9 +910,34 @@ def fallback_columns(toks: list[Tok], kinds: list[str], al: Alignment, kb: Knowl
             text = " ".join(t.norm for t in span)
             if parse_value_cell(text) is None and parse_value_cell(_PARENTHESES.sub("", text)) is None:
                 out.append(j)
-        elif kinds[j] in VALUE_KINDS or any(_BARE_NUMBER.match(t.norm) for t in span):
+        elif kinds[j] in VALUE_KINDS or any(_BARE_NUMBER.match(t.norm) and not _group_count(span, k)
+                                            for k, t in enumerate(span)):
             out.append(j)
     return out
+
+
+_GROUP_SIZE = re.compile(r"^\(\d+(?:\.\d+)?%?\)[,;/]?$")
+
+
+def _group_count(span: list[Tok], k: int) -> bool:
+    """Is token k of a descriptive cell the size of the group named just before it ('GEP (15)',
+    'U (16%)')? It belongs to its cell, no value slid in."""
+    return k > 0 and bool(_GROUP_SIZE.match(span[k].norm)) and not _BARE_NUMBER.match(span[k - 1].norm)
+
+
+def misfit_neighbourhood(al: Alignment, misfits: list[int]) -> list[int]:
+    """Columns whose cells a misfit cell puts in doubt: the misfit itself and the filled cells
+    next to it on each side, one more for every empty column of the row. A cell boundary the
+    aligner drew wrongly moves tokens between neighbouring cells; every empty column lets the
+    cells slide one column further (a row whose first columns are empty may sit wholly a
+    column or two off). Cells further away kept their own tokens, so their values stand."""
+    filled = [j for j, sp in enumerate(al.spans) if sp is not None]
+    reach = 1 + len(al.spans) - len(filled)
+    out: set[int] = set()
+    for j in misfits:
+        k = filled.index(j)
+        out.update(filled[max(0, k - reach):k + reach + 1])
+    return sorted(out)
 
 
 _JOINS = {"vs.", "vs", "versus", "to", "-", "–", "±", "and", "or", "+", "/"}
@@ -956,8 +981,10 @@ def row_doubts(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignme
     `joined_margin`: how much better its lines score as one row than split in two.
 
     close_alignment goes on the value cells a close second reading changes; unfit_tokens on the
-    whole row (a value cell that is no value, or a descriptive cell that took a bare number:
-    the row's values may sit a column off)."""
+    cells a misfit cell (a value cell that is no value, or a descriptive cell that took a bare
+    number) can have traded tokens with: itself and its nearest filled cell on each side (see
+    misfit_neighbourhood); on the whole row when a descriptive misfit cell states results ('Drug
+    A: ORR 13.9%' under a name column: no cell of the row can be trusted to sit in its column)."""
     row: list[str] = []
     cells: dict[int, list[str]] = {}
     value_cols = _value_columns(kinds)
@@ -969,8 +996,13 @@ def row_doubts(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignme
             if al.spans[j] is not None and (j in second.changed or second_reading(
                     toks, kinds, kb, st, al, vocab, scorer, only=j).margin < st.close_margin):
                 cells.setdefault(j, []).append("close_alignment")
-    if fallback_columns(toks, kinds, al, kb):
-        row.append("unfit_tokens")
+    misfits = fallback_columns(toks, kinds, al, kb)
+    if any(kinds[j] not in VALUE_KINDS and states_results(" ".join(t.norm for t in toks[al.spans[j][0]:al.spans[j][1]]))
+           for j in misfits):
+        row.append("unfit_tokens")      # results in a column of names: the row's layout is lost
+    else:
+        for j in misfit_neighbourhood(al, misfits):
+            cells.setdefault(j, []).append("unfit_tokens")
     if joined_margin < st.join_margin and guessed_value_lines(lines, toks, kinds, al):
         row.append("lines_joined_by_guess")
     return RowDoubts(tuple(row), {j: tuple(f) for j, f in cells.items()})
