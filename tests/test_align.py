@@ -480,3 +480,18 @@ def test_usual_lengths_learned_per_value_column():
     got = _usual_lengths([[1, 1, 1, 1, 2], [3, 5, 2, 9], [1, 1]], ["orr_pct", "treatment", "os_median"],
                          DEFAULT_SETTINGS)
     assert got == [3, None, None]
+
+
+def test_a_count_or_a_year_never_fills_a_rate_or_a_median():
+    """PMC5842271 Table 2 (plain copy): the copy dropped the empty landmark-rate cells, so a
+    row has fewer values than columns; "454 (64)" is no response rate (over 100) and "2014" no
+    median OS (over 240 months): the count stays under n and the year under Year."""
+    from pipeline.readers.text import read_text
+    from pipeline.table.align import text_table_to_grid
+
+    text = ("Regimen Setting Phase n (SS) RR (%) 3 months PFS (%) 6 months PFS (%) OS (months) Year of publication\n"
+            "Drugumab vs. placebo NSCLC II 312 (40) 22 vs. 18 14.1 vs. 12.0 2015\n")
+    (t,) = read_text("t", text).tables
+    g = text_table_to_grid(t)
+    got = {h: c.text for h, c in zip(g.header, g.rows[0].cells) if c is not None}
+    assert (got["n (SS)"], got["OS (months)"], got["Year of publication"]) == ("312 (40)", "14.1 vs. 12.0", "2015")

@@ -327,6 +327,20 @@ def _trailing_ref(toks: list[Tok]) -> int:
 _BRACKET_REF = re.compile(r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]")
 
 
+# largest median a survival column holds (months; as validate.py reads a larger one as a year
+# or a misplaced value)
+_MAX_MEDIAN = 240
+
+
+def _impossible_for(kind: str, values) -> bool:
+    """Is the first value of a cell one the column cannot hold: a rate over 100, a median
+    beyond any follow-up (a year, a count)?"""
+    v = next((x.value for x in values if x.value is not None), None)
+    if v is None:
+        return False
+    return (kind in _PERCENT_KINDS and v > 100) or (kind in ("pfs_median", "os_median") and v > _MAX_MEDIAN)
+
+
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if kind == "outcomes_text":
@@ -437,6 +451,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if (kind in ("pfs_median", "os_median") and "%" in units) or (
                 kind in _PERCENT_KINDS and units - {"%"}):
             return NEG      # "10%" under a median, "4.9 mo" under a rate: another column's value
+        if _impossible_for(kind, p.values):
+            return NEG      # "454 (64)" under a rate, "2014" under a median: a count, a year
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_endpoint":
         if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
