@@ -43,6 +43,13 @@ LINES = [
      ["Study", "Phase", "Regimen", "N", "ORR (%)", "Median TTP", "Median PFS", "Median OS", "Ref"]),
     ("Author Year Regimen Patients 6-mo PFS (%) 1-year OS (%) Median DOR (months)",
      ["Author", "Year", "Regimen", "Patients", "6-mo PFS (%)", "1-year OS (%)", "Median DOR (months)"]),
+    # PMC5842271 Table 2 (plain copy): a known word in lower case continues the unknown word
+    # before it ("Metastatic treatment"), and "3 months" is a landmark the next words qualify
+    ("Adjuvant regimen Setting Phase n (SS) RR (%) 9 months OS (%) 12 months PFS (%) OS (months)",
+     ["Adjuvant regimen", "Setting", "Phase", "n (SS)", "RR (%)", "9 months OS (%)", "12 months PFS (%)",
+      "OS (months)"]),
+    ("Palliative treatment Phase 2 years OS (%) Reference",
+     ["Palliative treatment", "Phase", "2 years OS (%)", "Reference"]),
 ]
 
 
