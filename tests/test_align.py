@@ -495,3 +495,22 @@ def test_a_count_or_a_year_never_fills_a_rate_or_a_median():
     g = text_table_to_grid(t)
     got = {h: c.text for h, c in zip(g.header, g.rows[0].cells) if c is not None}
     assert (got["n (SS)"], got["OS (months)"], got["Year of publication"]) == ("312 (40)", "14.1 vs. 12.0", "2015")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # PMC4059864 Table 3 (plain copy): the first arm row names both arms ("X vs. Y"), the second
+    # holds only numbers; each row's values are its own arm's
+    ("Authors Year Agent Arm Phase No. of patients RR (%) Median OS (months)\n"
+     "Park et al.[3] 2012 PARP inhibitor Drugparib vs. FOLFOX III 150 9 7.2\n"
+     "151 4 6.1\n",
+     {(1, "n"): "Drugparib", (1, "orr"): "Drugparib", (1, "os_median"): "Drugparib",
+      (2, "n"): "FOLFOX", (2, "orr"): "FOLFOX", (2, "os_median"): "FOLFOX"}),
+    # the same treatment on one row only, its cells "x vs. y": the labels come from the cells
+    ("Authors Year Agent Arm Phase No. of patients RR (%) Median OS (months)\n"
+     "Park et al.[3] 2012 PARP inhibitor Drugparib vs. FOLFOX III 301 9 vs. 4 7.2 vs. 6.1\n",
+     {(1, "n"): "all", (1, "orr"): "FOLFOX", (1, "os_median"): "FOLFOX"}),
+])
+def test_one_row_per_arm_under_a_vs_treatment(text, expected):
+    ms = grid_to_arms(grid_of(text)).measures
+    got = {(m["row"], m["measure"]): m["population"] for m in ms}
+    assert got == expected
