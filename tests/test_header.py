@@ -109,3 +109,16 @@ def test_classify_by_composition(header, canonical, unit, tp, qualifier, also, w
 def test_rr_read_from_its_neighbours(headers, kinds):
     from pipeline.table.header import table_specs
     assert [s.canonical for s in table_specs(headers)] == kinds
+
+
+@pytest.mark.parametrize("headers,kinds", [
+    # PMC10404428 Table 3 (plain copy): "N" counts, "Patients" beside it says who they are
+    (["Study", "Phase", "N", "Patients", "Regimen", "ORR (%)"],
+     ["study", "phase", "n_total", "population", "treatment", "orr_pct"]),
+    (["Study", "No. of pts", "Patients", "mOS (months)"], ["study", "n_total", "population", "os_median"]),
+    # alone, "Patients" is the count
+    (["Study", "Patients", "Regimen", "ORR (%)"], ["study", "n_total", "treatment", "orr_pct"]),
+])
+def test_patients_beside_a_count_is_the_population(headers, kinds):
+    from pipeline.table.header import table_specs
+    assert [sp.canonical for sp in table_specs(headers)] == kinds

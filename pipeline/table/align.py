@@ -22,7 +22,7 @@ from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
 from ..normalize.units import time_unit
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
-from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line, table_specs
 
 NEG = -math.inf
 
@@ -1292,7 +1292,7 @@ def _cell_text(toks: list[Tok], lines: dict[int, str]) -> str:
 
 def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
-    specs = [classify_header(h) for h in header]
+    specs = table_specs(header)
     body_text = " ".join(ln.text for ln in table.body)
     kb = Knowledge.of_table(table.legend, body_text)
     kb.results_in_endpoint = endpoint_may_hold_results(s.canonical for s in specs)

@@ -188,13 +188,22 @@ def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
 _CHANGES_MEASURE = re.compile(r"^(?:complete|partial|pathologic|pathological|major|time|duration|"
                               r"durable|intracranial|cns)\b")
 _CI_OR_P = {"95% ci", "ci", "p", "p value", "p-value"}
+# words of a header that counts patients ("N", "No. of pts", "Number of patients", "Sample size")
+_COUNT_WORD = re.compile(r"^n\b|^no\b|\bnumber\b|\bsample size\b|\benrolled\b|^#")
 
 
 def table_specs(headers) -> list[ColumnSpec]:
     """Every header of one table classified, with what the neighbours settle: 'RR' beside a
-    95% CI or a P value (or holding its own CI) is a relative risk, not a response rate."""
+    95% CI or a P value (or holding its own CI) is a relative risk, not a response rate;
+    'Patients' beside 'N' is the population, not a second count."""
     specs = [classify_header(h) for h in headers]
     keys = [_UNIT_PAREN.sub("", clean(h).lower()).strip() for h in headers]
+    counts = [j for j, sp in enumerate(specs) if sp.canonical == "n_total"]
+    if len(counts) > 1 and any(_COUNT_WORD.search(keys[j]) for j in counts):
+        # "N | Patients": beside a column that counts, "Patients" says who the patients are
+        for j in counts:
+            if not _COUNT_WORD.search(keys[j]) and not specs[j].unit:
+                specs[j] = replace(specs[j], canonical="population")
     out = []
     for j, sp in enumerate(specs):
         low = clean(sp.header).lower()
