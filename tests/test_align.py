@@ -514,3 +514,19 @@ def test_one_row_per_arm_under_a_vs_treatment(text, expected):
     ms = grid_to_arms(grid_of(text)).measures
     got = {(m["row"], m["measure"]): m["population"] for m in ms}
     assert got == expected
+
+
+def test_a_dropped_cell_is_the_landmark_rate_before_the_response_rate():
+    """PMC5842271 Table 2 (plain copy): the copy dropped the empty 3- and 6-month PFS rate
+    cells; "21 vs. 30" could be the response rate or the 3-month rate, and reviews give a rate
+    for fewer trials than a response rate, so the rate columns are the empty ones."""
+    from pipeline.readers.text import read_text
+    from pipeline.table.align import text_table_to_grid
+
+    text = ("Regimen Phase RR (%) 3 months PFS (%) 6 months PFS (%) PFS (months) OS (months)\n"
+            "Drugumab vs. placebo II 21 vs. 30 5.1 vs. 3.3 11.2 vs. 10.0\n")
+    (t,) = read_text("t", text).tables
+    g = text_table_to_grid(t)
+    got = {h: c.text for h, c in zip(g.header, g.rows[0].cells) if c is not None}
+    assert got == {"Regimen": "Drugumab vs. placebo", "Phase": "II", "RR (%)": "21 vs. 30",
+                   "PFS (months)": "5.1 vs. 3.3", "OS (months)": "11.2 vs. 10.0"}

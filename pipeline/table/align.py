@@ -32,6 +32,9 @@ class AlignSettings:
     skip_identity: float = -1.5      # a descriptive column absent (spanned from above)
     skip_measure: float = -4.0       # a numeric column absent (cell dropped by the copy)
     skip_outcomes: float = -8.0      # the free-text column absent
+    # a landmark rate column absent ("3-month PFS (%)"): reviews give a rate for fewer trials
+    # than a response rate or a median, so of two readings alike its cell is the dropped one
+    skip_rate: float = -3.5
     row_bonus: float = 2.0           # each row formed (favours rows over merged lines)
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
@@ -546,6 +549,8 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
 def _skip_cost(kind: str, st: AlignSettings) -> float:
     if kind == "outcomes_text":
         return st.skip_outcomes
+    if kind in ("pfs_rate", "os_rate"):
+        return st.skip_rate
     if kind in MEASURE_COLUMNS or kind == "endpoint_result":
         return st.skip_measure
     return st.skip_identity
