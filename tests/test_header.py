@@ -48,6 +48,10 @@ LINES = [
     ("Adjuvant regimen Setting Phase n (SS) RR (%) 9 months OS (%) 12 months PFS (%) OS (months)",
      ["Adjuvant regimen", "Setting", "Phase", "n (SS)", "RR (%)", "9 months OS (%)", "12 months PFS (%)",
       "OS (months)"]),
+    # PMC8016392 Table 2 (plain copy): "time" joins what follows only when it opens a cell
+    ("Agent Regimen Primary end point Median follow-up time Publish year",
+     ["Agent", "Regimen", "Primary end point", "Median follow-up time", "Publish year"]),
+    ("Study Time to progression (months) Reference", ["Study", "Time to progression (months)", "Reference"]),
     ("Palliative treatment Phase 2 years OS (%) Reference",
      ["Palliative treatment", "Phase", "2 years OS (%)", "Reference"]),
 ]

@@ -1056,7 +1056,7 @@ def _ends_continuation(text: str) -> bool:
 _PER_ROW = {*MEASURE_COLUMNS, "outcomes_text", "primary_endpoint", "endpoint_result", "other"}
 
 
-_YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|pub\.? year)$")
+_YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|publish year|pub\.? year)$")
 
 
 def align_kind(spec: ColumnSpec) -> str:

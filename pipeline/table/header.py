@@ -296,8 +296,10 @@ _LANDMARK_CELL = re.compile(r"^\d+(?:\.\d+)?\s*-?\s*(?:months?|mo|mos|years?|yrs
 
 def _joins_next(cell: str, w: str) -> bool:
     """Does the word after w belong to the same cell? After a joiner word ("Median", "No."),
-    a landmark ("6-month", "3 months"), or a conjunction inside a cell ("Trial and author")."""
+    a landmark ("6-month", "3 months"), or a conjunction inside a cell ("Trial and author").
+    A joiner joins only as the cell's first word ("Time to progression", "Median OS")."""
     cw = clean(w).lower()
-    if cw in _JOINERS or _LANDMARK_WORD.match(clean(w)) or _LANDMARK_CELL.match(clean(cell)):
-        return True
+    if (cw in _JOINERS and len(cell.split()) == 1) or _LANDMARK_WORD.match(clean(w)) \
+            or _LANDMARK_CELL.match(clean(cell)):
+        return True          # a joiner opens a cell: "Median follow-up time" ends before "Publish year"
     return cw in _CONJUNCTIONS and len(cell.split()) > 1
