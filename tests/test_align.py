@@ -480,3 +480,53 @@ def test_usual_lengths_learned_per_value_column():
     got = _usual_lengths([[1, 1, 1, 1, 2], [3, 5, 2, 9], [1, 1]], ["orr_pct", "treatment", "os_median"],
                          DEFAULT_SETTINGS)
     assert got == [3, None, None]
+
+
+def test_a_count_or_a_year_never_fills_a_rate_or_a_median():
+    """PMC5842271 Table 2 (plain copy): the copy dropped the empty landmark-rate cells, so a
+    row has fewer values than columns; "454 (64)" is no response rate (over 100) and "2014" no
+    median OS (over 240 months): the count stays under n and the year under Year."""
+    from pipeline.readers.text import read_text
+    from pipeline.table.align import text_table_to_grid
+
+    text = ("Regimen Setting Phase n (SS) RR (%) 3 months PFS (%) 6 months PFS (%) OS (months) Year of publication\n"
+            "Drugumab vs. placebo NSCLC II 312 (40) 22 vs. 18 14.1 vs. 12.0 2015\n")
+    (t,) = read_text("t", text).tables
+    g = text_table_to_grid(t)
+    got = {h: c.text for h, c in zip(g.header, g.rows[0].cells) if c is not None}
+    assert (got["n (SS)"], got["OS (months)"], got["Year of publication"]) == ("312 (40)", "14.1 vs. 12.0", "2015")
+
+
+@pytest.mark.parametrize("text,expected", [
+    # PMC4059864 Table 3 (plain copy): the first arm row names both arms ("X vs. Y"), the second
+    # holds only numbers; each row's values are its own arm's
+    ("Authors Year Agent Arm Phase No. of patients RR (%) Median OS (months)\n"
+     "Park et al.[3] 2012 PARP inhibitor Drugparib vs. FOLFOX III 150 9 7.2\n"
+     "151 4 6.1\n",
+     {(1, "n"): "Drugparib", (1, "orr"): "Drugparib", (1, "os_median"): "Drugparib",
+      (2, "n"): "FOLFOX", (2, "orr"): "FOLFOX", (2, "os_median"): "FOLFOX"}),
+    # the same treatment on one row only, its cells "x vs. y": the labels come from the cells
+    ("Authors Year Agent Arm Phase No. of patients RR (%) Median OS (months)\n"
+     "Park et al.[3] 2012 PARP inhibitor Drugparib vs. FOLFOX III 301 9 vs. 4 7.2 vs. 6.1\n",
+     {(1, "n"): "all", (1, "orr"): "FOLFOX", (1, "os_median"): "FOLFOX"}),
+])
+def test_one_row_per_arm_under_a_vs_treatment(text, expected):
+    ms = grid_to_arms(grid_of(text)).measures
+    got = {(m["row"], m["measure"]): m["population"] for m in ms}
+    assert got == expected
+
+
+def test_a_dropped_cell_is_the_landmark_rate_before_the_response_rate():
+    """PMC5842271 Table 2 (plain copy): the copy dropped the empty 3- and 6-month PFS rate
+    cells; "21 vs. 30" could be the response rate or the 3-month rate, and reviews give a rate
+    for fewer trials than a response rate, so the rate columns are the empty ones."""
+    from pipeline.readers.text import read_text
+    from pipeline.table.align import text_table_to_grid
+
+    text = ("Regimen Phase RR (%) 3 months PFS (%) 6 months PFS (%) PFS (months) OS (months)\n"
+            "Drugumab vs. placebo II 21 vs. 30 5.1 vs. 3.3 11.2 vs. 10.0\n")
+    (t,) = read_text("t", text).tables
+    g = text_table_to_grid(t)
+    got = {h: c.text for h, c in zip(g.header, g.rows[0].cells) if c is not None}
+    assert got == {"Regimen": "Drugumab vs. placebo", "Phase": "II", "RR (%)": "21 vs. 30",
+                   "PFS (months)": "5.1 vs. 3.3", "OS (months)": "11.2 vs. 10.0"}

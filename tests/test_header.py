@@ -43,6 +43,17 @@ LINES = [
      ["Study", "Phase", "Regimen", "N", "ORR (%)", "Median TTP", "Median PFS", "Median OS", "Ref"]),
     ("Author Year Regimen Patients 6-mo PFS (%) 1-year OS (%) Median DOR (months)",
      ["Author", "Year", "Regimen", "Patients", "6-mo PFS (%)", "1-year OS (%)", "Median DOR (months)"]),
+    # PMC5842271 Table 2 (plain copy): a known word in lower case continues the unknown word
+    # before it ("Metastatic treatment"), and "3 months" is a landmark the next words qualify
+    ("Adjuvant regimen Setting Phase n (SS) RR (%) 9 months OS (%) 12 months PFS (%) OS (months)",
+     ["Adjuvant regimen", "Setting", "Phase", "n (SS)", "RR (%)", "9 months OS (%)", "12 months PFS (%)",
+      "OS (months)"]),
+    # PMC8016392 Table 2 (plain copy): "time" joins what follows only when it opens a cell
+    ("Agent Regimen Primary end point Median follow-up time Publish year",
+     ["Agent", "Regimen", "Primary end point", "Median follow-up time", "Publish year"]),
+    ("Study Time to progression (months) Reference", ["Study", "Time to progression (months)", "Reference"]),
+    ("Palliative treatment Phase 2 years OS (%) Reference",
+     ["Palliative treatment", "Phase", "2 years OS (%)", "Reference"]),
 ]
 
 
@@ -105,3 +116,16 @@ def test_classify_by_composition(header, canonical, unit, tp, qualifier, also, w
 def test_rr_read_from_its_neighbours(headers, kinds):
     from pipeline.table.header import table_specs
     assert [s.canonical for s in table_specs(headers)] == kinds
+
+
+@pytest.mark.parametrize("headers,kinds", [
+    # PMC10404428 Table 3 (plain copy): "N" counts, "Patients" beside it says who they are
+    (["Study", "Phase", "N", "Patients", "Regimen", "ORR (%)"],
+     ["study", "phase", "n_total", "population", "treatment", "orr_pct"]),
+    (["Study", "No. of pts", "Patients", "mOS (months)"], ["study", "n_total", "population", "os_median"]),
+    # alone, "Patients" is the count
+    (["Study", "Patients", "Regimen", "ORR (%)"], ["study", "n_total", "treatment", "orr_pct"]),
+])
+def test_patients_beside_a_count_is_the_population(headers, kinds):
+    from pipeline.table.header import table_specs
+    assert [sp.canonical for sp in table_specs(headers)] == kinds

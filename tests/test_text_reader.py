@@ -28,3 +28,37 @@ def test_legend_after_the_body_still_ends_the_table():
     (t,) = read_text("t", text).tables
     assert [ln.number for ln in t.body] == [2]
     assert t.legend.startswith("ORR, objective response rate")
+
+
+def test_header_over_three_lines_with_a_sub_header_under_a_share_heading():
+    """PMC4059864 Table 3 (plain copy): the header wraps onto a second line of value columns,
+    and a third line names the two sub-columns of "Percentage of patients (%)" (settings,
+    no outcome): ten columns for rows of ten values."""
+    text = ("Authors and reference Year Agent Arm Phase No. of patients Proportion of patients (%)\n"
+            "Response rate (%) Median overall survival (months)\n"
+            "Resectable gastric cancer Unresectable gastric cancer\n"
+            "Kinase inhibitor\n"
+            "Lee et al.[12] 2009 VEGF inhibitor Drugib vs. placebo III 210 41a 59 7 5.1\n")
+    (t,) = read_text("t", text).tables
+    assert t.header_cells == ("Authors and reference", "Year", "Agent", "Arm", "Phase", "No. of patients",
+                              "Resectable gastric cancer", "Unresectable gastric cancer", "Response rate (%)",
+                              "Median overall survival (months)")
+    assert [ln.number for ln in t.body] == [4, 5]
+
+
+def test_sub_header_of_value_columns_still_replaces_the_group_headings():
+    """PMC7001551 (plain copy): "Response rate" and "Median survival" over ORR DCR / OS PFS."""
+    text = ("Agent Trial Phase Patients Response rate Median survival\n"
+            "ORR DCR OS PFS\n"
+            "Drugumab GAMMA-1 II 48 15% 60% 12.1 4.0\n")
+    (t,) = read_text("t", text).tables
+    assert t.header_cells == ("Agent", "Trial", "Phase", "Patients", "ORR", "DCR", "OS", "PFS")
+
+
+def test_a_section_row_after_the_header_is_no_sub_header():
+    text = ("Authors Year Agent Phase No. of patients Proportion of patients (%) ORR (%)\n"
+            "Monoclonal antibody\n"
+            "Kim et al. 2011 EGFR III 99 40 60 12\n")
+    (t,) = read_text("t", text).tables
+    assert t.header_cells is None
+    assert [ln.number for ln in t.body] == [2, 3]

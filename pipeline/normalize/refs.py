@@ -5,7 +5,8 @@
 (brackets kept), or (text, None). A citation is a run of reference numbers (commas, ranges,
 the bullets some journals add for key references) in square brackets anywhere, or in round
 brackets at the end of the cell or before an NCT id. Years ("(2015)"), counts ("(n = 30)"),
-doses ("(10 mg/kg)") and codes ("(ALX-148)") are not citations.
+doses ("(10 mg/kg)") and codes ("(ALX-148)") are not citations. Digits glued to an NCT id
+after its eight are a superscript citation ("NCT01008358151").
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ import re
 _REFS = r"\d{1,3}[•*]*(?:\s*[,;–-]\s*\d{1,3}[•*]*)*"
 _SQUARE = re.compile(rf"\s*\[({_REFS})\]")
 _ROUND_END = re.compile(rf"\s*\(({_REFS})\)(?=\s*(?:$|\(?NCT|[,;]))")
+# a superscript citation glued to an NCT id, which always has eight digits: "NCT01008358151"
+# is NCT01008358 and reference 151; "NCT01693562⁎,152" reference 152 after a footnote mark
+_AFTER_NCT = re.compile(r"(?<=\bNCT\d{8})[⁎*†‡]?,?(\d{1,3}(?:,\d{1,3})*)(?![\d.])")
 
 
 def split_citation(text: str | None) -> tuple[str | None, str | None]:
@@ -22,6 +26,9 @@ def split_citation(text: str | None) -> tuple[str | None, str | None]:
         return text, None
     m = _SQUARE.search(text) or _ROUND_END.search(text)
     if m is None:
+        g = _AFTER_NCT.search(text)
+        if g is not None:
+            return (text[:g.start()] + text[g.end():]).strip(), g.group(1)
         return text, None
     rest = (text[:m.start()] + text[m.end():]).strip()
     if not rest:

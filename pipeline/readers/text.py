@@ -57,9 +57,10 @@ _FOOTNOTE = re.compile(r"^\s*\d{1,2}\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(
 
 
 # a heading over several columns ("Response rate" over ORR and DCR, "Median survival" over OS
-# and PFS, "Efficacy", "Safety"); the words say which sub-columns it takes
+# and PFS, "Efficacy", "Safety", "Percentage of patients" over the patients' settings); the
+# words say which sub-columns it takes (an empty set: columns that hold no outcome)
 _GROUPS = (("response", {"orr_pct", "dcr_pct"}), ("survival", {"pfs_median", "os_median", "pfs_rate", "os_rate"}),
-           ("safety|toxicit|adverse|\\baes?\\b", set()),
+           ("safety|toxicit|adverse|\\baes?\\b|^(?:percentage|proportion|distribution|share) of", set()),
            ("efficacy|outcome|result|activity", {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate",
                                                  "os_rate", "n_total"}))
 _VALUE_KINDS = {"n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "other"}
@@ -73,41 +74,75 @@ def _group_of(cell: str) -> set[str] | None:
     return None
 
 
+def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
+    """The header cells a line after the header adds when the header wraps onto it (None: the
+    line is no continuation). Either a short heading of its own ("Median survival", "Grade 3/4
+    AEs"), or a line of known value columns none of which a group heading above takes
+    ("Response rate (%) Median overall survival (months)" after "... Percentage of patients")."""
+    if not t or re.search(r"\d(?![/–-]?\d?\s*AEs?\b)(?!/\d)(?![^()]*\))", t):
+        return None
+    if len(t.split()) <= 4 and not looks_like_header(t):
+        known = _group_of(t) is not None or classify_header(t).canonical in _VALUE_KINDS
+        return [t] if known else None   # else a section ("First-line therapy") or a trial name
+    cells = split_header_line(t)
+    kinds = [classify_header(c).canonical for c in cells]
+    taken = set().union(*(_group_of(c) or set() for c in top))
+    if len(cells) >= 2 and all(k in _VALUE_KINDS for k in kinds) and not taken & set(kinds):
+        return cells
+    return None
+
+
+def _sub_header(line: str, top: list[str]) -> list[str]:
+    """The cells of a sub-header row under group headings (empty: the line is none): known
+    value columns ("ORR DCR OS PFS"), or, under a heading whose columns hold no outcome
+    ("Percentage of patients (%)"), two or more cells without numbers ("Locally advanced
+    Metastatic")."""
+    sub = split_header_line(line)
+    if looks_like_header(line, sub):
+        return sub
+    empty_group = any(_group_of(c) == set() for c in top)
+    if empty_group and len(sub) >= 2 and not re.search(r"\d", line) \
+            and all(classify_header(c).canonical == "extra" for c in sub):
+        return sub
+    return []
+
+
 def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None, int]:
     """Header cells when the header goes on over the next lines, and the index of its last
-    line. Two shapes from PMC pages: header cells wrapped onto lines of their own ("Median
-    survival", "Grade 3/4 AEs": short, no values, a column or a group heading the lexicon
-    knows), and a sub-header row of value columns ("ORR DCR OS PFS") that replaces the group
-    headings above it ("Response rate", "Median survival"), each taking the sub-columns its
-    words name."""
+    line. Two shapes from PMC pages: header cells wrapped onto lines of their own (see
+    _wrapped_cells), and a sub-header row (see _sub_header) that replaces the group headings
+    above it ("Response rate", "Median survival"), each taking the sub-columns its words
+    name."""
     cells = split_header_line(lines[h].text)
     j = h + 1
     wrapped: list[str] = []
     while j < len(lines):
-        t = clean(lines[j].text).strip()
-        if not t or len(t.split()) > 4 or re.search(r"\d(?![/–-]?\d?\s*AEs?\b)(?!/\d)", t) \
-                or looks_like_header(t):
+        more = _wrapped_cells(clean(lines[j].text).strip(), cells + wrapped)
+        if more is None:
             break
-        if _group_of(t) is None and classify_header(t).canonical not in _VALUE_KINDS:
-            break             # a section ("First-line therapy") or a trial name, not a heading
-        wrapped.append(t)
+        wrapped += more
         j += 1
     if j >= len(lines):
         return None, h
-    sub = split_header_line(lines[j].text)
-    sub = sub if looks_like_header(lines[j].text, sub) else []
-    sub_kinds = [classify_header(c).canonical for c in sub]
     top = cells + wrapped
+    sub = _sub_header(lines[j].text, top)
+    sub_kinds = [classify_header(c).canonical for c in sub]
     groups = [k for k, c in enumerate(top) if _group_of(c) is not None]
-    if not sub or not groups or any(k in ("extra", "trial", "trial_id", "study") for k in sub_kinds) \
+    plain = [k for k in groups if _group_of(top[k]) == set()]
+    not_sub = ("trial", "trial_id", "study") if plain else ("extra", "trial", "trial_id", "study")
+    if not sub or not groups or any(k in not_sub for k in sub_kinds) \
             or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
+        if wrapped and j - 1 > h:
+            return tuple(top), j - 1
         return None, h        # no sub-header row: the lines after the header are the body's
-    # each sub-column goes to the first group heading whose words name it, else to the last
-    # heading that takes value columns at all (a safety heading takes none)
+    # each sub-column goes to the first group heading whose words name it; a column of no
+    # outcome to a heading that takes such columns; else to the last heading that takes value
+    # columns at all (a safety heading takes none)
     placed: dict[int, list[str]] = {k: [] for k in groups}
     takers = [k for k in groups if _group_of(top[k])] or groups
     for c, kind in zip(sub, sub_kinds):
-        g = next((k for k in groups if kind in _group_of(top[k])), takers[-1])
+        g = next((k for k in groups if kind in _group_of(top[k])),
+                 plain[0] if kind == "extra" and plain else takers[-1])
         placed[g].append(c)
     out: list[str] = []
     for k, c in enumerate(top):

@@ -22,7 +22,7 @@ from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
 from ..normalize.units import time_unit
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
-from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line, table_specs
 
 NEG = -math.inf
 
@@ -32,6 +32,9 @@ class AlignSettings:
     skip_identity: float = -1.5      # a descriptive column absent (spanned from above)
     skip_measure: float = -4.0       # a numeric column absent (cell dropped by the copy)
     skip_outcomes: float = -8.0      # the free-text column absent
+    # a landmark rate column absent ("3-month PFS (%)"): reviews give a rate for fewer trials
+    # than a response rate or a median, so of two readings alike its cell is the dropped one
+    skip_rate: float = -3.5
     row_bonus: float = 2.0           # each row formed (favours rows over merged lines)
     vocab_bonus: float = 1.5         # value seen in the same column on another row
     vocab_malus: float = 1.5         # value seen only in another column
@@ -327,6 +330,20 @@ def _trailing_ref(toks: list[Tok]) -> int:
 _BRACKET_REF = re.compile(r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]")
 
 
+# largest median a survival column holds (months; as validate.py reads a larger one as a year
+# or a misplaced value)
+_MAX_MEDIAN = 240
+
+
+def _impossible_for(kind: str, values) -> bool:
+    """Is the first value of a cell one the column cannot hold: a rate over 100, a median
+    beyond any follow-up (a year, a count)?"""
+    v = next((x.value for x in values if x.value is not None), None)
+    if v is None:
+        return False
+    return (kind in _PERCENT_KINDS and v > 100) or (kind in ("pfs_median", "os_median") and v > _MAX_MEDIAN)
+
+
 def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
     n = len(toks)
     if kind == "outcomes_text":
@@ -437,6 +454,8 @@ def _typed_score(kind: str, toks: list[Tok], kb: Knowledge) -> float:
         if (kind in ("pfs_median", "os_median") and "%" in units) or (
                 kind in _PERCENT_KINDS and units - {"%"}):
             return NEG      # "10%" under a median, "4.9 mo" under a rate: another column's value
+        if _impossible_for(kind, p.values):
+            return NEG      # "454 (64)" under a rate, "2014" under a median: a count, a year
         return 2.5 if p.missing else 3.0 + (0.5 if n <= 2 else 0.0)
     if kind == "primary_endpoint":
         if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
@@ -530,6 +549,8 @@ def _regimen_score(text: str, kb: Knowledge) -> float:
 def _skip_cost(kind: str, st: AlignSettings) -> float:
     if kind == "outcomes_text":
         return st.skip_outcomes
+    if kind in ("pfs_rate", "os_rate"):
+        return st.skip_rate
     if kind in MEASURE_COLUMNS or kind == "endpoint_result":
         return st.skip_measure
     return st.skip_identity
@@ -1067,7 +1088,7 @@ def _ends_continuation(text: str) -> bool:
 _PER_ROW = {*MEASURE_COLUMNS, "outcomes_text", "primary_endpoint", "endpoint_result", "other"}
 
 
-_YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|pub\.? year)$")
+_YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|publish year|pub\.? year)$")
 
 
 def align_kind(spec: ColumnSpec) -> str:
@@ -1308,7 +1329,7 @@ def _cell_text(toks: list[Tok], lines: dict[int, str]) -> str:
 
 def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
-    specs = [classify_header(h) for h in header]
+    specs = table_specs(header)
     body_text = " ".join(ln.text for ln in table.body)
     kb = Knowledge.of_table(table.legend, body_text)
     kb.results_in_endpoint = endpoint_may_hold_results(s.canonical for s in specs)

@@ -577,6 +577,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
         arm["cells"] = json.dumps(source_cells, ensure_ascii=False) if source_cells else None
         _summarise(arm, row_ms)
     _trial_totals(res)
+    _one_row_per_arm(res)
     return res
 
 
@@ -599,6 +600,28 @@ def _trial_totals(res: TableResult) -> None:
         if len(totals) == 1 and totals[0]["population"] == "all":
             totals[0]["population"] = "trial total"
             arm["n_total"] = None            # the arm's own cohort is not stated
+
+
+def _one_row_per_arm(res: TableResult) -> None:
+    """A row whose treatment names k arms ("Drug A vs. placebo") followed by k-1 rows that
+    take their treatment from it (the cell spans down) and hold one value per cell: one row
+    per arm, in the order the treatment names them, so each row's values are its arm's
+    ("... | Drug A vs. placebo | III | 138 | 1 | 3.7" over "| 139 | 5 | 6.6")."""
+    arms = res.arms
+    k = 0
+    while k < len(arms):
+        labels = arm_labels(arms[k]["treatment"]) if "treatment" not in arms[k]["filled"] else None
+        run = arms[k:k + len(labels)] if labels else []
+        if not labels or len(run) < len(labels) or any(
+                "treatment" not in a["filled"] or a["treatment"] != arms[k]["treatment"] for a in run[1:]):
+            k += 1
+            continue
+        rows = {a["row"]: lab for a, lab in zip(run, labels)}
+        ms = [m for m in res.measures if m["row"] in rows]
+        if ms and all(m["population"] == "all" for m in ms):
+            for m in ms:
+                m["population"] = rows[m["row"]]
+        k += len(labels)
 
 
 _ROW_LABEL = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:")

@@ -188,14 +188,23 @@ def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
 _CHANGES_MEASURE = re.compile(r"^(?:complete|partial|pathologic|pathological|major|time|duration|"
                               r"durable|intracranial|cns)\b")
 _CI_OR_P = {"95% ci", "ci", "p", "p value", "p-value"}
+# words of a header that counts patients ("N", "No. of pts", "Number of patients", "Sample size")
+_COUNT_WORD = re.compile(r"^n\b|^no\b|\bnumber\b|\bsample size\b|\benrolled\b|^#")
 
 
 def table_specs(headers) -> list[ColumnSpec]:
     """Every header of one table classified, with what the neighbours settle: 'RR' beside a
-    95% CI or a P value (or holding its own CI) is a relative risk, not a response rate."""
+    95% CI or a P value (or holding its own CI) is a relative risk, not a response rate;
+    'Patients' beside 'N' is the population, not a second count."""
     specs = [classify_header(h) for h in headers]
     keys = _without_group([_UNIT_PAREN.sub("", clean(h).lower()).strip() for h in headers])
     lows = _without_group([clean(sp.header).lower() for sp in specs])
+    counts = [j for j, sp in enumerate(specs) if sp.canonical == "n_total"]
+    if len(counts) > 1 and any(_COUNT_WORD.search(keys[j]) for j in counts):
+        # "N | Patients": beside a column that counts, "Patients" says who the patients are
+        for j in counts:
+            if not _COUNT_WORD.search(keys[j]) and not specs[j].unit:
+                specs[j] = replace(specs[j], canonical="population")
     out = []
     for j, sp in enumerate(specs):
         low = lows[j]
@@ -241,33 +250,23 @@ def split_header_line(line: str) -> list[str]:
 
     Longest match against the lexicon first; a parenthesised unit joins the cell before it;
     an unknown word starts a new cell when capitalised, and joins the previous one when it is
-    lower case or follows a joiner word ("Median", "No.").
+    lower case or follows a joiner word ("Median", "No.") or a landmark ("3 months").
     """
     words = line.split()
-    by_first, phrases = _phrases()
     cells: list[str] = []
     i = 0
     last_joins = False
     while i < len(words):
         w = words[i]
-        if cells and (w.startswith("(") or w.startswith("[")):
+        if cells and w[:1] in "([":
             # "(%)", "(months)", "(95% CI)" belong to the previous cell
-            j = i
-            while j < len(words) and not (words[j].endswith(")") or words[j].endswith("]")):
-                j += 1
+            j = _paren_end(words, i)
             cells[-1] += " " + " ".join(words[i:j + 1])
             i = j + 1
             continue
-        low = [clean(x).lower() for x in words[i:i + 6]]
-        match = 0
-        for ph in by_first.get(low[0], ()):
-            n = len(ph)
-            if n <= len(low) and tuple(low[:n]) == ph:
-                match = n
-                break
-        if match > 1 and all((clean(w).lower(),) in phrases for w in words[i:i + match]) \
-                and all(w[:1].isupper() for w in words[i + 1:i + match]):
-            match = 1   # "Trial Phase": two known headers side by side, not one
+        match = _lexicon_match(words, i)
+        if match and _joins_unknown(cells, w):
+            match = 0        # "Metastatic treatment": a known word in lower case ends an unknown cell
         if match and not last_joins:
             cells.append(" ".join(words[i:i + match]))
             i += match
@@ -277,8 +276,47 @@ def split_header_line(line: str) -> list[str]:
             cells[-1] += " " + w
         else:
             cells.append(w)
-        last_joins = (clean(w).lower() in _JOINERS or bool(_LANDMARK_WORD.match(clean(w)))) and not match
-        if clean(w).lower() in _CONJUNCTIONS and len(cells[-1].split()) > 1:
-            last_joins = True        # "Trial and author", "Outcome of primary endpoint"
+        last_joins = _joins_next(cells[-1], w) and not match
         i += 1
     return cells
+
+
+def _paren_end(words: list[str], i: int) -> int:
+    """Index of the word that closes the parenthesis opened at words[i] (the last word if none)."""
+    j = i
+    while j < len(words) - 1 and not words[j].endswith((")", "]")):
+        j += 1
+    return j
+
+
+def _lexicon_match(words: list[str], i: int) -> int:
+    """How many words from words[i] on make one header the lexicon knows (0: none)."""
+    by_first, phrases = _phrases()
+    low = [clean(x).lower() for x in words[i:i + 6]]
+    match = next((len(ph) for ph in by_first.get(low[0], ())
+                  if len(ph) <= len(low) and tuple(low[:len(ph)]) == ph), 0)
+    if match > 1 and all((clean(w).lower(),) in phrases for w in words[i:i + match]) \
+            and all(w[:1].isupper() for w in words[i + 1:i + match]):
+        match = 1   # "Trial Phase": two known headers side by side, not one
+    return match
+
+
+def _joins_unknown(cells: list[str], w: str) -> bool:
+    """A known header word printed in lower case after an unknown capitalised cell continues
+    that cell ("Metastatic treatment", "Agent tested"), as header cells start capitalised."""
+    return bool(cells) and w.isalpha() and w.islower() and len(w) > 2 \
+        and classify_header(cells[-1]).canonical == "extra"
+
+
+_LANDMARK_CELL = re.compile(r"^\d+(?:\.\d+)?\s*-?\s*(?:months?|mo|mos|years?|yrs?|weeks?|wks?)$", re.I)
+
+
+def _joins_next(cell: str, w: str) -> bool:
+    """Does the word after w belong to the same cell? After a joiner word ("Median", "No."),
+    a landmark ("6-month", "3 months"), or a conjunction inside a cell ("Trial and author").
+    A joiner joins only as the cell's first word ("Time to progression", "Median OS")."""
+    cw = clean(w).lower()
+    if (cw in _JOINERS and len(cell.split()) == 1) or _LANDMARK_WORD.match(clean(w)) \
+            or _LANDMARK_CELL.match(clean(cell)):
+        return True          # a joiner opens a cell: "Median follow-up time" ends before "Publish year"
+    return cw in _CONJUNCTIONS and len(cell.split()) > 1
