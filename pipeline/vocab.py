@@ -71,3 +71,13 @@ NARRATIVE_RULES: dict[str, str] = {
     "nr_not_reported": "'NR' where the table's legend defines it as not reported or not evaluable",
     "no_rule": "a number the grammar could not place (counted in the run summary)",
 }
+
+# ------------------------------------------------------------------ plausible medians
+# Two limits on a median survival or response duration, in months; both are general rules
+# about oncology trial results, not about any one table.
+# Above this a median is doubtful (a year, a count or a percentage read as a duration): the
+# measure is kept and flagged value_kind_mismatch for review (outcomes/review.py).
+DOUBTFUL_MEDIAN_MONTHS = 120.0
+# Above this (20 years) a median is no trial's result: the value is rejected (rejects.parquet,
+# level "value"), and the schema (schemas/models.py) fails any that is left.
+MAX_MEDIAN_MONTHS = 240

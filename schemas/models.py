@@ -4,6 +4,7 @@ Validation is lazy (every failure reported at once) and runs before anything is 
 """
 from __future__ import annotations
 
+import functools
 import sys
 import types
 
@@ -20,11 +21,14 @@ if "pandera.typing.dask" not in sys.modules:
 import pandera.pandas as pa  # noqa: E402
 from pandera.typing import Series  # noqa: E402
 
-from pipeline.vocab import FLAGS, NARRATIVE_RULES
+from pipeline.vocab import FLAGS, MAX_MEDIAN_MONTHS, NARRATIVE_RULES
 
 PHASES = ["0", "I", "II", "III", "IV", "I/II", "II/III", "I/III", "0/I", "III/IV"]
 MEASURES = ["n", "orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"]
 UNITS = ["patients", "%", "months"]
+# the one unit each measure is given in
+MEASURE_UNIT = {"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%", "os_rate": "%",
+                "pfs_median": "months", "os_median": "months"}
 ORIGINS = ["legend", "inline", "lexicon"]
 
 ARM_COLUMNS = ["source", "table", "title", "row", "section", "trial_id", "study", "target", "agent",
@@ -41,31 +45,29 @@ REJECT_COLUMNS = ["source", "line", "text", "reason", "level"]
 DOCUMENT_COLUMNS = ["source", "path", "format", "sha256", "tables", "pmcid", "pmid", "doi", "title",
                     "journal", "year", "article_type", "license"]
 FORMATS = ["text", "markdown", "html", "pdf", "jats"]
-_INT_COLUMNS = {"row", "line", "n_total", "page", "line_no", "line_end", "start", "end", "tables", "year"}
-_FLOAT_COLUMNS = {"orr_pct", "dcr_pct", "pfs_median_months", "os_median_months", "value", "timepoint_months"}
-_BOOL_COLUMNS = {"primary_endpoint_met", "not_reached", "corrected"}
-_LIST_COLUMNS = {"drugs", "primary_sites", "filled", "flags"}
 
 
 def arrow_schemas() -> dict:
     """The Parquet (Arrow) schema of each output file, fixed so that files written batch by
-    batch have one schema whatever a batch holds (a batch with no trial ids is still string)."""
+    batch have one schema whatever a batch holds (a batch with no trial ids is still string).
+    Types follow the models (column_dtypes): integers, floats, booleans, lists of strings
+    (the models' object columns) and text."""
     import pyarrow as pa
 
-    def typ(col: str):
-        if col in _INT_COLUMNS:
+    def typ(dtype: str):
+        if dtype in ("int64", "Int64"):
             return pa.int64()
-        if col in _FLOAT_COLUMNS:
+        if dtype == "float64":
             return pa.float64()
-        if col in _BOOL_COLUMNS:
+        if dtype in ("bool", "boolean"):
             return pa.bool_()
-        if col in _LIST_COLUMNS:
+        if dtype == "object":
             return pa.list_(pa.string())
         return pa.large_string()
 
-    return {name: pa.schema([(c, typ(c)) for c in cols]) for name, cols in (
-        ("arms", ARM_COLUMNS), ("measures", MEASURE_COLUMNS), ("abbreviations", ABBREVIATION_COLUMNS),
-        ("narrative", NARRATIVE_COLUMNS), ("rejects", REJECT_COLUMNS), ("documents", DOCUMENT_COLUMNS))}
+    return {name: pa.schema([(c, typ(t)) for c, t in column_dtypes(name).items()]) for name in COLUMNS}
+
+
 # level of a reject: a source line left out of every table; a whole file skipped (--keep-going);
 # a value (measure or arm field) dropped from a row that is kept; a table that holds no trial
 # results (baseline characteristics, adverse events, a list without outcomes or trial ids)
@@ -74,11 +76,6 @@ REJECT_LEVELS = ["line", "file", "value", "table"]
 
 def _is_str_list(s: pd.Series) -> pd.Series:
     return s.map(lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
-
-
-# a median survival or response duration beyond 20 years is no trial's result: a year
-# ("2016") or a value read into the wrong column
-MAX_MEDIAN_MONTHS = 240
 
 
 def _flag_codes(s: pd.Series) -> pd.Series:
@@ -188,9 +185,7 @@ class Measures(pa.DataFrameModel):
 
     @pa.dataframe_check(name="unit_matches_measure")
     def unit_fits(cls, df: pd.DataFrame) -> pd.Series:
-        want = df["measure"].map({"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%",
-                                  "os_rate": "%", "pfs_median": "months", "os_median": "months"})
-        return df["unit"] == want
+        return df["unit"] == df["measure"].map(MEASURE_UNIT)
 
     @pa.dataframe_check(name="span_ordered")
     def span(cls, df: pd.DataFrame) -> pd.Series:
@@ -257,11 +252,50 @@ class Documents(pa.DataFrameModel):
         coerce = True
 
 
+MODELS = {"arms": Arms, "measures": Measures, "abbreviations": Abbreviations, "narrative": Narrative,
+          "rejects": Rejects, "documents": Documents}
+COLUMNS = {"arms": ARM_COLUMNS, "measures": MEASURE_COLUMNS, "abbreviations": ABBREVIATION_COLUMNS,
+           "narrative": NARRATIVE_COLUMNS, "rejects": REJECT_COLUMNS, "documents": DOCUMENT_COLUMNS}
+
+
+@functools.cache
+def column_dtypes(name: str) -> dict[str, str]:
+    """Column -> its dtype in the model of output `name` ("Int64", "float64", "boolean",
+    "bool", "int64", "object" for lists, "string[pyarrow]" for text): read from the model,
+    so that the frames, the Parquet types and the checks below follow it."""
+    cols = MODELS[name].to_schema().columns
+    return {c: str(cols[c].dtype) for c in COLUMNS[name]}
+
+
+def cast_frame(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The model's numbers and booleans given their dtype before validation, text as objects:
+    a batch whose column holds only None still validates and writes with the one type."""
+    for col, dtype in column_dtypes(name).items():
+        if dtype in ("Int64", "boolean", "float64", "bool"):
+            df[col] = df[col].astype(dtype)
+        elif dtype.startswith("string"):
+            df[col] = df[col].astype(object)
+    return df
+
+
+@functools.cache
+def field_bounds(name: str) -> dict[str, tuple]:
+    """Column -> (lowest, highest) allowed by the `ge` / `le` of its Field in the model of
+    output `name` (None: no bound); columns without either are left out."""
+    out = {}
+    for col, spec in MODELS[name].to_schema().columns.items():
+        lo = next((c.statistics["min_value"] for c in spec.checks if c.name == "greater_than_or_equal_to"), None)
+        hi = next((c.statistics["max_value"] for c in spec.checks if c.name == "less_than_or_equal_to"), None)
+        if lo is not None or hi is not None:
+            out[col] = (lo, hi)
+    return out
+
+
 # ------------------------------------------------------------------ row-level screening
-# The same constraints as the Measures / Arms models, one record at a time, so the run can drop
-# one impossible value (and report it) instead of failing the whole dataset.
-_MEASURE_UNIT = {"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%", "os_rate": "%",
-                 "pfs_median": "months", "os_median": "months"}
+# The constraints of the Measures / Arms models, one record at a time, so the run can drop one
+# impossible value (and report it) instead of failing the whole dataset. The bounds and units
+# are the models' own (field_bounds, MEASURE_UNIT, MAX_MEDIAN_MONTHS); tests/test_screen_rules.py
+# checks that a record passes here exactly when it passes the model.
 
 
 def _num(v) -> float | None:
@@ -274,7 +308,7 @@ def measure_problem(m: dict) -> str | None:
     what = f"{m.get('measure')} {m.get('value_as_reported')!s}"
     if m.get("measure") not in MEASURES:
         return f"unknown measure {m.get('measure')!r}"
-    if m.get("unit") != _MEASURE_UNIT[m["measure"]]:
+    if m.get("unit") != MEASURE_UNIT[m["measure"]]:
         return f"{what}: unit {m.get('unit')!r} does not fit the measure"
     if v is None and not m.get("not_reached"):
         return f"{what}: no value"
@@ -296,14 +330,16 @@ def measure_problem(m: dict) -> str | None:
     return None
 
 
-_ARM_RANGES = {"n_total": (1, None), "orr_pct": (0, 100), "dcr_pct": (0, 100),
-               "pfs_median_months": (0, MAX_MEDIAN_MONTHS), "os_median_months": (0, MAX_MEDIAN_MONTHS), "line": (1, 10)}
+# the arm columns holding values read from the table's cells (the others are positions and text)
+SCREENED_ARM_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median_months", "os_median_months", "line")
 
 
 def arm_problems(arm: dict) -> dict[str, str]:
     """Column -> why an arm record's value breaks the Arms model (empty when it fits)."""
     out = {}
-    for col, (lo, hi) in _ARM_RANGES.items():
+    bounds = field_bounds("arms")
+    for col in SCREENED_ARM_COLUMNS:
+        lo, hi = bounds[col]
         v = _num(arm.get(col))
         if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
             out[col] = f"{col} {v:g} outside {lo}..{hi if hi is not None else ''}".rstrip(".") + \

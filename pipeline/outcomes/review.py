@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..vocab import FLAGS
+from ..vocab import DOUBTFUL_MEDIAN_MONTHS, FLAGS
 
-# medians above this many months are doubtful in these tables (a year, a count or a
-# percentage read as a duration); a named setting, not a rule about any one table
-MAX_PLAUSIBLE_MEDIAN_MONTHS = 120.0
 # a whole number in this range printed alone in a count or duration cell reads like a year
 YEAR_RANGE = (1950, 2100)
 
@@ -74,7 +71,7 @@ def value_flags(measure: str, value: float | None, as_reported: str, unit: str |
         digits = as_reported.strip()
         if digits.isdigit() and YEAR_RANGE[0] <= int(digits) <= YEAR_RANGE[1]:
             out.append("value_kind_mismatch")          # "2016" under OS (months): a year
-        elif measure.endswith("_median") and value is not None and value > MAX_PLAUSIBLE_MEDIAN_MONTHS:
+        elif measure.endswith("_median") and value is not None and value > DOUBTFUL_MEDIAN_MONTHS:
             out.append("value_kind_mismatch")
     return out
 
