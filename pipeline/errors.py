@@ -69,3 +69,18 @@ def reject_text(text: str | None) -> str | None:
     if text is None or len(text) <= REJECT_TEXT_MAX:
         return text
     return text[:REJECT_TEXT_MAX] + f"… [{len(text):,} characters in all]"
+
+
+def crashed_row_line(exc: BaseException, rows, default: int | None = None) -> int | None:
+    """The source line of the row a stage was working on when it raised `exc` (a bug): the
+    innermost frame of the traceback that holds one of `rows` (by identity) in a local names
+    it, so no stage is run again to find the row. `default` when no frame holds one."""
+    ids = {id(r): r for r in rows}
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        for v in tb.tb_frame.f_locals.values():
+            if id(v) in ids:
+                found = ids[id(v)]
+                break
+        tb = tb.tb_next
+    return found.line if found is not None and found.line is not None else default

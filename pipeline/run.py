@@ -1,27 +1,29 @@
-"""Wires the stages together; the only module that reads inputs and writes outputs.
+"""The pipeline's orchestration: the only module, with inputs.py and store.py, that touches files.
 
-file -> reader -> Grid -> arms + measures -> validated frames -> Parquet (store.py puts the
-dataset in place all or nothing)
+    discover -> read -> arms -> measures -> corrections -> validate -> store
+
+`extract` finds the input files (inputs.py), hands them in batches to `extract_batch` (in
+this process, in `--jobs` workers or on a cluster: pool.py), and writes each batch's frames
+(store.py puts the dataset in place all or nothing). A batch: each file read into Grids
+(readers.read_document), each Grid into arms and their measures (table/arms.py, which calls
+outcomes/), impossible values screened out (validate.screen_values), the curators'
+corrections applied (corrections.py), the frames validated (validate.py, schemas/models.py).
 """
 from __future__ import annotations
 
-import errno
 import os
-import re
-import stat
 import sys
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from .errors import InputError, Reject, printable, reject_text
-from .readers import ARCHIVES, READERS, ReadResult, is_archive, reader_for
-from .readers.text import MAX_TABLE_ROWS, check_rows  # noqa: F401  (the limit, documented here too)
+from .errors import InputError, crashed_row_line, reject_text
+from .inputs import SUPPORTED, Input, as_input, discover, iter_inputs, read_bytes
+from .pool import batch_results
+from .readers import ARCHIVES, ReadResult, is_archive, read_document
 from .store import DatasetWriter
-
-SUPPORTED = {ext: r.format for ext, r in READERS.items()}
-OUTPUT_FILES = ("arms", "measures", "abbreviations", "narrative", "rejects", "documents")
-
+from .validate import OUTPUT_FILES, frames, schema_error, screen_values, to_arrow, validated
 
 @dataclass
 class FileResult:
@@ -65,177 +67,12 @@ class RunReport:
                 f"{self.rejects} rejected (rejects.parquet) -> {self.out} in {self.seconds:.2f}s")
 
 
-# ------------------------------------------------------------------ inputs
-@dataclass(frozen=True)
-class Input:
-    """One input document: a file, or a member of an archive whose bytes were read from the
-    archive's stream (`path` is then "ARCHIVE/MEMBER")."""
-    path: str
-    data: bytes | None = None
-
-    @property
-    def source(self) -> str:
-        return Path(self.path).stem
-
-    @property
-    def file(self) -> Path | None:
-        return Path(self.path) if self.data is None else None
-
-
-def _as_input(item) -> Input:
-    return item if isinstance(item, Input) else Input(str(item))
-
-
-def discover(inputs: list[Path], notice=None) -> list[Path]:
-    """Files named, and every supported file in folders named, in a stable order.
-
-    In a folder, an entry with a supported suffix that is not a readable file (a symbolic
-    link loop, a dangling link, a FIFO, a device, a sub-folder) is left out and reported
-    through `notice` as one `skipped:` line; named on the command line, it is an error."""
-    files: list[Path] = []
-    for p in inputs:
-        if p.is_dir():
-            try:
-                entries = sorted(p.iterdir())
-            except OSError as e:
-                raise InputError(f"cannot read the folder: {e.strerror}", file=str(p)) from None
-            for f in entries:
-                if f.suffix.lower() not in SUPPORTED and not is_archive(f.name):
-                    continue
-                why = not_a_file(f)
-                if why is None:
-                    files.append(f)
-                elif notice is not None:
-                    notice(f"skipped: {printable(str(f))}: {why}")
-        elif p.exists():
-            files.append(p)
-        else:
-            raise InputError(not_a_file(p) or "no such file or folder", file=str(p))
-    seen, out = set(), []
-    for f in files:
-        key = os.path.realpath(f)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def not_a_file(p: Path) -> str | None:
-    """Why `p` cannot be read as an input file (None when it can be)."""
-    try:
-        st = os.stat(p)
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            return "symbolic link loop"
-        if p.is_symlink():
-            return f"dangling symbolic link (to {printable(os.readlink(p))})"
-        if e.errno == errno.ENOENT:
-            return "no such file or folder"
-        return f"cannot read: {e.strerror}"
-    if stat.S_ISREG(st.st_mode):
-        return None
-    if stat.S_ISFIFO(st.st_mode):
-        return "a FIFO (named pipe), not a file"
-    if stat.S_ISDIR(st.st_mode):
-        return "a folder, not a file"
-    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
-        return "a device, not a file"
-    return "not a regular file"
-
-
-# largest input file read, in bytes: a bigger one (or /dev/zero) is an error, not read
-MAX_INPUT_BYTES = 64 * 1024 * 1024
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, never blocking on a FIFO and never more than MAX_INPUT_BYTES."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(not_a_file(path) or "not a regular file", line=None)
-        if st.st_size > MAX_INPUT_BYTES:
-            raise InputError(f"file too large: {st.st_size:,} bytes (the limit is {MAX_INPUT_BYTES:,})")
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(MAX_INPUT_BYTES + 1)
-        if len(data) > MAX_INPUT_BYTES:
-            raise InputError(f"file too large: over {MAX_INPUT_BYTES:,} bytes")
-        return data
-    finally:
-        os.close(fd)
-
-
-def iter_inputs(files: list[Path]):
-    """Inputs of the discovered files, archives streamed member by member (never unpacked to
-    disk, so memory holds one member at a time). Two inputs with the same stem are an error."""
-    first: dict[str, str] = {}
-    for f in files:
-        items = archive_members(f) if is_archive(f.name) else (Input(str(f)),)
-        for inp in items:
-            if inp.source in first:
-                raise InputError(f"same source name {inp.source!r} as {first[inp.source]} (two inputs with "
-                                 f"the same stem are an error, not a merge)", file=inp.path)
-            first[inp.source] = inp.path
-            yield inp
-
-
-def archive_members(path: Path):
-    """The JATS members (.xml, .nxml) of a tar archive (PMC Open Access package), streamed."""
-    import tarfile
-
-    try:
-        with tarfile.open(path, mode="r|*") as tf:
-            for m in tf:
-                if m.isfile() and Path(m.name).suffix.lower() in (".xml", ".nxml"):
-                    fh = tf.extractfile(m)
-                    yield Input(f"{path}/{m.name}", fh.read() if fh is not None else b"")
-    except (tarfile.TarError, EOFError, OSError) as e:
-        raise InputError(f"cannot read the archive: {e}", file=str(path)) from None
-
-
+# ------------------------------------------------------------------ one file
 def read_input(item: Input | Path) -> ReadResult:
     """Read one input into Grids, with the lines the reader rejected (readers.READERS)."""
-    import hashlib
-
-    inp = _as_input(item)
-    reader = reader_for(inp.path)
-    if reader is None:
-        raise InputError(f"unsupported file type {Path(inp.path).suffix or '(none)'!r}; "
-                         f"supported: {', '.join(sorted(SUPPORTED) + list(ARCHIVES))}", file=inp.path)
-    try:
-        data = inp.data if inp.data is not None else read_bytes(Path(inp.path))
-        res = reader.read(inp.source, data, inp.file)
-        res.format, res.sha256 = reader.format, hashlib.sha256(data).hexdigest()
-        for g in res.grids:
-            check_rows(len(g.rows), g.header_line)
-        if reader.format == "pdf":
-            _glyph_codes_checked(res.grids)
-        return res
-    except InputError as e:
-        raise e.with_file(inp.path)
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", file=inp.path) from None
-    except RecursionError:
-        raise InputError("input too deeply nested to parse", file=inp.path) from None
-    except Exception as e:  # a bug in a reader: one line, not a traceback
-        raise InputError(f"internal error while reading the table ({type(e).__name__}: {e}); "
-                         f"please report this file", file=inp.path) from None
-
-
-_CID = re.compile(r"\(cid:\d+\)")   # pdfminer's text for a glyph it cannot map to a character
-
-
-def _glyph_codes_checked(grids: list) -> list:
-    """A PDF whose fonts lack a usable ToUnicode map reads as '(cid:12)' glyph codes: that is
-    no text to extract from, so the file is an error (one line), never junk cells."""
-    bad = [(r, c) for g in grids for r in g.rows for c in r.cells if c is not None and _CID.search(c.text)]
-    if bad:
-        r, c = bad[0]
-        raise InputError(f"the PDF's text is not readable: {len(bad)} cell(s) hold glyph codes such as "
-                         f"{_CID.search(c.text).group(0)!r} (its fonts have no usable ToUnicode map)",
-                         line=c.line if c.line is not None else r.line)
-    return grids
+    inp = as_input(item)
+    data = inp.data if inp.data is not None else (lambda: read_bytes(Path(inp.path)))
+    return read_document(inp.path, inp.source, data, inp.file)
 
 
 def document_row(inp: Input, read: ReadResult, tables: int) -> dict:
@@ -249,7 +86,7 @@ def extract_file(item: Input | Path) -> FileResult:
     """One input -> its rows (pure apart from reading the file)."""
     from .table.screen import transpose_arms_in_columns, why_not_trial_table
 
-    inp = _as_input(item)
+    inp = as_input(item)
     try:
         inp.source.encode("utf-8")
     except UnicodeEncodeError:
@@ -295,7 +132,8 @@ def extract_file(item: Input | Path) -> FileResult:
 
 
 def _grid_to_arms_safe(g, path: str):
-    """grid_to_arms, with a crash in it turned into a one-line InputError naming the row's line."""
+    """grid_to_arms, with a crash in it (a bug) turned into a one-line InputError naming the
+    source line of the row it was working on."""
     from .table.arms import grid_to_arms
 
     try:
@@ -303,83 +141,13 @@ def _grid_to_arms_safe(g, path: str):
     except InputError as e:
         raise e.with_file(str(path))
     except Exception as e:
-        line = _crashing_line(g)
+        line = crashed_row_line(e, g.rows, default=g.header_line)
         raise InputError(f"internal error in the table stage ({type(e).__name__}: {e}); "
                          f"please report this row", file=str(path), line=line) from None
 
 
-def _crashing_line(g) -> int | None:
-    """The source line of the first row that makes grid_to_arms crash on its own."""
-    from .table.arms import grid_to_arms
-
-    for k, r in enumerate(g.rows):
-        if r.section is not None:
-            continue
-        try:
-            grid_to_arms(replace(g, rows=g.rows[:k + 1]))
-        except Exception:
-            return r.line
-    return g.header_line
-
-
-def screen_values(res: FileResult) -> None:
-    """Drop values that break the schema (ORR 140%, n = 0, -3 months) from their rows and
-    report each in rejects (level "value"): the row stays, the impossible number does not."""
-    from schemas.models import arm_problems, measure_problem
-    from .table import arms as arms_stage
-
-    line_of = {(a["table"], a["row"]): a.get("line_no") for a in res.arms}
-    totals: dict = {}
-    for m in res.measures:
-        if m["measure"] == "n" and m["population"] == "all" and m.get("value") is not None:
-            key = (m["table"], m["row"])
-            totals[key] = max(totals.get(key, 0), m["value"])
-    keep, touched = [], set()
-    for m in res.measures:
-        why = measure_problem(m) or _overflow(m)
-        tot = totals.get((m["table"], m["row"]))
-        if why is None and m["measure"] == "n" and m["population"] != "all" and tot is not None \
-                and m.get("value") is not None and m["value"] > tot:
-            why = f"subgroup count {m['population']} = {m['value']:g} above the cohort's {tot:g}"
-        if why is None:
-            keep.append(m)
-            continue
-        touched.add((m["table"], m["row"]))
-        res.rejects.append(dict(source=res.source, line=line_of.get((m["table"], m["row"])),
-                                text=m.get("evidence"), level="value",
-                                reason=f"{why}; measure dropped from row {m['row']}"))
-    if touched:
-        res.measures = keep
-        by_row: dict = {}
-        for m in keep:
-            by_row.setdefault((m["table"], m["row"]), []).append(m)
-        for a in res.arms:
-            key = (a["table"], a["row"])
-            if key in touched:
-                for col in arms_stage.ARM_VALUE_COLUMN.values():
-                    a[col] = None
-                arms_stage._summarise(a, by_row.get(key, []))
-    for a in res.arms:
-        for col, why in arm_problems(a).items():
-            res.rejects.append(dict(source=res.source, line=a.get("line_no"), text=str(a[col]), level="value",
-                                    reason=f"{why}; value dropped from row {a['row']}"))
-            a[col] = None
-
-
-INT64_MAX = 2 ** 63 - 1
-
-
-def _overflow(m: dict) -> str | None:
-    """A count the dataset's Int64 columns cannot hold (n = 10^20): a value to reject, not a
-    crash of the whole batch."""
-    v = m.get("value")
-    if m.get("measure") == "n" and v is not None and v > INT64_MAX:
-        return f"count {m.get('value_as_reported')} does not fit a 64-bit integer"
-    return None
-
-
 def _extract_safe(item: Input | Path) -> FileResult | InputError:
-    path = _as_input(item).path
+    path = as_input(item).path
     try:
         return extract_file(item)
     except InputError as e:
@@ -391,59 +159,7 @@ def _extract_safe(item: Input | Path) -> FileResult | InputError:
                           file=path)
 
 
-# ------------------------------------------------------------------ outputs
-def frames(results: list[FileResult], file_errors: list[InputError] = ()):
-    import pandas as pd
-
-    from schemas.models import (ABBREVIATION_COLUMNS, ARM_COLUMNS, DOCUMENT_COLUMNS, MEASURE_COLUMNS,
-                                NARRATIVE_COLUMNS, REJECT_COLUMNS)
-
-    def df(rows, cols):
-        return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
-
-    arms = df([a for r in results for a in r.arms], ARM_COLUMNS)
-    meas = df([m for r in results for m in r.measures], MEASURE_COLUMNS)
-    abbr = df([a for r in results for a in r.abbreviations], ABBREVIATION_COLUMNS)
-    narr = df([n for r in results for n in r.narrative], NARRATIVE_COLUMNS)
-    rej = df([j for r in results for j in r.rejects] + [file_reject(e) for e in file_errors], REJECT_COLUMNS)
-    for col in ("line", "n_total", "page", "line_no", "line_end"):
-        arms[col] = arms[col].astype("Int64")
-    arms["primary_endpoint_met"] = arms["primary_endpoint_met"].astype("boolean")
-    for col in ("orr_pct", "dcr_pct", "pfs_median_months", "os_median_months"):
-        arms[col] = arms[col].astype("float64")
-    meas["value"] = meas["value"].astype("float64")
-    meas["timepoint_months"] = meas["timepoint_months"].astype("float64")
-    meas["not_reached"] = meas["not_reached"].astype(bool)
-    for f in (arms, meas):
-        f["flags"] = f["flags"].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
-        f["corrected"] = f["corrected"].map(bool).astype(bool)
-    rej["line"] = rej["line"].astype("Int64")
-    for col in ("source", "text", "reason", "level"):
-        rej[col] = rej[col].astype(object)
-    docs = df([r.document for r in results], DOCUMENT_COLUMNS)
-    for col in ("tables", "year"):
-        docs[col] = docs[col].astype("Int64")
-    return arms, meas, abbr, narr, rej, docs
-
-
-def to_arrow(tables) -> tuple:
-    """Validated frames (OUTPUT_FILES order) -> Arrow tables with the contract's types."""
-    import pyarrow as pa
-
-    from schemas.models import arrow_schemas
-    schemas = arrow_schemas()
-    return tuple(pa.Table.from_pandas(df, schema=schemas[name], preserve_index=False)
-                 for name, df in zip(OUTPUT_FILES, tables))
-
-
-def file_reject(e: InputError) -> dict:
-    """A file skipped under --keep-going, as a rejects row."""
-    from .errors import reject_text
-    src = Path(e.file).stem if e.file and "," not in e.file else (e.file or "<input>")
-    src = printable(src) if not src.isprintable() else src     # a name that is not UTF-8
-    return dict(source=src, line=e.line, text=reject_text(e.text), reason=e.reason, level="file")
-
-
+# ------------------------------------------------------------------ the run
 def read_corrections(path: Path | None) -> list:
     """The curators' corrections file, parsed (none when `path` is None)."""
     from .corrections import parse_corrections
@@ -503,8 +219,10 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
     good_files = 0
     done = 0
     writer: DatasetWriter | None = None
-    batches = _batch_results(iter_inputs(files), jobs, keep_going, corrections, corrections_name,
-                             total=total, submit=submit, window=window)
+    work = partial(extract_batch, keep_going=keep_going, corrections=corrections,
+                   corrections_name=corrections_name)
+    batches = batch_results(work, iter_inputs(files), jobs, BATCH_FILES, total=total, submit=submit,
+                            window=window, preload=_load_stages)
     try:
         for batch in batches:
             if batch.failure is not None:
@@ -600,16 +318,16 @@ def extract_batch(files: list[Input | Path], keep_going: bool, corrections: list
         mine = {r.source for r in results}
         out.corrections = sum(1 for c in corrections if c.source in mine)
     try:
-        inputs = [_as_input(f) for f in files]
-        validated = _validated(results, out.bad, keep_going, {i.source: i.path for i in inputs})
+        inputs = [as_input(f) for f in files]
+        tables = validated(results, out.bad, keep_going, {i.source: i.path for i in inputs})
     except SchemaFailure as e:
         out.failure = schema_error(e, results, inputs)
         return out
     # converted here, in the worker that made them: the parent only writes
-    out.tables = to_arrow(validated)
-    narr = validated[OUTPUT_FILES.index("narrative")]
+    out.tables = to_arrow(tables)
+    narr = tables[OUTPUT_FILES.index("narrative")]
     out.unexplained = int((narr["rule"] == "no_rule").sum()) if len(narr) else 0
-    arms, meas = validated[0], validated[1]
+    arms, meas = tables[0], tables[1]
     out.flagged_arms = int(arms["flags"].map(len).astype(bool).sum()) if len(arms) else 0
     out.flagged_measures = int(meas["flags"].map(len).astype(bool).sum()) if len(meas) else 0
     out.good_files = len(results)
@@ -628,176 +346,11 @@ def _load_stages() -> None:
     validate_all(*frames([]))
 
 
-def _batches(inputs, size: int):
-    batch = []
-    for inp in inputs:
-        batch.append(inp)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _batch_results(inputs, jobs: int, keep_going: bool, corrections: list = (),
-                   corrections_name: str = "corrections.tsv", total: int | None = None, submit=None,
-                   window: int | None = None):
-    """BatchResults in input order, from this process, from `jobs` worker processes, or from
-    `submit` (a cluster's).
-
-    Workers parse and validate whole batches, so the parent only writes; batches are smaller
-    with workers (at least four per worker) so that the last one does not leave a CPU idle.
-    At most `window` batches are in flight, so an archive streamed into batches is never
-    held whole in memory."""
-    from functools import partial
-
-    work = partial(extract_batch, keep_going=keep_going, corrections=corrections,
-                   corrections_name=corrections_name)
-    if submit is None and jobs > 1 and total != 1:
-        size = max(1, min(BATCH_FILES, -(-(total or BATCH_FILES * jobs * 4) // (jobs * 4))))
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-        _load_stages()
-        ex = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
-        done = False
-        in_flight: list = []
-
-        def batches():
-            for b in _batches(inputs, size):
-                in_flight.append(b)
-                yield b
-        try:
-            for k, res in enumerate(_windowed(ex.submit, work, batches(), window or jobs * 2)):
-                yield res
-                in_flight[k] = None
-            done = True
-        except BrokenProcessPool:
-            b = next((x for x in in_flight if x), [])
-            names = ", ".join(printable(Path(_as_input(f).path).name) for f in b[:5]) + (", ..." if len(b) > 5 else "")
-            raise InputError(f"a worker process died (killed, or out of memory) while reading "
-                             f"this batch of {len(b)} file(s): {names}",
-                             file=_as_input(b[0]).path if b else None) from None
-        finally:
-            _stop_pool(ex, wait=done)
-    elif submit is not None:
-        size = max(1, min(BATCH_FILES, -(-(total or BATCH_FILES * 8) // 8)))
-        yield from _windowed(submit, work, _batches(inputs, size), window or 4)
-    else:
-        for batch in _batches(inputs, BATCH_FILES):
-            yield work(batch)
-
-
-def _windowed(submit, fn, batches, window: int):
-    """fn(batch) for every batch through `submit`, results in order, `window` in flight."""
-    from collections import deque
-
-    pending: deque = deque()
-    try:
-        for batch in batches:
-            pending.append(submit(fn, batch))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for f in pending:
-            f.cancel()
-
-
-def _worker_init() -> None:
-    """In each worker: die with the parent (Linux PR_SET_PDEATHSIG), and leave Ctrl-C and
-    SIGTERM to the parent, which stops the pool (no traceback from every worker)."""
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        import ctypes
-        try:
-            PR_SET_PDEATHSIG = 1
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
-        if os.getppid() == 1:      # the parent died before the line above: go too
-            os._exit(1)
-
-
-def _stop_pool(ex, wait: bool) -> None:
-    """A finished run waits for its workers; a run stopped early (a bad file, Ctrl-C,
-    SIGTERM) ends them at once instead of waiting for the rest of the corpus."""
-    if wait:
-        ex.shutdown(wait=True)
-        return
-    procs = list((getattr(ex, "_processes", None) or {}).values())
-    ex.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        try:
-            p.terminate()
-        except Exception:
-            pass
-    for p in procs:
-        p.join(timeout=5)
-        if p.is_alive():
-            p.kill()
-            p.join(timeout=5)
-
-
-def _validated(results: list[FileResult], bad: list[InputError], keep_going: bool,
-               paths: dict[str, str] | None = None):
-    """Validated frames of one batch. With keep_going, a file whose rows break the schema is
-    left out like a bad file (moved from `results` to `bad`)."""
-    from schemas.models import SchemaFailure, failure_lines, validate_all
-
-    while True:
-        tables = frames(results, bad)
-        try:
-            return validate_all(*tables)
-        except SchemaFailure as e:
-            failing = set(e.table["source"].dropna()) if "source" in e.table else set()
-            failing &= {r.source for r in results}
-            if not keep_going or not failing:
-                raise
-            msgs = failure_lines(e.table, tables[0])
-            for r in [r for r in results if r.source in failing]:
-                first = next((m for m in msgs if m.startswith(r.source)), "schema validation failed")
-                bad.append(InputError(f"output failed schema validation: {first.split(': ', 1)[-1]}",
-                                      file=(paths or {}).get(r.source, r.source), line=_line_of(first)))
-                results.remove(r)
-
-
-def schema_error(e, results: list[FileResult], files: list[Input]) -> InputError:
-    """A schema failure as the one-line `FILE:LINE: reason` error of its first problem (the
-    input path, the source line of the failing row), with the number of other problems."""
-    import pandas as pd
-
-    table = e.table
-    if not len(table):
-        return InputError("output failed schema validation", file=", ".join(f.path for f in files))
-    rec = table.iloc[0].to_dict()
-    src, row = rec.get("source"), rec.get("row")
-    path = next((f.path for f in files if f.source == src), src if isinstance(src, str) else "<dataset>")
-    line = None
-    if isinstance(src, str) and row is not None and not pd.isna(row):
-        r = next((r for r in results if r.source == src), None)
-        line = next((a.get("line_no") for a in (r.arms if r else []) if a["row"] == int(row)), None)
-    col = rec.get("column")
-    what = f"{rec.get('table')}.{col}" if isinstance(col, str) else str(rec.get("table"))
-    where = f"row {int(row)}: " if row is not None and not pd.isna(row) else ""
-    more = f" (and {len(table) - 1} more problem(s))" if len(table) > 1 else ""
-    return InputError(f"output failed schema validation: {where}{what} fails {rec.get('check')}: "
-                      f"{rec.get('failure_case')!s}{more}", file=path, line=line)
-
-
 def _first_error(bad: list[InputError]) -> InputError:
     e = bad[0]
     if len(bad) > 1:
         e.reason += f" (and {len(bad) - 1} more bad file(s))"
     return e
-
-
-def _line_of(msg: str) -> int | None:
-    import re
-    m = re.match(r"^[^:\s]+:(\d+)", msg)
-    return int(m.group(1)) if m else None
 
 
 def eprint(msg: str) -> None:

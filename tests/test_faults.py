@@ -24,7 +24,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile_corpus as hc  # noqa: E402
 
-from pipeline import cli, run, store  # noqa: E402
+from pipeline import cli, inputs, run, store  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
 
 ROOT = hc.ROOT
@@ -114,10 +114,10 @@ def test_input_that_is_not_a_file_is_one_line_and_never_hangs(tmp_path, what):
 def test_input_over_the_size_limit_is_one_line(tmp_path):
     f = tmp_path / "huge.txt"
     with open(f, "wb") as fh:                 # sparse: no real disk used
-        fh.truncate(run.MAX_INPUT_BYTES + 1)
+        fh.truncate(inputs.MAX_INPUT_BYTES + 1)
     p = extract_cli(str(f), "--out", str(tmp_path / "out"), timeout=60)
-    assert one_error(p) == (f"error: {f}: file too large: {run.MAX_INPUT_BYTES + 1:,} bytes "
-                            f"(the limit is {run.MAX_INPUT_BYTES:,})")
+    assert one_error(p) == (f"error: {f}: file too large: {inputs.MAX_INPUT_BYTES + 1:,} bytes "
+                            f"(the limit is {inputs.MAX_INPUT_BYTES:,})")
 
 
 def test_unreadable_input_folder(tmp_path, monkeypatch, capsys):
@@ -451,7 +451,7 @@ def test_worker_initializer_sets_parent_death_signal():
     """The worker asks the kernel for SIGKILL when its parent dies (checked in a child)."""
     if not sys.platform.startswith("linux"):
         pytest.skip("PR_SET_PDEATHSIG is Linux")
-    code = ("import ctypes, signal, sys; from pipeline import run; run._worker_init(); "
+    code = ("import ctypes, signal, sys; from pipeline import pool; pool.worker_init(); "
             "v = ctypes.c_int(); ctypes.CDLL(None).prctl(2, ctypes.byref(v)); "
             "sys.exit(0 if v.value == signal.SIGKILL else 1)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0

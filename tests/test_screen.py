@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from pipeline.readers.html import html_to_grids
-from pipeline.run import _windowed, extract
+from pipeline.pool import windowed as _windowed
+from pipeline.run import extract
 from pipeline.table.arms import grid_to_arms
 from pipeline.table.screen import row_measure, transpose_arms_in_columns, why_not_trial_table
 
