@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InputError
+from .vocab import MEASURE_UNIT
 
 COLUMNS = ("source", "table", "row", "field", "old", "new", "note")
 # arms columns a correction may set, with how their text is read
@@ -25,8 +26,7 @@ _FLOAT_FIELDS = {"orr_pct", "dcr_pct", "pfs_median_months", "os_median_months"}
 _BOOL_FIELDS = {"primary_endpoint_met"}
 ARM_FIELDS = _TEXT_FIELDS | _LIST_FIELDS | _INT_FIELDS | _FLOAT_FIELDS | _BOOL_FIELDS
 # measure -> unit of its normalised value (the unit `new` is written in)
-MEASURE_UNITS = {"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%", "os_rate": "%",
-                 "pfs_median": "months", "os_median": "months"}
+MEASURE_UNITS = MEASURE_UNIT
 _MEASURE_FIELD = re.compile(r"^([a-z_]+)/(.+?)(?:@(\d+(?:\.\d+)?))?$")
 _NR = {"nr", "not reached"}
 # values compare equal within this (a value printed with fewer decimals than stored)

@@ -5,6 +5,22 @@ tables of review flags and narrative rules are compared with them by tests/test_
 """
 from __future__ import annotations
 
+# ------------------------------------------------------------------ measures
+# measures.parquet `measure`: what each number is, and the one unit its value is given in
+# (CONTRACT.md). Adding a measure: an entry here, its header words (table/data/headers.tsv,
+# table/header.py MEASURE_COLUMNS) and its grammar (outcomes/data/patterns.json).
+MEASURES: dict[str, str] = {
+    "n": "patients in the arm or subgroup (a count)",
+    "orr": "objective response rate",
+    "dcr": "disease control rate",
+    "pfs_rate": "progression-free survival rate at a landmark (timepoint_months)",
+    "os_rate": "overall survival rate at a landmark (timepoint_months)",
+    "pfs_median": "median progression-free survival",
+    "os_median": "median overall survival",
+}
+MEASURE_UNIT: dict[str, str] = {"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%", "os_rate": "%",
+                                "pfs_median": "months", "os_median": "months"}
+
 # ------------------------------------------------------------------ review flags
 # Why a row (arms.flags) or a number (measures.flags) needs a human look. A measure carries
 # its row's flags and its own. Row flags come from the readers and the aligner (what they

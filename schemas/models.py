@@ -21,14 +21,11 @@ if "pandera.typing.dask" not in sys.modules:
 import pandera.pandas as pa  # noqa: E402
 from pandera.typing import Series  # noqa: E402
 
-from pipeline.vocab import FLAGS, MAX_MEDIAN_MONTHS, NARRATIVE_RULES
+from pipeline.vocab import FLAGS, MAX_MEDIAN_MONTHS, MEASURE_UNIT, NARRATIVE_RULES
 
 PHASES = ["0", "I", "II", "III", "IV", "I/II", "II/III", "I/III", "0/I", "III/IV"]
-MEASURES = ["n", "orr", "dcr", "pfs_median", "os_median", "pfs_rate", "os_rate"]
-UNITS = ["patients", "%", "months"]
-# the one unit each measure is given in
-MEASURE_UNIT = {"n": "patients", "orr": "%", "dcr": "%", "pfs_rate": "%", "os_rate": "%",
-                "pfs_median": "months", "os_median": "months"}
+MEASURES = list(MEASURE_UNIT)
+UNITS = list(dict.fromkeys(MEASURE_UNIT.values()))
 ORIGINS = ["legend", "inline", "lexicon"]
 
 ARM_COLUMNS = ["source", "table", "title", "row", "section", "trial_id", "study", "target", "agent",
