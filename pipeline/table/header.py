@@ -13,7 +13,7 @@ from importlib import resources
 
 from ..lexicon import tsv_rows, user_dir, user_rows
 from ..normalize.text import clean
-from ..normalize.units import time_unit
+from ..normalize.units import time_unit, to_months
 
 MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate")
 
@@ -136,8 +136,7 @@ def _by_lexicon(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
                 num, u, what = r.group(1), r.group(2), r.group(3)
             else:
                 what, num, u = r.group(1), r.group(2), r.group(3)
-            months = float(num) * {"months": 1, "weeks": 7 / 30.4375, "days": 1 / 30.4375,
-                                   "years": 12}[time_unit(u) or "months"]
+            months = to_months(float(num), time_unit(u))
             return ColumnSpec(header, f"{what}_rate", "%", "%", round(months, 4))
     return None
 
@@ -173,8 +172,7 @@ def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
         if landmark or unit == "%" or _RATE_WORD.search(key):
             tp = None
             if landmark:
-                tp = round(float(landmark.group(1)) * {"months": 1, "weeks": 7 / 30.4375, "days": 1 / 30.4375,
-                                                        "years": 12}[time_unit(landmark.group(2)) or "months"], 4)
+                tp = round(to_months(float(landmark.group(1)), time_unit(landmark.group(2))), 4)
             return ColumnSpec(header, f"{what}_rate", "%", "%", tp)
         return ColumnSpec(header, f"{what}_median", unit, unit_rep)
     if _RESPONSE.search(key) and not re.search(r"\b(?:complete|partial|pathologic|pathological|cr|pcr)\b", key):
