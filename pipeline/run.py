@@ -25,8 +25,10 @@ from .readers import ARCHIVES, ReadResult, is_archive, read_document
 from .store import DatasetWriter
 from .validate import OUTPUT_FILES, frames, schema_error, screen_values, to_arrow, validated
 
+
 @dataclass
 class FileResult:
+    """One input's records, as the stages made them (dicts in the contract's columns)."""
     source: str
     arms: list[dict] = field(default_factory=list)
     measures: list[dict] = field(default_factory=list)
@@ -43,6 +45,7 @@ class FileResult:
 
 @dataclass
 class RunReport:
+    """What a run did, for its one-line summary."""
     files: int = 0
     tables: int = 0
     arms: int = 0
