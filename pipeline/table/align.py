@@ -22,6 +22,7 @@ from ..normalize.drugs import NOT_DRUGS, is_drug_word, site_words
 from ..normalize.text import clean
 from ..normalize.units import time_unit
 from ..outcomes.cells import endpoint_may_hold_results, parse_value_cell, states_results
+from ..vocab import MAX_MEDIAN_MONTHS
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, split_header_line, table_specs
 
 NEG = -math.inf
@@ -330,9 +331,9 @@ def _trailing_ref(toks: list[Tok]) -> int:
 _BRACKET_REF = re.compile(r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]")
 
 
-# largest median a survival column holds (months; as validate.py reads a larger one as a year
-# or a misplaced value)
-_MAX_MEDIAN = 240
+# largest median a survival column holds: vocab.MAX_MEDIAN_MONTHS (beyond it, a year or a
+# misplaced value, as the schema reads it)
+_MAX_MEDIAN = MAX_MEDIAN_MONTHS
 
 
 def _impossible_for(kind: str, values) -> bool:
