@@ -236,9 +236,9 @@ def test_markdown_rows_broken_over_lines():
 def test_typed_length_caps_never_drop_a_typed_score():
     """score_cell skips the typed shapes of a column for spans longer than _TYPED_MAX says they
     can accept; every longer window of words from every fixture table must indeed get NEG."""
-    from pipeline.table.align import _TYPED_MAX, NEG, Knowledge, _typed_score, tokenize_lines
+    from pipeline.table.align import _TYPED_MAX, NEG, Knowledge, TableContext, _typed_score, tokenize_lines
 
-    kb = Knowledge({}, {})
+    kb = TableContext(Knowledge({}, {}))
     tried = 0
     for path in sorted((DATA / "raw").glob("*.txt")) + sorted(INVENTED.glob("*.txt")):
         lines = [Line(i, t) for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)]

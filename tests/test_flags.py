@@ -208,18 +208,18 @@ def test_row_with_a_value_column_holding_text():
 
 def test_second_best_margin_sees_a_tie():
     """Two readings of one row that differ only in which value column holds '7.5': a tie."""
-    from pipeline.table.align import (DEFAULT_SETTINGS, Knowledge, RowScorer, align_tokens, second_best_margin,
+    from pipeline.table.align import (DEFAULT_SETTINGS, RowScorer, TableContext, align_tokens, second_best_margin,
                                       tokenize_lines)
     kinds = [classify_header(h).canonical for h in ["Study", "mPFS (months)", "mOS (months)"]]
     toks = tokenize_lines([Line(1, "Mu-3 7.5")])
-    kb = Knowledge.of_table(None, "Mu-3 7.5")
-    sc = RowScorer(toks, kb)
-    al = align_tokens(toks, kinds, kb, DEFAULT_SETTINGS, None, sc)
-    assert second_best_margin(toks, kinds, kb, DEFAULT_SETTINGS, al, None, sc) == 0.0
+    ctx = TableContext.of_table(None, "Mu-3 7.5")
+    sc = RowScorer(toks, ctx)
+    al = align_tokens(toks, kinds, ctx, None, sc)
+    assert second_best_margin(toks, kinds, ctx, al, None, sc) == 0.0
     toks2 = tokenize_lines([Line(1, "Mu-3 7.5 9.0")])
-    sc2 = RowScorer(toks2, kb)
-    al2 = align_tokens(toks2, kinds, kb, DEFAULT_SETTINGS, None, sc2)
-    assert second_best_margin(toks2, kinds, kb, DEFAULT_SETTINGS, al2, None, sc2) >= DEFAULT_SETTINGS.close_margin
+    sc2 = RowScorer(toks2, ctx)
+    al2 = align_tokens(toks2, kinds, ctx, None, sc2)
+    assert second_best_margin(toks2, kinds, ctx, al2, None, sc2) >= DEFAULT_SETTINGS.close_margin
 
 
 def test_realigned_markdown_row_keeps_a_clear_placement_unflagged():

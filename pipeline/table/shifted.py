@@ -26,8 +26,8 @@ from dataclasses import replace
 from ..model import Grid, GridRow
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results
-from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, Knowledge, RowScorer, Tok,
-                    _skip_cost)
+from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, RowScorer, TableContext, Tok,
+                    skip_cost)
 from .header import classify_header
 
 SHIFT_MARGIN = 3.0      # how much better the content-based reading must be than the positional one
@@ -148,15 +148,16 @@ def _row_tokens(present) -> tuple[list[Tok], list[tuple[int, int]]]:
     return toks, spans
 
 
-def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profile],
-              st: AlignSettings = DEFAULT_SETTINGS, votes: dict[tuple[int, int], float] | None = None) -> GridRow:
+def place_row(r: GridRow, kinds: list[str], ctx: TableContext, profiles: list[Profile],
+              votes: dict[tuple[int, int], float] | None = None) -> GridRow:
     """The row with its cells under the columns that suit them (the row itself when the
     written placement is as good). `votes`: (cell, column) -> share of the table's other rows
     of as many cells that placed that cell there."""
     present = [c for c in r.cells if c is not None]
     n, m = len(r.cells), len(present)
     toks, spans = _row_tokens(present)
-    scorer = RowScorer(toks, kb)
+    st = ctx.st
+    scorer = RowScorer(toks, ctx)
 
     def fit(i: int, j: int) -> float:
         k0, k1 = spans[i]
@@ -169,14 +170,14 @@ def place_row(r: GridRow, kinds: list[str], kb: Knowledge, profiles: list[Profil
             sc += PATTERN_WEIGHT * votes.get((i, j), 0.0)
         return sc - (MOVE_COST if i != j else 0.0)
 
-    positional = sum(fit(i, i) for i in range(m)) + sum(_skip_cost(kinds[j], st) for j in range(m, n))
+    positional = sum(fit(i, i) for i in range(m)) + sum(skip_cost(kinds[j], st) for j in range(m, n))
     # best[i][j]: first i cells placed in the first j columns
     best = [[NEG] * (n + 1) for _ in range(m + 1)]
     back: dict[tuple[int, int], bool] = {}       # True: column j-1 holds cell i-1
     best[0][0] = 0.0
     for j in range(1, n + 1):
         for i in range(0, min(m, j) + 1):
-            skip = best[i][j - 1] + _skip_cost(kinds[j - 1], st) if best[i][j - 1] != NEG else NEG
+            skip = best[i][j - 1] + skip_cost(kinds[j - 1], st) if best[i][j - 1] != NEG else NEG
             take = best[i - 1][j - 1] + fit(i - 1, j - 1) if i and best[i - 1][j - 1] != NEG else NEG
             if take != NEG and take >= skip:
                 best[i][j], back[(i, j)] = take, True
@@ -207,10 +208,9 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
     """The grid with every shifted row placed by content (the grid itself when none moves)."""
     kinds = [classify_header(h).canonical for h in grid.header]
     cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
-    kb = Knowledge.of_table(grid.legend, cells_text)
-    kb.results_in_endpoint = endpoint_may_hold_results(kinds)
+    ctx = TableContext.of_table(grid.legend, cells_text, st, results_in_endpoint=endpoint_may_hold_results(kinds))
     profiles = column_profiles(grid)
-    first = [place_row(r, kinds, kb, profiles, st) if _movable(r) else r for r in grid.rows]
+    first = [place_row(r, kinds, ctx, profiles) if _movable(r) else r for r in grid.rows]
     # second pass: rows that dropped the same cells are placed alike (most continuation rows
     # of a table lose the same spanned cells), so each row hears where the others went
     by_count: dict[int, list[tuple[int, ...]]] = {}
@@ -231,7 +231,7 @@ def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Gr
         for pl in others:
             for i, j in enumerate(pl):
                 votes[(i, j)] = votes.get((i, j), 0.0) + 1.0 / len(others)
-        rows.append(place_row(r, kinds, kb, profiles, st, votes))
+        rows.append(place_row(r, kinds, ctx, profiles, votes))
     if all(a is b for a, b in zip(rows, grid.rows)):
         return grid
     return replace(grid, rows=tuple(rows))

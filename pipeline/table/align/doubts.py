@@ -1,0 +1,223 @@
+"""Review flags of an aligned row: a close second reading of its value cells, cells that fit
+none of their column's shapes, lines joined into the row by guess."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ...model import Line
+from ...outcomes.cells import parse_value_cell, states_results
+from .context import TableContext
+from .kinds import VALUE_KINDS, kind_of, typed_score
+from .row import Alignment, RowScorer, Vocab, column_caps, vocab_bonus
+from .settings import NEG
+from .shapes import outcome_score
+from .tokens import Tok, ends_continuation, starts_continuation
+
+
+@dataclass(frozen=True)
+class SecondReading:
+    """The best reading of a row's tokens that changes one of the chosen alignment's value
+    cells: how much less it scores (`margin`: inf when there is none, negative when it scores
+    higher, as a first-pass alignment kept through the second pass may) and which chosen
+    value columns it changes."""
+    margin: float
+    changed: tuple[int, ...] = ()
+
+
+def second_reading(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen: Alignment,
+                   vocab: Vocab | None = None, scorer: RowScorer | None = None,
+                   only: int | None = None) -> SecondReading:
+    """The dynamic programme of align_tokens with one more state: whether the path has changed
+    a chosen value cell (a measure column, the free text; with `only`, that column's) yet. A
+    reading that only fills a value column the chosen one leaves empty changes no value read
+    and does not count."""
+    scorer = scorer or RowScorer(toks, ctx)
+    T, C = len(toks), len(kinds)
+    # best[d][i][j]: best score of columns [0, j) over tokens [0, i); d = 1 once a chosen value
+    # cell was changed; back[d][i][j] = (previous d, previous i, skipped)
+    best = [[[NEG] * (C + 1) for _ in range(T + 1)] for _ in range(2)]
+    back: list[list[list[tuple[int, int, bool] | None]]] = [[[None] * (C + 1) for _ in range(T + 1)] for _ in range(2)]
+    best[0][0][0] = 0.0
+    caps, rest = column_caps(kinds, T, ctx.st)
+    value_cols = _value_columns(kinds)
+    for j in range(C):
+        mine = chosen.spans[j] if j in value_cols and only in (None, j) else None
+        for d in (0, 1):
+            _relax_two_state(j, d, mine, kinds, toks, ctx, scorer, vocab, best, back, caps[j], T - rest[j + 1])
+    other = best[1][T][C]
+    if other == NEG:
+        return SecondReading(math.inf)
+    changed, d, i = [], 1, T
+    for j in range(C, 0, -1):
+        pd_, pi, skipped = back[d][i][j]
+        span = None if skipped else (pi, i)
+        if j - 1 in value_cols and chosen.spans[j - 1] is not None and span != chosen.spans[j - 1]:
+            changed.append(j - 1)
+        d, i = pd_, pi
+    return SecondReading(chosen.score - other, tuple(sorted(changed)))
+
+
+def _relax_two_state(j, d, mine, kinds, toks, ctx, scorer, vocab, best, back, cap, k_min) -> None:
+    """second_reading's moves into column j from the paths in state d."""
+    st = ctx.st
+    T, kind = len(toks), kinds[j]
+    free_text = kind_of(kind).free_text
+    skip = getattr(st, kind_of(kind).skip)
+    row_b = best[d]
+    for i in range(T + 1):
+        b = row_b[i][j]
+        if b == NEG:
+            continue
+        if i >= k_min:
+            d2 = 1 if d or mine is not None else 0
+            if b + skip > best[d2][i][j + 1]:
+                best[d2][i][j + 1] = b + skip
+                back[d2][i][j + 1] = (d, i, True)
+        if i == T:
+            continue
+        k_hi = min(T, i + cap, scorer.reach(kind, i))
+        for k in range(max(i + (2 if free_text else 1), k_min), k_hi + 1):
+            sc = outcome_score(toks[i], k - i, False, ctx) if free_text else scorer.score(kind, i, k)
+            if sc == NEG:
+                continue
+            if vocab and not free_text:
+                sc += vocab_bonus(vocab, " ".join(scorer.keys[i:k]), j, st)
+            d2 = 1 if d or (mine is not None and mine != (i, k)) else 0
+            if b + sc > best[d2][k][j + 1]:
+                best[d2][k][j + 1] = b + sc
+                back[d2][k][j + 1] = (d, i, False)
+
+
+def second_best_margin(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen: Alignment,
+                       vocab: Vocab | None = None, scorer: RowScorer | None = None) -> float:
+    """How much better the chosen alignment scores than the best reading that changes one of
+    its value cells (see second_reading)."""
+    return second_reading(toks, kinds, ctx, chosen, vocab, scorer).margin
+
+
+def _value_columns(kinds: list[str]) -> set[int]:
+    """Columns whose cells become measures: the first column of each value kind (a second
+    column of a kind is kept as extra by the table stage, resolve_specs)."""
+    firsts = {k: kinds.index(k) for k in set(kinds)}
+    return {j for j, k in enumerate(kinds) if k in VALUE_KINDS and firsts[k] == j}
+
+
+_BARE_NUMBER = re.compile(r"^\(?\d+(?:\.\d+)?[a-e†‡*]?%?[,;)]?$")
+_PARENTHESES = re.compile(r"\s*\([^()]*\)?")
+
+
+def fallback_columns(toks: list[Tok], kinds: list[str], al: Alignment, ctx: TableContext) -> list[int]:
+    """Columns of an alignment whose tokens fit none of the column's shapes (the column took
+    them at score_cell's fallback cost) and that may hold a value: a value column whose cell
+    is no value even with its parentheses (HR, CI, subgroups) left out, or another column
+    whose cell holds a bare number (not a group's size after its name)."""
+    out = []
+    for j, sp in enumerate(al.spans):
+        if sp is None or kind_of(kinds[j]).free_text:
+            continue
+        span = toks[sp[0]:sp[1]]
+        spec = kind_of(kinds[j])
+        typed = typed_score(kinds[j], span, ctx) if len(span) <= ctx.typed_max.get(kinds[j], len(span)) else NEG
+        if typed != NEG:
+            if kinds[j] in ("extra", "population") and _crammed_numbers(span):
+                out.append(j)       # "35a 65" under 'Year of publication': values with no column
+            continue
+        if spec.measure:
+            text = " ".join(t.norm for t in span)
+            if parse_value_cell(text) is None and parse_value_cell(_PARENTHESES.sub("", text)) is None:
+                out.append(j)
+        elif spec.value or any(_BARE_NUMBER.match(t.norm) and not _group_count(span, k)
+                               for k, t in enumerate(span)):
+            out.append(j)
+    return out
+
+
+_GROUP_SIZE = re.compile(r"^\(\d+(?:\.\d+)?%?\)[,;/]?$")
+
+
+def _group_count(span: list[Tok], k: int) -> bool:
+    """Is token k of a descriptive cell the size of the group named just before it ('GEP (15)',
+    'U (16%)')? It belongs to its cell, no value slid in."""
+    return k > 0 and bool(_GROUP_SIZE.match(span[k].norm)) and not _BARE_NUMBER.match(span[k - 1].norm)
+
+
+def misfit_neighbourhood(al: Alignment, misfits: list[int]) -> list[int]:
+    """Columns whose cells a misfit cell puts in doubt: the misfit itself and the filled cells
+    next to it on each side, one more for every empty column of the row. A cell boundary the
+    aligner drew wrongly moves tokens between neighbouring cells; every empty column lets the
+    cells slide one column further (a row whose first columns are empty may sit wholly a
+    column or two off). Cells further away kept their own tokens, so their values stand."""
+    filled = [j for j, sp in enumerate(al.spans) if sp is not None]
+    reach = 1 + len(al.spans) - len(filled)
+    out: set[int] = set()
+    for j in misfits:
+        k = filled.index(j)
+        out.update(filled[max(0, k - reach):k + reach + 1])
+    return sorted(out)
+
+
+_JOINS = {"vs.", "vs", "versus", "to", "-", "–", "±", "and", "or", "+", "/"}
+
+
+def _crammed_numbers(span: list[Tok]) -> bool:
+    """Several bare numbers side by side in one cell of a column that holds no values ('38a 62
+    1 3.7'): values whose columns the header did not give, or that slid into this one."""
+    nums = [k for k, t in enumerate(span) if _BARE_NUMBER.match(t.norm)]
+    return len(nums) >= 2 and not any(t.low in _JOINS for t in span[nums[0]:nums[-1]])
+
+
+def guessed_value_lines(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignment) -> bool:
+    """Does a line joined to the row above it without a visible continuation (it neither
+    ends an open cell nor starts as one) hold part of a value cell?"""
+    guessed = {b.number for a, b in zip(lines, lines[1:])
+               if not (ends_continuation(a.text) or starts_continuation(b.text))}
+    if not guessed:
+        return False
+    for j, sp in enumerate(al.spans):
+        if sp is not None and kinds[j] in VALUE_KINDS and any(t.line in guessed for t in toks[sp[0]:sp[1]]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class RowDoubts:
+    """Review flags of one aligned row: those of the whole row, and those of single cells
+    (column index -> flags), which only the measures read from that cell carry."""
+    row: tuple[str, ...] = ()
+    cells: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+def row_doubts(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignment, ctx: TableContext,
+               vocab: Vocab | None, scorer: RowScorer | None, joined_margin: float = math.inf) -> RowDoubts:
+    """Review flags (codes from vocab.FLAGS) of one aligned row of pasted text.
+    `joined_margin`: how much better its lines score as one row than split in two.
+
+    close_alignment goes on the value cells a close second reading changes; unfit_tokens on the
+    cells a misfit cell (a value cell that is no value, or a descriptive cell that took a bare
+    number) can have traded tokens with: itself and its nearest filled cell on each side (see
+    misfit_neighbourhood); on the whole row when a descriptive misfit cell states results ('Drug
+    A: ORR 13.9%' under a name column: no cell of the row can be trusted to sit in its column)."""
+    st = ctx.st
+    row: list[str] = []
+    cells: dict[int, list[str]] = {}
+    value_cols = _value_columns(kinds)
+    second = second_reading(toks, kinds, ctx, al, vocab, scorer)
+    if second.margin < st.close_margin:
+        # every value cell some close reading changes (one reading may change some, another
+        # reading others)
+        for j in sorted(value_cols):
+            if al.spans[j] is not None and (j in second.changed or second_reading(
+                    toks, kinds, ctx, al, vocab, scorer, only=j).margin < st.close_margin):
+                cells.setdefault(j, []).append("close_alignment")
+    misfits = fallback_columns(toks, kinds, al, ctx)
+    if any(kinds[j] not in VALUE_KINDS and states_results(" ".join(t.norm for t in toks[al.spans[j][0]:al.spans[j][1]]))
+           for j in misfits):
+        row.append("unfit_tokens")      # results in a column of names: the row's layout is lost
+    else:
+        for j in misfit_neighbourhood(al, misfits):
+            cells.setdefault(j, []).append("unfit_tokens")
+    if joined_margin < st.join_margin and guessed_value_lines(lines, toks, kinds, al):
+        row.append("lines_joined_by_guess")
+    return RowDoubts(tuple(row), {j: tuple(f) for j, f in cells.items()})

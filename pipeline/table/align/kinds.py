@@ -1,0 +1,425 @@
+"""Column kinds: what a token span scores as a cell of each kind of column.
+
+`KINDS` is the registry: one `ColumnKind` per kind, with its scorer (a small function over
+the span's tokens and text), the longest span its typed shapes accept, the longest cell it
+holds, what its absence costs and how the row programmes treat it. Adding a column kind is
+one scorer and one registry entry; the weights are the named fields of `CellWeights`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ...normalize.drugs import NOT_DRUGS
+from ...outcomes.cells import parse_value_cell, states_results
+from ...vocab import MAX_MEDIAN_MONTHS
+from ..header import MEASURE_COLUMNS
+from .settings import NEG, AlignSettings
+from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
+                     _JOINING_START, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
+                     _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
+                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, _unbalanced,
+                     _value_like, outcome_score, regimen_score)
+from .tokens import SENTENCE_START, Tok
+
+if TYPE_CHECKING:
+    from .context import TableContext
+
+Scorer = Callable[["ColumnKind", list[Tok], str, "TableContext"], float]
+
+_SHORT_MAX = 8          # longest population / extra cell the short shape accepts
+_VALUE_MAX = 10         # longest value cell a value column's parser is asked to read
+_FALLBACK_MAX = 12      # longest descriptive cell of an unusual shape
+_VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot parse
+_MAX_PERCENT = 100      # largest rate
+# largest median a survival column holds: vocab.MAX_MEDIAN_MONTHS (beyond it, a year or a
+# misplaced value, as the schema reads it)
+_MAX_MEDIAN = MAX_MEDIAN_MONTHS
+
+
+@dataclass(frozen=True)
+class ColumnKind:
+    """One kind of column and how the aligner treats it."""
+    name: str
+    score: Scorer                       # typed shapes (after the guards every kind shares)
+    typed_max: int | None = None        # longest span `score` accepts (None: no limit) ...
+    typed_max_setting: str | None = None    # ... or the AlignSettings field that gives it
+    max_tokens: int | None = None       # longest cell (None: AlignSettings.max_cell_tokens)
+    skip: str = "skip_identity"         # AlignSettings field: what the column's absence costs
+    fallback: str | None = None         # "descriptive" or "value": takes an unusual span at a cost
+    free_text: bool = False             # the free-text column: its cell may run for the whole row
+    measure: bool = False               # a contract measure column (a count, a rate, a median)
+    numeric: bool = False               # holds numbers parsed as values (measures, unknown with unit)
+    value: bool = False                 # its cells become measures
+    per_row: bool = False               # every data row fills it (others may span from above)
+    labels: bool = False                # may hold "label:" and sentence ends ("OCT: 14.3 m vs. ...")
+    bracket_start: bool = False         # may start on "[" (a reference)
+    sentence_words: bool = True         # may hold a capitalised sentence word ("Among")
+    counts: bool = True                 # may hold "N = 85"
+    holds_nct: bool = False             # may hold an NCT id
+    percent: bool = False               # its values are percentages
+    median: bool = False                # its values are medians (never percentages)
+    no_percent: bool = False            # a value pair of it is never of percentages ("48/214")
+    refuse: Callable[[list[Tok], "TableContext"], bool] | None = None   # spans it never takes
+
+
+# ---------------------------------------------------------------- scorers, one per kind
+def _score_trial_id(spec, toks, text, ctx):
+    w, n = ctx.w, len(toks)
+    if toks[0].nct_text:
+        if n == 1:
+            return w.nct_alone
+        rest = " ".join(t.text for t in toks[1:])
+        return w.nct_named if _PARENTHESISED.fullmatch(rest) else NEG
+    if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
+        return w.nct_named        # "TRIAL-1 (NCT + 8 digits)"
+    return w.trial_id_missing if MISSING_RX.match(text) else NEG
+
+
+def _score_trial(spec, toks, text, ctx):
+    """A trial id, as a trial-id column reads it, or else a study name."""
+    if toks[0].nct_text or (len(toks) <= 5 and _NAME_WITH_NCT.fullmatch(text)):
+        return _score_trial_id(spec, toks, text, ctx)
+    return _score_study(spec, toks, text, ctx)
+
+
+def _score_study(spec, toks, text, ctx):
+    w, n = ctx.w, len(toks)
+    k = _trailing_ref(toks)
+    if 0 < k < n:         # "KEYNOTE-006 [45, 46]", "OPTiM [51]": a name and its reference
+        sc = typed_score("study", toks[:k], ctx)
+        return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
+    if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
+        return w.nct_named
+    if any(t.nct_text for t in toks):
+        return NEG
+    if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
+                      and not any(t.low in _VERSUS for t in toks)):
+        return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
+    if _ET_AL.search(text) or _TRIAL_NAME.fullmatch(text):
+        return w.study_named
+    if toks[0].text[:1].isupper() and n <= 3 and toks[0].low not in SENTENCE_START \
+            and not ctx.kb.is_drug(toks[0].norm):
+        return w.study_short  # (a short name; one starting on a drug name is an arm's regimen)
+    return NEG
+
+
+def _score_target(spec, toks, text, ctx):
+    w, kb, n = ctx.w, ctx.kb, len(toks)
+    if any(t.low in OUTCOME_WORDS for t in toks):
+        return NEG        # "ORR" starting a wrapped outcome line is not a drug target
+    if n <= 3 and _is_target_like(toks):
+        sites = sum(1 for t in toks if kb.is_site(t.text))
+        steps = sum(1 for t in toks if LINE_RX.match(t.low) or PHASE_RX.match(t.low))
+        return w.target + w.target_per_token * (n - 1) + w.target_site_word * sites \
+            + w.target_line_or_phase * steps
+    if MISSING_RX.match(text):
+        return w.target_missing
+    if n <= 3 and toks[0].norm[:1].isupper() and not any(kb.is_drug(t.norm) or kb.is_site(t.norm)
+                                                         or _NUMBERISH.fullmatch(t.norm) for t in toks):
+        return w.target_descriptive   # "Multi-TKI", "Somatostatin receptor"
+    return NEG
+
+
+def _score_line(spec, toks, text, ctx):
+    w, n = ctx.w, len(toks)
+    if n <= 3 and LINE_RX.match(text.replace(" ", "-").lower().replace("--", "-")):
+        return w.line_digit if text.isdigit() else w.line
+    if n <= 3 and _LINE_PHRASE.fullmatch(text):
+        return w.line
+    if n <= 3 and LINE_WORDS.fullmatch(text):
+        return w.line_words
+    if n <= 8 and _DISEASE_STATE.match(text) and not any(ctx.kb.is_drug(t.norm) for t in toks):
+        return w.line_disease_state   # a setting column: "Progressive disease pancreatic NET"
+    return w.line_missing if MISSING_RX.match(text) else NEG
+
+
+def _score_phase(spec, toks, text, ctx):
+    w = ctx.w
+    m = _HEAD_REST.match(text)
+    if m is None:
+        return NEG
+    head, rest = m.group(1), m.group(2).strip()
+    named = head.lower() == "phase"
+    if PHASE_RX.match(head) or (named and rest and PHASE_RX.match(rest.split()[0])):
+        if not rest or _PARENTHESISED_OR_EMPTY.fullmatch(rest) or (named and len(rest.split()) == 1):
+            return w.phase
+        return NEG
+    if len(toks) <= 3 and DESIGN_WORDS.fullmatch(text):
+        return w.phase_design         # "Retrospective" in a Phase column
+    return w.phase_missing if MISSING_RX.match(text) else NEG
+
+
+def _score_ref(spec, toks, text, ctx):
+    return ctx.w.ref if len(toks) <= 3 and all(REF_RX.match(t.text) for t in toks) else NEG
+
+
+def _score_year(spec, toks, text, ctx):
+    if len(toks) == 1 and _YEAR.fullmatch(toks[0].norm):
+        return ctx.w.year
+    return ctx.w.year_missing if MISSING_RX.match(text) else NEG
+
+
+def _score_value(spec, toks, text, ctx):
+    """A count, rate or median (or an unknown column's value with a unit)."""
+    w, n = ctx.w, len(toks)
+    if n > _VALUE_MAX:
+        return NEG
+    if _SLASH_PAIR.fullmatch(text):
+        pct = "%" in text
+        if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
+            return NEG
+        return w.value_pair   # one value per cohort: "48/214", "15% /20%", "NR /4"
+    p = parse_value_cell(text)
+    if p is None and ("P" in text or "p" in text):
+        p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
+    if p is None:
+        return NEG            # value-like text of another shape gets shape_score's fallback
+    units = {v.unit for v in p.values if v.unit}
+    if (spec.median and "%" in units) or (
+            spec.percent and units - {"%"}):
+        return NEG            # "10%" under a median, "4.9 mo" under a rate: another column's value
+    if _impossible_for(spec, p.values):
+        return NEG            # "454 (64)" under a rate, "2014" under a median: a count, a year
+    return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
+
+
+def _impossible_for(spec: ColumnKind, values) -> bool:
+    """Is the first value of a cell one the column cannot hold: a rate over 100, a median
+    beyond any follow-up (a year, a count)?"""
+    v = next((x.value for x in values if x.value is not None), None)
+    if v is None:
+        return False
+    return (spec.percent and v > _MAX_PERCENT) or (spec.median and v > _MAX_MEDIAN)
+
+
+def _score_endpoint(spec, toks, text, ctx):
+    w, n = ctx.w, len(toks)
+    if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
+            and not any(t.low in _VERSUS for t in toks):
+        return w.endpoint
+    if ctx.kb.results_in_endpoint and n <= spec.typed_max and states_results(text):
+        return w.endpoint_results + w.endpoint_results_per_token * n   # "Safety and efficacy: ..."
+    if n <= 5 and any(t.colon for t in toks):
+        return NEG
+    return w.endpoint_missing if MISSING_RX.match(text) else NEG
+
+
+def _score_endpoint_result(spec, toks, text, ctx):
+    w, n = ctx.w, len(toks)
+    if n <= spec.typed_max and (_DIGIT.search(text) or _NOT_REACHED.search(text)):
+        return w.endpoint_result + w.endpoint_result_per_token * n
+    return w.endpoint_result_missing if MISSING_RX.match(text) else NEG
+
+
+def _score_sites(spec, toks, text, ctx):
+    w, kb = ctx.w, ctx.kb
+    if len(toks) > (spec.typed_max if "(" in text else 7) or any(t.site_digits for t in toks) \
+            or toks[0].low in SENTENCE_START:
+        return NEG
+    parts = _parts(text)
+    if not parts:
+        return NEG
+    s = 0.0
+    for p in parts:
+        words = p.split()
+        if any(kb.is_site(x) for x in words):
+            s += w.site_part
+        elif any(kb.is_drug(x) for x in words):
+            s += w.site_drug_part
+        elif len(words) <= 2 and words[0][:1].isupper():
+            s += w.site_short_part
+        else:
+            s += w.site_other_part
+    return s
+
+
+def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
+    if len(toks) > ctx.st.max_cell_tokens:
+        return NEG
+    if _NUMBER.fullmatch(toks[0].norm):
+        return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow drugs)
+    if _MONO_RX.fullmatch(text):
+        return mono
+    reg = ctx.regimen_scores.get(text)
+    if reg is None:           # the Treatment and Agent columns score the same spans
+        reg = ctx.regimen_scores[text] = regimen_score(text, ctx)
+    first = toks[0].norm
+    if first[:1].islower() and first.isalpha() and not ctx.kb.is_drug(first):
+        bonus += ctx.w.lowercase_regimen    # "inhibitor GEM + ...": the end of the cell before
+    return reg + bonus
+
+
+def _score_treatment(spec, toks, text, ctx):
+    return _score_regimen_cell(spec, toks, text, ctx, ctx.w.monotherapy, 0.0)
+
+
+def _score_agent(spec, toks, text, ctx):
+    bonus = ctx.w.inline_abbreviation if _INLINE_ABBR.search(text) else 0.0
+    return _score_regimen_cell(spec, toks, text, ctx, NEG, bonus)
+
+
+def _score_short(spec, toks, text, ctx):
+    """Population, extra and columns of unknown kind: anything short."""
+    w, n = ctx.w, len(toks)
+    if n > _SHORT_MAX:
+        return NEG
+    return w.short + w.short_long_token * max(0, n - w.short_tokens) \
+        + (w.short_lowercase if toks[0].norm[:1].islower() else 0.0)
+
+
+def _score_outcomes(spec, toks, text, ctx):
+    return outcome_score(toks[0], len(toks), any(t.nct for t in toks), ctx)
+
+
+def _endpoint_and_regimen(toks: list[Tok], ctx: TableContext) -> bool:
+    """"RFS Placebo": the endpoint and the next column's regimen."""
+    return len(toks) <= 5 and any(ctx.kb.is_drug(t.norm) or t.low in NOT_DRUGS for t in toks)
+
+
+# ---------------------------------------------------------------- the registry
+_IDENTITY = dict(counts=False, fallback="descriptive")
+_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, **_IDENTITY)
+_MEASURE = dict(typed_max=_VALUE_MAX, measure=True, numeric=True, value=True, per_row=True, labels=True,
+                skip="skip_measure", fallback="value")
+_PERCENT = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")
+_MEDIAN = ("pfs_median", "os_median")
+_LANDMARK_RATES = ("pfs_rate", "os_rate")     # absent at AlignSettings.skip_rate
+
+KINDS: dict[str, ColumnKind] = {k.name: k for k in [
+    ColumnKind("trial", _score_trial, max_tokens=12, holds_nct=True, **_IDENTITY),
+    ColumnKind("trial_id", _score_trial_id, max_tokens=6, holds_nct=True, counts=False),
+    ColumnKind("study", _score_study, max_tokens=12, holds_nct=True, **_IDENTITY),
+    ColumnKind("target", _score_target, typed_max=3, max_tokens=12, sentence_words=False, **_IDENTITY),
+    ColumnKind("line", _score_line, typed_max=8, max_tokens=12, sentence_words=False, **_IDENTITY),
+    ColumnKind("phase", _score_phase, max_tokens=12, sentence_words=False, **_IDENTITY),
+    ColumnKind("treatment", _score_treatment, **_REGIMEN),
+    ColumnKind("agent", _score_agent, **_REGIMEN),
+    ColumnKind("primary_sites", _score_sites, typed_max=12, max_tokens=12, sentence_words=False, **_IDENTITY),
+    ColumnKind("population", _score_short, typed_max=_SHORT_MAX, max_tokens=12, fallback="descriptive"),
+    ColumnKind("extra", _score_short, typed_max=_SHORT_MAX, max_tokens=12, fallback="descriptive"),
+    ColumnKind("ref", _score_ref, typed_max=3, max_tokens=3, labels=True, bracket_start=True, counts=False),
+    ColumnKind("year", _score_year),
+    ColumnKind("primary_endpoint", _score_endpoint, typed_max=60, max_tokens=60, labels=True, per_row=True,
+               refuse=_endpoint_and_regimen, **_IDENTITY),
+    ColumnKind("endpoint_result", _score_endpoint_result, typed_max=25, max_tokens=25, labels=True,
+               value=True, per_row=True, skip="skip_measure", fallback="value"),
+    *(ColumnKind(k, _score_value, percent=k in _PERCENT, median=k in _MEDIAN,
+                 no_percent=k in _MEDIAN or k == "n_total",
+                 **{**_MEASURE, "skip": "skip_rate" if k in _LANDMARK_RATES else "skip_measure"})
+      for k in MEASURE_COLUMNS),
+    ColumnKind("other", _score_value, typed_max=_VALUE_MAX, max_tokens=16, numeric=True, per_row=True,
+               labels=True, fallback="value"),
+    ColumnKind("outcomes_text", _score_outcomes, free_text=True, value=True, per_row=True,
+               skip="skip_outcomes"),
+]}
+# a kind the registry does not know (a header the lexicon reads as another contract column)
+UNKNOWN_KIND = ColumnKind("unknown", _score_short)
+
+
+def kind_of(kind: str) -> ColumnKind:
+    return KINDS.get(kind, UNKNOWN_KIND)
+
+
+def typed_caps(st: AlignSettings) -> dict[str, int]:
+    """Longest span, in tokens, that each kind's typed shapes accept (every longer span gets
+    NEG from typed_score; tests/test_align.py checks it on every fixture)."""
+    return {k.name: getattr(st, k.typed_max_setting) if k.typed_max_setting else k.typed_max
+            for k in KINDS.values() if k.typed_max is not None or k.typed_max_setting}
+
+
+_TYPED_MAX = typed_caps(AlignSettings())
+# longest cell, in tokens, per column kind (others: AlignSettings.max_cell_tokens; free text: the row)
+MAX_TOKENS = {k.name: k.max_tokens for k in KINDS.values() if k.max_tokens is not None}
+VALUE_KINDS = frozenset(k.name for k in KINDS.values() if k.value)
+FALLBACK_KINDS = frozenset(k.name for k in KINDS.values() if k.fallback == "descriptive")
+
+
+def cell_cap(kind: str, T: int, st: AlignSettings) -> int:
+    """Most tokens a cell of `kind` takes in a row of T tokens."""
+    spec = kind_of(kind)
+    if spec.free_text:
+        return T
+    return spec.max_tokens if spec.max_tokens is not None else st.max_cell_tokens
+
+
+def skip_cost(kind: str, st: AlignSettings) -> float:
+    """What leaving a column of `kind` empty costs."""
+    return getattr(st, kind_of(kind).skip)
+
+
+_skip_cost = skip_cost
+
+
+# ---------------------------------------------------------------- one span, one kind
+def _guards_refuse(spec: ColumnKind, toks: list[Tok]) -> bool:
+    """The shapes no cell of `spec` takes, whatever its kind's own shapes say."""
+    first, last = toks[0], toks[-1].low
+    if toks[-1].open_end or first.norm.startswith("(") or (first.norm.startswith("[") and not spec.bracket_start):
+        return True       # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis,
+                          # nor start on a bracketed reference (it ends the cell before)
+    if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
+        return True
+    if not spec.labels and (any(t.colon for t in toks) or (
+            last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
+        return True       # "Chemotherapy:" or a sentence end is free text, not a cell
+                          # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m")
+    return not spec.sentence_words and any(t.caps for t in toks)
+
+
+def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
+    """How much tokens read like one of the typed shapes of column `kind` (NEG: none)."""
+    spec = kind_of(kind)
+    if spec.free_text:
+        return spec.score(spec, toks, "", ctx)
+    if _guards_refuse(spec, toks):
+        return NEG
+    text = " ".join(t.norm for t in toks)
+    if "=" in text and not spec.counts and _N_EQUALS.search(text):
+        return NEG            # "N = 85" counts patients: a count or population column's
+    return spec.score(spec, toks, text, ctx)
+
+
+_typed_score = typed_score
+
+
+def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
+    n = len(toks)
+    spec = kind_of(kind)
+    first = toks[0]
+    if first.low in ("al.", "al.,") or (first.low == "et" and n > 1 and toks[1].low.startswith("al")):
+        return NEG            # "et al." and its rest: never the start of a cell
+    if (first.low in _JOINING_START and not first.first or first.norm[:1] == "/") and not spec.free_text:
+        return NEG
+    if spec.refuse is not None and spec.refuse(toks, ctx):
+        return NEG
+    sc = typed_score(kind, toks, ctx) if n <= ctx.typed_max.get(kind, n) else NEG
+    if sc != NEG:
+        return sc
+    return _fallback_score(spec, toks, ctx)
+
+
+def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> float:
+    """A span no typed shape of the column accepts: a descriptive column still takes a short
+    one at a cost, a value column value-like text it cannot read."""
+    n = len(toks)
+    if toks[-1].open_end or toks[0].norm.startswith("(") or any(t.nct or t.caps for t in toks):
+        return NEG
+    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX:
+        return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
+    if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
+            and _value_like(toks, ctx.kb):
+        return ctx.w.fallback_value
+    return NEG
+
+
+def score_cell(kind: str, toks: list[Tok], ctx: TableContext) -> float:
+    """How much tokens `toks` read like a cell of column `kind` (NEG: cannot be one).
+
+    A descriptive column whose value fits none of the shapes still takes a short span at a
+    cost, so an unusual cell ('Midgut or unknown origin NET' under 'Setting') never makes a
+    whole row unreadable; value columns take value-like text they cannot read the same way."""
+    sc = shape_score(kind, toks, ctx)
+    if sc != NEG and _unbalanced(toks):
+        sc += ctx.st.unbalanced   # "(13 G3, 10 GEP, 4" | "GEP NECs)": cut inside a parenthesis
+    return sc

@@ -1,0 +1,214 @@
+"""Value shapes the column scorers test a token span against (an NCT id, "1st", a phase, a
+reference number, a dose ...), and the two scores shared by several column kinds: a regimen's
+and free text's."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ...normalize.drugs import NOT_DRUGS
+from ...normalize.text import clean
+from ...normalize.units import time_unit
+from .settings import NEG
+from .tokens import SENTENCE_START, Tok
+
+if TYPE_CHECKING:
+    from .context import Knowledge, TableContext
+
+LINE_RX = re.compile(r"^(?:>=?\s*)?(?:1st|2nd|3rd|[4-9]th|first|second|third|fourth|later|1l|2l|3l|"
+                     r"\d(?:st|nd|rd|th)?\+?)(?:[-/ ]?(?:line|l|and|or|1st|2nd|3rd|[4-9]th|\+|beyond|later))*\+?$", re.I)
+PHASE_RX = re.compile(r"^(?:phase\s*)?(?:0|i{1,3}|iv|[1-4])(?:[ab])?(?:\s*/\s*(?:i{1,3}|iv|[1-4])[ab]?)?$", re.I)
+REF_RX = re.compile(r"^[\[(]?\d{1,4}(?:\s*[,–-]\s*\d{1,4})*[\])]?[,;]?$")
+TARGET_TOK = re.compile(r"^(?:anti-)?[A-Z0-9][A-Za-z0-9-]*(?:/[A-Z0-9][A-Za-z0-9-]*)*$")
+_ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.", "mo.", "pts."}
+OUTCOME_WORDS = {"orr", "dcr", "os", "pfs", "mos", "mpfs", "rr", "cr", "pr", "sd", "hr", "ci", "n", "nr", "dor",
+                 "mdor", "ttp", "cbr", "efs", "rfs", "dfs"}
+LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously treated|refractory|"
+                        r"treatment-na[iï]ve|na[iï]ve|untreated|adjuvant|neoadjuvant|maintenance|salvage|"
+                        r"(?:>=|≥)?\s*\d(?:st|nd|rd|th)?\s*-\s*\d?(?:st|nd|rd|th)|\d(?:st|nd|rd|th)\s*(?:or|/)\s*\d(?:st|nd|rd|th)")
+DESIGN_WORDS = re.compile(r"(?i)retro(?:spective)?\.?|prospective|observational|real-world|case series|pooled(?: analysis)?|"
+                          r"registry|cohort|expanded access|single-arm|randomi[sz]ed")
+MISSING_RX = re.compile(r"^(?:-+|—|na|n/a|nr|nd|ne|not reported|not available|ongoing)$", re.I)
+
+_PARTS_SPLIT = re.compile(r"\s*(?:\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b)\s*")
+_HEAD_REST = re.compile(r"^(\S+)(.*)$")
+_MONO_RX = re.compile(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent")
+_INLINE_ABBR = re.compile(r"\w \([A-Z][A-Za-z0-9-]+\)")
+_NUMBER = re.compile(r"[\d.]+")
+_ENDPOINT_RX = re.compile(r"(?i)\b(orr|rr|dcr|cbr|pfs|os|ttp|ttf|efs|dfs|rfs|dor|response|survival|"
+                          r"\d+-?(?:mo|month|year|yr|wk|week)s?-?(?:os|pfs)?)\b")
+# a study cell ends with its authors, perhaps with the year: "Walter et al", "Lu et al. (2020)"
+# and its reference numbers: "Rinke A et al. (5,15)", "Yao et al. [12]"
+_ET_AL = re.compile(r"\bet al\.?,?(?:\s*\(?(?:19|20)\d\d[a-z]?\)?|\s*[(\[]\d{1,3}(?:\s*[,–-]\s*\d{1,3})*[)\]])?$")
+_P_VALUE = re.compile(r"[,;]?\s*\(?\b[Pp]\s*(?:[<>=≤≥]|&lt;)\s*0?\.\d+\)?\s*$")
+_DISEASE_STATE = re.compile(r"(?i)(?:progressive|metastatic|advanced|unresectable|recurrent|relapsed|"
+                            r"locally advanced|refractory|resected|inoperable)\b")
+_N_EQUALS = re.compile(r"(?:^|\s)[Nn]\s*=")
+_VALUE_START = re.compile(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)")
+_PARENTHESISED = re.compile(r"\([^()]+\)")
+_PARENTHESISED_OR_EMPTY = re.compile(r"\([^()]*\)")
+_NAME_WITH_NCT = re.compile(r"[^()]+\(NCT\d{8}\)")
+_TRIAL_NAME = re.compile(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?")
+_NUMBERISH = re.compile(r"[\d.,%]+")
+_LINE_PHRASE = re.compile(r"(?:first|second|third|later)[- ]line(?: and beyond)?", re.I)
+_PERCENT_VALUE = re.compile(r"[\d.]+%?$")
+_DIGIT = re.compile(r"\d")
+_NOT_REACHED = re.compile(r"(?i)\bNR\b|not reached")
+_SLASH_VALUE = r"(?:\d+(?:\.\d+)?%?|NR|NA)"
+_SLASH_PAIR = re.compile(rf"{_SLASH_VALUE}\s*/\s*{_SLASH_VALUE}")
+_YEAR = re.compile(r"(?:19|20)\d\d[a-z*†‡]?")
+_BRACKET_REF = re.compile(r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]")
+_DOSE = re.compile(r"(?i)^(?:[\d.]+\s*(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|mbq|gbq)(?:/\S+)?|mg|mg/kg|mg/m2|q\dw|qw)$")
+_DOSE_UNIT = re.compile(r"^(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|mbq|gbq|ml)(?:/\S+)?$")
+# a cell never starts on the operator that joins it to the words before it on its line ("GEM +
+# tipifarnib vs. GEM + placebo"); at the start of a line it may ("vs. placebo 10.1 2.7": an arm row)
+_JOINING_START = {"+", "vs", "vs.", "versus", "plus", "/", "+/−", "+/-", "±", "and", "or", "with"}
+_VALUE_WORDS = {"vs", "vs.", "versus", "nr", "na", "not", "reached", "reported", "hr", "ci", "p", "or",
+                "and", "in", "at", "all", "median", "mfu", "fu", "range", "iqr", "n", "pts", "patients"}
+_WORDISH = re.compile(r"[A-Za-z]{2,}")
+_VERSUS = ("vs.", "vs", "versus")
+
+
+def _parts(text: str) -> list[str]:
+    return [p for p in _PARTS_SPLIT.split(text) if p]
+
+
+def _is_target_like(tokens: list[Tok]) -> bool:
+    for t in tokens:
+        w = clean(t.text)
+        if not TARGET_TOK.match(w):
+            return False
+        letters = re.sub(r"[^A-Za-z]", "", w)
+        if not letters or sum(c.isupper() for c in letters) < max(2, len(letters) * 0.6):
+            return False
+    return True
+
+
+def _unbalanced(toks: list[Tok]) -> bool:
+    if not any(t.paren for t in toks):
+        return False
+    depth = 0
+    for t in toks:
+        for ch in t.norm:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth < 0:
+                    return True
+    return depth != 0
+
+
+def _labels_value(toks: list[Tok], i: int) -> bool:
+    """Does token i start a label of the values after it ("Nivo vs Nivo-Ipi: 7% vs 18%",
+    "OCT: 14.3 m")? A colon ends the label before any number."""
+    for t in toks[i:i + 3]:
+        if t.colon:
+            return True
+        if t.norm[:1].isdigit():
+            return False
+    return False
+
+
+def _ends_like_value(toks: list[Tok]) -> bool:
+    end = toks[-1].low.strip(".,;:")
+    return bool(_DIGIT.search(end) or end.endswith(")") or end in _VALUE_WORDS or time_unit(end)
+                or not _WORDISH.search(end))
+
+
+def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
+    """Can a value-like span a value column cannot parse still be one of its cells ("SS: 3",
+    "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)", "A: 7% B: 5%")? Not when it ends on a word (a
+    value cell ends on its value, a unit or a parenthesis: "60.8 Nivolumab" is a value and the
+    next arm's regimen) or holds, outside parentheses, more words than numbers and one."""
+    if not _ends_like_value(toks):
+        return False
+    depth = numbers = words = 0
+    for i, t in enumerate(toks):
+        outside = depth == 0 and not t.norm.startswith("(")
+        depth += t.norm.count("(") - t.norm.count(")")
+        if not outside:
+            continue
+        if kb.is_drug(t.norm.strip(",;")) and not _labels_value(toks, i):
+            return False      # a regimen: the next arm's row run into this value
+        if t.norm[:1].isdigit() or t.norm[:2] in ("<1", ">1", "≥1", "≤1") or t.norm[1:2].isdigit():
+            numbers += 1
+        elif _WORDISH.search(t.norm) and t.low.strip(".,;:") not in _VALUE_WORDS \
+                and not time_unit(t.low.strip(".,;:")):
+            words += 1
+    return words <= numbers + 1
+
+
+def _trailing_ref(toks: list[Tok]) -> int:
+    """Index of the first token of a bracketed reference ending the span ("[45, 46]"), else 0."""
+    if not toks[-1].norm.endswith("]"):
+        return 0
+    for k in range(len(toks) - 1, max(-1, len(toks) - 4), -1):
+        if toks[k].norm.startswith("["):
+            return k if _BRACKET_REF.fullmatch(" ".join(t.norm for t in toks[k:])) else 0
+    return 0
+
+
+def _add_drug_part(s: float, words: list[str], drug_words: list[str], ctx: TableContext) -> float:
+    """`s` plus a regimen part naming a drug: the drug, less its other words ("Placebo 61
+    Pembrolizumab" holds two regimens with no operator; a bare number is a value). Added term
+    by term, in the order the score was always summed."""
+    kb, w = ctx.kb, ctx.w
+    s += w.regimen_drug
+    heads = len(drug_words) + sum(1 for x in words if x.lower() in NOT_DRUGS)
+    s += w.regimen_two_heads * max(0, heads - 1)
+    for i, x in enumerate(words):
+        if _NUMBER.fullmatch(x) and not (i + 1 < len(words) and _DOSE_UNIT.match(words[i + 1].lower())):
+            s += w.regimen_bare_number
+            continue
+        if x in drug_words or _DOSE.match(x) or _NUMBER.fullmatch(x):
+            continue
+        s += (w.regimen_site_word if kb.is_site(x) else w.regimen_capitalised
+              if x[:1].isupper() and not kb.abbrev.get(x) else w.regimen_word)
+    return s
+
+
+def _other_part_score(p: str, words: list[str], ctx: TableContext) -> float:
+    kb, w = ctx.kb, ctx.w
+    if p.lower() in NOT_DRUGS or any(x.lower() in NOT_DRUGS for x in words):
+        return w.regimen_not_drug
+    if any(kb.is_site(x) for x in words):
+        return w.regimen_site_part
+    if _DOSE.match(p):
+        return w.regimen_dose_part
+    if _NUMBER.fullmatch(p):
+        return w.regimen_number_part
+    return w.regimen_other_word * len(words)
+
+
+def regimen_score(text: str, ctx: TableContext) -> float:
+    """How much a span reads like a regimen: drug names joined by "+", "plus", "vs." ..."""
+    s = 0.0
+    seen_drug = False
+    for p in _parts(text):
+        words = p.split()
+        if not words:
+            continue
+        drug_words = [x for x in words if ctx.kb.is_drug(x)]
+        if drug_words or ctx.kb.is_drug(p):
+            s = _add_drug_part(s, words, drug_words, ctx)
+            seen_drug = True
+        else:
+            s += _other_part_score(p, words, ctx)
+    return s if seen_drug or s > 0 else s + ctx.w.regimen_no_drug
+
+
+def outcome_score(first: Tok, n: int, has_nct: bool, ctx: TableContext) -> float:
+    """Free text of n tokens starting on `first`: it scores by its first word and its length."""
+    if n < 2 or has_nct:
+        return NEG
+    w = ctx.w
+    s = w.text + w.text_per_token * n
+    if first.low in SENTENCE_START:
+        s += w.text_sentence_start
+    elif first.norm[:1].isupper() and first.norm[1:2].islower():
+        s += w.text_capitalised
+    elif first.norm[:1].islower():
+        s += w.text_lowercase
+    return s
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
