@@ -530,3 +530,41 @@ def test_a_dropped_cell_is_the_landmark_rate_before_the_response_rate():
     got = {h: c.text for h, c in zip(g.header, g.rows[0].cells) if c is not None}
     assert got == {"Regimen": "Drugumab vs. placebo", "Phase": "II", "RR (%)": "21 vs. 30",
                    "PFS (months)": "5.1 vs. 3.3", "OS (months)": "11.2 vs. 10.0"}
+
+
+# invented: three trials whose regimen cells hold parentheses
+_PARENTHESES_TABLE = """Table 2. Trials of regimens
+Study Regimen N ORR (%) mOS (months)
+Nu-1 Gem + Cis (GC) 40 15% 9.1
+Ka-2 Cape + Oxali (CapOx) 52 22% 11.4
+Lo-3 FOLFOX (mFOLFOX6, 2 cycles) 33 18% 8.7
+"""
+
+
+def test_caller_settings_reach_the_cell_scorers():
+    """A caller's AlignSettings is used, not the module defaults: with a reward instead of a
+    cost for a cell whose parentheses do not pair up, the third row's study cell takes the
+    regimen's opening parenthesis (the defaults keep the parenthesis in one cell)."""
+    from pipeline.readers.text import text_to_tables
+    from pipeline.table.align import AlignSettings
+
+    (table,) = text_to_tables("t.txt", _PARENTHESES_TABLE)
+
+    def third_row(st):
+        return [c.text for c in text_table_to_grid(table, st).rows[2].cells]
+
+    assert third_row(AlignSettings()) == ["Lo-3", "FOLFOX (mFOLFOX6, 2 cycles)", "33", "18%", "8.7"]
+    assert third_row(AlignSettings(unbalanced=10.0)) == ["Lo-3 FOLFOX (mFOLFOX6, 2", "cycles)", "33", "18%", "8.7"]
+
+
+def test_column_kind_registry_gives_the_length_caps():
+    """_TYPED_MAX and MAX_TOKENS are read off the registry; a regimen column's typed cap is the
+    caller's max_cell_tokens."""
+    from pipeline.table.align import _TYPED_MAX, KINDS, MAX_TOKENS, AlignSettings, Knowledge, TableContext
+
+    assert _TYPED_MAX == {k.name: k.typed_max or 16 for k in KINDS.values()
+                          if k.typed_max is not None or k.typed_max_setting}
+    assert _TYPED_MAX["treatment"] == 16 and _TYPED_MAX["target"] == 3 and "study" not in _TYPED_MAX
+    assert MAX_TOKENS["ref"] == 3 and "treatment" not in MAX_TOKENS
+    ctx = TableContext(Knowledge({}, {}), AlignSettings(max_cell_tokens=20))
+    assert ctx.typed_max["treatment"] == 20 and ctx.typed_max["agent"] == 20

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ...model import Line
 from ...outcomes.cells import parse_value_cell, states_results
 from .context import TableContext
-from .kinds import VALUE_KINDS, kind_of, typed_score
+from .kinds import VALUE_KINDS, kind_of, skip_cost, typed_score
 from .row import Alignment, RowScorer, Vocab, column_caps, vocab_bonus
 from .settings import NEG
 from .shapes import outcome_score
@@ -64,7 +64,7 @@ def _relax_two_state(j, d, mine, kinds, toks, ctx, scorer, vocab, best, back, ca
     st = ctx.st
     T, kind = len(toks), kinds[j]
     free_text = kind_of(kind).free_text
-    skip = getattr(st, kind_of(kind).skip)
+    skip = skip_cost(kind, st)
     row_b = best[d]
     for i in range(T + 1):
         b = row_b[i][j]
