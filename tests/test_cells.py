@@ -35,7 +35,7 @@ def test_parse_value_cell(text, expected):
     else:
         assert [(v.value, v.not_reached, v.unit) for v in p.values] == expected
         for v in p.values:
-            assert text[v.start:v.end] == v.as_reported
+            assert text[v.start:v.end] == v.value_as_reported
 
 
 def test_total_and_arms():

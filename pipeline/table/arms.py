@@ -365,7 +365,7 @@ def _numeric_cell_values(text: str, spec: ColumnSpec, labels: list[str] | None, 
     if parsed.total is not None:
         t = parsed.total
         out.append(dict(measure=measure, population="all", value=t.value, unit="patients", not_reached=False,
-                        as_reported=t.as_reported, unit_rep=None, tp=None, start=t.start, end=t.end))
+                        as_reported=t.value_as_reported, unit_rep=None, tp=None, start=t.start, end=t.end))
     own = [v.label for v in vals]
     own = own if len(vals) > 1 and all(own) and len(set(own)) == len(own) else None
     for k, v in enumerate(vals):
@@ -390,9 +390,9 @@ def _numeric_cell_values(text: str, spec: ColumnSpec, labels: list[str] | None, 
             value = None if v.not_reached else round(to_months(v.value, u), 4)
             unit, rep = "months", v.unit_as_reported or spec.unit_as_reported
         out.append(dict(measure=measure, population=pop, value=value, unit=unit, not_reached=v.not_reached,
-                        as_reported=v.as_reported, unit_rep=rep, tp=spec.timepoint_months,
+                        as_reported=v.value_as_reported, unit_rep=rep, tp=spec.timepoint_months,
                         start=v.start, end=v.end,
-                        flags=value_flags(measure, value, v.as_reported, v.unit, measure)))
+                        flags=value_flags(measure, value, v.value_as_reported, v.unit, measure)))
     return out
 
 
