@@ -2,7 +2,7 @@
 import pytest
 
 from pipeline.outcomes.cells import parse_value_cell
-from pipeline.table.arms import numeric_cell_measures
+from pipeline.table.cell_measures import numeric_cell_measures
 from pipeline.table.header import classify_header
 
 CASES = [
@@ -118,7 +118,7 @@ def test_values_that_name_their_arms_in_parentheses():
 def test_value_headed_by_its_subgroup(text, header, want):
     got = numeric_cell_measures(text, classify_header(header), None)
     assert [(m["population"], m["value"]) for m in got] == want
-    assert all(text[m["start"]:m["end"]] == m["as_reported"] for m in got)
+    assert all(text[m["start"]:m["end"]] == m["value_as_reported"] for m in got)
 
 
 @pytest.mark.parametrize("text,header,want", [
