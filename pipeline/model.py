@@ -6,8 +6,9 @@ Grid --table.arms--> Arm, Measure, Narrative, Abbreviation records (one per outp
 
 The output records are TypedDicts: each is one row of its output file, keyed by the
 contract's column names (schemas/models.py lists the same columns; a test keeps them equal),
-so run.py turns a list of them into a frame without renaming anything. A `CellMeasure` is a
-measure as one cell states it, before it is placed in its table, row and column.
+so run.py turns a list of them into a frame without renaming anything. A `CellMeasure` (a
+`CellNarrative`) is a measure (a narrative number) as one cell's reader finds it, with the
+same field names, before it is placed in its table, row and column.
 """
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ class Grid:
     explicit_spans: bool = False
 
 
-class CellMeasure(TypedDict):
+@dataclass
+class CellMeasure:
     """One number a cell states about an outcome; offsets in that cell's text."""
     measure: str                      # vocab measure: n, orr, dcr, pfs_median, ...
     population: str                   # "all" or the subgroup / arm as written
@@ -91,7 +93,16 @@ class CellMeasure(TypedDict):
     timepoint_months: float | None    # landmark of a rate or an assessment
     start: int
     end: int
-    flags: list[str]                  # review flags (vocab.FLAGS) of this value
+    flags: tuple[str, ...] = ()       # review flags (vocab.FLAGS) of this value
+
+
+@dataclass
+class CellNarrative:
+    """A number of a cell that is no measure, and the rule (vocab.NARRATIVE_RULES) why."""
+    start: int
+    end: int
+    text: str
+    rule: str
 
 
 class Measure(TypedDict):

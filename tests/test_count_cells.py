@@ -10,7 +10,7 @@ from pipeline.table.header import classify_header
 
 
 def _pairs(counts, text):
-    return [(m["population"], m["value"]) for m in count_measures(counts, text)]
+    return [(m.population, m.value) for m in count_measures(counts, text)]
 
 
 @pytest.mark.parametrize("text,qualifier,want", [

@@ -1,8 +1,9 @@
 """The records stages hand each other after the Grid (pipeline/model.py) are the contract's
 rows: each keyed by exactly the columns its output file has, so no stage renames a key."""
+import dataclasses
 import typing
 
-from pipeline.model import Abbreviation, Arm, Cell, CellMeasure, Grid, GridRow, Measure, Narrative
+from pipeline.model import Abbreviation, Arm, Cell, CellMeasure, CellNarrative, Grid, GridRow, Measure, Narrative
 from pipeline.table.arms import grid_to_arms
 from schemas.models import ABBREVIATION_COLUMNS, ARM_COLUMNS, MEASURE_COLUMNS, NARRATIVE_COLUMNS
 
@@ -12,9 +13,11 @@ def test_record_keys_are_the_schema_columns():
     assert list(Measure.__annotations__) == MEASURE_COLUMNS
     assert list(Narrative.__annotations__) == NARRATIVE_COLUMNS
     assert list(Abbreviation.__annotations__) == ABBREVIATION_COLUMNS
-    # a cell's measure is a measure less where it was read (table, row, column, evidence)
-    assert set(CellMeasure.__annotations__) == set(MEASURE_COLUMNS) - {
-        "source", "table", "row", "column", "evidence", "corrected"}
+    # a cell's measure (narrative number) is a measure (narrative row) less where it was read
+    assert [f.name for f in dataclasses.fields(CellMeasure)] == [
+        c for c in MEASURE_COLUMNS if c not in ("source", "table", "row", "column", "evidence", "corrected")]
+    assert [f.name for f in dataclasses.fields(CellNarrative)] == [
+        c for c in NARRATIVE_COLUMNS if c not in ("source", "table", "row", "column")]
     assert typing.is_typeddict(Arm) and typing.is_typeddict(Measure)
 
 

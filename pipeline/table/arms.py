@@ -306,9 +306,9 @@ def _subgroup_counts(row: _RowMeasures) -> None:
         if has_total:
             counts = [c for c in counts if c.label is not None]
         for cm in count_measures(counts, text, row.labels):
-            if (cm["population"], cm["value"]) in have:
+            if (cm.population, cm.value) in have:
                 continue
-            have.add((cm["population"], cm["value"]))
+            have.add((cm.population, cm.value))
             row.measures.append(measure_row(row.grid, row.n, sp.canonical, cm, text))
             if text not in row.source_cells.values():
                 row.source_cells[_cell_key(sp, row.source_cells)] = text

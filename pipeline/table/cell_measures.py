@@ -8,11 +8,12 @@ table, row and column (model.Measure). Pure functions of the cell text and its c
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import CellMeasure, Grid, Measure, Narrative
 from ..normalize.units import to_months
 from ..outcomes.cells import CellParse, CellValue, parse_value_cell
-from ..outcomes.freetext import RATE_MEASURES, Found, OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
 from ..outcomes.review import UNNAMED_ARM, NrMeaning, cell_flags, is_nr_abbreviation, same_clause, value_flags
 from .counts import count_cell, count_measures
 from .header import ColumnSpec
@@ -24,24 +25,14 @@ MEASURE_OF_COLUMN = {"n_total": "n", "orr_pct": "orr", "dcr_pct": "dcr", "pfs_me
 def measure_row(grid: Grid, row: int, column: str, m: CellMeasure, text: str, flags=()) -> Measure:
     """The measure `m` read from cell `text` of `column` on data row `row`, carrying `flags`
     (the row's and the cell's) before its own."""
-    return Measure(source=grid.source, table=grid.label, row=row, measure=m["measure"], population=m["population"],
-                   value=m["value"], unit=m["unit"], not_reached=m["not_reached"],
-                   value_as_reported=m["value_as_reported"], unit_as_reported=m["unit_as_reported"],
-                   timepoint_months=m["timepoint_months"], column=column, start=m["start"], end=m["end"],
-                   evidence=text[m["start"]:m["end"]], flags=[*flags, *m["flags"]], corrected=False)
+    return Measure(source=grid.source, table=grid.label, row=row, measure=m.measure, population=m.population,
+                   value=m.value, unit=m.unit, not_reached=m.not_reached, value_as_reported=m.value_as_reported,
+                   unit_as_reported=m.unit_as_reported, timepoint_months=m.timepoint_months, column=column,
+                   start=m.start, end=m.end, evidence=text[m.start:m.end], flags=[*flags, *m.flags],
+                   corrected=False)
 
 
-def cell_measure(f: Found, flags: list[str], timepoint_months: float | None = None) -> CellMeasure:
-    """A value the outcome grammar found, as a cell's measure (`timepoint_months`: the
-    column's landmark, for a value that states none)."""
-    return CellMeasure(measure=f.measure, population=f.population, value=f.value, unit=f.unit,
-                       not_reached=f.not_reached, value_as_reported=f.value_as_reported,
-                       unit_as_reported=f.unit_as_reported,
-                       timepoint_months=f.timepoint_months if f.timepoint_months is not None else timepoint_months,
-                       start=f.start, end=f.end, flags=flags)
-
-
-def found_flags(f: Found, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str]:
+def found_flags(f: CellMeasure, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str]:
     """Review flags of one value the outcome grammar found in cell `text`, parsed as `p`."""
     out = [*f.flags, *value_flags(f.measure, f.value, f.value_as_reported, None)]
     if any(n.rule == "no_rule" and same_clause(text, n.start, f.start) for n in p.narrative):
@@ -56,7 +47,7 @@ def found_flags(f: Found, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str
 def outcome_measures(p: OutcomeParse, nr: NrMeaning, text: str) -> list[CellMeasure]:
     """What the outcome grammar found in cell `text`, with review flags; 'NR' the table
     defines as not reported is left out (see nr_narrative)."""
-    return [cell_measure(f, found_flags(f, p, nr, text)) for f in p.measures
+    return [replace(f, flags=tuple(found_flags(f, p, nr, text))) for f in p.measures
             if not (f.not_reached and nr.meaning == "not_reported")]
 
 
@@ -103,12 +94,12 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
     # a count in parentheses the cell reader could give a subgroup is read, not doubtful
     shared = cell_flags(text, measure) if len(out) == 1 else []
     for m in out:
-        m["flags"] = [*m["flags"], *shared]
-        if UNNAMED_ARM.fullmatch(m["population"]):
-            m["flags"].append("arm_unnamed")
-        if m["not_reached"] and not nr.settled and is_nr_abbreviation(m["value_as_reported"]) \
-                and measure.endswith("_median"):
-            m["flags"].append("nr_unsettled")
+        flags = [*m.flags, *shared]
+        if UNNAMED_ARM.fullmatch(m.population):
+            flags.append("arm_unnamed")
+        if m.not_reached and not nr.settled and is_nr_abbreviation(m.value_as_reported) and measure.endswith("_median"):
+            flags.append("nr_unsettled")
+        m.flags = tuple(flags)
     return out
 
 
@@ -134,8 +125,9 @@ def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None
         return None
     label, off = lv
     found = _numeric_cell_values(text[off:], spec, None, nr)
-    if len(found) == 1 and found[0]["population"] == "all":
-        return [{**found[0], "population": label, "start": found[0]["start"] + off, "end": found[0]["end"] + off}]
+    if len(found) == 1 and found[0].population == "all":
+        f = found[0]
+        return [replace(f, population=label, start=f.start + off, end=f.end + off)]
     return None
 
 
@@ -152,7 +144,7 @@ def _responders_and_rate(text, spec, measure, labels, nr) -> list[CellMeasure] |
         return None
     return [CellMeasure(measure=measure, population="all", value=float(cp.group(1)), unit="%", not_reached=False,
                         value_as_reported=cp.group(1), unit_as_reported="%", timepoint_months=spec.timepoint_months,
-                        start=cp.start(1), end=cp.end(1), flags=[])]
+                        start=cp.start(1), end=cp.end(1))]
 
 
 def _value_cell(text, spec, measure, labels, nr) -> list[CellMeasure]:
@@ -174,8 +166,9 @@ def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
     cell read as text whose unnamed values are the column's measure."""
     unit = "%" if measure in RATE_MEASURES else spec.unit
     p = parse_outcomes(text, labels, default=measure, default_unit=unit)
-    return [cell_measure(f, [x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")],
-                         spec.timepoint_months if f.measure == measure else None)
+    return [replace(f, flags=tuple(x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")),
+                    timepoint_months=f.timepoint_months if f.timepoint_months is not None else (
+                        spec.timepoint_months if f.measure == measure else None))
             for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
 
 
@@ -221,7 +214,7 @@ def _parsed_values(parsed: CellParse, spec: ColumnSpec, measure: str, labels: li
         t = parsed.total
         out.append(CellMeasure(measure=measure, population="all", value=t.value, unit="patients", not_reached=False,
                                value_as_reported=t.value_as_reported, unit_as_reported=None, timepoint_months=None,
-                               start=t.start, end=t.end, flags=[]))
+                               start=t.start, end=t.end))
     for v, pop in zip(parsed.values, _populations(parsed, labels)):
         if v.missing:
             continue
@@ -232,5 +225,5 @@ def _parsed_values(parsed: CellParse, spec: ColumnSpec, measure: str, labels: li
         out.append(CellMeasure(measure=measure, population=pop, value=value, unit=unit, not_reached=v.not_reached,
                                value_as_reported=v.value_as_reported, unit_as_reported=rep,
                                timepoint_months=spec.timepoint_months, start=v.start, end=v.end,
-                               flags=value_flags(measure, value, v.value_as_reported, v.unit, measure)))
+                               flags=tuple(value_flags(measure, value, v.value_as_reported, v.unit, measure))))
     return out

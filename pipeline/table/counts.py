@@ -178,5 +178,5 @@ def count_measures(counts: list[Count], text: str, labels: list[str] | None = No
             pop = next((lab for lab in labels if lab.split()[-1] == c.label), pop)
         out.append(CellMeasure(measure="n", population=pop, value=float(c.value), unit="patients",
                                not_reached=False, value_as_reported=text[c.start:c.end], unit_as_reported=None,
-                               timepoint_months=None, start=c.start, end=c.end, flags=[]))
+                               timepoint_months=None, start=c.start, end=c.end))
     return out
