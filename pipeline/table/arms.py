@@ -71,7 +71,12 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
         out.append(replace(sp, canonical=canon))
     return out
 
+
 def grid_to_arms(grid: Grid) -> TableResult:
+    """Every data row of `grid` as an arm, with the measures, narrative numbers and
+    abbreviations its cells state. Steps per row: its cells filled down (_row_cells), results
+    written in label cells moved (_results_in_label_cells), the arm's fields (fields.py), its
+    measures (_read_measures); then a trial's count shared by its arm rows (_trial_totals)."""
     specs = resolve_specs(grid)
     canon = [s.canonical for s in specs]
     results_in_endpoint = endpoint_may_hold_results(canon)

@@ -142,7 +142,6 @@ def clean_cell(text: str | None) -> str | None:
     return t or None
 
 
-
 def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     """The NCT id of the row and its study label ("TRIAL-1 (NCT + 8 digits)" gives both)."""
     trial_cell = cells.get("trial_id")
