@@ -1,13 +1,19 @@
-"""Data passed between stages. Plain frozen dataclasses, no behaviour beyond small helpers.
+"""Data passed between stages: frozen dataclasses up to the Grid, then the output records.
 
 file --reader--> TextTable (plain text / PDF lines) or Grid (markdown, HTML, PDF)
 TextTable --table.align--> Grid
-Grid --table.arms--> list[Arm]
-Arm --outcomes--> list[Measure]
+Grid --table.arms--> Arm, Measure, Narrative, Abbreviation records (one per output row)
+
+The output records are TypedDicts: each is one row of its output file, keyed by the
+contract's column names (schemas/models.py lists the same columns; a test keeps them equal),
+so run.py turns a list of them into a frame without renaming anything. A `CellMeasure` (a
+`CellNarrative`) is a measure (a narrative number) as one cell's reader finds it, with the
+same field names, before it is placed in its table, row and column.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,102 @@ class Grid:
 
 
 @dataclass
-class Arm:
-    """One data row after column mapping and fill-down. `cells` keyed by canonical column."""
+class CellMeasure:
+    """One number a cell states about an outcome; offsets in that cell's text."""
+    measure: str                      # vocab measure: n, orr, dcr, pfs_median, ...
+    population: str                   # "all" or the subgroup / arm as written
+    value: float | None               # normalised: patients, %, months; None when not reached
+    unit: str                         # patients, %, months
+    not_reached: bool
+    value_as_reported: str            # the number as written ("8.9", "NR")
+    unit_as_reported: str | None      # the unit as written ("weeks", "mo")
+    timepoint_months: float | None    # landmark of a rate or an assessment
+    start: int
+    end: int
+    flags: tuple[str, ...] = ()       # review flags (vocab.FLAGS) of this value
+
+
+@dataclass
+class CellNarrative:
+    """A number of a cell that is no measure, and the rule (vocab.NARRATIVE_RULES) why."""
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+class Measure(TypedDict):
+    """A row of measures.parquet."""
+    source: str
+    table: str | None
+    row: int
+    measure: str
+    population: str
+    value: float | None
+    unit: str
+    not_reached: bool
+    value_as_reported: str
+    unit_as_reported: str | None
+    timepoint_months: float | None
+    column: str                       # canonical column the number was read from
+    start: int
+    end: int
+    evidence: str                     # the cell's text[start:end]
+    flags: list[str]
+    corrected: bool
+
+
+class Arm(TypedDict):
+    """A row of arms.parquet: one data row of a table after column mapping and fill-down."""
     source: str
     table: str | None
     title: str | None
     row: int
-    line: int | None
     section: str | None
-    cells: dict[str, str]                 # canonical column -> cell text (original characters)
-    filled: list[str] = field(default_factory=list)
-    extra: dict[str, str] = field(default_factory=dict)   # unmapped columns: header -> text
-    page: int | None = None
+    trial_id: str | None
+    study: str | None
+    target: str | None
+    agent: str | None
+    line: int | None
+    phase: str | None
+    design: str | None
+    treatment: str | None
+    drugs: list[str]
+    primary_sites: list[str]
+    outcomes_text: str | None
+    ref: str | None
+    filled: list[str]
+    n_total: float | None
+    orr_pct: float | None
+    dcr_pct: float | None
+    pfs_median_months: float | None
+    os_median_months: float | None
+    primary_endpoint: str | None
+    primary_endpoint_met: bool | None
+    page: int | None
+    line_no: int | None
+    line_end: int | None
+    cells: str | None                 # JSON: the cells measures were read from, by column
+    extra: str | None                 # JSON: unmapped columns, header -> text
+    flags: list[str]
+    corrected: bool
+
+
+class Narrative(TypedDict):
+    """A row of narrative.parquet: a number of a cell that is no measure, and the rule why."""
+    source: str
+    table: str | None
+    row: int
+    column: str
+    start: int
+    end: int
+    text: str
+    rule: str                         # vocab.NARRATIVE_RULES
+
+
+class Abbreviation(TypedDict):
+    """A row of abbreviations.parquet."""
+    source: str
+    short: str
+    long: str
+    origin: str                       # legend, inline, lexicon

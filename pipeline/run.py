@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import InputError, crashed_row_line, reject_text
 from .inputs import SUPPORTED, Input, as_input, discover, iter_inputs, read_bytes
+from .model import Abbreviation, Arm, Measure, Narrative
 from .pool import batch_results
 from .readers import ARCHIVES, ReadResult, is_archive, read_document
 from .store import DatasetWriter
@@ -28,12 +29,13 @@ from .validate import OUTPUT_FILES, frames, schema_error, screen_values, to_arro
 
 @dataclass
 class FileResult:
-    """One input's records, as the stages made them (dicts in the contract's columns)."""
+    """One input's records, as the stages made them (model.Arm, Measure ...: dicts in the
+    contract's columns)."""
     source: str
-    arms: list[dict] = field(default_factory=list)
-    measures: list[dict] = field(default_factory=list)
-    abbreviations: list[dict] = field(default_factory=list)
-    narrative: list[dict] = field(default_factory=list)
+    arms: list[Arm] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    abbreviations: list[Abbreviation] = field(default_factory=list)
+    narrative: list[Narrative] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
     tables: int = 0
     document: dict = field(default_factory=dict)      # its documents.parquet row

@@ -2,7 +2,7 @@
 import pytest
 
 from pipeline.outcomes.cells import parse_value_cell
-from pipeline.table.arms import numeric_cell_measures
+from pipeline.table.cell_measures import numeric_cell_measures
 from pipeline.table.header import classify_header
 
 CASES = [
@@ -35,7 +35,7 @@ def test_parse_value_cell(text, expected):
     else:
         assert [(v.value, v.not_reached, v.unit) for v in p.values] == expected
         for v in p.values:
-            assert text[v.start:v.end] == v.as_reported
+            assert text[v.start:v.end] == v.value_as_reported
 
 
 def test_total_and_arms():
@@ -44,7 +44,7 @@ def test_total_and_arms():
 
 
 def _measures(header, text, labels=None):
-    return [(m["measure"], m["population"], m["value"], m["not_reached"])
+    return [(m.measure, m.population, m.value, m.not_reached)
             for m in numeric_cell_measures(text, classify_header(header), labels)]
 
 
@@ -97,14 +97,14 @@ def test_values_that_name_their_arms_in_parentheses():
     """PMC6094685 Table 1: '10.9 (A) vs 5.7 (B) vs 1.5 (C)' names each value's arm; the arms of
     the Treatment cell are used only when the values name none."""
     spec = classify_header("ORR (%)")
-    got = [(m["population"], m["value"]) for m in
+    got = [(m.population, m.value) for m in
            numeric_cell_measures("12.1 (A) vs 6.0 (B) vs 2.5 (C)", spec, ["Drug 3 mg/kg (A)", "Drug + vaccine (B)",
                                                                           "vaccine (C)"])]
     assert got == [("A", 12.1), ("B", 6.0), ("C", 2.5)]
-    got = [(m["population"], m["value"]) for m in numeric_cell_measures("12.1 vs 6.0", spec, ["Drug", "Placebo"])]
+    got = [(m.population, m.value) for m in numeric_cell_measures("12.1 vs 6.0", spec, ["Drug", "Placebo"])]
     assert got == [("Drug", 12.1), ("Placebo", 6.0)]
     # a single value's parenthesis is no arm; a reference number in parentheses is no label
-    assert [m["population"] for m in numeric_cell_measures("12.3 vs. 10.3 (15)", spec, None)] == ["arm 1", "arm 2"]
+    assert [m.population for m in numeric_cell_measures("12.3 vs. 10.3 (15)", spec, None)] == ["arm 1", "arm 2"]
 
 
 @pytest.mark.parametrize("text,header,want", [
@@ -117,8 +117,8 @@ def test_values_that_name_their_arms_in_parentheses():
 ])
 def test_value_headed_by_its_subgroup(text, header, want):
     got = numeric_cell_measures(text, classify_header(header), None)
-    assert [(m["population"], m["value"]) for m in got] == want
-    assert all(text[m["start"]:m["end"]] == m["as_reported"] for m in got)
+    assert [(m.population, m.value) for m in got] == want
+    assert all(text[m.start:m.end] == m.value_as_reported for m in got)
 
 
 @pytest.mark.parametrize("text,header,want", [
@@ -136,4 +136,4 @@ def test_value_headed_by_its_subgroup(text, header, want):
 ])
 def test_intervals_ranges_shares_and_threshold_subgroups(text, header, want):
     got = numeric_cell_measures(text, classify_header(header), None)
-    assert [(m["population"], m["value"], m["not_reached"]) for m in got] == want
+    assert [(m.population, m.value, m.not_reached) for m in got] == want

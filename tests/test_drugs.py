@@ -38,7 +38,7 @@ def test_lexicon_has_no_duplicate_names():
 
 
 def test_design_word_in_phase_column():
-    from pipeline.table.arms import parse_phase
+    from pipeline.table.fields import parse_phase
     assert parse_phase("Retrospective") == (None, "Retrospective")
     assert parse_phase("II (randomized parallel arms)") == ("II", "randomized parallel arms")
     assert parse_phase("Ib/II") == ("I/II", None)

@@ -7,7 +7,8 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.readers.markdown import read_markdown
 from pipeline.normalize.refs import split_citation
-from pipeline.table.arms import arm_labels, grid_to_arms, parse_phase
+from pipeline.table.arms import grid_to_arms
+from pipeline.table.fields import arm_labels, parse_phase
 from pipeline.table.counts import count_cell, counts_in_text
 from pipeline.table.shifted import realign_shifted_rows
 

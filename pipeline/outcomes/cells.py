@@ -51,7 +51,7 @@ class CellValue:
     not_reached: bool
     start: int                   # span in the ORIGINAL cell text
     end: int
-    as_reported: str             # the number as written ("8.4", "NR")
+    value_as_reported: str       # the number as written ("8.4", "NR")
     unit: str | None = None      # canonical unit written with the value ("months", "%")
     unit_as_reported: str | None = None
     missing: bool = False        # a "–" inside a "vs." cell
@@ -112,7 +112,7 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
                 arms = []
                 for x in sub.values:
                     st, en = norm.span(off + x.start, off + x.end)
-                    arms.append(CellValue(x.value, False, st, en, x.as_reported))
+                    arms.append(CellValue(x.value, False, st, en, x.value_as_reported))
                 return CellParse(values=arms, total=vals[0])
         break
     um = _UNIT.match(s, pos)
@@ -139,7 +139,7 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
             arms = []
             for a in sub.values:
                 st, en = norm.span(off + a.start, off + a.end)
-                arms.append(CellValue(a.value, a.not_reached, st, en, a.as_reported, a.unit,
+                arms.append(CellValue(a.value, a.not_reached, st, en, a.value_as_reported, a.unit,
                                       a.unit_as_reported, a.missing))
             return CellParse(values=arms, total=vals[0])
     return CellParse(values=vals)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ..model import CellMeasure, CellNarrative
 from ..normalize.text import normalize
 from ..normalize.units import time_unit, to_months
 
@@ -62,32 +63,9 @@ HEAD_NOUNS = {"tumors", "tumours", "disease", "diseases", "cancer", "cancers", "
 
 
 @dataclass
-class Found:
-    measure: str                 # n, orr, dcr, pfs_median, ...
-    population: str              # "all" or as written
-    value: float | None          # normalised (months, %, patients)
-    unit: str                    # patients, %, months
-    not_reached: bool
-    value_as_reported: str
-    unit_as_reported: str | None
-    timepoint_months: float | None
-    start: int                   # evidence span in the original cell text
-    end: int
-    flags: tuple[str, ...] = ()  # review flags (vocab.FLAGS) the grammar found for this value
-
-
-@dataclass
-class Narrative:
-    start: int
-    end: int
-    text: str
-    rule: str
-
-
-@dataclass
 class OutcomeParse:
-    measures: list[Found] = field(default_factory=list)
-    narrative: list[Narrative] = field(default_factory=list)
+    measures: list[CellMeasure] = field(default_factory=list)
+    narrative: list[CellNarrative] = field(default_factory=list)
     primary_endpoint: str | None = None
     primary_endpoint_met: bool | None = None
 
@@ -588,7 +566,7 @@ def _emit_count(cell: Cell, i: int, pop: str, res: OutcomeParse, used: set[int])
     if v != int(v):
         return
     s, e = cell.span(i, i + 1)
-    res.measures.append(Found("n", pop, v, "patients", False, cell.words[i], None, None, s, e))
+    res.measures.append(CellMeasure("n", pop, v, "patients", False, cell.words[i], None, None, s, e))
     used.add(i)
 
 
@@ -939,8 +917,8 @@ def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: s
           flags: tuple[str, ...] = ()) -> None:
     if v.nr:
         s, e = cell.span(v.tok, v.end_tok)
-        res.measures.append(Found(m.label, pop, None, "months", True, cell.text_of(v.tok, v.end_tok),
-                                  None, m.tp_months, s, e, flags))
+        res.measures.append(CellMeasure(m.label, pop, None, "months", True, cell.text_of(v.tok, v.end_tok),
+                                        None, m.tp_months, s, e, flags))
         return
     if (m.label in RATE_MEASURES) != (v.unit == "%"):
         cell.role.setdefault(v.tok, "unit_does_not_fit")   # defensive: a % for a median or a duration for a rate
@@ -961,7 +939,7 @@ def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: s
                     cell.role[i] = "timepoint_of_measure"
                     break
     s, e = cell.span(v.tok, v.end_tok)
-    res.measures.append(Found(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e, flags))
+    res.measures.append(CellMeasure(m.label, pop, value, unit, False, cell.words[v.tok], unit_rep, tp, s, e, flags))
     used.add(v.tok)
 
 
@@ -1019,4 +997,4 @@ def _account_numbers(cell: Cell, res: OutcomeParse, used: set[int]) -> None:
                 rule = "part_of_name"         # "CPT-11", "G3", "stage-1", "NET001"
             else:
                 rule = "no_rule"
-        res.narrative.append(Narrative(s, e, text[s:e], rule))
+        res.narrative.append(CellNarrative(s, e, text[s:e], rule))

@@ -1,14 +1,18 @@
 """Patient counts written with who they are ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)",
-"142 (109 BRAF wild-type)", "15 (Ib) + 133 (II). SS: 3", "Advanced BTC ... N = 54") ->
-(label, count, start, end) each, label None for the whole cohort.
+"142 (109 BRAF wild-type)", "15 (Ib) + 133 (II). SS: 3", "Advanced BTC ... N = 54",
+"GEP (14)/L (1)") -> a Count (label, count, start, end) each, label None for the whole cohort.
 
-Used for count columns whose cells say more than one number, and for the counts a site or
-population cell holds. Offsets are in the cell text as given.
+The one reader of counts: count columns whose cells say more than one number (`count_cell`),
+the counts a site or population cell holds (`counts_in_text`, `site_counts`,
+`population_count`); `count_measures` turns Counts into the cell's measures. Offsets are in
+the cell text as given.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ..model import CellMeasure
 
 # words after a number that make it something else than a count of patients
 _NOT_PATIENTS = {"cohort", "cohorts", "arm", "arms", "site", "sites", "line", "lines", "trial", "trials",
@@ -50,6 +54,28 @@ def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
     if m:
         return [Count(None, int(m.group(1)), m.start(1), m.end(1)),
                 Count(m.group(3).strip(), int(m.group(2)), m.start(2), m.end(2))]
+    found = _labelled_counts(text)
+    return found if found is not None else _total_and_subgroup(text, qualifier)
+
+
+# "142 (109BRAF wild-type)", a total of more than five digits: the wider shape of a cohort's
+# count and, in parentheses, a subgroup's, taken only when the subgroup fits in the cohort
+_COUNT_AND_SUBGROUP = re.compile(r"^\s*(\d+)\s*\(\s*(\d+)\s*([A-Za-z][^()%]*?)?\s*\)\s*$")
+
+
+def _total_and_subgroup(text: str, qualifier: str | None) -> list[Count] | None:
+    m = _COUNT_AND_SUBGROUP.match(text)
+    if m is None:
+        return None
+    label = (m.group(3) or "").strip() or qualifier
+    total, sub = int(m.group(1)), int(m.group(2))
+    if not label or not 0 < sub <= total:
+        return None
+    return [Count(None, total, m.start(1), m.end(1)), Count(label, sub, m.start(2), m.end(2))]
+
+
+def _labelled_counts(text: str) -> list[Count] | None:
+    """'15 (Ib) + 133 (II). SS: 3': counts each with its label, and no other number."""
     found = [Count(x.group(2).strip(), int(x.group(1)), x.start(1), x.end(1)) for x in _COUNT_PAREN_LABEL.finditer(text)]
     found += [Count(x.group(1), int(x.group(2)), x.start(2), x.end(2)) for x in _LABEL_COLON_COUNT.finditer(text)]
     if not found:
@@ -102,4 +128,55 @@ def label_n_equals(text: str, counts: list[Count], known_labels: list[str]) -> l
         prev_end = c.end
         hit = [lab for lab in known_labels if re.search(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", before)]
         out.append(Count(max(hit, key=len) if hit else None, c.value, c.start, c.end))
+    return out
+
+
+_N_EQUALS_ONLY = re.compile(r"(?<![\w.])[Nn]\s*=\s*(\d+)(?![\d.])")
+
+
+def population_count(text: str) -> list[Count]:
+    """'Advanced BTC, second line, N = 54': the one count a population cell states is the
+    cohort's (two or more counts are subgroups no label names: none is taken)."""
+    found = list(_N_EQUALS_ONLY.finditer(text))
+    if len(found) != 1 or int(found[0].group(1)) < 1:
+        return []
+    m = found[0]
+    return [Count(None, int(m.group(1)), m.start(1), m.end(1))]
+
+
+# patients per site written in a primary-site cell: "GEP (14)/L (1)/U(3)", "93 lung LC-NEC
+# 92 GEP NECs", "NENs any site (13 G3, 10 GEP)"; a share ("GEP (70%)") or "NR" is no count
+_SITE_THEN_COUNT = re.compile(r"([A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,2})\s*\(\s*(\d+)\s*\)")
+_COUNT_THEN_SITE = re.compile(r"(?<![\w.%-])(\d+)\s+([A-Za-z][\w+-]*(?: [A-Za-z][\w+-]*){0,2})")
+_NOT_A_SITE = re.compile(r"(?i)(?:patients?|pts|cases|of|and|or|months?|weeks?|mg|%)\b")
+
+
+def site_counts(text: str) -> list[Count]:
+    """The count of each site a primary-site cell counts, labelled with the site; none when
+    two counts name the same site."""
+    found = [(m.group(1), m.start(2), m.end(2)) for m in _SITE_THEN_COUNT.finditer(text)]
+    if not found:
+        found = [(m.group(2), m.start(1), m.end(1)) for m in _COUNT_THEN_SITE.finditer(text)
+                 if not _NOT_A_SITE.match(m.group(2))]
+    out = []
+    for label, st, en in found:
+        label = label.strip()
+        value = int(text[st:en])
+        if value < 1 or not label or label.upper() in ("NR", "NA", "N"):
+            continue
+        out.append(Count(label, value, st, en))
+    return out if len({c.label for c in out}) == len(out) else []
+
+
+def count_measures(counts: list[Count], text: str, labels: list[str] | None = None) -> list[CellMeasure]:
+    """The `n` measures of counts read from cell `text`; `labels`: the row's arm labels, so
+    "14 (A) 22 (B)" on arms "Part A: ..." / "Part B: ..." counts the arms by their own names."""
+    out = []
+    for c in counts:
+        pop = c.label or "all"
+        if labels and c.label and len(c.label) <= 2:
+            pop = next((lab for lab in labels if lab.split()[-1] == c.label), pop)
+        out.append(CellMeasure(measure="n", population=pop, value=float(c.value), unit="patients",
+                               not_reached=False, value_as_reported=text[c.start:c.end], unit_as_reported=None,
+                               timepoint_months=None, start=c.start, end=c.end))
     return out

@@ -1,0 +1,229 @@
+"""One cell of an arm's row -> its measures (model.CellMeasure), each with its review flags.
+
+A numeric column's cell is read by the first of `_NUMERIC_READERS` that knows its shape
+(counts with labels, a subgroup's labelled value, a range, responders and their rate, a
+plain value cell, else the outcome grammar); `measure_row` places a cell's measure in its
+table, row and column (model.Measure). Pure functions of the cell text and its column.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..model import CellMeasure, Grid, Measure, Narrative
+from ..normalize.units import to_months
+from ..outcomes.cells import CellParse, CellValue, parse_value_cell
+from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.review import UNNAMED_ARM, NrMeaning, cell_flags, is_nr_abbreviation, same_clause, value_flags
+from .counts import count_cell, count_measures
+from .header import ColumnSpec
+
+MEASURE_OF_COLUMN = {"n_total": "n", "orr_pct": "orr", "dcr_pct": "dcr", "pfs_median": "pfs_median",
+                     "os_median": "os_median", "pfs_rate": "pfs_rate", "os_rate": "os_rate"}
+
+
+def measure_row(grid: Grid, row: int, column: str, m: CellMeasure, text: str, flags=()) -> Measure:
+    """The measure `m` read from cell `text` of `column` on data row `row`, carrying `flags`
+    (the row's and the cell's) before its own."""
+    return Measure(source=grid.source, table=grid.label, row=row, measure=m.measure, population=m.population,
+                   value=m.value, unit=m.unit, not_reached=m.not_reached, value_as_reported=m.value_as_reported,
+                   unit_as_reported=m.unit_as_reported, timepoint_months=m.timepoint_months, column=column,
+                   start=m.start, end=m.end, evidence=text[m.start:m.end], flags=[*flags, *m.flags],
+                   corrected=False)
+
+
+def found_flags(f: CellMeasure, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str]:
+    """Review flags of one value the outcome grammar found in cell `text`, parsed as `p`."""
+    out = [*f.flags, *value_flags(f.measure, f.value, f.value_as_reported, None)]
+    if any(n.rule == "no_rule" and same_clause(text, n.start, f.start) for n in p.narrative):
+        out.append("no_rule_in_cell")
+    if f.not_reached and not nr.settled and is_nr_abbreviation(f.value_as_reported):
+        out.append("nr_unsettled")
+    if UNNAMED_ARM.fullmatch(f.population):
+        out.append("arm_unnamed")
+    return out
+
+
+def outcome_measures(p: OutcomeParse, nr: NrMeaning, text: str) -> list[CellMeasure]:
+    """What the outcome grammar found in cell `text`, with review flags; 'NR' the table
+    defines as not reported is left out (see nr_narrative)."""
+    return [replace(f, flags=tuple(found_flags(f, p, nr, text))) for f in p.measures
+            if not (f.not_reached and nr.meaning == "not_reported")]
+
+
+_NR_TOKEN = re.compile(r"\bNR\b")
+
+
+def nr_narrative(grid: Grid, row: int, column: str, text: str, measures: list[Measure]) -> list[Narrative]:
+    """'NR' the legend defines as not reported: no measure, a narrative row with that reason."""
+    taken = [(m["start"], m["end"]) for m in measures if m["column"] == column]
+    return [Narrative(source=grid.source, table=grid.label, row=row, column=column, start=m.start(), end=m.end(),
+                      text=m.group(0), rule="nr_not_reported")
+            for m in _NR_TOKEN.finditer(text) if not any(s <= m.start() < e for s, e in taken)]
+
+
+# ------------------------------------------------------------------ numeric cells
+_NAMED_IN_PARENS = re.compile(r"\((?=[^)]*\b(?:PFS|OS|ORR|DCR|RR)\b)[^)]*\d[^)]*\)")
+# "21% (G3 30%)", "7.0 mo (NEC 4.7 mo, G3 NET NR)": a subgroup's own value in parentheses
+_LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N|to|vs)\b)[A-Za-z][\w-]*\s+"
+                                 r"(?:\d+(?:\.\d+)?\s*(?:%|mo\b|mos\b|months?\b|m\b|wk\b|weeks?\b)|NR\b)")
+_RANGE = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*(?:[-\u2013\u2014]|to)\s*\d+(?:\.\d+)?\s*(?:%|months?|mo)?\s*$")
+_COUNT_AND_PERCENT = re.compile(r"^\s*\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)\s*$")
+# "SS 21.1", "G3 44%": a value in a numeric column headed by the subgroup it is for
+_LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
+_NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
+                "overall", "all", "not", "reached", "and", "or"}
+
+
+def labelled_value(text: str) -> tuple[str, int] | None:
+    """('SS', offset of the value) for 'SS 21.1'; None when the words before the value are no
+    subgroup's name (a measure's name, 'median', 'NR')."""
+    m = _LABEL_THEN_VALUE.match(text)
+    if m is None or any(w.lower().rstrip(".") in _NOT_A_LABEL for w in m.group(1).split()) \
+            or named_measure(m.group(1)) is not None:
+        return None
+    return m.group(1), m.start(2)
+
+
+def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
+                          nr: NrMeaning = NrMeaning(None)) -> list[CellMeasure]:
+    """Measures of one numeric cell, each with its review flags (`flags`); `labels` are the
+    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means."""
+    measure = MEASURE_OF_COLUMN[spec.canonical]
+    out = _numeric_cell_values(text, spec, labels, nr)
+    # a count in parentheses the cell reader could give a subgroup is read, not doubtful
+    shared = cell_flags(text, measure) if len(out) == 1 else []
+    for m in out:
+        flags = [*m.flags, *shared]
+        if UNNAMED_ARM.fullmatch(m.population):
+            flags.append("arm_unnamed")
+        if m.not_reached and not nr.settled and is_nr_abbreviation(m.value_as_reported) and measure.endswith("_median"):
+            flags.append("nr_unsettled")
+        m.flags = tuple(flags)
+    return out
+
+
+def _numeric_cell_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure]:
+    measure = MEASURE_OF_COLUMN[spec.canonical]
+    for read in _NUMERIC_READERS:
+        found = read(text, spec, measure, labels, nr)
+        if found is not None:
+            return found
+    return []
+
+
+def _labelled_counts(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """'15 (Ib) + 133 (II)', '454 (64)' under 'n (SS)': counts with who they are."""
+    counts = count_cell(text, spec.qualifier) if measure == "n" else None
+    return count_measures(counts, text, labels) if counts else None
+
+
+def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """'SS 21.1': the one value of the subgroup its label names."""
+    lv = labelled_value(text)
+    if lv is None:
+        return None
+    label, off = lv
+    found = _numeric_cell_values(text[off:], spec, None, nr)
+    if len(found) == 1 and found[0].population == "all":
+        f = found[0]
+        return [replace(f, population=label, start=f.start + off, end=f.end + off)]
+    return None
+
+
+def _no_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """Shapes that hold no value of the column: "2008 [86]" in a count column (a year and a
+    citation shifted into it), a range ("0-23", "3.5-4.1")."""
+    return [] if (measure == "n" and "[" in text) or _RANGE.match(text) else None
+
+
+def _responders_and_rate(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """'9 (22.5%)' in a rate column: responders, then the rate."""
+    cp = _COUNT_AND_PERCENT.match(text) if measure in RATE_MEASURES else None
+    if cp is None:
+        return None
+    return [CellMeasure(measure=measure, population="all", value=float(cp.group(1)), unit="%", not_reached=False,
+                        value_as_reported=cp.group(1), unit_as_reported="%", timepoint_months=spec.timepoint_months,
+                        start=cp.start(1), end=cp.end(1))]
+
+
+def _value_cell(text, spec, measure, labels, nr) -> list[CellMeasure]:
+    """A plain value cell ("19.4", "7.3 vs. 5.9 (HR 0.70)", "N = 132 (66 vs. 66)"), else the
+    cell read as outcome text."""
+    parsed = parse_value_cell(text, nr_means_missing=measure in ("n", *RATE_MEASURES)
+                              or nr.meaning == "not_reported")
+    if parsed is not None and (_NAMED_IN_PARENS.search(text) or _LABELLED_IN_PARENS.search(text)):
+        parsed = None        # "4.4 mo (6-mo PFS 38%)", "21% (G3 30%)": the parenthesis states more
+    if parsed is None and measure != "n":
+        return _as_outcome_text(text, spec, measure, labels, nr)
+    if parsed is None or parsed.missing:
+        return []
+    return _parsed_values(parsed, spec, measure, labels)
+
+
+def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
+    """Not a plain value ("OCT: 14.3 m vs. placebo: 6.0 m", "5.7 mo (43.2% 6-mo PFS)"): the
+    cell read as text whose unnamed values are the column's measure."""
+    unit = "%" if measure in RATE_MEASURES else spec.unit
+    p = parse_outcomes(text, labels, default=measure, default_unit=unit)
+    return [replace(f, flags=tuple(x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")),
+                    timepoint_months=f.timepoint_months if f.timepoint_months is not None else (
+                        spec.timepoint_months if f.measure == measure else None))
+            for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
+
+
+_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _no_value, _responders_and_rate, _value_cell)
+
+
+def _as_count(v: CellValue, spec: ColumnSpec):
+    if v.value is not None and v.value != int(v.value):
+        return None                  # a decimal is no count
+    return v.value, "patients", None
+
+
+def _as_rate(v: CellValue, spec: ColumnSpec):
+    return v.value, "%", v.unit_as_reported or spec.unit_as_reported
+
+
+def _as_median(v: CellValue, spec: ColumnSpec):
+    u = v.unit if v.unit and v.unit != "%" else (spec.unit if spec.unit and spec.unit != "%" else None)
+    value = None if v.not_reached else round(to_months(v.value, u), 4)
+    return value, "months", v.unit_as_reported or spec.unit_as_reported
+
+
+# measure of a value column -> its value, unit and unit as reported (None: not a value of it)
+_NORMALISE = {"n": _as_count, "orr": _as_rate, "dcr": _as_rate, "pfs_rate": _as_rate, "os_rate": _as_rate,
+              "pfs_median": _as_median, "os_median": _as_median}
+
+
+def _populations(parsed: CellParse, labels: list[str] | None) -> list[str]:
+    """Whom each value of a value cell is for."""
+    vals = parsed.values
+    own = [v.label for v in vals]
+    if len(vals) > 1 and all(own) and len(set(own)) == len(own):
+        return own                   # "10.9 (A) vs 5.7 (B) vs 1.5 (C)": each value names its arm
+    several = len(vals) > 1 or parsed.total is not None
+    return [v.subgroup if v.subgroup                     # "11.3 (PD-L1 >=1%)"
+            else (labels[k] if labels and len(labels) == len(vals) else f"arm {k + 1}") if several
+            else "all" for k, v in enumerate(vals)]
+
+
+def _parsed_values(parsed: CellParse, spec: ColumnSpec, measure: str, labels: list[str] | None) -> list[CellMeasure]:
+    out = []
+    if parsed.total is not None:
+        t = parsed.total
+        out.append(CellMeasure(measure=measure, population="all", value=t.value, unit="patients", not_reached=False,
+                               value_as_reported=t.value_as_reported, unit_as_reported=None, timepoint_months=None,
+                               start=t.start, end=t.end))
+    for v, pop in zip(parsed.values, _populations(parsed, labels)):
+        if v.missing:
+            continue
+        normalised = _NORMALISE[measure](v, spec)
+        if normalised is None:
+            continue
+        value, unit, rep = normalised
+        out.append(CellMeasure(measure=measure, population=pop, value=value, unit=unit, not_reached=v.not_reached,
+                               value_as_reported=v.value_as_reported, unit_as_reported=rep,
+                               timepoint_months=spec.timepoint_months, start=v.start, end=v.end,
+                               flags=tuple(value_flags(measure, value, v.value_as_reported, v.unit, measure))))
+    return out

@@ -1,0 +1,209 @@
+"""Fields of an arm read from its row's cells: line of therapy, phase and design, sites,
+arm labels of a "vs." regimen, trial id and study, citations in name cells; and the arm
+record (model.Arm) built from them. Pure functions of cell text.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..model import Arm, Grid, GridRow
+from ..normalize.drugs import regimen_drugs
+from ..normalize.refs import split_citation
+from ..normalize.text import clean
+from ..outcomes.review import ordered
+
+NCT_RX = re.compile(r"\bNCT\s?\d{8}(?!\d)")
+
+PHASE_MAP = {"1": "I", "2": "II", "3": "III", "4": "IV", "i": "I", "ii": "II", "iii": "III",
+             "iv": "IV", "0": "0"}
+ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3,
+           "4th": 4, "5th": 5, "1l": 1, "2l": 2, "3l": 3, "later": None}
+
+
+def parse_line(text: str | None) -> int | None:
+    if not text:
+        return None
+    t = clean(text).lower()
+    m = re.search(r"\b(first|second|third|fourth|later|1st|2nd|3rd|[4-9]th|1l|2l|3l)\b", t)
+    if m:
+        return ORDINAL.get(m.group(1))
+    m = re.match(r"^(?:>=?\s*)?(\d)(?:st|nd|rd|th)?\b", t)
+    return int(m.group(1)) if m else None
+
+
+_PHASE_NUM = r"(?:iv|i{1,3}|[0-4])[ab]?"
+# "Phase II", "Ib/II", "I-II", "Phase Ib/phase II", "III/ ≥3L" (a phase then the line), "II randomized"
+_PHASE_CELL = re.compile(rf"^(?:phase\s*)?({_PHASE_NUM}(?:\s*(?:/|-|–|to)\s*(?:phase\s*)?{_PHASE_NUM})?)"
+                         rf"(?![\w])\s*(.*)$", re.I)
+
+
+def parse_phase(text: str | None) -> tuple[str | None, str | None]:
+    """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); 'I-II' -> ('I/II',
+    None); 'Ib' -> ('I', None) (the fixed phase set has no sub-phases); 'II randomized' -> ('II', 'randomized'); '–' -> (None, None)."""
+    if not text:
+        return None, None
+    t = clean(text)
+    m = _PHASE_CELL.match(t)
+    if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$", m.group(2).strip())):
+        # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
+        return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
+    parts = []
+    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", m.group(1), flags=re.I):
+        core = re.sub(r"[ab]$", "", p, flags=re.I)
+        parts.append(PHASE_MAP.get(core.lower(), core.upper()))
+    rest = m.group(2).strip().lstrip(",;").strip()
+    if rest.startswith("/"):
+        rest = ""                      # "III/ ≥3L": the line, read by parse_line
+    rest = rest[1:-1].strip() if rest.startswith("(") and rest.endswith(")") else rest
+    design = rest or None
+    return "/".join(dict.fromkeys(parts)), design
+
+
+def split_sites(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [p for p in (s.strip() for s in re.split(r"\s*(?:,|/|;|\bor\b|\band\b)\s*", clean(text))) if p]
+
+
+_DOSE_UNITS = r"mg/kg|mg/m2|mg/m²|mg|g|µg|mcg|gy|iu"
+_DOSE_ONLY = re.compile(rf"^(\d[\d,.]*)\s*({_DOSE_UNITS})$", re.I)
+_SCHEDULE = r"(?:every|q)\s*\d+\s*(?:weeks?|days?|wks?|w|d)|q\d+w|weekly|daily"
+_SCHEDULE_TAIL = re.compile(rf"(?:\s+(\d[\d,.]*\s*(?:{_DOSE_UNITS})))?\s+({_SCHEDULE})$", re.I)
+_ARM_TAIL = re.compile(rf"\s+(?:\d[\d,.]*\s*(?:{_DOSE_UNITS})\s+(?:{_SCHEDULE})|phase\s+(?:iv|i{{1,3}}|[1-4])(?:/(?:iv|i{{1,3}}|[1-4]))?)$", re.I)
+
+
+def arm_labels(treatment: str | None) -> list[str] | None:
+    """'Sintilimab + CAPOX vs. placebo + CAPOX' -> the two arm labels; None for one arm."""
+    if not treatment:
+        return None
+    parts = re.split(r"\s+(?:vs\.?|versus|VS\.?)\s+", clean(treatment))
+    if len(parts) < 2:
+        return None
+    letters = [re.search(r"\(([A-Z]|[0-9])\)$", p) for p in parts]
+    if all(letters):
+        # "Drug 3 mg/kg (A) vs drug + vaccine (B) vs vaccine (C)": the arms are named A, B, C
+        return [m.group(1) for m in letters]
+    first = parts[0]
+    if all(_DOSE_ONLY.match(p) for p in parts[1:]):
+        # "Drug 2 vs 10 mg/kg", "Drug 15 mg/kg vs. 1,200 mg": arms of one drug, named by dose
+        m = re.search(r"(\d[\d,.]*)\s*(" + _DOSE_UNITS + r")?$", first)
+        unit = _DOSE_ONLY.match(parts[-1]).group(2)
+        if m:
+            return [f"{m.group(1)} {m.group(2) or unit}"] + parts[1:]
+    m = _SCHEDULE_TAIL.search(first)
+    if m and any(p.lower().startswith(("every", "q")) and _SCHEDULE_TAIL.fullmatch(" " + p) for p in parts[1:]):
+        # "Drug 10 mg/kg every 2 weeks vs every 3 weeks": arms of one drug, named by schedule
+        drug = first[:m.start()].strip()
+        sched = m.group(2)
+        return [f"{drug} {sched}".strip()] + [f"{drug} {p}" if _SCHEDULE_TAIL.fullmatch(" " + p) else p
+                                              for p in parts[1:]]
+    # a dose and schedule, or the trial's phase, written after an arm's name are no part of it
+    # ("Octreotide LAR 30 mg every 28 days", "gemcitabine-docetaxel phase III")
+    return [_ARM_TAIL.sub("", p).strip() or p for p in parts]
+
+
+_ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
+
+
+def labelled_arms(treatment: str | None) -> list[str] | None:
+    """'Part A: Pembro Part B: Pembro + CT' -> ['Part A', 'Part B'] (arms named by a label)."""
+    found = _ARM_LABEL.findall(clean(treatment or ""))
+    return found if len(found) > 1 else None
+
+
+
+_PHASE_IN_TEXT = re.compile(r"\b(phase\s*(?:iv|i{1,3}|[1-4])[ab]?(?:\s*/\s*(?:iv|i{1,3}|[1-4])[ab]?)?)\b", re.I)
+
+
+# name cells that may carry the row's reference citation ("KEYNOTE-006 [45, 46]", "Moore et al.[65]")
+_CITING_COLUMNS = ("trial_id", "study", "agent", "treatment")
+
+
+def citations_apart(cells: dict[str, str]) -> dict[str, str]:
+    """Reference citations written inside name cells taken out of them; the first becomes the
+    row's `ref` when the table gives none in a column of its own."""
+    out = dict(cells)
+    for col in _CITING_COLUMNS:
+        rest, cite = split_citation(out.get(col))
+        if cite is not None:
+            out[col] = rest
+            if not (out.get("ref") or "").strip():
+                out["ref"] = cite
+    return out
+
+
+
+def clean_cell(text: str | None) -> str | None:
+    """Cell as written, with typographic spaces folded (so 'Nivo\u2009+\u2009Ipi' reads 'Nivo + Ipi')."""
+    if text is None:
+        return None
+    t = clean(text)
+    return t or None
+
+
+def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
+    """The NCT id of the row and its study label ("TRIAL-1 (NCT + 8 digits)" gives both)."""
+    trial_cell = cells.get("trial_id")
+    study = cells.get("study")
+    if not trial_cell and study and NCT_RX.search(study):
+        # "TRIAL-1 (NCT + 8 digits)" in a Study column
+        trial_cell, study = study, None
+    if not trial_cell:
+        return None, study
+    m = NCT_RX.search(trial_cell)
+    rest = clean(re.sub(r"\(\s*\)|\[\s*\]", "", NCT_RX.sub("", trial_cell))).strip(" ()[],;")
+    rest = re.sub(r"\s{2,}", " ", rest)
+    if rest and not study:
+        study = rest
+    return (m.group(0).replace(" ", "") if m else None), study
+
+
+def _phase_cell(cells: dict[str, str], study: str | None, also: frozenset[str]) -> tuple[str | None, str | None]:
+    """The cell the phase is read from, and the study label without it when a
+    "Trial name/Phase" column writes both ("NCT0XXXXXXX [12] Phase 2")."""
+    phase_cell = cells.get("phase")
+    if phase_cell is None and "phase" in also:
+        m = _PHASE_IN_TEXT.search(clean(cells.get("trial_id") or cells.get("study") or ""))
+        phase_cell = m.group(1) if m else None
+        if m and study:
+            study = clean(_PHASE_IN_TEXT.sub("", clean(study))).strip(" ,;") or None
+    return phase_cell, study
+
+
+def _line_of(cells: dict[str, str], phase_cell: str | None, section_line: int | None) -> int | None:
+    """The line of therapy: the line cell, else a phase cell's "III/ >=3L", else the section's."""
+    line = parse_line(cells.get("line")) if cells.get("line") else None
+    if line is None and phase_cell and "/" in phase_cell and "line" not in cells:
+        line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
+    if line is None and not cells.get("line"):
+        line = section_line
+    return line
+
+
+def arm_record(grid: Grid, r: GridRow, n: int, section: str | None, section_line: int | None,
+               cells: dict[str, str], extra: dict[str, str], filled: list[str], abbrev: dict[str, str],
+               has_treatment_column: bool = True, also: frozenset[str] = frozenset()) -> Arm:
+    """The arm of data row `n` (grid row `r`) from its cells by canonical column; its values
+    (n_total, medians ...) and `cells` are set once its measures are read. `also`: columns
+    the headers say other cells hold too ("Trial name/Phase")."""
+    trial_id, study = _trial_and_study(cells)
+    agent = cells.get("agent")
+    # a table without a regimen column writes the regimen in its agent column
+    # ("Atezolizumab vs. placebo", "Lenvatinib + pembrolizumab"): that cell is the treatment too
+    treatment = cells.get("treatment") if has_treatment_column else agent
+    phase_cell, study = _phase_cell(cells, study, also)
+    phase, design = parse_phase(phase_cell)
+    drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
+    return Arm(
+        source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
+        trial_id=trial_id, study=study, target=clean_cell(cells.get("target")),
+        agent=clean_cell(agent), line=_line_of(cells, phase_cell, section_line), phase=phase, design=design,
+        treatment=clean_cell(treatment), drugs=drugs, primary_sites=split_sites(cells.get("primary_sites")),
+        outcomes_text=cells.get("outcomes_text"), ref=clean_cell(cells.get("ref")), filled=filled,
+        n_total=None, orr_pct=None, dcr_pct=None, pfs_median_months=None, os_median_months=None,
+        primary_endpoint=None, primary_endpoint_met=None,
+        page=r.page, line_no=r.line, line_end=r.line_end if r.line_end is not None else r.line,
+        cells=None, extra=json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
+        flags=ordered(r.flags), corrected=False,
+    )
