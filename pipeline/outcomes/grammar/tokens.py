@@ -131,7 +131,3 @@ def n_equals(cell: Cell, i: int) -> bool:
     return (i + 3 < len(cell.words) and cell.words[i] == "(" and cell.lower[i + 1] == "n"
             and cell.words[i + 2] == "=" and cell.is_num(i + 3))
 
-
-def close_paren(cell: Cell, j: int, limit: int) -> int | None:
-    """The first ')' in tokens [j, limit), or None."""
-    return next((x for x in range(j, limit) if cell.words[x] == ")"), None)
