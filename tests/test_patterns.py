@@ -5,7 +5,7 @@ import pytest
 import spacy
 from spacy.matcher import Matcher
 
-from pipeline.outcomes.freetext import _expand_units, _pattern_data, compile_patterns
+from pipeline.outcomes.grammar.nlp import compile_patterns, expand_units, pattern_data
 
 SENTENCES = [
     "In all patients, ORR was 3.4%; mPFS, 8.9 weeks; mOS, 20.4 weeks",
@@ -21,8 +21,8 @@ def _matches(matcher, doc):
 
 
 def test_compiled_patterns_match_exactly_what_the_word_lists_match():
-    data = _pattern_data()
-    patterns = [_expand_units(e["pattern"], data["duration_words"]) for e in data["patterns"]]
+    data = pattern_data()
+    patterns = [expand_units(e["pattern"], data["duration_words"]) for e in data["patterns"]]
     plain_nlp, flag_nlp = spacy.blank("en"), spacy.blank("en")
     plain, flagged = Matcher(plain_nlp.vocab), Matcher(flag_nlp.vocab, validate=False)
     for entry, pat, comp in zip(data["patterns"], patterns, compile_patterns(patterns, flag_nlp.vocab)):
@@ -58,9 +58,9 @@ def test_too_many_word_lists_is_a_clear_error():
 
 
 def test_pattern_data_is_valid_for_spacy():
-    data = _pattern_data()
+    data = pattern_data()
     from spacy.schemas import validate_token_pattern
     for entry in data["patterns"]:
-        assert validate_token_pattern(_expand_units(entry["pattern"], data["duration_words"])) == [], entry
-    assert "months" in json.dumps(_expand_units(data["patterns"][0]["pattern"] + [{"LOWER": {"IN": "UNIT"}}],
+        assert validate_token_pattern(expand_units(entry["pattern"], data["duration_words"])) == [], entry
+    assert "months" in json.dumps(expand_units(data["patterns"][0]["pattern"] + [{"LOWER": {"IN": "UNIT"}}],
                                                 data["duration_words"]))

@@ -74,11 +74,34 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
         return CellParse(missing=True)
     if MISSING.match(stripped) and not (stripped.upper() == "NR" and not nr_means_missing):
         return CellParse(missing=True)
-    pos = 0
     m = _NPREFIX.match(s)
     n_prefix = bool(m)
-    if m:
-        pos = m.end()
+    run = _value_run(text, norm, m.end() if m else 0, nr_means_missing)
+    if run is None:
+        return None
+    vals, parens, pos = run
+    if n_prefix and len(vals) == 1 and not parens:
+        # "N = 85 42 vs. 43": the total, then the arms without parentheses
+        arms = _arms_after_total(norm, pos)
+        if arms is not None:
+            return CellParse(values=arms, total=vals[0])
+    pos = _unit_after_values(s, pos, vals)
+    if s[pos:].strip(" ."):
+        return None
+    _share_last_unit(vals)
+    if n_prefix and len(vals) == 1 and parens:
+        # "N = 132 (66 vs. 66)": the total, then one count per arm
+        arms = _arms_in_parentheses(norm, parens[0])
+        if arms is not None:
+            return CellParse(values=arms, total=vals[0])
+    return CellParse(values=vals)
+
+
+def _value_run(text: str, norm, pos: int, nr_means_missing: bool
+               ) -> tuple[list[CellValue], list[tuple[int, int]], int] | None:
+    """Values joined by "vs." from `pos`, each with what its parentheses say: the values, the
+    parentheses' spans and where the run ends; None when something else than a value starts."""
+    s = norm.text
     vals: list[CellValue] = []
     parens: list[tuple[int, int]] = []
     while True:
@@ -91,58 +114,76 @@ def parse_value_cell(text: str, nr_means_missing: bool = False) -> CellParse | N
         pm = _PAREN.match(s, pos)
         if pm:
             parens.append((pm.start(), pm.end()))
-            inner = s[pm.start():pm.end()].strip()
-            lab = _ARM_LABEL.fullmatch(inner)
-            if lab:
-                v.label = lab.group(1)
-            elif _SUBGROUP_PAREN.fullmatch(inner):
-                st, en = norm.span(s.index("(", pm.start()) + 1, pm.end() - 1)
-                v.subgroup = " ".join(text[st:en].split())
+            _read_parenthesis(text, norm, v, pm)
             pos = pm.end()
         sm = _SEP.match(s, pos)
-        if sm and sm.end() < len(s):
-            pos = sm.end()
-            continue
-        if n_prefix and len(vals) == 1 and not parens:
-            # "N = 85 42 vs. 43": the total, then the arms without parentheses
-            rest = s[pos:].strip()
-            sub = parse_value_cell(rest) if rest and " vs" in rest.lower() else None
-            if sub and len(sub.values) > 1 and all(v.value is not None for v in sub.values):
-                off = s.index(rest, pos)
-                arms = []
-                for x in sub.values:
-                    st, en = norm.span(off + x.start, off + x.end)
-                    arms.append(CellValue(x.value, False, st, en, x.value_as_reported))
-                return CellParse(values=arms, total=vals[0])
-        break
-    um = _UNIT.match(s, pos)
-    if um:
-        unit = "%" if um.group(1) == "%" else time_unit(um.group(1).rstrip("."))
-        for v in vals:
-            if v.unit is None and not v.missing:
-                v.unit, v.unit_as_reported = unit, um.group(1)
-        pos = um.end()
-    if s[pos:].strip(" ."):
+        if not (sm and sm.end() < len(s)):
+            return vals, parens, pos
+        pos = sm.end()
+
+
+def _read_parenthesis(text: str, norm, v: CellValue, pm: re.Match) -> None:
+    """The parenthesis after a value: the arm it names ("(A)") or a subgroup ("(PD-L1 >=1%)")."""
+    s = norm.text
+    inner = s[pm.start():pm.end()].strip()
+    lab = _ARM_LABEL.fullmatch(inner)
+    if lab:
+        v.label = lab.group(1)
+    elif _SUBGROUP_PAREN.fullmatch(inner):
+        st, en = norm.span(s.index("(", pm.start()) + 1, pm.end() - 1)
+        v.subgroup = " ".join(text[st:en].split())
+
+
+def _arms_after_total(norm, pos: int) -> list[CellValue] | None:
+    """'N = 85 42 vs. 43': the arms' counts written after the total, spans in the cell's text."""
+    s = norm.text
+    rest = s[pos:].strip()
+    sub = parse_value_cell(rest) if rest and " vs" in rest.lower() else None
+    if not (sub and len(sub.values) > 1 and all(v.value is not None for v in sub.values)):
         return None
-    # a unit written once after the last value applies to every value ("19.4 vs. 9.7 months")
+    off = s.index(rest, pos)
+    arms = []
+    for x in sub.values:
+        st, en = norm.span(off + x.start, off + x.end)
+        arms.append(CellValue(x.value, False, st, en, x.value_as_reported))
+    return arms
+
+
+def _arms_in_parentheses(norm, paren: tuple[int, int]) -> list[CellValue] | None:
+    """'N = 132 (66 vs. 66)': one count per arm inside the parenthesis after the total."""
+    s = norm.text
+    p0, p1 = paren
+    off = s.index("(", p0) + 1
+    sub = parse_value_cell(s[off:p1 - 1])
+    if not (sub and len(sub.values) > 1):
+        return None
+    arms = []
+    for a in sub.values:
+        st, en = norm.span(off + a.start, off + a.end)
+        arms.append(CellValue(a.value, a.not_reached, st, en, a.value_as_reported, a.unit,
+                              a.unit_as_reported, a.missing))
+    return arms
+
+
+def _unit_after_values(s: str, pos: int, vals: list[CellValue]) -> int:
+    """A unit after the run of values gives every value without one its unit; returns where it ends."""
+    um = _UNIT.match(s, pos)
+    if not um:
+        return pos
+    unit = "%" if um.group(1) == "%" else time_unit(um.group(1).rstrip("."))
+    for v in vals:
+        if v.unit is None and not v.missing:
+            v.unit, v.unit_as_reported = unit, um.group(1)
+    return um.end()
+
+
+def _share_last_unit(vals: list[CellValue]) -> None:
+    """A unit written once after the last value applies to every value ("19.4 vs. 9.7 months")."""
     last_unit = next((v for v in reversed(vals) if v.unit), None)
     if last_unit is not None and last_unit is vals[-1]:
         for v in vals:
             if v.unit is None and not v.missing and not v.not_reached:
                 v.unit, v.unit_as_reported = last_unit.unit, last_unit.unit_as_reported
-    if n_prefix and len(vals) == 1 and parens:
-        # "N = 132 (66 vs. 66)": the total, then one count per arm
-        p0, p1 = parens[0]
-        off = s.index("(", p0) + 1
-        sub = parse_value_cell(s[off:p1 - 1])
-        if sub and len(sub.values) > 1:
-            arms = []
-            for a in sub.values:
-                st, en = norm.span(off + a.start, off + a.end)
-                arms.append(CellValue(a.value, a.not_reached, st, en, a.value_as_reported, a.unit,
-                                      a.unit_as_reported, a.missing))
-            return CellParse(values=arms, total=vals[0])
-    return CellParse(values=vals)
 
 
 def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None, int]:

@@ -90,46 +90,58 @@ def cell_content(el) -> CellContent:
             continue
         tag = tag_of(node)
         if event == "start":
-            if not tag or tag in _SKIP:
+            if _start_tag(node, tag, parts, marks, cites):
                 walker.skip_subtree()
-                continue
-            if tag in _LINE_BREAKS:
-                parts.append(" ")
-            elif tag == "xref" and node.get("ref-type") in _CITATION_TYPES:
-                cites.append(_WS.sub(" ", _flat(node)).strip() or node.get("rid") or "?")
-                parts.append(chr(_PH0 + min(len(cites) - 1, 0x18FF)))
-                walker.skip_subtree()
-            elif tag == "xref" and node.get("ref-type") in _MARK_TYPES:
-                m = _WS.sub("", _flat(node))
-                if m:
-                    marks.append(m)
-                walker.skip_subtree()
-            elif tag == "sup" and not any(tag_of(c) == "xref" for c in node.iter()) \
-                    and _is_mark("".join(parts), _flat(node)):
-                marks.append(_WS.sub("", _flat(node)))
-                walker.skip_subtree()
-            else:
-                parts.append(node.text or "")
             continue
         if tag in _BLOCK_ENDS:
             parts.append(" ")
         parts.append(node.tail or "")
     raw = "".join(parts)
-    refs = None
-    if cites:
-        found: list[str] = []
-
-        def take(m: re.Match) -> str:
-            found.append(re.sub(r"[\uE000-\uF8FF]", lambda p: cites[ord(p.group()) - _PH0], m.group()).strip("[]() "))
-            return " "
-        raw = _CITE_BRACKETED.sub(take, raw)
-        raw = _CITE_BARE.sub(take, raw)
-        refs = ", ".join(found)
-    text = _WS.sub(" ", raw).strip()
-    text = re.sub(r"\s+([,.;:)\]])", r"\1", text) if cites else text
-    if cites and not re.search(r"\w", text):
+    if not cites:
+        return CellContent(_WS.sub(" ", raw).strip(), tuple(marks), None)
+    raw, refs = _citations_apart(raw, cites)
+    text = re.sub(r"\s+([,.;:)\]])", r"\1", _WS.sub(" ", raw).strip())
+    if not re.search(r"\w", text):
         return CellContent(refs or "", tuple(marks), refs, refs_only=True)
     return CellContent(text, tuple(marks), refs)
+
+
+def _start_tag(node, tag: str, parts: list[str], marks: list[str], cites: list[str]) -> bool:
+    """An element of a cell opens: what it adds to the text, the marks or the citations.
+    True when its content is read here (or skipped) and the walk skips its subtree."""
+    if not tag or tag in _SKIP:
+        return True
+    if tag in _LINE_BREAKS:
+        parts.append(" ")
+    elif tag == "xref" and node.get("ref-type") in _CITATION_TYPES:
+        cites.append(_WS.sub(" ", _flat(node)).strip() or node.get("rid") or "?")
+        parts.append(chr(_PH0 + min(len(cites) - 1, 0x18FF)))
+        return True
+    elif tag == "xref" and node.get("ref-type") in _MARK_TYPES:
+        m = _WS.sub("", _flat(node))
+        if m:
+            marks.append(m)
+        return True
+    elif tag == "sup" and not any(tag_of(c) == "xref" for c in node.iter()) \
+            and _is_mark("".join(parts), _flat(node)):
+        marks.append(_WS.sub("", _flat(node)))
+        return True
+    else:
+        parts.append(node.text or "")
+    return False
+
+
+def _citations_apart(raw: str, cites: list[str]) -> tuple[str, str]:
+    """The citation placeholders of a cell's text (with their brackets) taken out: the text
+    left, and the citations as written, joined by commas."""
+    found: list[str] = []
+
+    def take(m: re.Match) -> str:
+        found.append(re.sub(r"[\uE000-\uF8FF]", lambda p: cites[ord(p.group()) - _PH0], m.group()).strip("[]() "))
+        return " "
+    raw = _CITE_BRACKETED.sub(take, raw)
+    raw = _CITE_BARE.sub(take, raw)
+    return raw, ", ".join(found)
 
 
 # ------------------------------------------------------------------ layout
@@ -251,6 +263,25 @@ def table_to_grid(source: str, table, *, label: str | None, title: str | None,
         raise InputError("table has no header row", line=table.sourceline)
     laid = layout(body_trs, read)
     ncols = max(len(r) for r in header_grid + laid)
+    header = header_texts(header_grid, ncols)
+    body = _Body(ncols, [_norm(h) for h in header],
+                 ([_norm(s.content.text) if s else "" for s in header_grid[-1]] + [""] * ncols)[:ncols])
+    for tr, slots in zip(body_trs, laid):
+        body.add(tr, slots + [None] * (ncols - len(slots)), read)
+    rows = body.rows
+    if any(body.row_refs):
+        rows, header = _place_refs(rows, body.row_refs, header, body.ref_only_cols)
+    if body.legend_rows:
+        inside, inside_notes = legend_and_notes([x for txt in body.legend_rows for x in (txt, "")])
+        legend = " ".join(x for x in (inside, legend) if x) or None
+        notes = (*inside_notes, *notes)
+    return Grid(source=source, label=label, title=title, header=tuple(header), rows=tuple(rows),
+                legend=legend, notes=tuple(notes), explicit_spans=True,
+                header_line=head_trs[0].sourceline if head_trs else None), body.rejects
+
+
+def header_texts(header_grid: list[list[Slot | None]], ncols: int) -> list[str]:
+    """Each column's header: the texts of its header rows, top down, each once."""
     header = []
     for c in range(ncols):
         parts: list[str] = []
@@ -258,36 +289,42 @@ def table_to_grid(source: str, table, *, label: str | None, title: str | None,
             if c < len(r) and r[c] is not None and r[c].content.text not in parts:
                 parts.append(r[c].content.text)
         header.append(" ".join(p for p in parts if p))
-    head_key = [_norm(h) for h in header]
-    last_head = [_norm(s.content.text) if s else "" for s in header_grid[-1]] + [""] * ncols
-    rows: list[GridRow] = []
-    rejects: list[Reject] = []
-    legend_rows: list[str] = []
-    row_refs: list[str | None] = []
-    ref_only_cols = [True] * ncols
-    for tr, slots in zip(body_trs, laid):
-        slots = slots + [None] * (ncols - len(slots))
+    return header
+
+
+class _Body:
+    """The body rows of one table read one by one: data and section rows, rejected repeats of
+    the header, legend rows, and each row's citations."""
+
+    def __init__(self, ncols: int, head_key: list[str], last_head: list[str]):
+        self.ncols, self.head_key, self.last_head = ncols, head_key, last_head
+        self.rows: list[GridRow] = []
+        self.rejects: list[Reject] = []
+        self.legend_rows: list[str] = []
+        self.row_refs: list[str | None] = []
+        self.ref_only_cols = [True] * ncols
+
+    def add(self, tr, slots: list[Slot | None], read) -> None:
         texts = [s.content.text if s else "" for s in slots]
         tds = row_cells(tr)
         lone = read(tds[0]).text if len(tds) == 1 else ""
         if lone and (legend_label(lone) is not None or is_unlabelled_legend(lone)):
-            legend_rows.append(lone)         # a legend printed as a row of the table (a <tfoot>)
-            continue
-        if len(tds) == 1 and _span(tds[0], "colspan") >= max(2, ncols - 1):
-            rows.append(GridRow(cells=tuple(None for _ in range(ncols)), line=tr.sourceline,
-                                section=read(tds[0]).text))
-            row_refs.append(None)
-            continue
-        if ncols >= 3 and texts[0] and not any(texts[1:]) and slots[0] is not None and slots[0].origin \
+            self.legend_rows.append(lone)         # a legend printed as a row of the table (a <tfoot>)
+        elif len(tds) == 1 and _span(tds[0], "colspan") >= max(2, self.ncols - 1):
+            self._section(tr, read(tds[0]).text)
+        elif self.ncols >= 3 and texts[0] and not any(texts[1:]) and slots[0] is not None and slots[0].origin \
                 and not re.fullmatch(r"[\d\s.,%()–-]+", texts[0]):
-            # only the first cell written: a heading over the rows below it
-            rows.append(GridRow(cells=tuple(None for _ in range(ncols)), line=tr.sourceline, section=texts[0]))
-            row_refs.append(None)
-            continue
-        key = [_norm(t) for t in texts]
-        if any(key) and (key == head_key or key == last_head[:ncols]):
-            rejects.append(Reject(tr.sourceline, reject_text(" | ".join(texts)), "repeated header row"))
-            continue
+            self._section(tr, texts[0])           # only the first cell written: a heading over the rows below it
+        elif any(key := [_norm(t) for t in texts]) and (key == self.head_key or key == self.last_head):
+            self.rejects.append(Reject(tr.sourceline, reject_text(" | ".join(texts)), "repeated header row"))
+        else:
+            self._data_row(tr, slots)
+
+    def _section(self, tr, text: str) -> None:
+        self.rows.append(GridRow(cells=tuple(None for _ in range(self.ncols)), line=tr.sourceline, section=text))
+        self.row_refs.append(None)
+
+    def _data_row(self, tr, slots: list[Slot | None]) -> None:
         cells: list[Cell | None] = []
         refs: list[str] = []
         for j, s in enumerate(slots):
@@ -296,23 +333,14 @@ def table_to_grid(source: str, table, *, label: str | None, title: str | None,
                 continue
             cc = s.content
             if not cc.refs_only:
-                ref_only_cols[j] = False
+                self.ref_only_cols[j] = False
             if cc.refs and not cc.refs_only and s.origin:
                 refs.append(cc.refs)
             cells.append(Cell(cc.text, tr.sourceline, spanned=s.spanned, marks=cc.marks))
         last = max((e.sourceline for e in tr.iter() if isinstance(e.tag, str) and e.sourceline),
                    default=tr.sourceline)
-        rows.append(GridRow(cells=tuple(cells), line=tr.sourceline, line_end=last))
-        row_refs.append(", ".join(refs) or None)
-    if any(row_refs):
-        rows, header = _place_refs(rows, row_refs, header, ref_only_cols)
-    if legend_rows:
-        inside, inside_notes = legend_and_notes([x for txt in legend_rows for x in (txt, "")])
-        legend = " ".join(x for x in (inside, legend) if x) or None
-        notes = (*inside_notes, *notes)
-    return Grid(source=source, label=label, title=title, header=tuple(header), rows=tuple(rows),
-                legend=legend, notes=tuple(notes), explicit_spans=True,
-                header_line=head_trs[0].sourceline if head_trs else None), rejects
+        self.rows.append(GridRow(cells=tuple(cells), line=tr.sourceline, line_end=last))
+        self.row_refs.append(", ".join(refs) or None)
 
 
 def _place_refs(rows: list[GridRow], row_refs: list[str | None], header: list[str],

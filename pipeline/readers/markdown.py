@@ -109,65 +109,84 @@ def _body_rows(lines: list[Line], j: int, header: list[str],
     complete when it has the header's number of cells and no cell is open; a line that would
     take it past that number, or (leading-pipe style) one starting with '|', starts a new row.
     """
-    ncols = len(header)
-    rows: list[tuple[list[str], Line]] = []
-    cur: list[str] = []
-    open_cell: list[str] = []
-    first: Line | None = None
-    last: Line | None = None
-
-    def flush():
-        nonlocal cur, open_cell, first
-        if first is not None:
-            cells = cur + ([" ".join(open_cell)] if open_cell else [])
-            rows.append((cells, first, last or first))
-        cur, open_cell, first = [], [], None
-
+    acc = _RowJoiner(len(header), leading)
     while j < len(lines):
         ln = lines[j]
         t = ln.text.rstrip()
-        if _ALIGN_ROW.match(t) and "-" in t and not open_cell:
-            flush()
-            rows.append(([p.strip() for p in _pieces(t.strip().strip("|"))], ln, ln))
-            j += 1
-            continue
-        if "|" not in t:
-            if first is None or (not open_cell and len(cur) >= ncols):
-                flush()
-                if _ends_table(lines, j):
-                    break
-                first = ln
-            if t.strip():
-                open_cell.append(t.strip())
-                last = ln
-            elif not open_cell and _ends_table(lines, j):
+        if _ALIGN_ROW.match(t) and "-" in t and not acc.open_cell:
+            acc.align_row(ln, t)
+        elif "|" not in t:
+            if not acc.text_line(lines, j):
                 break
-            j += 1
-            continue
-        if LABEL.match(t) or (not open_cell and _starts_table(lines, j)
-                              and not _same_cells([c for c, _ in split_pipe_row(t)], header)):
+        elif LABEL.match(t) or (not acc.open_cell and _starts_table(lines, j)
+                                and not _same_cells([c for c, _ in split_pipe_row(t)], header)):
             break
+        else:
+            acc.pipe_line(ln, t)
+        j += 1
+    acc.flush()
+    return acc.rows, j
+
+
+class _RowJoiner:
+    """Lines of a table body added up into rows of `ncols` cells (see `_body_rows`)."""
+
+    def __init__(self, ncols: int, leading: bool):
+        self.ncols, self.leading = ncols, leading
+        self.rows: list[tuple[list[str], Line, Line]] = []
+        self.cur: list[str] = []          # the closed cells of the row being read
+        self.open_cell: list[str] = []    # text of a cell the next line may continue
+        self.first: Line | None = None
+        self.last: Line | None = None     # (kept across rows: a row of blank lines ends at the last text)
+
+    def flush(self) -> None:
+        if self.first is not None:
+            cells = self.cur + ([" ".join(self.open_cell)] if self.open_cell else [])
+            self.rows.append((cells, self.first, self.last or self.first))
+        self.cur, self.open_cell, self.first = [], [], None
+
+    def align_row(self, ln: Line, t: str) -> None:
+        """A '|---|' row (the header printed again): a row of its own."""
+        self.flush()
+        self.rows.append(([p.strip() for p in _pieces(t.strip().strip("|"))], ln, ln))
+
+    def text_line(self, lines: list[Line], j: int) -> bool:
+        """A line without a pipe: it continues the open cell or starts a row broken over lines.
+        False when it ends the table."""
+        ln = lines[j]
+        t = ln.text.rstrip()
+        if self.first is None or (not self.open_cell and len(self.cur) >= self.ncols):
+            self.flush()
+            if _ends_table(lines, j):
+                return False
+            self.first = ln
+        if t.strip():
+            self.open_cell.append(t.strip())
+            self.last = ln
+        elif not self.open_cell and _ends_table(lines, j):
+            return False
+        return True
+
+    def pipe_line(self, ln: Line, t: str) -> None:
+        """A line with pipes: its closed cells, and the open one after its last pipe."""
         body = t
-        starts_row = leading and t.lstrip().startswith("|")
+        starts_row = self.leading and t.lstrip().startswith("|")
         if starts_row:
             body = t.lstrip()[1:]
         pieces = [p.strip().replace("\\|", "|") for p in _pieces(body)]
         closed, tail = pieces[:-1], pieces[-1]
-        if first is not None and not open_cell and (starts_row or len(cur) >= ncols
-                                                    or (cur and len(cur) + len(closed) > ncols)):
-            flush()
-        if first is None:
-            first = ln
-        last = ln
+        if self.first is not None and not self.open_cell and (
+                starts_row or len(self.cur) >= self.ncols or (self.cur and len(self.cur) + len(closed) > self.ncols)):
+            self.flush()
+        if self.first is None:
+            self.first = ln
+        self.last = ln
         if closed:
-            head = " ".join(open_cell + ([closed[0]] if closed[0] else []))
-            cur.append(head)
-            cur.extend(closed[1:])
-            open_cell = []
-        open_cell += [tail] if tail else []
-        j += 1
-    flush()
-    return rows, j
+            head = " ".join(self.open_cell + ([closed[0]] if closed[0] else []))
+            self.cur.append(head)
+            self.cur.extend(closed[1:])
+            self.open_cell = []
+        self.open_cell += [tail] if tail else []
 
 
 def _is_legend_row(cells: list[str]) -> bool:
@@ -203,72 +222,15 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
     lines = [ln for ln in all_lines if ln.number not in skip]
     grids: list[Grid] = []
     i = 0
-    label = title = None
-    pending_title: list[str] = []
+    caption = _Caption()
     while i < len(lines):
-        t = lines[i].text
         if _is_header(lines, i):
-            header = _header_cells(t)
-            header_line = lines[i].number
-            leading = t.lstrip().startswith("|")
-            start = i + 2 if i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text) \
-                and "-" in lines[i + 1].text else i + 1
-            body, j = _body_rows(lines, start, header, leading)
-            rows: list[GridRow] = []
-            legend_parts: list[str] = []
-            for k, (texts, first, last_line) in enumerate(body):
-                while len(texts) > len(header) and not texts[-1].strip():
-                    texts = texts[:-1]       # '| 2018 | |': a trailing empty cell past the header
-                nonempty = [c for c in texts if c.strip()]
-                if not nonempty:
-                    continue
-                if not rows and _is_legend_row(texts):
-                    legend_parts.append(nonempty[0])
-                    continue
-                if _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
-                    # the header (and its |---| row) printed again after a page break: not an arm
-                    rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
-                    continue
-                if not rows and k <= 1 and _is_subheader_row(texts, header):
-                    header = [(h + " " + s).strip() if s.strip() else h
-                              for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
-                    continue
-                if len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
-                    rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
-                                        section=_strip_emphasis(texts[0])))
-                elif len(texts) > len(header):
-                    rejects.append(Reject(first.number, reject_text(first.text),
-                                          f"row has {len(texts)} cells but the header has {len(header)}"))
-                else:
-                    # fewer cells than the header: the copy dropped some, which ones is a guess
-                    flags = ("cells_missing",) if len(texts) < len(header) else ()
-                    texts = texts + [""] * (len(header) - len(texts))
-                    rows.append(GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None
-                                                    for c in texts), line=first.number,
-                                        line_end=last_line.number, flags=flags))
-            k = j
-            while k < len(lines) and not (LABEL.match(lines[k].text) or _is_header(lines, k)):
-                k += 1
-            legend, notes = legend_and_notes([*legend_parts, "", *(ln.text for ln in lines[j:k])])
-            if title is None and pending_title:
-                title = " ".join(pending_title)
-            grids.append(Grid(source=source, label=label, title=title, header=tuple(header),
-                              rows=tuple(rows), legend=legend,
-                              notes=tuple(notes), header_line=header_line))
-            label = title = None
-            pending_title = []
-            i = k
+            grid, table_rejects, i = _table_at(source, lines, i, caption)
+            grids.append(grid)
+            rejects.extend(table_rejects)
+            caption = _Caption()
             continue
-        m = LABEL.match(_strip_emphasis(re.sub(r"^#+\s*", "", t)).replace("**", ""))
-        if m and len(t) < 400:
-            label = m.group(1)
-            title = _strip_emphasis(m.group(2)) or None
-            pending_title = []
-        elif t.strip() and label is not None and title is None:
-            pending_title.append(_strip_emphasis(t))
-        elif t.strip() and label is None and title is None and not grids and len(t) < 400:
-            # "1. Completed clinical trials of ..." : a caption whose label the copy cut
-            pending_title = [_strip_emphasis(re.sub(r"^\d+\.\s*", "", t))]
+        caption.add(lines[i].text, first_table=not grids)
         i += 1
     if not grids:
         first = rejects[0] if rejects else None
@@ -277,6 +239,90 @@ def read_markdown(source: str, text: str, skip: dict[int, str] | None = None) ->
                          + (f"; rejected: {first.reason}" if first else ""),
                          line=first.line if first else 1)
     return grids, rejects
+
+
+class _Caption:
+    """The label and title read from the lines before a table ("Table 2. Outcomes of ...")."""
+
+    def __init__(self):
+        self.label: str | None = None
+        self.title: str | None = None
+        self.pending: list[str] = []     # title lines under a label, or a caption whose label was cut
+
+    def add(self, t: str, first_table: bool) -> None:
+        m = LABEL.match(_strip_emphasis(re.sub(r"^#+\s*", "", t)).replace("**", ""))
+        if m and len(t) < 400:
+            self.label = m.group(1)
+            self.title = _strip_emphasis(m.group(2)) or None
+            self.pending = []
+        elif t.strip() and self.label is not None and self.title is None:
+            self.pending.append(_strip_emphasis(t))
+        elif t.strip() and self.label is None and self.title is None and first_table and len(t) < 400:
+            # "1. Completed clinical trials of ..." : a caption whose label the copy cut
+            self.pending = [_strip_emphasis(re.sub(r"^\d+\.\s*", "", t))]
+
+    def full_title(self) -> str | None:
+        if self.title is None and self.pending:
+            return " ".join(self.pending)
+        return self.title
+
+
+def _table_at(source: str, lines: list[Line], i: int, caption: _Caption) -> tuple[Grid, list[Reject], int]:
+    """The table whose header is line i: its grid, its rejected lines, and the index of the
+    line after it (and after its legend and notes)."""
+    t = lines[i].text
+    header = _header_cells(t)
+    start = i + 2 if i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text) \
+        and "-" in lines[i + 1].text else i + 1
+    body, j = _body_rows(lines, start, header, t.lstrip().startswith("|"))
+    header, rows, legend_parts, rejects = _grid_rows(body, header)
+    k = j
+    while k < len(lines) and not (LABEL.match(lines[k].text) or _is_header(lines, k)):
+        k += 1
+    legend, notes = legend_and_notes([*legend_parts, "", *(ln.text for ln in lines[j:k])])
+    grid = Grid(source=source, label=caption.label, title=caption.full_title(), header=tuple(header),
+                rows=tuple(rows), legend=legend, notes=tuple(notes), header_line=lines[i].number)
+    return grid, rejects, k
+
+
+def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
+               ) -> tuple[list[str], list[GridRow], list[str], list[Reject]]:
+    """The body's rows as grid rows (data and section rows), with the header as a sub-header
+    row completes it, the legend rows and the rejected rows."""
+    rows: list[GridRow] = []
+    legend_parts: list[str] = []
+    rejects: list[Reject] = []
+    for k, (texts, first, last_line) in enumerate(body):
+        while len(texts) > len(header) and not texts[-1].strip():
+            texts = texts[:-1]       # '| 2018 | |': a trailing empty cell past the header
+        nonempty = [c for c in texts if c.strip()]
+        if not nonempty:
+            continue
+        if not rows and _is_legend_row(texts):
+            legend_parts.append(nonempty[0])
+        elif _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
+            # the header (and its |---| row) printed again after a page break: not an arm
+            rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
+        elif not rows and k <= 1 and _is_subheader_row(texts, header):
+            header = [(h + " " + s).strip() if s.strip() else h
+                      for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
+        elif len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
+            rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
+                                section=_strip_emphasis(texts[0])))
+        elif len(texts) > len(header):
+            rejects.append(Reject(first.number, reject_text(first.text),
+                                  f"row has {len(texts)} cells but the header has {len(header)}"))
+        else:
+            rows.append(_data_row(texts, header, first, last_line))
+    return header, rows, legend_parts, rejects
+
+
+def _data_row(texts: list[str], header: list[str], first: Line, last_line: Line) -> GridRow:
+    # fewer cells than the header: the copy dropped some, which ones is a guess
+    flags = ("cells_missing",) if len(texts) < len(header) else ()
+    texts = texts + [""] * (len(header) - len(texts))
+    return GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None for c in texts),
+                   line=first.number, line_end=last_line.number, flags=flags)
 
 
 def read(source: str, data: bytes, path=None):

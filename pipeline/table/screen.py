@@ -130,6 +130,19 @@ def transpose_arms_in_columns(grid: Grid) -> Grid:
         arms = _group_columns(grid.header)     # then two measure rows at least must say so
     if len(arms) < 2 or any(classify_header(grid.header[j]).canonical in MEASURE_COLUMNS for j, _, _ in arms):
         return grid
+    heads, sources, found = measure_rows(grid, [j for j, _, _ in arms])
+    if found < (1 if sized else 2):
+        return grid
+    rate = [head is not None and classify_header(head).canonical in _RATES for head in heads]
+    header = ("Treatment", *(("N",) if sized else ()), *heads)
+    rows = tuple(_arm_row(grid, j, name, n if sized else None, sources, rate) for j, name, n in arms)
+    return replace(grid, header=header, rows=rows)
+
+
+def measure_rows(grid: Grid, arm_cols: list[int]) -> tuple[list[str], list[GridRow], int]:
+    """The rows holding the arms' values: each one's measure header ("Median Progression-free
+    survival (months)", or its label under its section when it names no measure), the rows,
+    and how many name a measure. A row with a first cell alone is a section."""
     heads: list[str] = []
     sources: list[GridRow] = []
     section = None
@@ -139,7 +152,7 @@ def transpose_arms_in_columns(grid: Grid) -> Grid:
             section = r.section
             continue
         first = r.cells[0].text if r.cells and r.cells[0] is not None else ""
-        if not first or all(j >= len(r.cells) or r.cells[j] is None for j, _, _ in arms):
+        if not first or all(j >= len(r.cells) or r.cells[j] is None for j in arm_cols):
             if first and not any(c is not None for c in r.cells[1:]):
                 section = first
             continue
@@ -147,19 +160,18 @@ def transpose_arms_in_columns(grid: Grid) -> Grid:
         found += head is not None
         heads.append(head or " ".join(x for x in (section, first) if x))
         sources.append(r)
-    if found < (1 if sized else 2):
-        return grid
-    rate = [head is not None and classify_header(head).canonical in _RATES for head in heads]
-    header = ("Treatment", *(("N",) if sized else ()), *heads)
-    rows = []
-    for j, name, n in arms:
-        cells = [Cell(name, grid.header_line)] + ([Cell(str(n), grid.header_line)] if sized else [])
-        for r, is_rate in zip(sources, rate):
-            c = r.cells[j] if j < len(r.cells) else None
-            if c is not None:
-                m = _COUNT_PCT.match(c.text) if is_rate else None
-                # "29 (60.4)" in a response-rate row: the rate is the percentage
-                c = replace(c, spanned=False, text=f"{m.group(2)}% ({m.group(1)})" if m else c.text)
-            cells.append(c)
-        rows.append(GridRow(cells=tuple(cells), line=grid.header_line))
-    return replace(grid, header=header, rows=tuple(rows))
+    return heads, sources, found
+
+
+def _arm_row(grid: Grid, j: int, name: str, n: int | None, sources: list[GridRow], rate: list[bool]) -> GridRow:
+    """The row of the arm in column j: its name, its size when the header gives one, then its
+    value in each measure row."""
+    cells = [Cell(name, grid.header_line)] + ([Cell(str(n), grid.header_line)] if n is not None else [])
+    for r, is_rate in zip(sources, rate):
+        c = r.cells[j] if j < len(r.cells) else None
+        if c is not None:
+            m = _COUNT_PCT.match(c.text) if is_rate else None
+            # "29 (60.4)" in a response-rate row: the rate is the percentage
+            c = replace(c, spanned=False, text=f"{m.group(2)}% ({m.group(1)})" if m else c.text)
+        cells.append(c)
+    return GridRow(cells=tuple(cells), line=grid.header_line)

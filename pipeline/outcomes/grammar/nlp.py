@@ -1,0 +1,100 @@
+"""The spaCy layer of the outcome grammar: a blank-English tokenizer with three rules for
+outcome cells, the sentencizer, and a Matcher built from the token patterns kept as data in
+outcomes/data/patterns.json (each with a label and a comment, validated at load).
+
+Nothing here knows a measure: the labels the patterns carry are read by grammar/matches.py.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def pattern_data() -> dict:
+    return json.loads(resources.files("pipeline.outcomes").joinpath("data/patterns.json").read_text("utf-8"))
+
+
+def expand_units(pattern: list[dict], units: list[str]) -> list[dict]:
+    return json.loads(json.dumps(pattern).replace('"UNIT"', json.dumps(units)))
+
+
+# spaCy reserves lexeme flag bits FLAG19..FLAG63 for users (spacy.attrs)
+_FIRST_FLAG, _LAST_FLAG = 19, 63
+
+
+def compile_patterns(patterns: list[list[dict]], vocab) -> list[list[dict]]:
+    """The patterns with every word list (`{"LOWER": {"IN": [...]}}`, `{"TEXT": {"IN": [...]}}`)
+    turned into a lexeme flag (`{"FLAG19": True}`): the same matches, but tested in spaCy's
+    compiled matcher loop, once per distinct word, instead of by a Python set predicate on
+    every token for every pattern (twice as fast over a table's outcome cells)."""
+    flags: dict[tuple[str, frozenset[str]], int] = {}
+    out = []
+    for pattern in patterns:
+        compiled = []
+        for spec in pattern:
+            tok: dict = {}
+            for attr, value in spec.items():
+                if attr in ("LOWER", "TEXT") and isinstance(value, dict) and set(value) == {"IN"}:
+                    key = (attr, frozenset(value["IN"]))
+                    if key not in flags:
+                        flag = _FIRST_FLAG + len(flags)
+                        if flag > _LAST_FLAG:
+                            raise ValueError("more word lists in patterns.json than spaCy has lexeme flags")
+                        words = key[1]
+                        getter = (lambda s, w=words: s.lower() in w) if attr == "LOWER" else (lambda s, w=words: s in w)
+                        vocab.add_flag(getter, flag_id=flag)
+                        flags[key] = flag
+                    tok[f"FLAG{flags[key]}"] = True
+                else:
+                    tok[attr] = value
+            compiled.append(tok)
+        out.append(compiled)
+    return out
+
+
+def _blank_english():
+    """spaCy's blank English (what `spacy.blank("en")` builds) with three tokenizer rules for
+    outcome cells: "):" closes a parenthesis before a colon ("Cohort 1 (n = 30): ORR 10%"), not
+    the emoticon spaCy's exceptions make it; "=" or ":" between a letter and a number is a token
+    of its own ("(n=12)" reads as "(n = 12)", "OS:26.3m" as "OS : 26.3 m"); a duration unit glued
+    to its number is split from it ("5.7mo"). The rules go in a Defaults subclass, so the tokenizer is
+    built once with them (setting `infix_finditer` afterwards rebuilds its special cases)."""
+    from spacy.lang.en import English
+    from spacy.symbols import ORTH
+
+    class Defaults(English.Defaults):
+        # "(n=12)" and "PFS:10.3" split like "n = 12" and "PFS: 10.3"
+        # "ORR(durva vs. placebo)" like "ORR (durva vs. placebo)"
+        infixes = [*English.Defaults.infixes, r"(?<=[A-Za-z])[=:](?=[\d.])", r"(?<=[A-Za-z]{2})\((?=[A-Za-z])"]
+        # "5.7mo", "8wk", "12mos": a duration unit glued to its number is a token of its own
+        suffixes = [*English.Defaults.suffixes,
+                    r"(?<=[0-9])(?:months|month|mos|mo|weeks|week|wks|wk|days|day|years|year|yrs|yr)"]
+        tokenizer_exceptions = {**English.Defaults.tokenizer_exceptions, "):": [{ORTH: ")"}, {ORTH: ":"}]}
+
+    class OutcomeEnglish(English):
+        pass
+
+    OutcomeEnglish.Defaults = Defaults
+    return OutcomeEnglish()
+
+
+@lru_cache(maxsize=1)
+def nlp_and_matcher():
+    from spacy.matcher import Matcher
+    from spacy.schemas import validate_token_pattern
+
+    nlp = _blank_english()
+    nlp.add_pipe("sentencizer")
+    data = pattern_data()
+    patterns = [expand_units(entry["pattern"], data["duration_words"]) for entry in data["patterns"]]
+    for entry, pattern in zip(data["patterns"], patterns):
+        errors = validate_token_pattern(pattern)    # the data as written, before compiling
+        if errors:
+            raise ValueError(f"patterns.json, rule {entry['label']!r} ({entry.get('comment', '')}): {errors}")
+    # flags are not in spaCy's pattern schema: the compiled patterns skip its validation
+    matcher = Matcher(nlp.vocab, validate=False)
+    for entry, pattern in zip(data["patterns"], compile_patterns(patterns, nlp.vocab)):
+        matcher.add(entry["label"], [pattern])
+    return nlp, matcher
