@@ -257,37 +257,50 @@ def _same_header(a: str, b: str) -> bool:
 
 
 def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -> TextTable | None:
+    """One table's lines (from its label, if any, to the next) read as a TextTable: title,
+    header, body, legend and notes, each line's role recorded in `read.roles`."""
     roles = read.roles
-    label = title = None
-    i = 0
-    if labelled:
-        m = LABEL.match(lines[0].text)
-        label = m.group(1)
-        rest = m.group(2).strip()
-        if rest:
-            title = rest
-        i = 1
+    label, title, i = _label_line(lines[0].text) if labelled else (None, None, 0)
     h = find_header(lines, i)
     if h is None:
         for ln in lines:
-            roles[ln.number] = ("blank" if not ln.text.strip() else "chrome" if is_chrome(ln.text)
-                                else "preamble")
+            roles[ln.number] = _quiet_role(ln.text, "preamble")
         return None
     for ln in lines[:h]:
-        roles[ln.number] = "blank" if not ln.text.strip() else "chrome" if is_chrome(ln.text) else "title"
-    roles[lines[h].number] = "header"
+        roles[ln.number] = _quiet_role(ln.text, "title")
     header_cells, h_end = _header_continued(lines, h)
-    for ln in lines[h + 1:h_end + 1]:
+    for ln in lines[h:h_end + 1]:
         roles[ln.number] = "header"
     if title is None:
         pre = [ln.text.strip() for ln in lines[i:h] if ln.text.strip() and not is_chrome(ln.text)]
         title = " ".join(pre) or None
-    body: list[Line] = []
-    notes: list[str] = []
     legend_parts: list[str] = []
-    j = h_end + 1
-    # body: non-blank lines up to the legend, or to a blank line after at least one body line
-    # unless the next line reads as another data row (pages that space out groups of rows)
+    body, j = _body_lines(lines, h, h_end + 1, read, legend_parts)
+    notes = _notes_and_legend(lines[j:], roles, legend_parts)
+    return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
+                     header_cells=header_cells,
+                     legend=" ".join(legend_parts) or None, notes=tuple(notes))
+
+
+def _label_line(text: str) -> tuple[str, str | None, int]:
+    """The label of a table's first line ("Table 2"), the title after it on that line, and
+    the index of the line after it."""
+    m = LABEL.match(text)
+    return m.group(1), m.group(2).strip() or None, 1
+
+
+def _quiet_role(text: str, role: str) -> str:
+    """The role of a line that is not the table's: blank, page chrome, or `role`."""
+    return "blank" if not text.strip() else "chrome" if is_chrome(text) else role
+
+
+def _body_lines(lines: list[Line], h: int, j: int, read: TextRead,
+                legend_parts: list[str]) -> tuple[list[Line], int]:
+    """The body: non-blank lines from `j` up to the legend, or to a blank line after at least
+    one body line unless the next line reads as another data row (pages that space out
+    groups of rows). Returns the body lines and the index where the body ends."""
+    roles = read.roles
+    body: list[Line] = []
     while j < len(lines):
         t = lines[j].text
         legend_line = LEGEND.match(t) or unlabelled_legend(t)
@@ -297,17 +310,13 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
             m = LEGEND.match(t)
             legend_parts.append(m.group(2).strip() if m else t.strip())
             roles[lines[j].number] = "legend"
-            j += 1
-            continue
-        if legend_line or (body and _FOOTNOTE_MARK.match(t)):
+        elif legend_line or (body and _FOOTNOTE_MARK.match(t)):
             break             # the legend, or a footnote's marker ("a", "*") on its own line
-        if not t.strip():
+        elif not t.strip():
             if body and not _row_after_blank(lines, j):
                 break
             roles[lines[j].number] = "blank"
-            j += 1
-            continue
-        if is_chrome(t):
+        elif is_chrome(t):
             roles[lines[j].number] = "chrome"
         elif _same_header(t, lines[h].text):
             roles[lines[j].number] = "rejected"
@@ -317,26 +326,30 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
             roles[lines[j].number] = "body"
             body.append(lines[j])
         j += 1
+    return body, j
+
+
+def _notes_and_legend(lines: list[Line], roles: dict, legend_parts: list[str]) -> list[str]:
+    """The lines after the body: legend paragraphs (added to `legend_parts`, a blank line ends
+    one) and notes, which are returned."""
+    notes: list[str] = []
     in_legend = False
-    while j < len(lines):
-        t = lines[j].text
+    for ln in lines:
+        t = ln.text
         m = LEGEND.match(t)
         if m or unlabelled_legend(t):
             in_legend = True
             legend_parts.append(m.group(2).strip() if m else t.strip())
-            roles[lines[j].number] = "legend"
+            roles[ln.number] = "legend"
         elif t.strip() and not is_chrome(t):
             (legend_parts if in_legend else notes).append(t.strip())
-            roles[lines[j].number] = "legend" if in_legend else "notes"
+            roles[ln.number] = "legend" if in_legend else "notes"
         elif not t.strip():
             in_legend = False
-            roles[lines[j].number] = "blank"
+            roles[ln.number] = "blank"
         else:
-            roles[lines[j].number] = "chrome"
-        j += 1
-    return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
-                     header_cells=header_cells,
-                     legend=" ".join(legend_parts) or None, notes=tuple(notes))
+            roles[ln.number] = "chrome"
+    return notes
 
 
 # most rows (body lines of pasted text, rows of a grid) one table may have: more is an error
