@@ -18,8 +18,8 @@ class CellWeights:
     fallback_per_token: float = -0.1         # ... less this per token
     fallback_value: float = -1.0             # value-like text a value column cannot parse
     # trial / trial id / study
-    nct_alone: float = 6.0                   # "NCT01234567"
-    nct_named: float = 5.0                   # "NCT01234567 (TRIAL-1)", "TRIAL-1 (NCT01234567)"
+    nct_alone: float = 6.0                   # an NCT id alone (NCT + 8 digits)
+    nct_named: float = 5.0                   # "NCT + 8 digits (TRIAL-1)", "TRIAL-1 (NCT + 8 digits)"
     trial_id_missing: float = 1.5            # "NR" under a trial id
     study_named: float = 3.0                 # "Lu et al. (2020)", "KEYNOTE-006"
     study_short: float = 0.5                 # a short capitalised name ("OPTiM [51]" too)
