@@ -6,7 +6,7 @@
 the bullets some journals add for key references) in square brackets anywhere, or in round
 brackets at the end of the cell or before an NCT id. Years ("(2015)"), counts ("(n = 30)"),
 doses ("(10 mg/kg)") and codes ("(ALX-148)") are not citations. Digits glued to an NCT id
-after its eight are a superscript citation ("NCT01008358151").
+after its eight are a superscript citation (an NCT id, then "151").
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import re
 _REFS = r"\d{1,3}[•*]*(?:\s*[,;–-]\s*\d{1,3}[•*]*)*"
 _SQUARE = re.compile(rf"\s*\[({_REFS})\]")
 _ROUND_END = re.compile(rf"\s*\(({_REFS})\)(?=\s*(?:$|\(?NCT|[,;]))")
-# a superscript citation glued to an NCT id, which always has eight digits: "NCT01008358151"
-# is NCT01008358 and reference 151; "NCT01693562⁎,152" reference 152 after a footnote mark
+# a superscript citation glued to an NCT id, which always has eight digits: NCT + 8 digits +
+# "151" is the id and reference 151; the id + "⁎,152" is reference 152 after a footnote mark
 _AFTER_NCT = re.compile(r"(?<=\bNCT\d{8})[⁎*†‡]?,?(\d{1,3}(?:,\d{1,3})*)(?![\d.])")
 
 
