@@ -57,7 +57,9 @@ def _header_lexicon(user: str | None) -> dict[str, str]:
 _UNIT_PAREN = re.compile(r"\s*[\(\[]\s*([^()\[\]]*?)\s*[\)\]]\s*$")
 _FOOTMARK = re.compile(r"[*†‡§¶#]+$")
 _CONJUNCTIONS = {"and", "&", "or", "of", "/", "+", "with", "per", "at", "by", "in"}
-_LANDMARK_WORD = re.compile(r"^\d+(?:\.\d+)?-?(?:months?|mo|m|years?|yrs?|y|weeks?|wks?|w)$", re.I)
+# the time words a landmark is written with ("6-month", "3 mo", "1 year", "12 wks")
+_TIME_WORDS = r"months?|mo|years?|yrs?|weeks?|wks?"
+_LANDMARK_WORD = re.compile(rf"^\d+(?:\.\d+)?-?(?:{_TIME_WORDS}|m|y|w)$", re.I)
 # landmark rates: "6-mo PFS (%)", "PFS-6m (%)", "1-year OS (%)", "PFS rate at 6 months", "12-mo OS rate"
 _RATE_BEFORE = re.compile(r"^(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|m|years?|yrs?|y|weeks?|wks?|w)\b\.?\s*-?\s*(pfs|os)\b(?:\s*rates?)?$")
 _RATE_AFTER = re.compile(r"^(pfs|os)\s*(?:rates?)?\s*(?:-|at)?\s*(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|m|years?|yrs?|y|weeks?|wks?|w)\b\.?$")
@@ -165,7 +167,7 @@ def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
             return known[0]
     if _NOT_OUTCOME.search(key):
         return None
-    landmark = re.search(r"\b(\d+(?:\.\d+)?)\s*-?\s*(months?|mo|mos|years?|yrs?|y|weeks?|wks?|w)\b", key)
+    landmark = re.search(rf"\b(\d+(?:\.\d+)?)\s*-?\s*({_TIME_WORDS}|mos|y|w)\b", key)
     s = _SURVIVAL.search(key)
     if s:
         what = "pfs" if (s.group(1) or s.group(2) == "pfs") else "os"
@@ -306,7 +308,7 @@ def _joins_unknown(cells: list[str], w: str) -> bool:
         and classify_header(cells[-1]).canonical == "extra"
 
 
-_LANDMARK_CELL = re.compile(r"^\d+(?:\.\d+)?\s*-?\s*(?:months?|mo|mos|years?|yrs?|weeks?|wks?)$", re.I)
+_LANDMARK_CELL = re.compile(rf"^\d+(?:\.\d+)?\s*-?\s*(?:{_TIME_WORDS}|mos)$", re.I)
 
 
 def _joins_next(cell: str, w: str) -> bool:

@@ -32,9 +32,6 @@ _VALUE_MAX = 10         # longest value cell a value column's parser is asked to
 _FALLBACK_MAX = 12      # longest descriptive cell of an unusual shape
 _VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot parse
 _MAX_PERCENT = 100      # largest rate
-# largest median a survival column holds: vocab.MAX_MEDIAN_MONTHS (beyond it, a year or a
-# misplaced value, as the schema reads it)
-_MAX_MEDIAN = MAX_MEDIAN_MONTHS
 
 
 @dataclass(frozen=True)
@@ -186,11 +183,11 @@ def _score_value(spec, toks, text, ctx):
 
 def _impossible_for(spec: ColumnKind, values) -> bool:
     """Is the first value of a cell one the column cannot hold: a rate over 100, a median
-    beyond any follow-up (a year, a count)?"""
+    beyond vocab.MAX_MEDIAN_MONTHS (a year, a count: the schema rejects it too)?"""
     v = next((x.value for x in values if x.value is not None), None)
     if v is None:
         return False
-    return (spec.percent and v > _MAX_PERCENT) or (spec.median and v > _MAX_MEDIAN)
+    return (spec.percent and v > _MAX_PERCENT) or (spec.median and v > MAX_MEDIAN_MONTHS)
 
 
 def _score_endpoint(spec, toks, text, ctx):
