@@ -63,7 +63,7 @@ _RESIZING = frozenset(k for k, v in REPLACEMENTS.items() if len(v) != 1) | froze
 
 
 def normalize(s: str) -> Normalized:
-    if s.isascii() or not any(ch in _RESIZING for ch in s):
+    if s.isascii() or _RESIZING.isdisjoint(s):
         # one character for one: the offsets are the identity
         return Normalized(s.translate(_TABLE), None)
     out: list[str] = []
