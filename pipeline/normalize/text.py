@@ -10,6 +10,7 @@ original cell text: evidence is always the text as printed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # character -> replacement; every key is one code point
@@ -60,28 +61,45 @@ class Normalized:
 
 _TABLE = str.maketrans(REPLACEMENTS)
 _RESIZING = frozenset(k for k, v in REPLACEMENTS.items() if len(v) != 1) | frozenset(SUPERSCRIPT_DIGITS)
+_RESIZING_RE = re.compile("[" + "".join(sorted(_RESIZING)) + "]")
 
 
 def normalize(s: str) -> Normalized:
     if s.isascii() or _RESIZING.isdisjoint(s):
         # one character for one: the offsets are the identity
         return Normalized(s.translate(_TABLE), None)
+    # the stretches between resizing characters map one for one (str.translate); only the
+    # resizing characters themselves are looked at one by one
     out: list[str] = []
     offs: list[int] = []
+    last = ""               # the last character written
     mark = False            # inside a footnote mark of superscript digits
-    for i, ch in enumerate(s):
+    pos = 0
+    for m in _RESIZING_RE.finditer(s):
+        i = m.start()
+        if i > pos:
+            chunk = s[pos:i].translate(_TABLE)
+            out.append(chunk)
+            offs.extend(range(pos, i))
+            last, mark = chunk[-1], False
+        ch = s[i]
         sup = SUPERSCRIPT_DIGITS.get(ch)
         if sup is not None:
-            mark = mark or bool(out) and (out[-1].isdigit() or out[-1] == "%")
-            if mark:
-                continue
-            rep = sup
+            mark = mark or last.isdigit() or last == "%"
+            if not mark:
+                out.append(sup)
+                offs.append(i)
+                last = sup
         else:
             mark = False
-            rep = REPLACEMENTS.get(ch, ch)
-        for r in rep:
-            out.append(r)
-            offs.append(i)
+            rep = REPLACEMENTS[ch]
+            out.append(rep)
+            offs.extend([i] * len(rep))
+            last = rep[-1] if rep else last
+        pos = i + 1
+    if pos < len(s):
+        out.append(s[pos:].translate(_TABLE))
+        offs.extend(range(pos, len(s)))
     offs.append(len(s))
     return Normalized("".join(out), tuple(offs))
 
