@@ -74,6 +74,14 @@ def _group_of(cell: str) -> set[str] | None:
     return None
 
 
+# a header cell's parenthesis on a line of its own: a unit or an interval, no value
+_UNIT_TAIL = re.compile(r"^\((?:%|95\s*%\s*CI|[A-Za-z][A-Za-z ;,./%]{0,30})\)$")
+
+# the kinds of column whose heading can wrap onto a short line of its own after the value
+# columns ("Ref" under a long "Median OS months (95% CI)" heading)
+_TAIL_KINDS = {"ref"}
+
+
 def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
     """The header cells a line after the header adds when the header wraps onto it (None: the
     line is no continuation). Either a short heading of its own ("Median survival", "Grade 3/4
@@ -82,7 +90,10 @@ def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
     if not t or re.search(r"\d(?![/–-]?\d?\s*AEs?\b)(?!/\d)(?![^()]*\))", t):
         return None
     if len(t.split()) <= 4 and not looks_like_header(t):
-        known = _group_of(t) is not None or classify_header(t).canonical in _VALUE_KINDS
+        kind = classify_header(t).canonical
+        known = _group_of(t) is not None or kind in _VALUE_KINDS or (
+            kind in _TAIL_KINDS and len(t.split()) <= 2
+            and all(classify_header(c).canonical != kind for c in top))
         return [t] if known else None   # else a section ("First-line therapy") or a trial name
     cells = split_header_line(t)
     kinds = [classify_header(c).canonical for c in cells]
@@ -116,8 +127,17 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     cells = split_header_line(lines[h].text)
     j = h + 1
     wrapped: list[str] = []
+    tails = 0
     while j < len(lines):
-        more = _wrapped_cells(clean(lines[j].text).strip(), cells + wrapped)
+        t = clean(lines[j].text).strip()
+        if _UNIT_TAIL.match(t):
+            # the last header cell's unit wrapped onto a line of its own ("(95% CI)", "(%)")
+            last = wrapped if wrapped else cells
+            last[-1] = f"{last[-1]} {t}"
+            tails += 1
+            j += 1
+            continue
+        more = _wrapped_cells(t, cells + wrapped)
         if more is None:
             break
         wrapped += more
@@ -132,7 +152,7 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     not_sub = ("trial", "trial_id", "study") if plain else ("extra", "trial", "trial_id", "study")
     if not sub or not groups or any(k in not_sub for k in sub_kinds) \
             or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
-        if wrapped and j - 1 > h:
+        if (wrapped or tails) and j - 1 > h:
             return tuple(top), j - 1
         return None, h        # no sub-header row: the lines after the header are the body's
     # each sub-column goes to the first group heading whose words name it; a column of no
@@ -266,13 +286,19 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
         for ln in lines:
             roles[ln.number] = _quiet_role(ln.text, "preamble")
         return None
-    for ln in lines[:h]:
+    lead = _header_lead(lines, i, h)
+    for ln in lines[:h - lead]:
         roles[ln.number] = _quiet_role(ln.text, "title")
     header_cells, h_end = _header_continued(lines, h)
+    if lead:
+        first = " ".join(clean(ln.text).strip() for ln in lines[h - lead:h])
+        header_cells = (first, *(header_cells or split_header_line(lines[h].text)))
+        for ln in lines[h - lead:h]:
+            roles[ln.number] = "header"
     for ln in lines[h:h_end + 1]:
         roles[ln.number] = "header"
     if title is None:
-        pre = [ln.text.strip() for ln in lines[i:h] if ln.text.strip() and not is_chrome(ln.text)]
+        pre = [ln.text.strip() for ln in lines[i:h - lead] if ln.text.strip() and not is_chrome(ln.text)]
         title = " ".join(pre) or None
     legend_parts: list[str] = []
     body, j = _body_lines(lines, h, h_end + 1, read, legend_parts)
@@ -280,6 +306,28 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
                      header_cells=header_cells,
                      legend=" ".join(legend_parts) or None, notes=tuple(notes))
+
+
+MAX_LEAD_LINES = 3
+
+
+def _header_lead(lines: list[Line], start: int, h: int) -> int:
+    """How many lines right above the header line h are its first cell wrapped over lines
+    of their own ("Study Name" / "[Reference]" above "Agents Country Phase ..."): up to
+    MAX_LEAD_LINES short lines without digits after a blank line, which together name a
+    known column the header line lacks (0: none)."""
+    k = 0
+    while k < MAX_LEAD_LINES and h - k - 1 >= start:
+        t = clean(lines[h - k - 1].text).strip()
+        if not t or len(t.split()) > 3 or re.search(r"\d", t) or LABEL.match(t):
+            break
+        k += 1
+    if not k or (h - k - 1 >= start and lines[h - k - 1].text.strip()):
+        return 0
+    lead = " ".join(clean(ln.text).strip() for ln in lines[h - k:h])
+    kind = classify_header(lead).canonical
+    header_kinds = {classify_header(c).canonical for c in split_header_line(lines[h].text)}
+    return k if kind != "extra" and kind not in header_kinds else 0
 
 
 def _label_line(text: str) -> tuple[str, str | None, int]:

@@ -1,0 +1,78 @@
+"""Pasted PMC headers whose cells wrap onto lines of their own: a unit or interval under the
+last heading ("(95% CI)", "(%)"), a short reference heading after the value columns ("Ref"),
+and a first heading wrapped over lines above the header line ("Study Name" / "[Reference]").
+Invented tables that keep the construction of real pages."""
+import pytest
+
+from pipeline.readers.text import read_text, text_to_tables
+from pipeline.table.align import text_table_to_grid
+from pipeline.table.arms import grid_to_arms
+
+
+def _measures(text: str) -> list[tuple]:
+    grid = text_table_to_grid(text_to_tables("t", text)[0])
+    res = grid_to_arms(grid)
+    return grid.header, sorted((m["row"], m["measure"], m["value"]) for m in res.measures)
+
+
+UNIT_AND_REF = """Table 4.
+
+Invented immunotherapy trials
+
+Trial Design Treatment Patients Median PFS months (95% CI) Median OS months
+(95% CI)
+Ref
+ALPHA-7 Phase II Trial
+2nd line
+drugamab 31 3.3 (2.0–4.1) 8.8 (6.1–10.2) 12
+BETA-12 Phase III Trial
+3rd line
+otherumab 140 1.9 (1.7–2.3) 6.2 (5.0–7.4) 27"""
+
+LEAD_AND_PERCENT = """Table 2.
+
+Invented completed trials.
+
+Trial Name
+[Reference]
+Agents (Target) Country Phase N Primary Endpoints OS PFS RR
+(%)
+SIGMA-4 [12] Exampumab (PD-1) Global III 210 OS 9.9 2.2 14
+OMEGA-2 [31] Samplimab (PD-L1) Asian II 88 PFS 7.1 3.4 21"""
+
+
+@pytest.mark.parametrize("text, first, last, want", [
+    (UNIT_AND_REF, "Trial", "Ref",
+     [(1, "n", 31), (1, "os_median", 8.8), (1, "pfs_median", 3.3),
+      (2, "n", 140), (2, "os_median", 6.2), (2, "pfs_median", 1.9)]),
+    (LEAD_AND_PERCENT, "Trial Name [Reference]", "RR (%)",
+     [(1, "n", 210), (1, "orr", 14.0), (1, "os_median", 9.9), (1, "pfs_median", 2.2),
+      (2, "n", 88), (2, "orr", 21.0), (2, "os_median", 7.1), (2, "pfs_median", 3.4)]),
+])
+def test_wrapped_header_cells_join_the_header(text, first, last, want):
+    header, got = _measures(text)
+    assert (header[0], header[-1]) == (first, last)
+    assert got == want
+
+
+def test_wrapped_header_lines_are_header_lines():
+    roles = read_text("t", LEAD_AND_PERCENT).roles
+    assert [roles[n] for n in range(4, 10)] == ["blank", "header", "header", "header", "header", "body"]
+    roles = read_text("t", UNIT_AND_REF).roles
+    assert [roles[n] for n in range(5, 9)] == ["header", "header", "header", "body"]
+
+
+@pytest.mark.parametrize("above", [
+    "Selected trials",           # a short title right above the header: no column name
+    "Phase 2 and 3",             # digits: not a wrapped heading
+])
+def test_short_title_above_the_header_stays_a_title(above):
+    text = f"Table 1.\n\n{above}\nTrial Phase N ORR (%)\nGAMMA-1 II 40 25\n"
+    table = text_to_tables("t", text)[0]
+    assert table.header_cells is None or table.header_cells[0] == "Trial"
+    assert table.title == above
+
+
+def test_value_line_after_the_header_is_no_unit():
+    text = "Trial Phase N ORR (%)\n(2019)\nGAMMA-1 II 40 25\n"
+    assert text_to_tables("t", text)[0].header_cells is None
