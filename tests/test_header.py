@@ -90,6 +90,12 @@ COMPOSED = [
     ("PFS (months) (95% CI)", "pfs_median", "months", None, None, (), "pages: PMC5933620 Table 1"),
     ("OS (mo) (range)", "os_median", "months", None, None, (), "invented"),
     ("Metastatic treatment", "treatment", None, None, None, (), "real: PMC5842271"),
+    # a response category is no response rate, whatever words of "response" follow it
+    # (construction of a PMC review table: columns of PD and PD-or-SD shares before median PFS)
+    ("Stable disease as best response %", "extra", None, None, None, (), "pages: construction"),
+    ("Progression or stable disease as best overall response (%)", "extra", "%", None, None, (),
+     "pages: construction"),
+    ("Best overall response (%)", "orr_pct", "%", None, None, (), "invented"),
 ]
 
 

@@ -148,6 +148,10 @@ _SURVIVAL = re.compile(r"\b(?:(progression|pfs)\b.*)?surviv|\b(pfs|os)\b")
 _RESPONSE = re.compile(r"\b(?:response|responses|rr|orr)\b")
 _NOT_OUTCOME = re.compile(r"\b(?:duration|time to|dor|ttp|ttr|hazard|hr|ratio|relative|risk|event|events|"
                           r"disease-free|relapse-free|recurrence-free|free of|dfs|rfs|efs|metastasis-free)\b")
+# a response category, not the response rate: "Complete response (%)", "pCR", "Progressive
+# disease as best overall response %", "Stable disease or better as best response"
+_RESPONSE_CATEGORY = re.compile(r"\b(?:complete|partial|pathologic|pathological|cr|pcr|progressive|"
+                                r"progression|stable)\b")
 _RATE_WORD = re.compile(r"\b(?:rate|rates|%|percent|proportion)\b")
 _COMPOSE_SPLIT = re.compile(r"\s*/\s*|\s+and\s+|\s*&\s*")
 
@@ -177,7 +181,7 @@ def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
                 tp = round(to_months(float(landmark.group(1)), time_unit(landmark.group(2))), 4)
             return ColumnSpec(header, f"{what}_rate", "%", "%", tp)
         return ColumnSpec(header, f"{what}_median", unit, unit_rep)
-    if _RESPONSE.search(key) and not re.search(r"\b(?:complete|partial|pathologic|pathological|cr|pcr)\b", key):
+    if _RESPONSE.search(key) and not _RESPONSE_CATEGORY.search(key):
         return ColumnSpec(header, "orr_pct", unit, unit_rep)
     if re.search(r"\bdisease control\b|\bdcr\b", key):
         return ColumnSpec(header, "dcr_pct", unit, unit_rep)
