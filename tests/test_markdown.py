@@ -42,6 +42,21 @@ def test_no_alignment_row_and_an_abbreviations_row_under_the_header():
         ("Drugumab vs. observation", "III", "(31)"), ("Otherumab", "I", "(32)")]
 
 
+def test_no_alignment_row_and_long_distractor_headings():
+    """A header without its '|---|' row where long distractor headings (response categories)
+    outnumber the known columns: still the header, and the categories are no ORR
+    (construction of a PMC review table of first-line trials)."""
+    text = ("Table 1. Invented first-line trials.\n"
+            "Lead author [ref.] | Mutation class | Patients n | Drug | Stable disease as best overall response % |"
+            " Progression or stable disease as best overall response % | Median PFS months |\n"
+            "Alder [3] | Common | 140 | Exampinib | 9 | 31 | 8.7 |\n"
+            "Birch [4] | Rare | 66 | Exampinib | 12# | 40¶ | 7.9 |\n")
+    (g,), rejects = read_markdown("t", text)
+    assert rejects == [] and len(g.header) == 7
+    got = sorted((m["row"], m["measure"], m["value"]) for m in grid_to_arms(g).measures)
+    assert got == [(1, "n", 140), (1, "pfs_median", 8.7), (2, "n", 66), (2, "pfs_median", 7.9)]
+
+
 def test_cells_ended_by_pipes_over_lines_without_any():
     """Every cell ends with '|', a cell's first line may hold no pipe at all ('ALPHA trial'
     then 'Doe et al |'), and a section row is '| |||||' (real: PMC10335166's construction)."""
