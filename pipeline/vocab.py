@@ -57,6 +57,8 @@ FLAGS: dict[str, str] = {
                            "OS of the same population, an ORR above the DCR)",
     "subgroup_unlabelled": "a second count or percentage in parentheses beside the value names no "
                            "subgroup ('454 (64)'): it was not read",
+    "values_clash": "the row gives two different values of the same measure, population and "
+                    "timepoint: one of them belongs to an arm or subgroup the text did not name",
 }
 
 # ------------------------------------------------------------------ narrative rules

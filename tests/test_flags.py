@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from pipeline.model import Cell, Grid, GridRow, Line, TextTable
-from pipeline.outcomes.review import cell_flags, consistency_flags, is_nr_abbreviation, nr_meaning, value_flags
+from pipeline.outcomes.review import (cell_flags, clash_flags, consistency_flags, is_nr_abbreviation, nr_meaning,
+                                     value_flags)
 from pipeline.table.arms import grid_to_arms
 from pipeline.table.header import classify_header
 
@@ -45,6 +46,21 @@ def test_nr_meaning(legend, notes, meaning):
                                          ("Not reached", False), ("12.1", False)])
 def test_nr_abbreviation(text, abbrev):
     assert is_nr_abbreviation(text) is abbrev
+
+
+def test_clash_flags():
+    """Two different values of one measure, population and timepoint: both in doubt; the
+    same value twice (repeat_flags' business), other populations and timepoints are not."""
+    ms = [dict(measure="orr", population="all", value=14.0, not_reached=False),
+          dict(measure="orr", population="all", value=21.0, not_reached=False),
+          dict(measure="orr", population="HER2-", value=9.0, not_reached=False),
+          dict(measure="os_rate", population="all", value=40.0, timepoint_months=12.0, not_reached=False),
+          dict(measure="os_rate", population="all", value=22.0, timepoint_months=24.0, not_reached=False),
+          dict(measure="pfs_median", population="all", value=3.1, not_reached=False),
+          dict(measure="pfs_median", population="all", value=3.1, not_reached=False),
+          dict(measure="os_median", population="all", value=None, not_reached=True),
+          dict(measure="os_median", population="all", value=8.0, not_reached=False)]
+    assert clash_flags(ms) == {0: ["values_clash"], 1: ["values_clash"]}
 
 
 def test_consistency_flags():

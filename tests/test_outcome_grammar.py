@@ -77,6 +77,12 @@ REWRITTEN = [
 ]
 
 OTHER_REVIEWS = [
+    # subgroup labels of one hyphenated word with a sign, in parentheses after the cohort's
+    # value (construction of a gastric-cancer review table; the sign may stand apart)
+    Case("ORR: 14% (HER2 + 21%; HER2\u2212 9%)",
+         [M("orr", "all", 14.0), M("orr", "HER2+", 21.0), M("orr", "HER2\u2212", 9.0)], id="signed-label-spaced"),
+    Case("ORR: 55% (PD-L1+ 68%; PD-L1- 41%)",
+         [M("orr", "all", 55.0), M("orr", "PD-L1+", 68.0), M("orr", "PD-L1-", 41.0)], id="signed-label-hyphenated"),
     Case("In 64 patients with advanced HCC, the ORR, DCR and 12-month OS rate were 20.3%, 65.6% and 55.0%, respectively. "
          "The mOS was not reached at a median follow-up of 11.7 months",
          [M("n", "all", 64), M("orr", "all", 20.3), M("dcr", "all", 65.6), M("os_rate", "all", 55.0, 12),

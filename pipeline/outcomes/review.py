@@ -107,6 +107,22 @@ def consistency_flags(measures: list[dict]) -> dict[int, list[str]]:
     return out
 
 
+def clash_flags(measures: list[dict]) -> dict[int, list[str]]:
+    """Index (in `measures`, one row's) -> ['values_clash'] for values of one measure,
+    population and timepoint that differ ('ORR: 12% (PD-L1 16%)' read as two ORRs of the
+    whole cohort): at most one of them is the cohort's, and the text does not say which."""
+    by: dict[tuple, list[int]] = {}
+    for k, m in enumerate(measures):
+        if m.get("value") is not None and not m.get("not_reached"):
+            by.setdefault((m["measure"], m["population"], m.get("timepoint_months")), []).append(k)
+    out: dict[int, list[str]] = {}
+    for ks in by.values():
+        if len({measures[k]["value"] for k in ks}) > 1:
+            for k in ks:
+                out[k] = ["values_clash"]
+    return out
+
+
 _CLAUSE_END = re.compile(r";|\.(?=\s|$)")
 
 

@@ -17,7 +17,8 @@ from ..normalize.drugs import lexicon_abbreviations
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results, states_results
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
-from ..outcomes.review import MISFIT_FLAGS, NrMeaning, consistency_flags, nr_meaning, ordered, repeat_flags
+from ..outcomes.review import (MISFIT_FLAGS, NrMeaning, clash_flags, consistency_flags, nr_meaning, ordered,
+                               repeat_flags)
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, site_counts
 from .fields import NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line
@@ -351,6 +352,8 @@ def _row_flags(row_ms: list[Measure], arm: Arm) -> None:
     for k, fl in consistency_flags(row_ms).items():
         row_ms[k]["flags"] += fl
     for k, fl in repeat_flags(row_ms).items():
+        row_ms[k]["flags"] += fl
+    for k, fl in clash_flags(row_ms).items():
         row_ms[k]["flags"] += fl
     if any(f in MISFIT_FLAGS for m in row_ms for f in m["flags"]):
         # a value that does not fit its column, or two that contradict each other: the

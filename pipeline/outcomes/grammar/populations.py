@@ -24,6 +24,7 @@ def clean_population(text: str) -> str:
     """A population as written, without a trailing "(n = 20)" and a leading "patients with"."""
     t = re.sub(r"\s+", " ", text).strip(" ,;:.")      # typographic spaces and tabs fold to one space
     t = re.sub(r"\s*\((?:n\s*=\s*\d+|\d+/\d+)\)\s*$", "", t)      # "PD-L1+ (n = 20)"
+    t = re.sub(r"(?<=\w)\s+([+−-])$", r"\1", t)                    # "PD-L1 +" -> "PD-L1+"
     t = re.sub(r"^(?:the|those|patients|pts)\s+(?:with\s+)?", "", t, flags=re.I)
     t = re.sub(r"^(?:patients|pts)\s+with\s+", "", t, flags=re.I)
     return t.strip(" ,;:.")

@@ -61,10 +61,21 @@ def _label_stop(cell: Cell, i: int) -> bool:
             or time_unit(w) is not None or any(s <= i < e for s, e in cell.nr_spans))
 
 
+def _words_from(cell: Cell, k: int, end: int) -> int:
+    """How many words (tokens apart by white space) tokens k..end-1 make: "PD-L1+" is one
+    word of four tokens."""
+    return sum(1 for j in range(k, end) if j == k or cell.doc[j - 1].whitespace_)
+
+
+MAX_LABEL_WORDS = 3
+MAX_LABEL_TOKENS = 8
+
+
 def label_before(cell: Cell, a: int, end: int) -> int | None:
     """Start of a label of 1-3 words ending at token `end` (exclusive), not before token a, or None."""
     k = end
-    while k > a and end - k < 3 and not _label_stop(cell, k - 1):
+    while k > a and end - k < MAX_LABEL_TOKENS and not _label_stop(cell, k - 1) \
+            and _words_from(cell, k - 1, end) <= MAX_LABEL_WORDS:
         k -= 1
     if k == end or any(m.start < end and k < m.end for m in cell.mentions):
         return None
