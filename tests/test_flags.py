@@ -266,3 +266,17 @@ def test_group_size_in_a_name_cell_is_no_stray_value():
     from pipeline.table.align import _group_count, tokenize_lines
     toks = tokenize_lines([Line(1, "Lung (12)/ Skin (30%) 347")])
     assert [_group_count(toks, k) for k in range(len(toks))] == [False, True, False, True, False]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    # a list of arms written 'label, value': only the first value found a measure, and it
+    # may be an arm's, not the cohort's (construction of a gastric-cancer review table)
+    ("ORR: D2P1, 31%; D1P3, 12%; D2, 9%", True),
+    # an outcome named after the value: no arm list
+    ("ORR: 18.1% (95% CI: 12.0-24.3); DOR:64%", False),
+    ("ORR 22%; median PFS 3.9 months", False),
+])
+def test_cohort_value_before_a_list_of_unlabelled_arm_values(text, flagged):
+    res = grid_to_arms(grid(["Study", "Regimen", "Efficacy"], [(["Alpha-2", "Gem", text], ())]))
+    got = flags_of(res, "orr")
+    assert len(got) == 1 and ("no_rule_in_cell" in got[0]) is flagged

@@ -32,10 +32,23 @@ def measure_row(grid: Grid, row: int, column: str, m: CellMeasure, text: str, fl
                    corrected=False)
 
 
+def _listed_after(text: str, f: CellMeasure, n) -> bool:
+    """Is narrative number `n` a value listed after the cohort's value `f` on its line, that no
+    measure was named for ('ORR: A1, 24%; B2, 8%': the 8% of an arm whose label the grammar
+    did not read, so the 24% may be an arm's too)?"""
+    return n.rule == "no_measure_named" and n.start > f.end and "\n" not in text[f.end:n.start] \
+        and bool(_ARM_ITEM.search(text, f.end, n.start))
+
+
+# '; A1, ' before a number: the label of an item of a list of arms, written 'label, value'
+_ARM_ITEM = re.compile(r"[;:]\s*[A-Z][\w+−/-]{0,15}(?:\s+[\w+−/-]{1,15})?\s*,\s*$")
+
+
 def found_flags(f: CellMeasure, p: OutcomeParse, nr: NrMeaning, text: str) -> list[str]:
     """Review flags of one value the outcome grammar found in cell `text`, parsed as `p`."""
     out = [*f.flags, *value_flags(f.measure, f.value, f.value_as_reported, None)]
-    if any(n.rule == "no_rule" and same_clause(text, n.start, f.start) for n in p.narrative):
+    if any(n.rule == "no_rule" and same_clause(text, n.start, f.start) for n in p.narrative) \
+            or (f.population == "all" and any(_listed_after(text, f, n) for n in p.narrative)):
         out.append("no_rule_in_cell")
     if f.not_reached and not nr.settled and is_nr_abbreviation(f.value_as_reported):
         out.append("nr_unsettled")
