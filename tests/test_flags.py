@@ -280,3 +280,14 @@ def test_cohort_value_before_a_list_of_unlabelled_arm_values(text, flagged):
     res = grid_to_arms(grid(["Study", "Regimen", "Efficacy"], [(["Alpha-2", "Gem", text], ())]))
     got = flags_of(res, "orr")
     assert len(got) == 1 and ("no_rule_in_cell" in got[0]) is flagged
+
+
+def test_comparator_named_like_the_last_word_of_the_experimental_arm():
+    """'Drug + chemotherapy vs. chemotherapy': the comparator's values stay the comparator's
+    (the short-name rule for 'Part A' arms gave them to the experimental arm)."""
+    res = grid_to_arms(grid(["Trial", "Phase", "Treatment", "OS", "ORR (%)"],
+                            [(["SIGMA-3", "III", "Exampumab + chemotherapy vs. chemotherapy",
+                               "11.8 vs. 9.9 months (HR, 0.74; 95% CI: 0.61-0.90)", "61 vs. 55"], ())]))
+    got = sorted((m["measure"], m["population"], m["value"]) for m in res.measures)
+    assert got == [("orr", "Exampumab + chemotherapy", 61.0), ("orr", "chemotherapy", 55.0),
+                   ("os_median", "Exampumab + chemotherapy", 11.8), ("os_median", "chemotherapy", 9.9)]

@@ -343,7 +343,8 @@ def _name_arms(row: _RowMeasures) -> None:
     if row.labels:
         short = {lab.split()[-1]: lab for lab in row.labels if len(lab.split()) > 1}
         for m in row.measures:
-            if m["population"] in short:
+            # an arm named in full already ("chemotherapy" beside "Drug + chemotherapy") stays
+            if m["population"] in short and m["population"] not in row.labels:
                 m["population"] = short[m["population"]]
 
 
