@@ -57,6 +57,28 @@ def test_no_alignment_row_and_long_distractor_headings():
     assert got == [(1, "n", 140), (1, "pfs_median", 8.7), (2, "n", 66), (2, "pfs_median", 7.9)]
 
 
+def test_header_row_broken_over_lines_with_a_left_pushed_sub_header():
+    """A header row broken over lines before its '|---|' row, and a sub-header row the copy
+    pushed to the left ('Median | P | Median | P' belongs under PFS and OS): each group takes
+    its share, the P columns are no medians (construction of a PMC review table)."""
+    text = ("Table 3.\n"
+            "Trial | Year | Regimen | No. of Patients | PFS |\n"
+            "OS |\n"
+            "||\n"
+            "---|---|---|---|---|---|---|---|\n"
+            "Median | P | Median | P | ||||\n"
+            "Oak et al12 | 2004 | Drug A × 4 cycles | 120 | 4 months | .3 | 9 months | .5 |\n"
+            "Drug A × 8 cycles | 118 | 5 months | 11 months | ||||\n"
+            "Elm et al14 | 2009 | Drug B × 3 cycles | 90 | 14 weeks | .02 | 30 weeks | .61 |\n")
+    (g,), rejects = read_markdown("t", text)
+    assert rejects == []
+    assert g.header == ("Trial", "Year", "Regimen", "No. of Patients", "PFS Median", "P (PFS)", "OS Median", "P (OS)")
+    got = sorted((m["row"], m["measure"], round(m["value"], 2)) for m in grid_to_arms(realign_shifted_rows(g)).measures)
+    assert got == [(1, "n", 120), (1, "os_median", 9.0), (1, "pfs_median", 4.0),
+                   (2, "n", 118), (2, "os_median", 11.0), (2, "pfs_median", 5.0),
+                   (3, "n", 90), (3, "os_median", round(30 * 7 / 30.4375, 2)), (3, "pfs_median", round(14 * 7 / 30.4375, 2))]
+
+
 def test_cells_ended_by_pipes_over_lines_without_any():
     """Every cell ends with '|', a cell's first line may hold no pipe at all ('ALPHA trial'
     then 'Doe et al |'), and a section row is '| |||||' (real: PMC10335166's construction)."""

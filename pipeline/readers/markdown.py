@@ -274,9 +274,13 @@ def _table_at(source: str, lines: list[Line], i: int, caption: _Caption) -> tupl
     """The table whose header is line i: its grid, its rejected lines, and the index of the
     line after it (and after its legend and notes)."""
     t = lines[i].text
+    d = _header_span(lines, i)
+    if d > 1:
+        # a header row broken over lines ('... | PFS |', 'OS |', '||', then '|---|')
+        t = "".join(ln.text.strip() for ln in lines[i:i + d])
     header = _header_cells(t)
-    start = i + 2 if i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text) \
-        and "-" in lines[i + 1].text else i + 1
+    start = i + d + 1 if i + d < len(lines) and _ALIGN_ROW.match(lines[i + d].text) \
+        and "-" in lines[i + d].text else i + 1
     body, j = _body_rows(lines, start, header, t.lstrip().startswith("|"))
     header, rows, legend_parts, rejects = _grid_rows(body, header)
     k = j
@@ -286,6 +290,48 @@ def _table_at(source: str, lines: list[Line], i: int, caption: _Caption) -> tupl
     grid = Grid(source=source, label=caption.label, title=caption.full_title(), header=tuple(header),
                 rows=tuple(rows), legend=legend, notes=tuple(notes), header_line=lines[i].number)
     return grid, rejects, k
+
+
+MAX_HEADER_LINES = 4
+
+
+def _header_span(lines: list[Line], i: int) -> int:
+    """How many lines the header row starting at line i takes: up to the alignment row when
+    the lines before it all hold pipes (a header broken over lines), else 1."""
+    for d in range(1, MAX_HEADER_LINES + 1):
+        if i + d >= len(lines) or "|" not in lines[i + d - 1].text:
+            return 1
+        if _ALIGN_ROW.match(lines[i + d].text) and "-" in lines[i + d].text:
+            return d
+    return 1
+
+
+# the outcome headings a sub-header row splits into sub-columns (a count has none)
+_GROUP_KINDS = {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate"}
+# sub-columns that say how a group's value is tested, not what it is ('P', 'HR', '95% CI')
+_TEST_SUBCELL = re.compile(r"^(?:p|p\s*value|p-value|hr|95%\s*ci|ci)$", re.I)
+
+
+def _spread_subheader(texts: list[str], header: list[str]) -> list[str] | None:
+    """The header completed by a sub-header row the copy pushed to the left ('Median | P |
+    Median | P' under '... | PFS | OS | | |'): the header ends with m group headings and e
+    empty cells, the row holds m + e short cells without values, as many under each heading;
+    None when the row is no such sub-header."""
+    e = next((k for k, h in enumerate(reversed(header)) if h.strip()), 0)     # empty cells at the end
+    named = header[:len(header) - e]
+    m = 0                                                                    # group headings before them
+    while m < len(named) and classify_header(named[-m - 1]).canonical in _GROUP_KINDS:
+        m += 1
+    subs = [c.strip() for c in texts[:m + e]]
+    if not e or not m or len(subs) != m + e or (m + e) % m or not all(subs) \
+            or any(c.strip() for c in texts[m + e:]) \
+            or any(re.search(r"\d", c) or len(c.split()) > 2 for c in subs):
+        return None
+    per = (m + e) // m
+    groups = named[len(named) - m:]
+    spread = [f"{sub} ({groups[k // per]})" if _TEST_SUBCELL.match(sub) else f"{groups[k // per]} {sub}"
+              for k, sub in enumerate(subs)]
+    return named[:len(named) - m] + spread
 
 
 def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
@@ -306,6 +352,8 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
         elif _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
             # the header (and its |---| row) printed again after a page break: not an arm
             rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
+        elif not rows and k <= 1 and _spread_subheader(texts, header):
+            header = _spread_subheader(texts, header)
         elif not rows and k <= 1 and _is_subheader_row(texts, header):
             header = [(h + " " + s).strip() if s.strip() else h
                       for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
