@@ -79,6 +79,26 @@ def test_header_row_broken_over_lines_with_a_left_pushed_sub_header():
                    (3, "n", 90), (3, "os_median", round(30 * 7 / 30.4375, 2)), (3, "pfs_median", round(14 * 7 / 30.4375, 2))]
 
 
+def test_three_level_header_pushed_to_the_left():
+    """One heading over all outcome columns, a row of outcome headings, and a row of
+    sub-columns for the first two of them, both rows pushed to the left by the copy: each
+    heading takes its share (construction of a PMC review table of liver-cancer trials)."""
+    text = ("Table 2.\n"
+            "Trial | Regimen | Main Efficacy Results | |||||\n"
+            "---|---|---|---|---|---|---|---|\n"
+            "OS | PFS | ORR | Grade ≥3 AEs | ||||\n"
+            "Median (Months) | HR (95% CI) | Median (Months) | HR (95% CI) | ||||\n"
+            "First-line | |||||||\n"
+            "OAK-9 | Exampinib vs placebo | 11.2 vs 8.4 | 0.71 (0.58–0.86) | 4.9 vs 2.6 | 0.55 (0.44–0.69) | 7% vs 2% | 61% vs 40% |\n")
+    (g,), rejects = read_markdown("t", text)
+    assert rejects == []
+    assert g.header == ("Trial", "Regimen", "OS Median (Months)", "OS HR (95% CI)", "PFS Median (Months)",
+                        "PFS HR (95% CI)", "ORR", "Grade ≥3 AEs")
+    got = sorted((m["measure"], m["population"], m["value"]) for m in grid_to_arms(g).measures)
+    assert got == [("orr", "Exampinib", 7.0), ("orr", "placebo", 2.0), ("os_median", "Exampinib", 11.2),
+                   ("os_median", "placebo", 8.4), ("pfs_median", "Exampinib", 4.9), ("pfs_median", "placebo", 2.6)]
+
+
 def test_cells_ended_by_pipes_over_lines_without_any():
     """Every cell ends with '|', a cell's first line may hold no pipe at all ('ALPHA trial'
     then 'Doe et al |'), and a section row is '| |||||' (real: PMC10335166's construction)."""

@@ -312,26 +312,56 @@ _GROUP_KINDS = {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os
 _TEST_SUBCELL = re.compile(r"^(?:p|p\s*value|p-value|hr|95%\s*ci|ci)$", re.I)
 
 
-def _spread_subheader(texts: list[str], header: list[str]) -> list[str] | None:
-    """The header completed by a sub-header row the copy pushed to the left ('Median | P |
-    Median | P' under '... | PFS | OS | | |'): the header ends with m group headings and e
-    empty cells, the row holds m + e short cells without values, as many under each heading;
-    None when the row is no such sub-header."""
+def _sub_cells(texts: list[str], width: int) -> list[str] | None:
+    """The cells of a sub-header row pushed to the left: at most `width` short cells without
+    values, then only empty ones (None: no such row)."""
+    subs = [c.strip() for c in texts]
+    n = next((k for k, c in enumerate(subs) if not c), len(subs))
+    if not n or n > width or any(subs[n:]) or any(re.search(r"\d", _NOT_VALUE.sub("", c)) or len(c.split()) > 3
+                                                  for c in subs[:n]):
+        return None
+    return subs[:n]
+
+
+# digits of a heading that are no value: '95% CI', 'Grade ≥3', '12-month'
+_NOT_VALUE = re.compile(r"(?i)95\s*%\s*CI|[≥≤<>]\s*\d+|\bgrade\s*\d+|\d+\s*-?\s*(?:months?|mo|years?|y)\b")
+
+
+def _named_under(group: str, sub: str) -> str:
+    return f"{sub} ({group})" if _TEST_SUBCELL.match(sub) else f"{group} {sub}"
+
+
+def _spread_subheader(rows: list[list[str]], header: list[str]) -> tuple[list[str], int] | None:
+    """The header completed by the sub-header rows the copy pushed to the left, and how many
+    rows they are; None when the first rows are none. The header ends with group headings and
+    e empty cells, W columns in all. Either one row of W cells, as many under each outcome
+    heading ('Median | P | Median | P' under '... | PFS | OS | | |'); or, under one heading over
+    all W ('Efficacy results'), a row of headings and a row of sub-columns for the first j of
+    them, as many each ('OS | PFS | ORR', then 'Median | HR | P | Median | HR | P')."""
     e = next((k for k, h in enumerate(reversed(header)) if h.strip()), 0)     # empty cells at the end
     named = header[:len(header) - e]
-    m = 0                                                                    # group headings before them
+    m = 0                                                                    # outcome headings before them
     while m < len(named) and classify_header(named[-m - 1]).canonical in _GROUP_KINDS:
         m += 1
-    subs = [c.strip() for c in texts[:m + e]]
-    if not e or not m or len(subs) != m + e or (m + e) % m or not all(subs) \
-            or any(c.strip() for c in texts[m + e:]) \
-            or any(re.search(r"\d", c) or len(c.split()) > 2 for c in subs):
+    if not e or not rows:
         return None
-    per = (m + e) // m
-    groups = named[len(named) - m:]
-    spread = [f"{sub} ({groups[k // per]})" if _TEST_SUBCELL.match(sub) else f"{groups[k // per]} {sub}"
-              for k, sub in enumerate(subs)]
-    return named[:len(named) - m] + spread
+    first = _sub_cells(rows[0], m + e if m else e + 1)
+    if first is None:
+        return None
+    if m and len(first) == m + e and not (m + e) % m:
+        per = (m + e) // m
+        groups = named[len(named) - m:]
+        return named[:len(named) - m] + [_named_under(groups[k // per], c) for k, c in enumerate(first)], 1
+    width = e + 1
+    second = _sub_cells(rows[1], width) if len(rows) > 1 else None
+    if m or second is None or not any(classify_header(c).canonical in _GROUP_KINDS for c in first):
+        return None
+    for j in range(1, len(first) + 1):
+        if len(first) - j + len(second) == width and not len(second) % j:
+            per = len(second) // j
+            spread = [_named_under(first[k // per], c) for k, c in enumerate(second)] + first[j:]
+            return named[:-1] + spread, 2
+    return None
 
 
 def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
@@ -341,6 +371,10 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
     rows: list[GridRow] = []
     legend_parts: list[str] = []
     rejects: list[Reject] = []
+    spread = _spread_subheader([texts for texts, _, _ in body[:2]], header)
+    if spread is not None:
+        header, used = spread
+        body = body[used:]
     for k, (texts, first, last_line) in enumerate(body):
         while len(texts) > len(header) and not texts[-1].strip():
             texts = texts[:-1]       # '| 2018 | |': a trailing empty cell past the header
@@ -352,8 +386,6 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
         elif _ALIGN_ROW.match(first.text) or _same_cells(texts, header):
             # the header (and its |---| row) printed again after a page break: not an arm
             rejects.append(Reject(first.number, reject_text(first.text), "repeated header line"))
-        elif not rows and k <= 1 and _spread_subheader(texts, header):
-            header = _spread_subheader(texts, header)
         elif not rows and k <= 1 and _is_subheader_row(texts, header):
             header = [(h + " " + s).strip() if s.strip() else h
                       for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
