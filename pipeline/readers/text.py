@@ -118,6 +118,28 @@ def _sub_header(line: str, top: list[str]) -> list[str]:
     return []
 
 
+def _wrapped_lines(lines: list[Line], h: int, cells: list[str]) -> tuple[list[str], int, int]:
+    """The header cells wrapped onto the lines after header line h (see _wrapped_cells), how
+    many units those lines added to the cell before them ("(95% CI)", "(%)": `cells` and the
+    wrapped cells are completed in place), and the index of the first line that is neither."""
+    j = h + 1
+    wrapped: list[str] = []
+    tails = 0
+    while j < len(lines):
+        t = clean(lines[j].text).strip()
+        if _UNIT_TAIL.match(t):
+            last = wrapped if wrapped else cells
+            last[-1] = f"{last[-1]} {t}"
+            tails += 1
+        else:
+            more = _wrapped_cells(t, cells + wrapped)
+            if more is None:
+                break
+            wrapped += more
+        j += 1
+    return wrapped, tails, j
+
+
 def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None, int]:
     """Header cells when the header goes on over the next lines, and the index of its last
     line. Two shapes from PMC pages: header cells wrapped onto lines of their own (see
@@ -125,23 +147,7 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     above it ("Response rate", "Median survival"), each taking the sub-columns its words
     name."""
     cells = split_header_line(lines[h].text)
-    j = h + 1
-    wrapped: list[str] = []
-    tails = 0
-    while j < len(lines):
-        t = clean(lines[j].text).strip()
-        if _UNIT_TAIL.match(t):
-            # the last header cell's unit wrapped onto a line of its own ("(95% CI)", "(%)")
-            last = wrapped if wrapped else cells
-            last[-1] = f"{last[-1]} {t}"
-            tails += 1
-            j += 1
-            continue
-        more = _wrapped_cells(t, cells + wrapped)
-        if more is None:
-            break
-        wrapped += more
-        j += 1
+    wrapped, tails, j = _wrapped_lines(lines, h, cells)
     if j >= len(lines):
         return None, h
     top = cells + wrapped
