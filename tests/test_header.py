@@ -23,6 +23,9 @@ CASES = [
     ("Grade 3 AEs", "extra", None, None), ("Efficacy ORR (%)", "orr_pct", "%", None),
     ("Best ORR", "orr_pct", None, None), ("Survival mOS (months)", "os_median", "months", None),
     ("Study design", "phase", None, None), ("Design", "phase", None, None),   # "Phase III", "Retrospective"
+    # pasted PMC headers seen on review pages (pages corpus), one word apart from a known synonym
+    ("Clinicaltrial.gov ID", "trial_id", None, None), ("Settings", "line", None, None),
+    ("Efficacy results", "outcomes_text", None, None), ("Safety results", "other", None, None),
 ]
 
 
@@ -37,6 +40,9 @@ def test_classify(header, canonical, unit, tp):
 LINES = [
     ("Trials Target Agent Line Phase Treatment Primary sites Key outcomes Ref",
      ["Trials", "Target", "Agent", "Line", "Phase", "Treatment", "Primary sites", "Key outcomes", "Ref"]),
+    ("Trial name Clinicaltrial.gov ID Phase Settings Patients Regimen Efficacy results Safety results",
+     ["Trial name", "Clinicaltrial.gov ID", "Phase", "Settings", "Patients", "Regimen", "Efficacy results",
+      "Safety results"]),
     ("Study Primary sites No. of pts Regimen ORR (%) mPFS (months) mOS (months) Ref",
      ["Study", "Primary sites", "No. of pts", "Regimen", "ORR (%)", "mPFS (months)", "mOS (months)", "Ref"]),
     ("Study Phase Regimen N ORR (%) Median TTP Median PFS Median OS Ref",
