@@ -76,3 +76,32 @@ def test_short_title_above_the_header_stays_a_title(above):
 def test_value_line_after_the_header_is_no_unit():
     text = "Trial Phase N ORR (%)\n(2019)\nGAMMA-1 II 40 25\n"
     assert text_to_tables("t", text)[0].header_cells is None
+
+
+STACKED = """Trial Design Treatment Patients Median PFS months Median OS months Ref
+DELTA-3 Phase III Trial
+2nd line
+drugumab
+placebo
+120
+118
+3.3 (2.1–4.0)
+
+1.9 (1.5–2.2)
+8.8 (7.0–10.1)
+
+9.6 (8.2–11.3)
+14
+OMEGA-1 Phase II Trial
+3rd line
+otherumab 44 2.4 (1.9–3.0) 7.7 (5.5–9.9) 15"""
+
+
+def test_numbers_cut_from_cells_stacked_over_blank_lines_are_flagged():
+    """Cells stacked per arm over blank-separated lines (two counts, then each median column's
+    two values apart by a blank line): the numbers after the blank are cut from the row that
+    names them, so every value read from them is flagged; the plain row below is not."""
+    res = grid_to_arms(text_table_to_grid(text_to_tables("t", STACKED)[0]))
+    unflagged = sorted((m["row"], m["measure"], m["value"]) for m in res.measures if not m["flags"])
+    assert unflagged == [(3, "n", 44), (3, "os_median", 7.7), (3, "pfs_median", 2.4)]
+    assert any("lines_joined_by_guess" in a["flags"] for a in res.arms if a["row"] == 2)

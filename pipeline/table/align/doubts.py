@@ -181,6 +181,18 @@ def guessed_value_lines(lines: list[Line], toks: list[Tok], kinds: list[str], al
     return False
 
 
+def stacked_remainder(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignment) -> bool:
+    """A row of numbers only (no word in a column of names) whose lines run across a blank
+    line: the rest of cells stacked per arm over blank-separated lines ('1.4 (...)', '',
+    '2.7 (...)'), cut from the row that names them; which arm and which column each value is
+    for is a guess."""
+    gap = any(b.number - a.number > 1 for a, b in zip(lines, lines[1:]))
+    named = any(sp is not None and kinds[j] not in VALUE_KINDS and kinds[j] != "ref"
+                and any(re.search(r"[A-Za-z]", t.norm) for t in toks[sp[0]:sp[1]])
+                for j, sp in enumerate(al.spans))
+    return gap and not named
+
+
 @dataclass(frozen=True)
 class RowDoubts:
     """Review flags of one aligned row: those of the whole row, and those of single cells
@@ -218,6 +230,7 @@ def row_doubts(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignme
     else:
         for j in misfit_neighbourhood(al, misfits):
             cells.setdefault(j, []).append("unfit_tokens")
-    if joined_margin < st.join_margin and guessed_value_lines(lines, toks, kinds, al):
+    if (joined_margin < st.join_margin and guessed_value_lines(lines, toks, kinds, al)) \
+            or stacked_remainder(lines, toks, kinds, al):
         row.append("lines_joined_by_guess")
     return RowDoubts(tuple(row), {j: tuple(f) for j, f in cells.items()})
