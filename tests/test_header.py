@@ -102,6 +102,9 @@ COMPOSED = [
     ("Progression or stable disease as best overall response (%)", "extra", "%", None, None, (),
      "pages: construction"),
     ("Best overall response (%)", "orr_pct", "%", None, None, (), "invented"),
+    # 'RR' qualified by the arms it compares is a rate per arm (a relative risk is one number)
+    ("RR (drug X vs. placebo)", "orr_pct", None, None, None, (), "pages: construction"),
+    ("RR (95% CI)", "other", None, None, "95% CI", (), "invented"),
 ]
 
 

@@ -106,6 +106,10 @@ def classify_header(header: str) -> ColumnSpec:
         qualifier = text[text.lower().rfind("(") + 1:].rstrip(")] *†‡§¶#").strip() or None
         inner = _by_lexicon(header, key[:m.start()].strip(), unit, unit_rep) \
             or _composed(header, key[:m.start()].strip(), unit, unit_rep)
+        if inner is not None and inner.canonical == "other" and re.match(r"^rr$", key[:m.start()].strip()) \
+                and re.search(r"\b(?:vs\.?|versus)\s", qualifier or ""):
+            # "RR (drug vs. placebo)": a rate per arm; a relative risk is one number, no arms
+            return ColumnSpec(header, "orr_pct", unit, unit_rep)
         if inner is not None:
             if inner.canonical == "n_total" and (qualifier or "").lower() in _NOT_SUBGROUP:
                 qualifier = None        # "N (range)", "Patients (n)": how it is written, not who
