@@ -217,6 +217,10 @@ def test_count_cells(cell, qualifier, counts):
     ("G2-3 NENs (Ki67 > 20%) (15 GEP, 12 NEC)", [("GEP", 15), ("NEC", 12)]),
     ("Stage 4 NSCLC", []), ("3 cohorts STS including SS", []), ("C2: G3 GEP NENs", []),
     ("Advanced HCC, first line N = 61", [(None, 61)]),
+    # arm counts run into the population text after them: the next phrase is no label
+    # (construction of a PMC review table; lower-case arm names give no label at all)
+    ("all: 88 drugumab, 90 placebo Advanced gastric cancer after two lines", []),
+    ("31 pulmonary LCNEC", [("pulmonary LCNEC", 31)]),
 ])
 def test_counts_in_site_cells(cell, counts):
     assert [(c.label, c.value) for c in counts_in_text(cell)] == counts

@@ -89,6 +89,17 @@ def _labelled_counts(text: str) -> list[Count] | None:
     return found
 
 
+def _first_phrase(label: str) -> str:
+    """A label up to a capitalised word after a lower-case one, where the cell's next phrase
+    starts ('docetaxel Advanced squamous NSCLC ...' -> 'docetaxel'); 'G3 NEC', 'lung LC-NEC'
+    and 'pulmonary LCNEC' stay whole (a capital word, or one in capitals, goes on a label)."""
+    words = label.split()
+    for k in range(1, len(words)):
+        if words[k - 1][:1].islower() and re.match(r"[A-Z][a-z]{2,}", words[k]):
+            return " ".join(words[:k])
+    return label
+
+
 def counts_in_text(text: str) -> list[Count]:
     """Labelled counts inside a site or population cell: '93 lung LC-NEC 92 GEP NECs',
     'NENs any site (13 G3, 10 GEP, 4 GEP NECs)', '21 GEP-NECs', 'Advanced BTC N = 54'."""
@@ -101,6 +112,7 @@ def counts_in_text(text: str) -> list[Count]:
         # a label stops at a comma, a parenthesis or a word starting a new phrase
         label = re.split(r"\s*[,;()]\s*", label)[0]
         label = re.sub(r"\s+(?:and|or|with|in|from)\b.*$", "", label).strip()
+        label = _first_phrase(label)
         if not label or not any(ch.isupper() for ch in label):
             continue      # "54 patients with", "3 years": counts of something else
         out.append(Count(label, int(m.group(1)), m.start(1), m.end(1)))
