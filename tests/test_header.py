@@ -40,6 +40,8 @@ def test_classify(header, canonical, unit, tp):
 LINES = [
     ("Trials Target Agent Line Phase Treatment Primary sites Key outcomes Ref",
      ["Trials", "Target", "Agent", "Line", "Phase", "Treatment", "Primary sites", "Key outcomes", "Ref"]),
+    # two known words of one kind in Title Case are one cell; of two kinds, two ("Trial Phase")
+    ("Study Phase Line Treatment Arms N OS PFS", ["Study", "Phase", "Line", "Treatment Arms", "N", "OS", "PFS"]),
     ("Trial name Clinicaltrial.gov ID Phase Settings Patients Regimen Efficacy results Safety results",
      ["Trial name", "Clinicaltrial.gov ID", "Phase", "Settings", "Patients", "Regimen", "Efficacy results",
       "Safety results"]),

@@ -304,9 +304,14 @@ def _lexicon_match(words: list[str], i: int) -> int:
     match = next((len(ph) for ph in by_first.get(low[0], ())
                   if len(ph) <= len(low) and tuple(low[:len(ph)]) == ph), 0)
     if match > 1 and all((clean(w).lower(),) in phrases for w in words[i:i + match]) \
-            and all(w[:1].isupper() for w in words[i + 1:i + match]):
-        match = 1   # "Trial Phase": two known headers side by side, not one
+            and all(w[:1].isupper() for w in words[i + 1:i + match]) \
+            and len({_lexicon_kind(w) for w in words[i:i + match]}) > 1:
+        match = 1   # "Trial Phase": two known headers side by side, not one ("Treatment Arms" is one)
     return match
+
+
+def _lexicon_kind(word: str) -> str | None:
+    return header_lexicon().get(clean(word).lower())
 
 
 def _joins_unknown(cells: list[str], w: str) -> bool:
