@@ -89,6 +89,10 @@ def _labelled_counts(text: str) -> list[Count] | None:
     return found
 
 
+# a subgroup's name after its count is short ("GEP NECs", "pulmonary LCNEC", "G3 NET")
+MAX_COUNT_LABEL_WORDS = 3
+
+
 def _first_phrase(label: str) -> str:
     """A label up to a capitalised word after a lower-case one, where the cell's next phrase
     starts ('docetaxel Advanced squamous NSCLC ...' -> 'docetaxel'); 'G3 NEC', 'lung LC-NEC'
@@ -115,6 +119,8 @@ def counts_in_text(text: str) -> list[Count]:
         label = _first_phrase(label)
         if not label or not any(ch.isupper() for ch in label):
             continue      # "54 patients with", "3 years": counts of something else
+        if len(label.split()) > MAX_COUNT_LABEL_WORDS:
+            continue      # a description the count ran into, not the subgroup's name
         out.append(Count(label, int(m.group(1)), m.start(1), m.end(1)))
     for m in _N_EQUALS.finditer(text):
         out.append(Count(None, int(m.group(1)), m.start(1), m.end(1)))
