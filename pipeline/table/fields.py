@@ -21,13 +21,22 @@ ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2,
            "4th": 4, "5th": 5, "1l": 1, "2l": 2, "3l": 3, "later": None}
 
 
+# words before a line's ordinal that make it the line after it ("After first-line",
+# "Progression on first-line", "Refractory to second line")
+_AFTER_LINE = re.compile(r"\b(?:after|beyond|post|following|progression (?:on|after)|progressed on|"
+                         r"refractory to|failure of|failing)\b")
+
+
 def parse_line(text: str | None) -> int | None:
     if not text:
         return None
     t = clean(text).lower()
     m = re.search(r"\b(first|second|third|fourth|later|1st|2nd|3rd|[4-9]th|1l|2l|3l)\b", t)
     if m:
-        return ORDINAL.get(m.group(1))
+        line = ORDINAL.get(m.group(1))
+        if line is not None and _AFTER_LINE.search(t[:m.start()]):
+            return line + 1       # "After first-line", "Beyond second line": the next line
+        return line
     m = re.match(r"^(?:>=?\s*)?(\d)(?:st|nd|rd|th)?\b", t)
     return int(m.group(1)) if m else None
 
