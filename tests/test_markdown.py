@@ -99,6 +99,33 @@ def test_three_level_header_pushed_to_the_left():
                    ("os_median", "placebo", 8.4), ("pfs_median", "Exampinib", 4.9), ("pfs_median", "placebo", 2.6)]
 
 
+def test_heading_above_the_alignment_row_and_the_column_names_under_it():
+    """'After first line | ||||' over the '|---|' row and the column names on the row under
+    it: the names are the header, the heading a section whose line is the one after the first
+    (construction of a PMC review table of biliary-cancer trials)."""
+    text = ("Table 3.\n"
+            "After First-Line | ||||\n"
+            "---|---|---|---|---|\n"
+            "Study | Number and Type of Patients | Study Arms | PFS | OS |\n"
+            "Birch et al. [4] Phase II trial | 31 advanced BTC previously treated | Drug Z 20 mg/day |"
+            " 2.9 months (95% CI, 1.8 to 4.0 months) | 7.2 months (95% CI, 5.1 to 9.9 months) |\n")
+    (g,), rejects = read_markdown("t", text)
+    assert rejects == [] and g.header == ("Study", "Number and Type of Patients", "Study Arms", "PFS", "OS")
+    res = grid_to_arms(g)
+    assert [(a["section"], a["line"]) for a in res.arms] == [("After First-Line", 2)]
+    assert sorted((m["measure"], m["value"]) for m in res.measures if m["measure"] != "n") == [
+        ("os_median", 7.2), ("pfs_median", 2.9)]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("After first-line", 2), ("Beyond second line", 3), ("Progression on first-line therapy", 2),
+    ("First-line", 1), ("Second-line and beyond", 2), ("Third or later line", 3),
+])
+def test_line_after_a_named_line(text, line):
+    from pipeline.table.fields import parse_line
+    assert parse_line(text) == line
+
+
 def test_cells_ended_by_pipes_over_lines_without_any():
     """Every cell ends with '|', a cell's first line may hold no pipe at all ('ALPHA trial'
     then 'Doe et al |'), and a section row is '| |||||' (real: PMC10335166's construction)."""

@@ -9,6 +9,7 @@ names under a group heading) is merged into the header names.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow, Line
@@ -75,6 +76,11 @@ def _is_header(lines: list[Line], i: int) -> bool:
         return False
     if i + 1 < len(lines) and _ALIGN_ROW.match(lines[i + 1].text) and "-" in lines[i + 1].text:
         return True
+    return _names_columns(t)
+
+
+def _names_columns(t: str) -> bool:
+    """Do the cells of pipe line t name known columns?"""
     cells = [c for c in _header_cells(t) if c]
     known = sum(1 for c in cells if classify_header(c).canonical != "extra")
     # half the cells known, or three known among long distractor headings ("Progressive
@@ -281,8 +287,18 @@ def _table_at(source: str, lines: list[Line], i: int, caption: _Caption) -> tupl
     header = _header_cells(t)
     start = i + d + 1 if i + d < len(lines) and _ALIGN_ROW.match(lines[i + d].text) \
         and "-" in lines[i + d].text else i + 1
+    heading = None
+    if sum(1 for c in header if c.strip()) == 1 and start < len(lines) and _names_columns(lines[start].text):
+        # a heading over the whole table above its '|---|' row ('After first line | ||||'), the
+        # column names on the row under it: the names are the header, the heading a section
+        heading = GridRow(cells=(), line=lines[i].number, section=_strip_emphasis(next(c for c in header if c.strip())))
+        t, i = lines[start].text, start
+        header = _header_cells(t)
+        start += 1
     body, j = _body_rows(lines, start, header, t.lstrip().startswith("|"))
     header, rows, legend_parts, rejects = _grid_rows(body, header)
+    if heading is not None:
+        rows = [replace(heading, cells=tuple(None for _ in header)), *rows]
     k = j
     while k < len(lines) and not (LABEL.match(lines[k].text) or _is_header(lines, k)):
         k += 1
