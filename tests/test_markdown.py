@@ -248,7 +248,9 @@ def test_count_cells(cell, qualifier, counts):
     # (construction of a PMC review table; lower-case arm names give no label at all)
     ("all: 88 drugumab, 90 placebo Advanced gastric cancer after two lines", []),
     ("31 pulmonary LCNEC", [("pulmonary LCNEC", 31)]),
-    ("all: 61 Drugumab, 60 Placebo Advanced gastric cancer after two lines", [("Drugumab", 61)]),
+    # 'label: count' pairs: a count's label is the one before it, never the next pair's
+    ("GC (PD-L1 any): D1P3: 40 D3P1: 45 D3: 51", []),
+    ("61 Drugumab, 60 Placebo Advanced gastric cancer after two lines", [("Drugumab", 61)]),
 ])
 def test_counts_in_site_cells(cell, counts):
     assert [(c.label, c.value) for c in counts_in_text(cell)] == counts

@@ -113,6 +113,8 @@ def counts_in_text(text: str) -> list[Count]:
         words = label.split()
         if words[0].lower().rstrip(".,;:") in _NOT_PATIENTS or _NAME_BEFORE.search(text[:m.start(1)]):
             continue
+        if text[:m.start(1)].rstrip().endswith(":"):
+            continue      # "A1: 48 B2: 52": each count's label stands before it, not after
         # a label stops at a comma, a parenthesis or a word starting a new phrase
         label = re.split(r"\s*[,;()]\s*", label)[0]
         label = re.sub(r"\s+(?:and|or|with|in|from)\b.*$", "", label).strip()
