@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from statistics import median
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow
@@ -215,11 +216,16 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
     """A line starts a new row when a rule or a page break lies between it and the line
     above, or when the gap to the line above is wider than the table's line spacing by more
     than `row_gap` x size. When all gaps are alike the table has no wrapped cells and every
-    line is a row."""
+    line is a row, unless rules part the body into rows (a grid, shaded rows): then a line
+    under a rule or with a new row label starts a row, and the others wrap their row."""
     pitches = [b.base - a.base for a, b in zip(lines, lines[1:])
                if a.page == b.page and not _rule_between(part_of[b.number], a, b)]
+    ruled = sum(1 for a, b in zip(lines, lines[1:])
+                if a.page == b.page and _rule_between(part_of[b.number], a, b))
     leading = min(pitches) if pitches else 0.0
     all_alike = not pitches or max(pitches) - leading <= settings.row_gap * lines[0].size
+    if all_alike and ruled >= 2:
+        all_alike = False       # rows ruled off (grid, shaded rows): a band's lines are one row
     rows: list[Row] = []
     for i, line in enumerate(lines):
         prev = lines[i - 1] if i else None
@@ -283,9 +289,13 @@ def _starts_row_label(line: TextLine, bounds: list[float]) -> bool:
     """A line whose first column holds a word starting with a capital, a digit or a sign
     ("≤60 years") begins a new row label even without extra space above it (tables set with
     even line spacing); a lower-case letter or a bracket there starts the label's wrapped
-    second line ("(2009)")."""
+    second line ("(2009)"). A label off the baseline of the line's other cells is a span
+    centred on rows that merely crosses this line: it starts nothing."""
     first = next((w for w in line.words if not w.sup and column_of(w.x0, bounds) == 0), None)
-    return first is not None and not first.text[:1].islower() and first.text[:1] not in "([{,;:-–/&"
+    if first is None or first.text[:1].islower() or first.text[:1] in "([{,;:-–/&":
+        return False
+    rest = [w.bottom for w in line.words if not w.sup and column_of(w.x0, bounds) > 0]
+    return not rest or abs(first.bottom - median(rest)) <= 0.15 * first.size
 
 
 def _rule_between(part: TablePart, a: TextLine, b: TextLine) -> bool:
@@ -345,16 +355,29 @@ def _continued_row(rows: list[Row], col: int, line: TextLine, settings: PdfSetti
 def recentre_spans(rows: list[Row], parts: dict[int, TablePart]) -> None:
     """In a table that centres its spanned cells, a span's text can also land on a row line
     (a span over three rows sits on the middle one). Move such a cell up to the first row of
-    the run of empty cells it is centred on."""
+    the run of empty cells it is centred on. A cell set exactly on its own row's first
+    line (the same top as most of the row's other cells there), the row going on below it, is
+    that row's own: a centred span lands on a row line only by chance, a little off it."""
     for i, row in enumerate(rows):
         for col, lines in enumerate(row.cells):
             if not lines or row.section or i == 0 or rows[i - 1].cells[col]:
+                continue
+            if _on_first_line(lines, row, col):
                 continue
             middle = (min(ln.top for ln in lines) + max(ln.bottom for ln in lines)) / 2
             start = _span_start(rows, col, middle, row.page, parts, include=i)
             if start is not None and start < i:
                 rows[start].cells[col] = lines
                 row.cells[col] = []
+
+
+def _on_first_line(lines: list[TextLine], row: Row, col: int) -> bool:
+    first = row.lines[0]
+    others = [w.top for c, cell in enumerate(row.cells) if c != col
+              for ln in cell if ln.number == first.number for w in ln.words if not w.sup]
+    tops = [w.top for w in lines[0].words if not w.sup]
+    return (lines[0].number == first.number and len(row.lines) > len(lines) and bool(others)
+            and bool(tops) and abs(min(tops) - median(others)) < 0.1)
 
 
 def _span_start(rows: list[Row], col: int, middle: float, page: int,
