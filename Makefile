@@ -49,6 +49,7 @@ bench-scale: setup
 
 pdf-fixtures: setup
 	$(PYTHON) tools/make_pdf_fixtures.py
+	$(PYTHON) tools/make_platypus_fixtures.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -163,3 +163,53 @@ def test_page_rules_merge_segments_and_band_edges():
             dict(object_type="rect", x0=10, x1=90, top=160, bottom=164)]     # a 4 pt bar
     assert page_rules(objs, 842) == [HRule(100.15, 10, 90), HRule(120, 10, 90),
                                      HRule(140, 10, 90), HRule(162, 10, 90)]
+
+
+def test_list_cells_join_their_labelled_row(tmp_path):
+    """An eligibility-style table: every cell is a list of items set apart like rows, so only
+    the row label (second column) says where a row starts; a group label wrapped in the first
+    column has its second line nearer the next row than a line pitch, and that row's cells
+    carry footnote marks raised into the group label's line."""
+    header = ["", "Criterion", "Study A", "Study B"]
+    xs = [40, 100, 170, 280]
+    lines = [  # (y drop from the header rule, column, text, footnote mark)
+        (12, 0, "Tumour", ""), (12, 1, "Stage", ""), (12, 2, "Stage II or III", ""), (12, 3, "Any stage", ""),
+        (21, 0, "features", ""), (21, 2, "or IVa", ""),
+        (35, 2, "No nodal spread", ""),
+        (49, 1, "Grade", ""), (49, 2, "Not stated", ""), (49, 3, "Grade 1 or 2 on", ""),
+        (58, 3, "central review", ""),
+        (72, 3, "No grade 3", ""),
+        (86, 0, "Host", ""), (86, 1, "Age", ""), (86, 2, "18 or older", ""), (86, 3, "18 to 70", ""),
+        (95, 0, "factors", ""),
+        (101, 1, "Fitness", ""), (101, 2, "ECOG 0 to 1", "a"), (101, 3, "ECOG 0 to 2", "a"),
+        (115, 1, "Organ function", ""), (115, 2, "Creatinine normal", ""), (115, 3, "Not stated", ""),
+        (129, 2, "Bilirubin normal", ""),
+    ]
+
+    def draw(c):
+        c.setFont(BOLD, 8)
+        c.drawString(40, 790, "Table 1. Entry criteria of two studies")
+        c.line(40, 784, 400, 784)
+        c.setFont(BODY, 7)
+        for x, h in zip(xs, header):
+            c.drawString(x, 775, h)
+        c.line(40, 771, 400, 771)
+        for drop, col, text, mark in lines:
+            c.setFont(BODY, 7)
+            c.drawString(xs[col], 771 - drop, text)
+            if mark:
+                c.setFont(BODY, 4.5)
+                c.drawString(xs[col] + c.stringWidth(text, BODY, 7), 771 - drop + 3, mark)
+        c.line(40, 632, 400, 632)
+        c.setFont(BODY, 6)
+        c.drawString(40, 624, "a Assessed at entry.")
+
+    (grid,) = read_pdf(_pdf(tmp_path, draw))
+    assert grid.header == tuple(header)
+    assert [[c.text if c else None for c in r.cells] for r in grid.rows] == [
+        ["Tumour features", "Stage", "Stage II or III or IVa No nodal spread", "Any stage"],
+        [None, "Grade", "Not stated", "Grade 1 or 2 on central review No grade 3"],
+        ["Host factors", "Age", "18 or older", "18 to 70"],
+        [None, "Fitness", "ECOG 0 to 1", "ECOG 0 to 2"],
+        [None, "Organ function", "Creatinine normal Bilirubin normal", "Not stated"],
+    ]

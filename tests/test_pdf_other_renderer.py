@@ -1,8 +1,11 @@
-"""The reference table rendered to PDF by another tool (Chromium's print-to-PDF of an HTML
-page; tools/make_chromium_fixtures.py) reads back to the reference annotation, in every
-style journals use: booktabs, no rules, a shaded header band, the narrow column of a
-two-column page, continued over two pages. The tests read the committed PDFs; they never
-render (CI has no browser)."""
+"""The reference table rendered to PDF by other tools than the project's own reads back to
+the reference annotation, in every style journals use: booktabs, no rules, a shaded header
+band, the narrow column of a two-column page, continued over two pages. Two tools and fonts:
+Chromium's print-to-PDF of an HTML page in DejaVu Sans (tools/make_chromium_fixtures.py:
+spans at the top of their rows, "(continued)" caption) and reportlab's platypus Table in
+DejaVu Serif (tools/make_platypus_fixtures.py: spans centred on their rows without rules,
+shaded alternate rows under the band, a split with the header repeated and no caption).
+The tests read the committed PDFs; they never render (CI has no browser)."""
 from __future__ import annotations
 
 import json
@@ -19,14 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLD = ROOT / "tests" / "data" / "gold" / "pmc10584733_table6.json"
 SCORE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
-STYLES = ["booktabs", "norules", "band", "twocol", "continued"]
+STYLES = [f"{tool}_{style}" for tool in ("chromium", "platypus")
+          for style in ("booktabs", "norules", "band", "twocol", "continued")]
 
 
 def _extract(style: str, tmp_path: Path) -> Path:
     """Extract the fixture under the reference's own name (the source is the file stem)."""
     src = tmp_path / "in" / "pmc10584733_table6.pdf"
     src.parent.mkdir(parents=True)
-    shutil.copy(FIXTURES / f"chromium_{style}.pdf", src)
+    shutil.copy(FIXTURES / f"{style}.pdf", src)
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(src), "--out", str(out), "-q"],
                           cwd=ROOT, capture_output=True, text=True)
@@ -53,4 +57,14 @@ def test_rendering_scores_perfectly(style, tmp_path):
     proc = subprocess.run([sys.executable, str(SCORE), str(GOLD), "--out", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+    assert re.search(r"\bF1 1\.0\b", proc.stdout) and re.search(r"\bcells 1\.0\b", proc.stdout), proc.stdout
+
+
+@pytest.mark.skipif(not SCORE.exists(), reason="../shared/tools/score.py not available")
+@pytest.mark.xfail(strict=True, reason="every cell centred on its row (the browser default): short cells sit "
+                   "mid-row, so a row label there starts a row and wrapped lines float (F1 0.70, cells 0.73)")
+def test_cells_centred_on_their_rows_score_perfectly(tmp_path):
+    out = _extract("chromium_centred", tmp_path)
+    proc = subprocess.run([sys.executable, str(SCORE), str(GOLD), "--out", str(out)],
+                          capture_output=True, text=True)
     assert re.search(r"\bF1 1\.0\b", proc.stdout) and re.search(r"\bcells 1\.0\b", proc.stdout), proc.stdout

@@ -6,7 +6,8 @@
                        the vertical middle of its rows, between two row lines)
     lines_to_rows      row lines -> rows (new row at a rule, a wider vertical gap or a new
                        row label)
-    place_floating     floating cells -> the first row of the span they are centred on
+    place_floating     floating cells -> the row whose cell they continue, or the first row
+                       of the span they are centred on
     rows_to_grid       rows -> Grid (cell text: a cell's lines joined with single spaces;
                        superscript reference numbers to the reference column)
     part_list_to_grid  the parts of one table (page breaks joined) -> Grid
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from statistics import median
 
 from ..errors import InputError
 from ..model import Cell, Grid, GridRow
@@ -167,7 +169,7 @@ def split_floating(lines: list[TextLine], bounds: list[float],
         changed = False
         for i in range(len(kept) - 1):
             a, b = kept[i], kept[i + 1]
-            if a.page == b.page and b.top - a.top < settings.overlap * min(a.size, b.size):
+            if a.page == b.page and _closer_than_pitch(a, b, settings):
                 above = kept[i - 1] if i and kept[i - 1].page == a.page else None
                 loser = min((b, a), key=lambda ln: _anchoring(ln, above, bounds, settings))
                 kept.remove(loser)
@@ -177,17 +179,28 @@ def split_floating(lines: list[TextLine], bounds: list[float],
     return kept, floating
 
 
+def _closer_than_pitch(a: TextLine, b: TextLine, settings: PdfSettings) -> bool:
+    """Line b is less than a line pitch under line a, top to top and baseline to baseline: a
+    tall glyph ("≥", a raised mark) lifts a line's top but not its baseline, and such a
+    line a full pitch under the one above is its next line, not a cell between rows. A line
+    of small glyphs (a mark set on its own) is judged by the larger size."""
+    return (b.top - a.top < settings.overlap * min(a.size, b.size)
+            and b.base - a.base < settings.overlap * max(a.size, b.size))
+
+
 def _anchoring(line: TextLine, above: TextLine | None, bounds: list[float],
-               settings: PdfSettings) -> tuple[int, int]:
-    """(continues a cell of the line above, columns filled): a line continues a cell when
-    its words in some column sit one line pitch under that column's words above."""
+               settings: PdfSettings) -> tuple[int, int, int]:
+    """(fills most columns, continues a cell of the line above, columns filled): a line
+    continues a cell when its words in some column sit one line pitch under that column's
+    words above. A line filling more than half the columns is a row line: a cell printed
+    between rows (a span, a group label set apart) fills fewer."""
     cols = _column_tops(line, bounds)
     continues = False
     if above is not None:
         tops_above = _column_tops(above, bounds)
         continues = any(0 < top - tops_above[c] <= settings.contact * line.size
                         for c, top in cols.items() if c in tops_above)
-    return int(continues), len(cols)
+    return int(2 * len(cols) > len(bounds) + 1), int(continues), len(cols)
 
 
 def _column_tops(line: TextLine, bounds: list[float]) -> dict[int, float]:
@@ -203,11 +216,16 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
     """A line starts a new row when a rule or a page break lies between it and the line
     above, or when the gap to the line above is wider than the table's line spacing by more
     than `row_gap` x size. When all gaps are alike the table has no wrapped cells and every
-    line is a row."""
+    line is a row, unless rules part the body into rows (a grid, shaded rows): then a line
+    under a rule or with a new row label starts a row, and the others wrap their row."""
     pitches = [b.base - a.base for a, b in zip(lines, lines[1:])
                if a.page == b.page and not _rule_between(part_of[b.number], a, b)]
+    ruled = sum(1 for a, b in zip(lines, lines[1:])
+                if a.page == b.page and _rule_between(part_of[b.number], a, b))
     leading = min(pitches) if pitches else 0.0
     all_alike = not pitches or max(pitches) - leading <= settings.row_gap * lines[0].size
+    if all_alike and ruled >= 2:
+        all_alike = False       # rows ruled off (grid, shaded rows): a band's lines are one row
     rows: list[Row] = []
     for i, line in enumerate(lines):
         prev = lines[i - 1] if i else None
@@ -227,7 +245,35 @@ def lines_to_rows(lines: list[TextLine], part_of: dict[int, TablePart], bounds: 
     for row in rows:
         _fill_cells(row, row.lines, bounds)
         row.section = _section_text(row, bounds, settings)
-    return rows
+    return rows if all_alike else _join_unlabelled(rows)
+
+
+def _join_unlabelled(rows: list[Row]) -> list[Row]:
+    """In a table where no column is filled on every row, cells are lists of items set apart
+    like rows (eligibility criteria, one per paragraph) and only the row label says where a
+    row starts. The label columns are the leading columns up to the first one filled on at
+    least half the rows; a row blank in all of them continues the row above. A table with a
+    column filled on every row (spans left blank under their first row) is left as it is."""
+    body = [r for r in rows if not r.section]
+    if not body:
+        return rows
+    width = len(body[0].cells)
+    filled = [sum(1 for r in body if r.cells[c]) for c in range(width)]
+    if max(filled) == len(body):
+        return rows
+    last_label = next(c for c in range(width) if 2 * filled[c] >= len(body))
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if (prev is not None and not row.section and not prev.section
+                and not any(row.cells[c] for c in range(last_label + 1))):
+            prev.lines += row.lines
+            prev.bottom = row.bottom if row.page == prev.page else prev.bottom
+            for c, lines in enumerate(row.cells):
+                prev.cells[c] += lines
+        else:
+            out.append(row)
+    return out
 
 
 def _row_carried_over(line: TextLine, row: Row, bounds: list[float]) -> bool:
@@ -243,9 +289,13 @@ def _starts_row_label(line: TextLine, bounds: list[float]) -> bool:
     """A line whose first column holds a word starting with a capital, a digit or a sign
     ("≤60 years") begins a new row label even without extra space above it (tables set with
     even line spacing); a lower-case letter or a bracket there starts the label's wrapped
-    second line ("(2009)")."""
+    second line ("(2009)"). A label off the baseline of the line's other cells is a span
+    centred on rows that merely crosses this line: it starts nothing."""
     first = next((w for w in line.words if not w.sup and column_of(w.x0, bounds) == 0), None)
-    return first is not None and not first.text[:1].islower() and first.text[:1] not in "([{,;:-–/&"
+    if first is None or first.text[:1].islower() or first.text[:1] in "([{,;:-–/&":
+        return False
+    rest = [w.bottom for w in line.words if not w.sup and column_of(w.x0, bounds) > 0]
+    return not rest or abs(first.bottom - median(rest)) <= 0.15 * first.size
 
 
 def _rule_between(part: TablePart, a: TextLine, b: TextLine) -> bool:
@@ -277,28 +327,57 @@ def _section_text(row: Row, bounds: list[float], settings: PdfSettings) -> str |
 
 
 def place_floating(rows: list[Row], floating: list[TextLine], parts: dict[int, TablePart],
-                   bounds: list[float]) -> None:
-    """Give each floating cell to the first row of the span it is centred on."""
+                   bounds: list[float], settings: PdfSettings) -> bool:
+    """Give each floating cell to the row whose cell it continues (its first line one line
+    pitch under that cell's last line: a wrapped label set apart from the row lines), else
+    to the first row of the span it is centred on. True when some cell was a centred span."""
+    centred = False
     for col, block in _floating_blocks(floating, bounds):
-        middle = (block[0].top + block[-1].bottom) / 2
-        start = _span_start(rows, col, middle, block[0].page, parts)
-        target = rows[start] if start is not None else _nearest_row(rows, middle, block[0].page)
+        target = _continued_row(rows, col, block[0], settings)
+        if target is None:
+            centred = True
+            middle = (block[0].top + block[-1].bottom) / 2
+            start = _span_start(rows, col, middle, block[0].page, parts)
+            target = rows[start] if start is not None else _nearest_row(rows, middle, block[0].page)
         target.cells[col].extend(block)
+    return centred
+
+
+def _continued_row(rows: list[Row], col: int, line: TextLine, settings: PdfSettings) -> Row | None:
+    """The row whose cell in `col` ends one line pitch above `line` (within `contact`)."""
+    for row in rows:
+        last = max((ln for ln in row.cells[col] if ln.page == line.page), key=lambda ln: ln.top, default=None)
+        if last is not None and 0 < line.top - last.top <= settings.contact * line.size:
+            return row
+    return None
 
 
 def recentre_spans(rows: list[Row], parts: dict[int, TablePart]) -> None:
     """In a table that centres its spanned cells, a span's text can also land on a row line
     (a span over three rows sits on the middle one). Move such a cell up to the first row of
-    the run of empty cells it is centred on."""
+    the run of empty cells it is centred on. A cell set exactly on its own row's first
+    line (the same top as most of the row's other cells there), the row going on below it, is
+    that row's own: a centred span lands on a row line only by chance, a little off it."""
     for i, row in enumerate(rows):
         for col, lines in enumerate(row.cells):
             if not lines or row.section or i == 0 or rows[i - 1].cells[col]:
+                continue
+            if _on_first_line(lines, row, col):
                 continue
             middle = (min(ln.top for ln in lines) + max(ln.bottom for ln in lines)) / 2
             start = _span_start(rows, col, middle, row.page, parts, include=i)
             if start is not None and start < i:
                 rows[start].cells[col] = lines
                 row.cells[col] = []
+
+
+def _on_first_line(lines: list[TextLine], row: Row, col: int) -> bool:
+    first = row.lines[0]
+    others = [w.top for c, cell in enumerate(row.cells) if c != col
+              for ln in cell if ln.number == first.number for w in ln.words if not w.sup]
+    tops = [w.top for w in lines[0].words if not w.sup]
+    return (lines[0].number == first.number and len(row.lines) > len(lines) and bool(others)
+            and bool(tops) and abs(min(tops) - median(others)) < 0.1)
 
 
 def _span_start(rows: list[Row], col: int, middle: float, page: int,
@@ -382,8 +461,7 @@ def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings
     part_of = {ln.number: p for p in parts for ln in p.body}
     row_lines, floating = split_floating(body, bounds, settings)
     rows = lines_to_rows(row_lines, part_of, bounds, settings)
-    if floating:
-        place_floating(rows, floating, part_of, bounds)
+    if floating and place_floating(rows, floating, part_of, bounds, settings):
         recentre_spans(rows, part_of)
     return rows_to_grid(source, parts, columns, rows)
 

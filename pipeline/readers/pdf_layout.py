@@ -41,6 +41,7 @@ class HRule:
     y: float
     x0: float
     x1: float
+    band_edge: bool = field(default=False, compare=False)   # the edge of a shaded band only
 
     @property
     def width(self) -> float:
@@ -83,20 +84,21 @@ def page_rules(objects: list[dict], page_height: float,
     """Every horizontal rule of a page: a flat line, rect or curve is a rule at its middle;
     a taller shape (a shaded band, a cell background) gives a rule at its top and bottom
     edge, unless it is as tall as half the page (a frame). Edges at one height whose x
-    ranges touch are merged, so per-cell segments make one rule."""
-    edges: list[tuple[float, float, float]] = []
+    ranges touch are merged, so per-cell segments make one rule. A rule that is only the
+    edge of shaded shapes is marked (`band_edge`): a shaded row need not be the last."""
+    edges: list[tuple[float, float, float, bool]] = []
     for o in objects:
         x0, x1, top, bottom = o["x0"], o["x1"], o["top"], o["bottom"]
         if x1 - x0 < min_length:
             continue
         height = bottom - top
         if height <= bar_height:
-            edges.append(((top + bottom) / 2, x0, x1))
+            edges.append(((top + bottom) / 2, x0, x1, False))
         elif height < page_height / 2 and o.get("object_type") != "line":
-            edges.append((top, x0, x1))
-            edges.append((bottom, x0, x1))
+            edges.append((top, x0, x1, True))
+            edges.append((bottom, x0, x1, True))
     edges.sort()
-    rows: list[list[tuple[float, float, float]]] = []
+    rows: list[list[tuple[float, float, float, bool]]] = []
     for e in edges:
         if rows and e[0] - rows[-1][0][0] <= y_tol:
             rows[-1].append(e)
@@ -105,15 +107,15 @@ def page_rules(objects: list[dict], page_height: float,
     rules: list[HRule] = []
     for row in rows:
         y = sum(e[0] for e in row) / len(row)
-        spans = sorted((e[1], e[2]) for e in row)
+        spans = sorted((e[1], e[2], e[3]) for e in row)
         cur = list(spans[0])
-        for a, b in spans[1:]:
+        for a, b, edge in spans[1:]:
             if a <= cur[1] + x_gap:
-                cur[1] = max(cur[1], b)
+                cur[1], cur[2] = max(cur[1], b), cur[2] and edge
             else:
-                rules.append(HRule(y, cur[0], cur[1]))
-                cur = [a, b]
-        rules.append(HRule(y, cur[0], cur[1]))
+                rules.append(HRule(y, cur[0], cur[1], cur[2]))
+                cur = [a, b, edge]
+        rules.append(HRule(y, cur[0], cur[1], cur[2]))
     return sorted(rules, key=lambda r: (r.y, r.x0))
 
 

@@ -204,12 +204,19 @@ def _distinct_full_rules(region: Region) -> list[float]:
 def _table_extent(layout: PageLayout, region: Region, inside: list[Word], settings: PdfSettings,
                   may_open: bool) -> Region:
     """The region, or (rules above and under a short header only, under its caption or a
-    repeated header) the region opened down to the end of the table's text."""
+    repeated header; or a last rule that is only the edge of a shaded row) the region
+    opened down to the end of the table's text."""
     distinct = _distinct_full_rules(region)
     band = words_to_lines([w for w in inside if distinct[0] < w.top < distinct[-1]], settings)
     if may_open and region.top > region.title_y[0] and len(distinct) <= 2 and len(band) <= 3:
         return _open_bottom(region, inside, layout, settings)
+    if region.top > region.title_y[0] and _last_rule(region).band_edge:
+        return _open_bottom(region, inside, layout, settings)     # shaded rows, the last one plain
     return region
+
+
+def _last_rule(region: Region):
+    return max(region.rules, key=lambda r: (r.y, r.width))
 
 
 def _header_bottom(lines: list[TextLine], full: list[HRule], top: float, bottom: float) -> float | None:

@@ -224,7 +224,28 @@ def words_to_lines(words: list[Word], settings: PdfSettings) -> list[TextLine]:
                 g.append(w)
                 continue
         groups.append([w])
-    return [TextLine(tuple(sorted(g, key=lambda w: w.x0))) for g in groups]
+    _move_hanging_marks(groups)
+    return [TextLine(tuple(sorted(g, key=lambda w: w.x0))) for g in groups if g]
+
+
+def _move_hanging_marks(groups: list[list[Word]]) -> None:
+    """A superscript taken into the line above (its middle lies inside both lines) that hangs
+    below that line's baseline is raised on the line under it: moved there when it sits
+    right after a word of that line (footnote marks after cells on a row printed close under
+    a one-line label)."""
+    for above, below in zip(groups, groups[1:]):
+        body_above = [w for w in above if not w.sup]
+        body_below = [w for w in below if not w.sup]
+        if not body_above or not body_below:
+            continue
+        base_above = max(w.bottom for w in body_above)
+        top_below, base_below = min(w.top for w in body_below), max(w.bottom for w in body_below)
+        for w in [w for w in above if w.sup]:
+            middle = (w.top + w.bottom) / 2
+            if (w.bottom > base_above and top_below < middle and w.bottom <= base_below
+                    and any(-0.2 * o.size <= w.x0 - o.x1 <= o.size for o in body_below)):
+                above.remove(w)
+                below.append(w)
 
 
 # --------------------------------------------------------------------------------------------
