@@ -42,9 +42,25 @@ class Count:
     end: int
 
 
+# "676 patients with previously treated disease", "52 treatment-naive patients (cohorts 1-3)":
+# a count column's cell that is the cohort's count and then who they are
+_DESCRIBED_COUNT = re.compile(r"^\s*(\d{1,5})\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?:patients|pts\.?|participants|"
+                              r"subjects|cases)\b", re.I)
+
+
+def described_count(text: str) -> Count | None:
+    """The cohort's count of a count cell that describes the patients after it ("676
+    patients with previously treated disease"), else None."""
+    m = _DESCRIBED_COUNT.match(text)
+    return Count(None, int(m.group(1)), m.start(1), m.end(1)) if m else None
+
+
 def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
     """Counts of a count column's cell that is more than one plain number; None when the
     cell is not of these shapes (the plain value reader takes it)."""
+    described = described_count(text)
+    if described is not None:
+        return [described]
     m = _TOTAL_PAREN_COUNT.match(text)
     if m and qualifier:
         # "454 (64)" under "n (SS)": the total and the header's subgroup

@@ -10,6 +10,7 @@ from ...model import Line
 from ...outcomes.cells import parse_value_cell, states_results
 from .context import TableContext
 from .kinds import VALUE_KINDS, kind_of, skip_cost, typed_score
+from .results import read_clauses
 from .row import Alignment, RowScorer, Vocab, column_caps, vocab_bonus
 from .settings import NEG
 from .shapes import outcome_score
@@ -168,11 +169,22 @@ def _crammed_numbers(span: list[Tok]) -> bool:
     return len(nums) >= 2 and not any(t.low in _JOINS for t in span[nums[0]:nums[-1]])
 
 
+def _unnamed_results(line: Line, toks: list[Tok], kinds: list[str]) -> bool:
+    """In a table of labelled result cells (results.py), is the line only result clauses that
+    name no measure ("41% at 1 year", "Low dose: 58% at 1 year")? Such a line says nothing
+    of its own: it is visibly the rest of the result cell above it."""
+    if not any(kind_of(k).results for k in kinds):
+        return False
+    clauses = read_clauses([t for t in toks if t.line == line.number])
+    return clauses is not None and all(c.named is None for c in clauses)
+
+
 def guessed_value_lines(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignment) -> bool:
     """Does a line joined to the row above it without a visible continuation (it neither
-    ends an open cell nor starts as one) hold part of a value cell?"""
+    ends an open cell nor starts as one, nor is the rest of a labelled result cell) hold part
+    of a value cell?"""
     guessed = {b.number for a, b in zip(lines, lines[1:])
-               if not (ends_continuation(a.text) or starts_continuation(b.text))}
+               if not (ends_continuation(a.text) or starts_continuation(b.text) or _unnamed_results(b, toks, kinds))}
     if not guessed:
         return False
     for j, sp in enumerate(al.spans):

@@ -14,6 +14,7 @@ from .context import TableContext
 from .doubts import row_doubts
 from .kinds import kind_of
 from .lines import Row, lines_to_rows
+from .results import MIN_LABELLED_CLAUSES, labelled_clauses, result_column
 from .row import Lengths, RowScorer, Vocab, alignment_margin
 from .settings import DEFAULT_SETTINGS, AlignSettings
 from .tokens import Tok
@@ -21,10 +22,13 @@ from .tokens import Tok
 _YEAR_HEADER = re.compile(r"(?i)^(?:year|publication year|year of publication|published|publish year|pub\.? year)$")
 
 
-def align_kind(spec: ColumnSpec) -> str:
+def align_kind(spec: ColumnSpec, labelled: bool = False) -> str:
     """The column kind the aligner scores spans with: a column the lexicon does not know but
     whose header gives a unit ("1 year-RFS (%)", "TTP (months)") holds values; one headed
-    "Year" or "Year of publication" holds years."""
+    "Year" or "Year of publication" holds years; in a table whose cells name their arms and
+    measures (`labelled`, see results.py) a response or survival column holds such clauses."""
+    if labelled and result_column(spec.canonical):
+        return result_column(spec.canonical)
     if spec.canonical == "extra" and _YEAR_HEADER.search(spec.header):
         return "year"
     return "other" if spec.canonical == "extra" and spec.unit else spec.canonical
@@ -119,7 +123,8 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                                 results_in_endpoint=endpoint_may_hold_results(s.canonical for s in specs))
     if not table.body:
         raise InputError("table has a header but no data rows", line=table.header.number)
-    kinds = [align_kind(s) for s in specs]
+    labelled = labelled_clauses(ctx.tokens(list(table.body))) >= MIN_LABELLED_CLAUSES
+    kinds = [align_kind(s, labelled) for s in specs]
     rows = lines_to_rows(table, kinds, ctx)
     # second pass: values seen in the same column on other rows
     # and how long each value column's cells are on the other rows

@@ -6,16 +6,20 @@ holds, what its absence costs and how the row programmes treat it. Adding a colu
 one scorer and one registry entry; the weights are the named fields of `CellWeights`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ...normalize.drugs import NOT_DRUGS
+from ...normalize.units import time_unit
 from ...outcomes.cells import parse_value_cell, states_results
 from ...vocab import MAX_MEDIAN_MONTHS
+from ..counts import described_count
 from ..header import MEASURE_COLUMNS
+from .results import RESPONSE_COLUMNS, SURVIVAL_COLUMNS, read_clauses
 from .settings import NEG, AlignSettings
 from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
-                     _JOINING_START, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _DOSE_UNIT, _JOINING_START, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
                      OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, _unbalanced,
@@ -32,6 +36,10 @@ _VALUE_MAX = 10         # longest value cell a value column's parser is asked to
 _FALLBACK_MAX = 12      # longest descriptive cell of an unusual shape
 _VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot parse
 _MAX_PERCENT = 100      # largest rate
+_COUNT_MAX = 20         # longest count cell: a count and who the patients are
+_PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")    # a rate: no descriptive cell starts on one
+_REGIMEN_LABEL_MAX = 4  # longest label naming a regimen ("Multiple dose cohorts:")
+_RESULTS_MAX = 40       # longest labelled result cell (several clauses over several lines)
 
 
 @dataclass(frozen=True)
@@ -51,13 +59,15 @@ class ColumnKind:
     per_row: bool = False               # every data row fills it (others may span from above)
     labels: bool = False                # may hold "label:" and sentence ends ("OCT: 14.3 m vs. ...")
     bracket_start: bool = False         # may start on "[" (a reference)
+    labelled_regimen: bool = False      # may hold labels that name a regimen ("Arm A: drug X")
     sentence_words: bool = True         # may hold a capitalised sentence word ("Among")
     counts: bool = True                 # may hold "N = 85"
     holds_nct: bool = False             # may hold an NCT id
     percent: bool = False               # its values are percentages
     median: bool = False                # its values are medians (never percentages)
-    no_percent: bool = False            # a value pair of it is never of percentages ("48/214")
+    no_percent: bool = False            # its values are never percentages (a count, a median; "48/214")
     refuse: Callable[[list[Tok], "TableContext"], bool] | None = None   # spans it never takes
+    results: tuple[str, ...] = ()       # labelled result cells: the value columns its clauses may name
 
 
 # ---------------------------------------------------------------- scorers, one per kind
@@ -173,12 +183,24 @@ def _score_value(spec, toks, text, ctx):
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
     units = {v.unit for v in p.values if v.unit}
-    if (spec.median and "%" in units) or (
+    if (spec.no_percent and "%" in units) or (
             spec.percent and units - {"%"}):
         return NEG            # "10%" under a median, "4.9 mo" under a rate: another column's value
     if _impossible_for(spec, p.values):
         return NEG            # "454 (64)" under a rate, "2014" under a median: a count, a year
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
+
+
+def _score_count(spec, toks, text, ctx):
+    """A count, or a count and who the patients are ("676 patients with untreated disease";
+    a capitalised drug name after it starts the next column's regimen)."""
+    if described_count(text) is not None:
+        if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):
+            return NEG        # a label ("Cohort A:") or a capitalised drug starts the next cell
+        return ctx.w.count_described
+    if len(toks) > _VALUE_MAX or any(time_unit(t.low.strip(".,;")) for t in toks):
+        return NEG            # "1 year": a count has no time unit
+    return _score_value(spec, toks, text, ctx)
 
 
 def _impossible_for(spec: ColumnKind, values) -> bool:
@@ -188,6 +210,25 @@ def _impossible_for(spec: ColumnKind, values) -> bool:
     if v is None:
         return False
     return (spec.percent and v > _MAX_PERCENT) or (spec.median and v > MAX_MEDIAN_MONTHS)
+
+
+def _score_results(spec, toks, text, ctx):
+    """A labelled result cell ("Arm X: ORR 12%", "Arm X: median OS: 9.1 months 41% at 1
+    year"): clauses naming only measures of the column's family; "–" or "NA" as in any value
+    column."""
+    w = ctx.w
+    if MISSING_RX.match(text):
+        return w.value_missing
+    clauses = read_clauses(toks)
+    if clauses is None and parse_value_cell(text) is not None:
+        return _score_value(spec, toks, text, ctx)     # a plain value cell ("12.1", "9 vs. 7")
+    if clauses is None or any(c.named is not None and c.named not in spec.results for c in clauses):
+        return NEG
+    if (len(clauses) > 1 and any(c.bare for c in clauses)) or (spec.percent and any(
+            c.unit not in (None, "%") or (c.landmark and c.named is None) for c in clauses)):
+        return NEG            # "12% 1": a number of the next line; a duration, or a rate at a
+                              # landmark no name calls a response ("41% at 1 year"), under a response rate
+    return w.results_cell + w.results_clause * (len(clauses) - 1)
 
 
 def _score_endpoint(spec, toks, text, ctx):
@@ -234,7 +275,7 @@ def _score_sites(spec, toks, text, ctx):
 def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
     if len(toks) > ctx.st.max_cell_tokens:
         return NEG
-    if _NUMBER.fullmatch(toks[0].norm):
+    if _NUMBER.fullmatch(toks[0].norm) or _PERCENT_START.match(toks[0].norm):
         return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow drugs)
     if _MONO_RX.fullmatch(text):
         return mono
@@ -290,7 +331,7 @@ KINDS: dict[str, ColumnKind] = {k.name: k for k in [
     ColumnKind("target", _score_target, typed_max=3, max_tokens=12, sentence_words=False, **_IDENTITY),
     ColumnKind("line", _score_line, typed_max=8, max_tokens=12, sentence_words=False, **_IDENTITY),
     ColumnKind("phase", _score_phase, max_tokens=12, sentence_words=False, **_IDENTITY),
-    ColumnKind("treatment", _score_treatment, **_REGIMEN),
+    ColumnKind("treatment", _score_treatment, labelled_regimen=True, **_REGIMEN),
     ColumnKind("agent", _score_agent, **_REGIMEN),
     ColumnKind("primary_sites", _score_sites, typed_max=12, max_tokens=12, sentence_words=False, **_IDENTITY),
     ColumnKind("population", _score_short, typed_max=_SHORT_MAX, max_tokens=12, fallback="descriptive"),
@@ -301,12 +342,17 @@ KINDS: dict[str, ColumnKind] = {k.name: k for k in [
                refuse=_endpoint_and_regimen, **_IDENTITY),
     ColumnKind("endpoint_result", _score_endpoint_result, typed_max=25, max_tokens=25, labels=True,
                value=True, per_row=True, skip="skip_measure", fallback="value"),
-    *(ColumnKind(k, _score_value, percent=k in _PERCENT, median=k in _MEDIAN,
-                 no_percent=k in _MEDIAN or k == "n_total",
+    *(ColumnKind(k, _score_value, percent=k in _PERCENT, median=k in _MEDIAN, no_percent=k in _MEDIAN,
                  **{**_MEASURE, "skip": "skip_rate" if k in _LANDMARK_RATES else "skip_measure"})
-      for k in MEASURE_COLUMNS),
+      for k in MEASURE_COLUMNS if k != "n_total"),
+    ColumnKind("n_total", _score_count, no_percent=True,
+               **{**_MEASURE, "typed_max": _COUNT_MAX, "max_tokens": _COUNT_MAX}),
     ColumnKind("other", _score_value, typed_max=_VALUE_MAX, max_tokens=16, numeric=True, per_row=True,
                labels=True, fallback="value"),
+    *(ColumnKind(name, _score_results, results=cols, percent=name == "response_text",
+                 **{**_MEASURE, "typed_max": _RESULTS_MAX, "max_tokens": _RESULTS_MAX, "numeric": False,
+                    "fallback": None})
+      for name, cols in (("response_text", RESPONSE_COLUMNS), ("survival_text", SURVIVAL_COLUMNS))),
     ColumnKind("outcomes_text", _score_outcomes, free_text=True, value=True, per_row=True,
                skip="skip_outcomes"),
 ]}
@@ -349,7 +395,7 @@ _skip_cost = skip_cost
 
 
 # ---------------------------------------------------------------- one span, one kind
-def _guards_refuse(spec: ColumnKind, toks: list[Tok]) -> bool:
+def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
     """The shapes no cell of `spec` takes, whatever its kind's own shapes say."""
     first, last = toks[0], toks[-1].low
     if toks[-1].open_end or first.norm.startswith("(") or (first.norm.startswith("[") and not spec.bracket_start):
@@ -357,11 +403,22 @@ def _guards_refuse(spec: ColumnKind, toks: list[Tok]) -> bool:
                           # nor start on a bracketed reference (it ends the cell before)
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
-    if not spec.labels and (any(t.colon for t in toks) or (
+    if not spec.labels and (any(t.colon and not (spec.labelled_regimen and _labels_regimen(toks, k, ctx))
+                                for k, t in enumerate(toks)) or (
             last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return True       # "Chemotherapy:" or a sentence end is free text, not a cell
-                          # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m")
+                          # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m"; a
+                          # treatment may name its arm's regimen: "Cohort A: drug X")
     return not spec.sentence_words and any(t.caps for t in toks)
+
+
+def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
+    """Is token k the end of a label that names the regimen after it ("Cohort A: drug X"):
+    a colon, then a drug, in a cell that starts on a capitalised label ("Cohort A:", not
+    "A: drug X", whose label began in the cell before)?"""
+    first = next(j for j, t in enumerate(toks) if t.colon)
+    return k + 1 < len(toks) and ctx.kb.is_drug(toks[k + 1].norm.strip(",;()")) \
+        and first < _REGIMEN_LABEL_MAX and toks[0].norm[:1].isupper()
 
 
 def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
@@ -369,7 +426,7 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
     spec = kind_of(kind)
     if spec.free_text:
         return spec.score(spec, toks, "", ctx)
-    if _guards_refuse(spec, toks):
+    if _guards_refuse(spec, toks, ctx):
         return NEG
     text = " ".join(t.norm for t in toks)
     if "=" in text and not spec.counts and _N_EQUALS.search(text):
@@ -402,10 +459,11 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> flo
     n = len(toks)
     if toks[-1].open_end or toks[0].norm.startswith("(") or any(t.nct or t.caps for t in toks):
         return NEG
-    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX:
+    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not _PERCENT_START.match(toks[0].norm):
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
-            and _value_like(toks, ctx.kb):
+            and not (spec.no_percent and _PERCENT_START.match(toks[0].norm)) \
+            and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks):
         return ctx.w.fallback_value
     return NEG
 

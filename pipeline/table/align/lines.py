@@ -10,13 +10,14 @@ from ...model import Line, TextTable
 from ...normalize.text import clean
 from .context import TableContext
 from .kinds import kind_of, skip_cost
+from .results import read_clauses
 from .row import Alignment, Lengths, RowScorer, Vocab, align_tokens, stacked_alignment
 from .settings import NEG, AlignSettings
 from .tokens import CONT_END, NCT, Tok, ends_continuation, starts_continuation
 
 SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|naive|naïve|"
                           r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
-                          r"antibod(?:y|ies)|inhibitors?|agents|analogs?|analogues?|trials|studies|first|second|"
+                          r"antibod(?:y|ies)|inhibitors?|blockade|blockers?|agents|analogs?|analogues?|trials|studies|first|second|"
                           r"third|beyond|immunotherapy|chemotherapy|targeted|combinations?|monotherapy|single-agent)\b")
 _ONE_STUDY = re.compile(r"\bet al\b|\b(?:trial|study)$", re.I)
 _NUMBER_WORD = re.compile(r"[\d.,%]+")
@@ -103,6 +104,7 @@ class _Grouping:
         self.cache: dict[tuple[int, int], Alignment] = {}
         self.section: list[float | None] = []
         self.strong: list[bool] = []
+        self.labelled = any(kind_of(k).results for k in kinds)    # labelled result cells (results.py)
 
     def align(self, a: int, b: int) -> Alignment:
         """The alignment of lines [a, b) read as one row."""
@@ -143,9 +145,14 @@ class _Grouping:
         return al.score == NEG or any(sp is None and kind_of(k).per_row for sp, k in zip(al.spans, self.kinds))
 
     def may_join(self, a: int) -> bool:
-        """May line a+1 continue the row that line a is in?"""
+        """May line a+1 continue the row that line a is in? Also when it holds only labelled
+        result clauses ("41% at 1 year", "Low dose: 58% at 1 year") in a table whose value
+        columns are written that way: a result cell's next line."""
         return (ends_continuation(self.lines[a].text) or starts_continuation(self.lines[a + 1].text)
-                or self.incomplete(a))
+                or self.incomplete(a) or self.results_line(a + 1))
+
+    def results_line(self, a: int) -> bool:
+        return self.labelled and read_clauses(self.ctx.tokens(self.lines[a:a + 1])) is not None
 
     def find_sections(self) -> None:
         """A line may be a section row; a strong one (naming a line of therapy, a drug class ...)

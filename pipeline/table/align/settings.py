@@ -49,6 +49,10 @@ class CellWeights:
     value_missing: float = 2.5               # "NR", "—"
     value: float = 3.0                       # a value the cell parser reads ...
     value_short: float = 0.5                 # ... plus this when it is one or two tokens
+    count_described: float = 3.0             # a count and who the patients are ("676 patients with ...")
+    # labelled result cells ("Arm X: ORR 12%", "Arm X: median OS: 9.1 months 41% at 1 year")
+    results_cell: float = 3.0                # a cell of labelled result clauses ...
+    results_clause: float = 0.5              # ... plus this per clause after the first
     # primary endpoint, endpoint result
     endpoint: float = 3.0                    # "ORR", "PFS, OS"
     endpoint_results: float = 0.5            # the column holds the row's results ...

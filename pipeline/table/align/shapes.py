@@ -62,7 +62,7 @@ _DOSE = re.compile(r"(?i)^(?:[\d.]+\s*(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|m
 _DOSE_UNIT = re.compile(r"^(?:mg|mg/kg|mg/m2|mg/m²|g|µg|mcg|gy|iu|mbq|gbq|ml)(?:/\S+)?$")
 # a cell never starts on the operator that joins it to the words before it on its line ("GEM +
 # tipifarnib vs. GEM + placebo"); at the start of a line it may ("vs. placebo 10.1 2.7": an arm row)
-_JOINING_START = {"+", "vs", "vs.", "versus", "plus", "/", "+/−", "+/-", "±", "and", "or", "with"}
+_JOINING_START = {"+", "vs", "vs.", "versus", "plus", "/", "+/−", "+/-", "±", "and", "or", "with", "×"}
 _VALUE_WORDS = {"vs", "vs.", "versus", "nr", "na", "not", "reached", "reported", "hr", "ci", "p", "or",
                 "and", "in", "at", "all", "median", "mfu", "fu", "range", "iqr", "n", "pts", "patients"}
 _WORDISH = re.compile(r"[A-Za-z]{2,}")
