@@ -90,10 +90,28 @@ def owner(cell: Cell, a: int, b: int, mentions: list[Mention], v: Value) -> tupl
         other = _compatible(before_v, v) if before_v else None
         return m, other is not None and (other.label, other.tp_months) != (m.label, m.tp_months)
     if m is None:
-        m = _named_before(cell, a, mentions, v)
-    if m is None:
+        # "ORR 10.9%, median OS 10.1 months, 45.6% at 1 year": the rate at a landmark is the
+        # survival's named last, never the response named before it
         m = _landmark_rate(cell, v, [m for m in mentions if m.end <= v.tok])
+    if m is None:
+        m = _named_before(cell, a, mentions, v)
+    if m is not None and _survival_landmark_under_response(cell, m, v):
+        cell.role.setdefault(v.tok, "no_measure_named")
+        return None, False
     return m, False
+
+
+# a landmark this long after the start is a survival landmark, not a response assessment
+_SURVIVAL_LANDMARK_MONTHS = 12.0
+
+
+def _survival_landmark_under_response(cell: Cell, m: Mention, v: Value) -> bool:
+    """'45.6% at 1 year' in a response column, no measure named: a rate at a survival
+    landmark is no response rate just because the column is one (it is left as narrative)."""
+    if m.start != m.end or m.label not in ("orr", "dcr"):
+        return False          # a measure named in the text ("DCR 60% at 12 weeks")
+    tp = next((t for (s, _e, t) in cell.timepoints if s == v.end_tok), None)
+    return tp is not None and tp >= _SURVIVAL_LANDMARK_MONTHS
 
 
 def _named_before(cell: Cell, a: int, mentions: list[Mention], v: Value) -> Mention | None:

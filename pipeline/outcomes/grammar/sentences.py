@@ -45,11 +45,42 @@ def sentence(cell: Cell, a: int, b: int, state: State, res: OutcomeParse, used: 
     if not any(m.label in MEASURES for m in cell.mentions if body_start <= m.start < b):
         counts(cell, body_start, b, res, used)
     label_context = None
-    for (c0, c1) in depth0_split(cell, body_start, b, ";"):
+    for (c0, c1) in labelled_parts(cell, depth0_split(cell, body_start, b, ";")):
         lab = clause_label(cell, c0, c1, res, used)
         if lab is not None:
             label_context, c0 = lab
         clause(cell, c0, c1, label_context or context, res, used, state.arms)
+
+
+def labelled_parts(cell: Cell, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Clauses cut again where a new label starts without a ";" before it ("Arm A: ORR 12%
+    Arm B: ORR 9%", "Arm A: median OS 9 months 41% at 1 year Arm B: median OS 6 months"):
+    so each label's results keep their own population."""
+    out = []
+    for c0, c1 in clauses:
+        starts = [p for p in range(c0 + 1, c1) if _label_starts(cell, p, c1)]
+        for p0, p1 in zip([c0, *starts], [*starts, c1]):
+            out.append((p0, p1))
+    return out
+
+
+def _label_starts(cell: Cell, p: int, b: int) -> bool:
+    """Does a label start at token p, right after a value ("10.9% Arm B: ORR 1.5%")? A few
+    words with no measure named in them, a colon, and a measure named right after it."""
+    prev = p - 1
+    ends_value = (cell.is_num(prev) and prev not in cell.role) or cell.words[prev] in ("%", ")") \
+        or time_unit(cell.lower[prev]) is not None or any(e == p for _s, e in cell.nr_spans)
+    if not ends_value or not cell.words[p][:1].isalnum():
+        return False
+    colon = next((i for i in range(p + 1, min(b, p + _MAX_LABEL + 1)) if cell.words[i] in (":", ",", ";", "(", ")")), None)
+    if colon is None or cell.words[colon] != ":" or depth(cell, p, colon) != 0:
+        return False
+    if any(p <= m.start < colon for m in cell.mentions) or _label_numbers(cell, p, colon) is None:
+        return False
+    return any(m.start == colon + 1 and m.label in MEASURES for m in cell.mentions)
+
+
+_MAX_LABEL = 6
 
 
 def opener(cell: Cell, a: int, b: int, state: State, res: OutcomeParse, used: set[int]) -> tuple[int, str]:

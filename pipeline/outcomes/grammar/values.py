@@ -71,8 +71,24 @@ MAX_LABEL_WORDS = 3
 MAX_LABEL_TOKENS = 8
 
 
+# the words of a dose after its number ("2 mg/kg": mg, /, kg)
+_DOSE_WORDS = {"mg", "kg", "m2", "m²", "g", "µg", "mcg", "iu", "mbq", "gbq", "gy", "/", "mg/kg", "mg/m2"}
+
+
+def _dose_start(cell: Cell, end: int, a: int) -> int | None:
+    """Where a dose ending at token `end` (exclusive) starts ("10 mg/kg" of "10 mg/kg dose:"),
+    not before token a; None when the words before `end` are no dose."""
+    k = end
+    while k > a and cell.lower[k - 1] in _DOSE_WORDS:
+        k -= 1
+    if k < end and k > a and cell.role.get(k - 1) == "dose":
+        return k - 1
+    return None
+
+
 def label_before(cell: Cell, a: int, end: int) -> int | None:
-    """Start of a label of 1-3 words ending at token `end` (exclusive), not before token a, or None."""
+    """Start of a label of 1-3 words ending at token `end` (exclusive), not before token a, or None.
+    A dose-group label runs back over its dose: "10 mg/kg dose: 63%"."""
     k = end
     while k > a and end - k < MAX_LABEL_TOKENS and not _label_stop(cell, k - 1) \
             and _words_from(cell, k - 1, end) <= MAX_LABEL_WORDS:
@@ -81,6 +97,14 @@ def label_before(cell: Cell, a: int, end: int) -> int | None:
         return None
     if any(cell.lower[x] in _NOT_LABEL for x in range(k, end)):
         return None              # "was met: 62.5%" is a sentence, not a label
+    dose = _dose_start(cell, k if cell.lower[k] not in _DOSE_WORDS else _dose_end(cell, k), a)
+    return k if dose is None else dose
+
+
+def _dose_end(cell: Cell, k: int) -> int:
+    """The index after the dose words starting at token k ("kg" of "mg / kg dose")."""
+    while k < len(cell.words) and cell.lower[k] in _DOSE_WORDS:
+        k += 1
     return k
 
 

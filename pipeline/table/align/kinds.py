@@ -194,7 +194,7 @@ def _score_value(spec, toks, text, ctx):
 def _score_count(spec, toks, text, ctx):
     """A count, or a count and who the patients are ("676 patients with untreated disease";
     a capitalised drug name after it starts the next column's regimen)."""
-    if described_count(text) is not None:
+    if described_count(text) is not None and len(toks) <= _COUNT_MAX:
         if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):
             return NEG        # a label ("Cohort A:") or a capitalised drug starts the next cell
         return ctx.w.count_described
@@ -219,6 +219,8 @@ def _score_results(spec, toks, text, ctx):
     w = ctx.w
     if MISSING_RX.match(text):
         return w.value_missing
+    if len(toks) > _RESULTS_MAX:
+        return NEG
     clauses = read_clauses(toks)
     if clauses is None and parse_value_cell(text) is not None:
         return _score_value(spec, toks, text, ctx)     # a plain value cell ("12.1", "9 vs. 7")
