@@ -23,6 +23,8 @@ class Case:
     narrative: dict = field(default_factory=dict)   # number text -> rule
     endpoint: tuple | None = None         # (primary_endpoint, met)
     id: str = ""
+    default: str | None = None            # the measure of the column the text sits in
+    default_unit: str | None = None
 
 
 def M(measure, population, value, tp=None):
@@ -280,6 +282,38 @@ OTHER_REVIEWS += [
          id="arms-named-after-a-median"),
 ]
 
+# labelled results run together with no ";" (a label right after the value before it), labels
+# of dose groups, a rate at a landmark after a survival median when a response was named first,
+# and a rate at a one-year landmark in a response column (no response rate)
+OTHER_REVIEWS += [
+    Case("Arm K alone: ORR 14.2% Arm L: ORR 2.6%", [M("orr", "Arm K alone", 14.2), M("orr", "Arm L", 2.6)],
+         id="label-after-a-value-starts-its-own-population"),
+    Case("Group X: ORR 31%, mPFS 4.4 mo Group Y: ORR 12%, mPFS 2.9 mo",
+         [M("orr", "Group X", 31.0), M("pfs_median", "Group X", 4.4), M("orr", "Group Y", 12.0),
+          M("pfs_median", "Group Y", 2.9)], id="labels-after-units"),
+    Case("Zeta: median OS: 9.4 months 38% at 1 year Kappa: median OS: 6.2 months",
+         [M("os_median", "Zeta", 9.4), M("os_rate", "Zeta", 38.0, 12.0), M("os_median", "Kappa", 6.2)],
+         id="label-after-a-landmark"),
+    Case("ORR 20% Median OS: 9.5 months", [M("orr", "all", 20.0), M("os_median", "all", 9.5)],
+         id="measure-name-after-a-value-is-no-label"),
+    Case("5 mg/kg dose: 49% at 1 year 15 mg/kg dose: 55% at 1 year",
+         [M("os_rate", "5 mg/kg dose", 49.0, 12.0), M("os_rate", "15 mg/kg dose", 55.0, 12.0)],
+         narrative={"5": "dose", "15": "dose"}, default="os_median", default_unit="months", id="dose-group-labels"),
+    Case("3 mg cohort: ORR 20% 9 mg cohort: ORR 30%", [M("orr", "3 mg cohort", 20.0), M("orr", "9 mg cohort", 30.0)],
+         id="dose-cohort-labels"),
+    Case("ORR 11.5% median OS 9.8 months 41.2% at 1 year 19.9% at 2 years",
+         [M("orr", "all", 11.5), M("os_median", "all", 9.8), M("os_rate", "all", 41.2, 12.0),
+          M("os_rate", "all", 19.9, 24.0)], id="landmark-rate-after-a-median-is-no-response"),
+    Case("37.5% at 1 year", [], narrative={"37.5": "no_measure_named"}, default="orr", default_unit="%",
+         id="survival-landmark-in-a-response-column"),
+    Case("52% at 12 weeks", [M("dcr", "all", 52.0, round(12 * WK, 4))], default="dcr", default_unit="%",
+         id="assessment-landmark-in-a-response-column"),
+    Case("37.5% at 1 year", [M("os_rate", "all", 37.5, 12.0)], default="os_median", default_unit="months",
+         id="landmark-rate-in-a-survival-column"),
+    Case("2-year OS 27%; OS at 18 months 35%", [M("os_rate", "all", 27.0, 24.0), M("os_rate", "all", 35.0, 18.0)],
+         id="named-landmarks-are-rates"),
+]
+
 KNOWN_MISSES = [
     pytest.param(Case("The ORRs in the high and low TMB groups were 40% and 10%, respectively",
                       [M("orr", "high TMB", 40.0), M("orr", "low TMB", 10.0)], id="distributed-subgroup-list"),
@@ -308,7 +342,7 @@ def _norm_expected(ms):
 @pytest.mark.parametrize("case", REWRITTEN + OTHER_REVIEWS + KNOWN_MISSES,
                          ids=lambda c: getattr(c, "id", None))
 def test_case(nlp, case):
-    res = parse_outcomes(case.text)
+    res = parse_outcomes(case.text, default=case.default, default_unit=case.default_unit)
     assert sorted(_got(res), key=str) == sorted(_norm_expected(case.measures), key=str)
     narrative = {n.text: n.rule for n in res.narrative}
     for num, rule in case.narrative.items():

@@ -166,8 +166,8 @@ def _label_numbers(cell: Cell, a: int, end: int) -> list[int] | None:
     "Arm 2"); None when the words are not a label (a value, a unit, a parenthesis in them)."""
     nums = []
     for i in range(a, end):
-        if cell.words[i] in ("(", ")", "%", "=") or time_unit(cell.lower[i]):
-            return None
+        if cell.words[i] in ("(", ")", "%", "=") or (time_unit(cell.lower[i]) and i > a and cell.is_num(i - 1)):
+            return None       # a value, a parenthesis, a duration ("12 months"; "Arm Y" is a label)
         if cell.is_num(i) and i not in cell.role:
             if i == a or not cell.words[i - 1][:1].isalpha() or "." in cell.words[i]:
                 return None
