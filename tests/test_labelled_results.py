@@ -42,6 +42,9 @@ def clauses(text):
     ("Zeta: median OS: NR", [("Zeta: median OS: NR", "Zeta:", "os_median")]),
     ("2-year OS 27%", [("2-year OS 27%", None, "os_rate")]),
     ("12.1", [("12.1", None, None)]),
+    ("Arm K vs. Arm L: ORR 12% vs. 8%", [("Arm K vs. Arm L: ORR 12% vs. 8%", "Arm K vs. Arm L:", "orr_pct")]),
+    ("median OS: 10.4 vs. NR", [("median OS: 10.4 vs. NR", None, "os_median")]),
+    ("ORR 12% vs.", None),
     # not clauses: words after a value, a lower-case label, a duration that starts a "label"
     ("ORR 14.2% in responders", None),
     ("combination Arm K: ORR 14.2%", None),

@@ -38,6 +38,7 @@ MIN_LABELLED_CLAUSES = 2
 _VALUE = re.compile(r"^(?:\d+(?:\.\d+)?%?|NR)[,;]?$")
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?%[,;]?$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_VERSUS = ("vs.", "vs", "versus")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,17 @@ def _after_value(toks: list[Tok], j: int) -> tuple[int, str | None, bool]:
     return j, unit, landmark
 
 
+def _value_end(toks: list[Tok], j: int) -> int | None:
+    """The index after a value starting at token j ("12.5%", "9.1", "NR", "not reached")."""
+    if j >= len(toks):
+        return None
+    if _VALUE.match(toks[j].norm):
+        return j + 1
+    if toks[j].low == "not" and j + 1 < len(toks) and toks[j + 1].low.startswith("reached"):
+        return j + 2
+    return None
+
+
 def read_clause(toks: list[Tok], i: int) -> Clause | None:
     """The clause starting at token i, or None when none does."""
     label = None
@@ -121,13 +133,12 @@ def read_clause(toks: list[Tok], i: int) -> Clause | None:
     if j >= len(toks):
         return None
     value = toks[j].norm
-    if _VALUE.match(value):
-        j += 1
-    elif toks[j].low == "not" and j + 1 < len(toks) and toks[j + 1].low.startswith("reached"):
-        j += 2
-    else:
+    j = _value_end(toks, j)
+    if j is None:
         return None
     end, unit, landmark = _after_value(toks, j)
+    while end + 1 < len(toks) and toks[end].low in _VERSUS and _value_end(toks, end + 1) is not None:
+        end, unit, landmark = _after_value(toks, _value_end(toks, end + 1))    # "12% vs. 8%"
     if _PERCENT.match(value):
         unit = "%"
     bare = label is None and name is None and end == j and _NUMBER.match(value) is not None
