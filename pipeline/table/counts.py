@@ -58,9 +58,6 @@ def described_count(text: str) -> Count | None:
 def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
     """Counts of a count column's cell that is more than one plain number; None when the
     cell is not of these shapes (the plain value reader takes it)."""
-    described = described_count(text)
-    if described is not None:
-        return [described]
     m = _TOTAL_PAREN_COUNT.match(text)
     if m and qualifier:
         # "454 (64)" under "n (SS)": the total and the header's subgroup
@@ -71,7 +68,11 @@ def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
         return [Count(None, int(m.group(1)), m.start(1), m.end(1)),
                 Count(m.group(3).strip(), int(m.group(2)), m.start(2), m.end(2))]
     found = _labelled_counts(text)
-    return found if found is not None else _total_and_subgroup(text, qualifier)
+    if found is None:
+        found = _total_and_subgroup(text, qualifier)
+    if found is None and described_count(text) is not None:
+        found = [described_count(text)]     # "676 patients with previously treated disease"
+    return found
 
 
 # "142 (109BRAF wild-type)", a total of more than five digits: the wider shape of a cohort's
