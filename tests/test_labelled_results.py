@@ -50,6 +50,7 @@ def clauses(text):
     ("combination Arm K: ORR 14.2%", None),
     ("1 year Arm K: ORR 14.2%", [("1 year", None, None), ("Arm K: ORR 14.2%", "Arm K:", "orr_pct")]),
     ("patients with disease", None),
+    ("24 mg daily Drug K: ORR 36%", None),        # a dose of the regimen before, then the label
 ])
 def test_read_clauses(text, want):
     assert clauses(text) == want
@@ -167,3 +168,31 @@ def test_labelled_result_cells_end_to_end(tmp_path):
     # every "NR" median is flagged: nothing in the table says it means not reached
     nr = m[m["not_reached"]]
     assert len(nr) == 2 and all("nr_unsettled" in f for f in nr["flags"])
+
+
+def test_labelled_cells_after_a_dose_and_two_arms_in_one_cell():
+    """The regimen's dose before a label stays the regimen's ("Drug 24 mg daily | Drug: ORR
+    36%"); one cell may label two arms; an arm's own line (response and survival only) is a
+    row of its own under the trial's row."""
+    text = """Table 2.
+
+Invented trials.
+
+Study Phase N Treatment ORR Overall survival
+ALPHA-1 (12) III 410 Sunitinib vs. everolimus Sunitinib: ORR 21% Everolimus: ORR 9% Sunitinib: median OS: 14.1 months
+Everolimus: median OS: 11.0 months
+BETA-2 (15) II 88 Lenvatinib 24 mg daily Lenvatinib: ORR 36% (25–47%) Lenvatinib: median OS: NR
+72% at 1 year
+GAMMA (19) II 120 Cabozantinib 60 mg vs. sorafenib 400 mg Cabozantinib: ORR 18% Cabozantinib: median OS: 9.9 months
+Sorafenib: ORR 7% Sorafenib: median OS: 8.1 months
+"""
+    grid = text_table_to_grid(text_to_tables("t", text)[0])
+    assert [[c.text if c else None for c in r.cells] for r in grid.rows] == [
+        ["ALPHA-1 (12)", "III", "410", "Sunitinib vs. everolimus", "Sunitinib: ORR 21% Everolimus: ORR 9%",
+         "Sunitinib: median OS: 14.1 months Everolimus: median OS: 11.0 months"],
+        ["BETA-2 (15)", "II", "88", "Lenvatinib 24 mg daily", "Lenvatinib: ORR 36% (25–47%)",
+         "Lenvatinib: median OS: NR 72% at 1 year"],
+        ["GAMMA (19)", "II", "120", "Cabozantinib 60 mg vs. sorafenib 400 mg", "Cabozantinib: ORR 18%",
+         "Cabozantinib: median OS: 9.9 months"],
+        [None, None, None, None, "Sorafenib: ORR 7%", "Sorafenib: median OS: 8.1 months"],
+    ]

@@ -75,14 +75,16 @@ def _name_at(toks: list[Tok], i: int) -> tuple[str, int] | None:
 def _label_at(toks: list[Tok], i: int) -> int | None:
     """The index after a label starting at token i ("Arm X:", "For the whole cohort:",
     "10 mg dose:"), else None. A label starts on a capital or a digit and holds no rate and
-    no duration ("1 year": the landmark of the value before)."""
+    no duration ("1 year": the landmark of the value before); one starting on a number holds
+    no capitalised word ("24 mg daily Drug:" is a dose of the cell before, then "Drug:")."""
     first = toks[i].norm
     if not (first[:1].isupper() or first[:1].isdigit()):
         return None
     for j in range(i, min(len(toks), i + MAX_LABEL_TOKENS)):
         t = toks[j]
         if _PERCENT.match(t.norm) or t.paren or (time_unit(t.low.strip(".,;:")) and j > i
-                                                 and _NUMBER.match(toks[j - 1].norm)):
+                                                 and _NUMBER.match(toks[j - 1].norm)) \
+                or (j > i and first[:1].isdigit() and t.norm[:1].isupper()):
             return None
         if t.colon:
             return j + 1
