@@ -91,11 +91,18 @@ def test_cells_of_labelled_tables(kind, text, fits):
 
 @pytest.mark.parametrize("kind, text", [
     ("n_total", "44.0%"), ("n_total", "44.0% at 1 year"), ("treatment", "44.0% at"), ("agent", "44.0% at"),
-    ("response_text", "44.0% at"), ("survival_text", "44.0% at"),
 ])
 def test_a_rate_is_no_unusual_count_or_regimen_either(kind, text):
-    """Not even at a cost: a count, a regimen or a result cell never starts on a stray rate."""
+    """Not even at a cost: a count or a regimen never starts on a stray rate."""
     assert score_cell(kind, toks(text), TableContext(Knowledge({}, {}))) == NEG
+
+
+def test_a_result_cell_of_no_clauses_is_taken_only_at_a_cost():
+    """Value-like text that is no run of clauses ("44.0% at": its landmark went to the next
+    line) fills a result column only as a misfit, at the value columns' cost (and is flagged)."""
+    ctx = TableContext(Knowledge({}, {}))
+    assert score_cell("survival_text", toks("44.0% at"), ctx) == ctx.w.fallback_value
+    assert score_cell("survival_text", toks("44.0% at 1 year"), ctx) == ctx.w.results_cell
 
 
 @pytest.mark.parametrize("text, want", [

@@ -352,8 +352,7 @@ KINDS: dict[str, ColumnKind] = {k.name: k for k in [
     ColumnKind("other", _score_value, typed_max=_VALUE_MAX, max_tokens=16, numeric=True, per_row=True,
                labels=True, fallback="value"),
     *(ColumnKind(name, _score_results, results=cols, percent=name == "response_text",
-                 **{**_MEASURE, "typed_max": _RESULTS_MAX, "max_tokens": _RESULTS_MAX, "numeric": False,
-                    "fallback": None})
+                 **{**_MEASURE, "typed_max": _RESULTS_MAX, "max_tokens": _RESULTS_MAX, "numeric": False})
       for name, cols in (("response_text", RESPONSE_COLUMNS), ("survival_text", SURVIVAL_COLUMNS))),
     ColumnKind("outcomes_text", _score_outcomes, free_text=True, value=True, per_row=True,
                skip="skip_outcomes"),
