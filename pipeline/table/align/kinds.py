@@ -15,10 +15,10 @@ from ...vocab import MAX_MEDIAN_MONTHS
 from ..header import MEASURE_COLUMNS
 from .settings import NEG, AlignSettings
 from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
-                     _JOINING_START, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
-                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, _unbalanced,
+                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values, _unbalanced,
                      _value_like, outcome_score, regimen_score)
 from .tokens import SENTENCE_START, Tok
 
@@ -124,6 +124,8 @@ def _score_line(spec, toks, text, ctx):
         return w.line_digit if text.isdigit() else w.line
     if n <= 3 and _LINE_PHRASE.fullmatch(text):
         return w.line
+    if n <= 3 and _LINE_DIGITS.fullmatch(text):
+        return w.line_digit   # "1, 2", "1-5", ">= 2"
     if n <= 3 and LINE_WORDS.fullmatch(text):
         return w.line_words
     if n <= 8 and _DISEASE_STATE.match(text) and not any(ctx.kb.is_drug(t.norm) for t in toks):
@@ -170,6 +172,10 @@ def _score_value(spec, toks, text, ctx):
     p = parse_value_cell(text)
     if p is None and ("P" in text or "p" in text):
         p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
+    labelled = None
+    if p is None:
+        labelled = labelled_values(text)
+        p = parse_value_cell(labelled[0]) if labelled else None    # the first fits or none
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
     units = {v.unit for v in p.values if v.unit}
@@ -178,6 +184,8 @@ def _score_value(spec, toks, text, ctx):
         return NEG            # "10%" under a median, "4.9 mo" under a rate: another column's value
     if _impossible_for(spec, p.values):
         return NEG            # "454 (64)" under a rate, "2014" under a median: a count, a year
+    if labelled:
+        return w.value        # values of the subgroups the labels name
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
 
 
