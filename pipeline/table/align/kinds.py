@@ -15,7 +15,7 @@ from ...vocab import MAX_MEDIAN_MONTHS
 from ..header import MEASURE_COLUMNS
 from .settings import NEG, AlignSettings
 from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
-                     _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _COUNT_AND_SUBSET, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
                      OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values, _unbalanced,
@@ -182,7 +182,7 @@ def _score_value(spec, toks, text, ctx):
     if (spec.median and "%" in units) or (
             spec.percent and units - {"%"}):
         return NEG            # "10%" under a median, "4.9 mo" under a rate: another column's value
-    if _impossible_for(spec, p.values):
+    if _impossible_for(spec, p.values) or (spec.median and _COUNT_AND_SUBSET.fullmatch(text)):
         return NEG            # "454 (64)" under a rate, "2014" under a median: a count, a year
     if labelled:
         return w.value        # values of the subgroups the labels name
@@ -191,11 +191,12 @@ def _score_value(spec, toks, text, ctx):
 
 def _impossible_for(spec: ColumnKind, values) -> bool:
     """Is the first value of a cell one the column cannot hold: a rate over 100, a median
-    beyond vocab.MAX_MEDIAN_MONTHS (a year, a count: the schema rejects it too)?"""
+    beyond vocab.MAX_MEDIAN_MONTHS (a year, a count: the schema rejects it too) or of 0?"""
     v = next((x.value for x in values if x.value is not None), None)
     if v is None:
         return False
-    return (spec.percent and v > _MAX_PERCENT) or (spec.median and v > MAX_MEDIAN_MONTHS)
+    # (a median of 0 months is no median either: "0" is a rate or a count)
+    return (spec.percent and v > _MAX_PERCENT) or (spec.median and not 0 < v <= MAX_MEDIAN_MONTHS)
 
 
 def _score_endpoint(spec, toks, text, ctx):

@@ -18,8 +18,6 @@ SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|n
                           r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
                           r"antibod(?:y|ies)|inhibitors?|agents|analogs?|analogues?|trials|studies|first|second|"
                           r"third|beyond|immunotherapy|chemotherapy|targeted|combinations?|monotherapy|single-agent)\b")
-# last-column kinds whose cell closes a row (see _Grouping.ends_row)
-_CLOSING_KINDS = ("year", "ref")
 _ONE_STUDY = re.compile(r"\bet al\b|\b(?:trial|study)$", re.I)
 _NUMBER_WORD = re.compile(r"[\d.,%]+")
 
@@ -144,19 +142,6 @@ class _Grouping:
         al = self.align(a, b)
         return al.score == NEG or any(sp is None and kind_of(k).per_row for sp, k in zip(al.spans, self.kinds))
 
-    def ends_row(self, a: int) -> bool:
-        """Does line a end its row? Cells come in column order, so once a line's own reading
-        puts its last token in the table's last column, and that cell is of a shape no wrapped
-        cell of an earlier column ends on (a year, a bracketed reference), nothing on the next
-        line belongs to the row."""
-        if self.kinds[-1] not in _CLOSING_KINDS:
-            return False
-        al = self.align(a, a + 1)
-        if al.score == NEG or al.spans[-1] is None:
-            return False
-        toks = self.ctx.tokens(self.lines[a:a + 1])
-        return self.kinds[-1] == "year" or all(t.text.startswith("[") for t in toks[al.spans[-1][0]:])
-
     def may_join(self, a: int) -> bool:
         """May line a+1 continue the row that line a is in?"""
         return (ends_continuation(self.lines[a].text) or starts_continuation(self.lines[a + 1].text)
@@ -215,8 +200,7 @@ class _Grouping:
         st = self.st
         start_pen = st.lowercase_start if self.lowercase_start(a) else 0.0
         for b in range(a + 1, min(len(self.lines), a + st.max_lines_per_row) + 1):
-            if b > a + 1 and (self.strong[b - 1] or self.ends_row(b - 2)
-                              or not (self.may_join(b - 2) or self.open_row(a, b - 1))):
+            if b > a + 1 and (self.strong[b - 1] or not (self.may_join(b - 2) or self.open_row(a, b - 1))):
                 break
             al = self.align(a, b)
             if al.score == NEG:

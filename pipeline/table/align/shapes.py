@@ -67,6 +67,9 @@ def labelled_values(text: str) -> list[str] | None:
     return values if values and not text[pos:].strip() else None
 
 
+# a whole count and a smaller subset of it in parentheses ("140 (21)" under "n (SS)"): the
+# shape of a count cell, never of a median (a median's parenthesis holds a range or a CI)
+_COUNT_AND_SUBSET = re.compile(r"\d+\s*\(\d+\)")
 _PARENTHESISED = re.compile(r"\([^()]+\)")
 _PARENTHESISED_OR_EMPTY = re.compile(r"\([^()]*\)")
 _NAME_WITH_NCT = re.compile(r"[^()]+\(NCT\d{8}\)")
