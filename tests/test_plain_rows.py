@@ -81,3 +81,17 @@ def test_a_trial_result_column_is_not_the_trial_column():
     assert classify_header("Result of Trial").canonical == "extra"
     assert classify_header("Outcome of trial").canonical == "extra"
     assert classify_header("Trial").canonical == "trial"
+
+
+def test_an_arm_row_shares_the_doubt_of_its_trial_row_placed_alike():
+    text = ("Table 4.\n"
+            "Trial name Primary outcome Treatment arms Median OS (months) Median PFS (months) ORR (%) 2 year-EFS (%)\n"
+            "ZETA-31 [8] PFS Cisplatin 12.2 4.4 21.5\n"
+            "Docetaxel 10.1 3.9 17.7\n"
+            "OMEGA-12 [9] EFS Cisplatin 52.4\n"
+            "Docetaxel 48.3\n")
+    g = grid_of(text)
+    flags = [[c.flags for c in r.cells if c is not None and c.text[:1].isdigit()] for r in g.rows]
+    assert flags[2] == [("close_alignment",)]     # 52.4: an ORR or an EFS rate
+    assert flags[3] == [("close_alignment",)]     # 48.3 was placed as 52.4 was
+    assert flags[1] == [(), (), ()]
