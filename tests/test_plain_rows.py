@@ -95,3 +95,14 @@ def test_an_arm_row_shares_the_doubt_of_its_trial_row_placed_alike():
     assert flags[2] == [("close_alignment",)]     # 52.4: an ORR or an EFS rate
     assert flags[3] == [("close_alignment",)]     # 48.3 was placed as 52.4 was
     assert flags[1] == [(), (), ()]
+
+
+def test_a_p_value_alone_is_no_value_cell():
+    from pipeline.table.align import DEFAULT_SETTINGS, NEG, TableContext, score_cell, tokenize_lines
+    from pipeline.model import Line
+    ctx = TableContext.of_table(None, "", DEFAULT_SETTINGS)
+
+    def sc(kind, text):
+        return score_cell(kind, tokenize_lines([Line(1, text)]), ctx)
+    assert sc("os_median", "p = 0.017") == NEG
+    assert sc("os_median", "7.9 (HR 0.61, P = 0.017)") > 0

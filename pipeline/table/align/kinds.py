@@ -171,7 +171,9 @@ def _score_value(spec, toks, text, ctx):
         return w.value_pair   # one value per cohort: "48/214", "15% /20%", "NR /4"
     p = parse_value_cell(text)
     if p is None and ("P" in text or "p" in text):
-        p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
+        rest = _P_VALUE.sub("", text).strip()
+        # "0.34 (0.20–0.59) P < 0.001"; a p-value alone ("p = 0.004") is no value of any column
+        p = parse_value_cell(rest) if rest else None
     labelled = None
     if p is None:
         labelled = labelled_values(text)
