@@ -44,5 +44,8 @@ def test_per_flag_counts(report):
     _, rep = report
     assert sum(rep.per_flag.values()) >= rep.flagged
     assert all(rep.wrong_per_flag[f] <= n for f, n in rep.per_flag.items())
-    # unfit_tokens, narrowed to the cells a misfit cell can have shifted (2026-12-01: 101, 32 wrong)
-    assert rep.per_flag["unfit_tokens"] <= 105 and rep.wrong_per_flag["unfit_tokens"] >= 30
+    # unfit_tokens, narrowed to the cells a misfit cell can have shifted (2026-12-01: 101, 32 wrong;
+    # 2026-12-02: 86, 27 wrong, lowered because rows it flagged now read right (digit lines,
+    # subgroup-labelled values, glued references), not because it misses wrong ones: the
+    # precision among unflagged measures stays 0.990)
+    assert rep.per_flag["unfit_tokens"] <= 105 and rep.wrong_per_flag["unfit_tokens"] >= 25
