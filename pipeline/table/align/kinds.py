@@ -169,15 +169,7 @@ def _score_value(spec, toks, text, ctx):
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
             return NEG
         return w.value_pair   # one value per cohort: "48/214", "15% /20%", "NR /4"
-    p = parse_value_cell(text)
-    if p is None and ("P" in text or "p" in text):
-        rest = _P_VALUE.sub("", text).strip()
-        # "0.34 (0.20–0.59) P < 0.001"; a p-value alone ("p = 0.004") is no value of any column
-        p = parse_value_cell(rest) if rest else None
-    labelled = None
-    if p is None:
-        labelled = labelled_values(text)
-        p = parse_value_cell(labelled[0]) if labelled else None    # the first fits or none
+    p, labelled = _read_value(text)
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
     units = {v.unit for v in p.values if v.unit}
@@ -189,6 +181,20 @@ def _score_value(spec, toks, text, ctx):
     if labelled:
         return w.value        # values of the subgroups the labels name
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
+
+
+def _read_value(text: str):
+    """A value cell's parse (None: no value cell) and whether it is read as values of
+    labelled subgroups ("SS 21.1", "All: 16 SS: 37")."""
+    p = parse_value_cell(text)
+    if p is None and ("P" in text or "p" in text):
+        rest = _P_VALUE.sub("", text).strip()
+        # "0.34 (0.20–0.59) P < 0.001"; a p-value alone ("p = 0.004") is no value of any column
+        p = parse_value_cell(rest) if rest else None
+    if p is not None:
+        return p, False
+    labelled = labelled_values(text)
+    return (parse_value_cell(labelled[0]), True) if labelled else (None, False)   # the first fits or none
 
 
 def _impossible_for(spec: ColumnKind, values) -> bool:
