@@ -29,7 +29,8 @@ MEASURE_UNIT: dict[str, str] = {"n": "patients", "orr": "%", "dcr": "%", "pfs_ra
 FLAGS: dict[str, str] = {
     # row: how the cells were found
     "close_alignment": "the cell the value was read from changes in a second reading of the row's "
-                       "cell boundaries that scores almost as well as the one chosen (pasted text)",
+                       "cell boundaries that scores almost as well as the one chosen, or the value sits in an "
+                       "arm row placed as its trial's row was, whose cell there had such a reading (pasted text)",
     "unfit_tokens": "some tokens of the row fit the shape of no column and a cell took them at a cost: "
                     "the value's cell or one beside it (the whole row when a name cell states results)",
     "lines_joined_by_guess": "a line holding part of a value cell was joined to the row without a "

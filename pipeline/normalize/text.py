@@ -104,6 +104,19 @@ def normalize(s: str) -> Normalized:
     return Normalized("".join(out), tuple(offs))
 
 
+# only the characters that are spacing or invisible: what a cell "as written" loses
+_SPACING = str.maketrans({k: v for k, v in REPLACEMENTS.items() if v in ("", " ")})
+
+
+def as_written(s: str) -> str:
+    """Text as printed with typographic spaces folded and invisible marks dropped, but every
+    visible character kept ("+/−", "1–3 mg", "≥ 2" stay as they are): for cells the
+    dataset gives as written."""
+    if s.isascii():
+        return " ".join(s.split())
+    return " ".join(s.translate(_SPACING).split())
+
+
 def clean(s: str) -> str:
     """Normalized text with runs of spaces folded and ends stripped (for matching, not spans)."""
     if s.isascii():

@@ -10,7 +10,7 @@ import re
 from ..model import Arm, Grid, GridRow
 from ..normalize.drugs import regimen_drugs
 from ..normalize.refs import split_citation
-from ..normalize.text import clean
+from ..normalize.text import as_written, clean
 from ..outcomes.review import ordered
 
 NCT_RX = re.compile(r"\bNCT\s?\d{8}(?!\d)")
@@ -144,10 +144,11 @@ def citations_apart(cells: dict[str, str]) -> dict[str, str]:
 
 
 def clean_cell(text: str | None) -> str | None:
-    """Cell as written, with typographic spaces folded (so 'Nivo\u2009+\u2009Ipi' reads 'Nivo + Ipi')."""
+    """Cell as written, with typographic spaces folded (so 'Nivo\u2009+\u2009Ipi' reads 'Nivo + Ipi')
+    and every visible character kept (a minus sign stays one)."""
     if text is None:
         return None
-    t = clean(text)
+    t = as_written(text)
     return t or None
 
 

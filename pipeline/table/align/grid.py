@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from ...errors import InputError
 from ...model import Cell, Grid, GridRow, TextTable
@@ -114,6 +115,28 @@ def _grid_row(table: TextTable, row: Row, kinds: list[str], ctx: TableContext, s
                    joined_lines=len(lines))
 
 
+def _shared_doubts(rows: list[GridRow], kinds: list[str]) -> list[GridRow]:
+    """An arm row that starts mid-row under its trial's row (its leading cells span down) and
+    fills the same value columns was placed as that row was: a value cell doubtful there
+    (close_alignment) is as doubtful here ("Drug B 70.5" under "TRIAL-9 RFS Drug A 60.8", where
+    60.8 could be an ORR or an RFS rate)."""
+    out = list(rows)
+    values = [j for j, k in enumerate(kinds) if kind_of(k).measure]
+    for k in range(1, len(out)):
+        above, row = out[k - 1], out[k]
+        if row.section is not None or above.section is not None or not row.cells or row.cells[0] is not None:
+            continue
+        filled = [j for j in values if row.cells[j] is not None]
+        if not filled or filled != [j for j in values if above.cells[j] is not None]:
+            continue
+        cells = list(row.cells)
+        for j in filled:
+            if "close_alignment" in above.cells[j].flags and "close_alignment" not in cells[j].flags:
+                cells[j] = replace(cells[j], flags=cells[j].flags + ("close_alignment",))
+        out[k] = replace(row, cells=tuple(cells))
+    return out
+
+
 def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     """A pasted table's header and body lines -> a Grid of cells, aligned with settings `st`."""
     header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
@@ -132,7 +155,8 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     rows = lines_to_rows(table, kinds, ctx, vocab=seen, lengths=lengths)
     line_text = {ln.number: ln.text for ln in table.body}
     index = {ln.number: i for i, ln in enumerate(table.body)}
-    grid_rows = [_grid_row(table, row, kinds, ctx, seen, lengths, index, line_text) for row in rows]
+    grid_rows = _shared_doubts([_grid_row(table, row, kinds, ctx, seen, lengths, index, line_text)
+                                for row in rows], kinds)
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)

@@ -19,10 +19,11 @@ from ..header import MEASURE_COLUMNS
 from .results import RESPONSE_COLUMNS, SURVIVAL_COLUMNS, read_clauses
 from .settings import NEG, AlignSettings
 from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
-                     _DOSE_UNIT, _JOINING_START, _LINE_PHRASE, _MONO_RX, _N_EQUALS, _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX, _N_EQUALS,
+                     _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
-                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, _unbalanced,
+                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values, _unbalanced,
                      _value_like, outcome_score, regimen_score)
 from .tokens import SENTENCE_START, Tok
 
@@ -134,6 +135,8 @@ def _score_line(spec, toks, text, ctx):
         return w.line_digit if text.isdigit() else w.line
     if n <= 3 and _LINE_PHRASE.fullmatch(text):
         return w.line
+    if n <= 3 and _LINE_DIGITS.fullmatch(text):
+        return w.line_digit   # "1, 2", "1-5", ">= 2"
     if n <= 3 and LINE_WORDS.fullmatch(text):
         return w.line_words
     if n <= 8 and _DISEASE_STATE.match(text) and not any(ctx.kb.is_drug(t.norm) for t in toks):
@@ -177,17 +180,17 @@ def _score_value(spec, toks, text, ctx):
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
             return NEG
         return w.value_pair   # one value per cohort: "48/214", "15% /20%", "NR /4"
-    p = parse_value_cell(text)
-    if p is None and ("P" in text or "p" in text):
-        p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
+    p, labelled = _read_value(text)
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
     units = {v.unit for v in p.values if v.unit}
     if (spec.no_percent and "%" in units) or (
             spec.percent and units - {"%"}):
         return NEG            # "10%" under a median, "4.9 mo" under a rate: another column's value
-    if _impossible_for(spec, p.values):
+    if _impossible_for(spec, p.values) or (spec.median and _COUNT_AND_SUBSET.fullmatch(text)):
         return NEG            # "454 (64)" under a rate, "2014" under a median: a count, a year
+    if labelled:
+        return w.value        # values of the subgroups the labels name
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
 
 
@@ -203,13 +206,28 @@ def _score_count(spec, toks, text, ctx):
     return _score_value(spec, toks, text, ctx)
 
 
+def _read_value(text: str):
+    """A value cell's parse (None: no value cell) and whether it is read as values of
+    labelled subgroups ("SS 21.1", "All: 16 SS: 37")."""
+    p = parse_value_cell(text)
+    if p is None and ("P" in text or "p" in text):
+        rest = _P_VALUE.sub("", text).strip()
+        # "0.34 (0.20–0.59) P < 0.001"; a p-value alone ("p = 0.004") is no value of any column
+        p = parse_value_cell(rest) if rest else None
+    if p is not None:
+        return p, False
+    labelled = labelled_values(text)
+    return (parse_value_cell(labelled[0]), True) if labelled else (None, False)   # the first fits or none
+
+
 def _impossible_for(spec: ColumnKind, values) -> bool:
     """Is the first value of a cell one the column cannot hold: a rate over 100, a median
-    beyond vocab.MAX_MEDIAN_MONTHS (a year, a count: the schema rejects it too)?"""
+    beyond vocab.MAX_MEDIAN_MONTHS (a year, a count: the schema rejects it too) or of 0?"""
     v = next((x.value for x in values if x.value is not None), None)
     if v is None:
         return False
-    return (spec.percent and v > _MAX_PERCENT) or (spec.median and v > MAX_MEDIAN_MONTHS)
+    # (a median of 0 months is no median either: "0" is a rate or a count)
+    return (spec.percent and v > _MAX_PERCENT) or (spec.median and not 0 < v <= MAX_MEDIAN_MONTHS)
 
 
 def _score_results(spec, toks, text, ctx):

@@ -44,12 +44,39 @@ _P_VALUE = re.compile(r"[,;]?\s*\(?\b[Pp]\s*(?:[<>=≤≥]|&lt;)\s*0?\.\d+\)?\s*
 _DISEASE_STATE = re.compile(r"(?i)(?:progressive|metastatic|advanced|unresectable|recurrent|relapsed|"
                             r"locally advanced|refractory|resected|inoperable)\b")
 _N_EQUALS = re.compile(r"(?:^|\s)[Nn]\s*=")
-_VALUE_START = re.compile(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)")
+# how a value cell may start: a number, "NR", "not reached", "n =", or a subgroup's label in
+# capitals with a colon ("SS: 3", "All: 16 SS: 37")
+_VALUE_START = re.compile(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)|(?-i:All|[A-Z][A-Z0-9+/-]{0,7}):$")
+# "SS 21.1", "All: 16 SS: 37", "G3 6.4 weeks": values each after the subgroup they are for
+# (a subgroup's label is in capitals, "SS", "G3", "MSI-H", or "All"; "b 5.0" is a footnote's
+# letter, "Nivolumab 7.5" an arm's regimen and its value)
+_LABELLED_VALUE = re.compile(r"(All|[A-Z][A-Z0-9+/-]{1,7}):?\s+(\d+(?:\.\d+)?(?:\s*(?:%|weeks?|months?|mo|wk|m|w)\b)?%?)")
+_NOT_SUBGROUP = OUTCOME_WORDS | {"vs", "or", "p"}
+
+
+def labelled_values(text: str) -> list[str] | None:
+    """The values of a cell that is only subgroup labels each followed by its value ("SS 21.1",
+    "All: 16 SS: 37"); None for any other cell (a label that names a measure or a statistic,
+    "HR 0.32", "OS 14", is no subgroup)."""
+    pos, values = 0, []
+    for m in _LABELLED_VALUE.finditer(text):
+        if text[pos:m.start()].strip() or m.group(1).lower() in _NOT_SUBGROUP:
+            return None
+        values.append(m.group(2))
+        pos = m.end()
+    return values if values and not text[pos:].strip() else None
+
+
+# a whole count and a smaller subset of it in parentheses ("140 (21)" under "n (SS)"): the
+# shape of a count cell, never of a median (a median's parenthesis holds a range or a CI)
+_COUNT_AND_SUBSET = re.compile(r"\d+\s*\(\d+\)")
 _PARENTHESISED = re.compile(r"\([^()]+\)")
 _PARENTHESISED_OR_EMPTY = re.compile(r"\([^()]*\)")
 _NAME_WITH_NCT = re.compile(r"[^()]+\(NCT\d{8}\)")
 _TRIAL_NAME = re.compile(r"[A-Z][A-Za-z]*[-‐ ]?\d+[A-Za-z]?(\s*\([^()]*\))?")
 _NUMBERISH = re.compile(r"[\d.,%]+")
+# lines of therapy as digits: a list or a range ("1, 2", "1-5", "2/3"), or a bound (">= 2")
+_LINE_DIGITS = re.compile(r"(?:>=?\s*)?\d(?:\s*(?:,|-|/|or|and)\s*\d)*\+?")
 _LINE_PHRASE = re.compile(r"(?:first|second|third|later)[- ]line(?: and beyond)?", re.I)
 _PERCENT_VALUE = re.compile(r"[\d.]+%?$")
 _DIGIT = re.compile(r"\d")
@@ -181,8 +208,13 @@ def _other_part_score(p: str, words: list[str], ctx: TableContext) -> float:
     return w.regimen_other_word * len(words)
 
 
+# a reference glued to the word before it ("dacarbazine[32]"): read apart from the drug name
+_GLUED_REF = re.compile(r"(?<=[A-Za-z])(\[\d{1,4}[^\[\]]{0,8}\])")
+
+
 def regimen_score(text: str, ctx: TableContext) -> float:
     """How much a span reads like a regimen: drug names joined by "+", "plus", "vs." ..."""
+    text = _GLUED_REF.sub(r" \1", text)
     s = 0.0
     seen_drug = False
     for p in _parts(text):

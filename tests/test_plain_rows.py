@@ -1,0 +1,108 @@
+"""Row and cell assignment in pasted plain text: invented tables, each keeping one construction
+of a real review table (row boundaries, cells as written) with other words and numbers."""
+from pipeline.normalize.text import as_written
+from pipeline.readers.text import text_to_tables
+from pipeline.table.align import text_table_to_grid
+from pipeline.table.arms import grid_to_arms
+
+
+def grid_of(text: str):
+    return text_table_to_grid(text_to_tables("t", text)[0])
+
+
+def cells(grid):
+    return [None if r.section else [c.text if c else None for c in r.cells] for r in grid.rows]
+
+
+def test_as_written_folds_spaces_and_keeps_visible_characters():
+    assert as_written("Zeta\u2009+/\u2212\u00a0omega\u200b  2\u20134 mg \u2265 3") == "Zeta +/\u2212 omega 2\u20134 mg \u2265 3"
+
+
+def test_treatment_keeps_its_minus_sign_as_written():
+    text = ("Table 1.\n"
+            "Regimen Phase N ORR (%) Ref.\n"
+            "Zetamab +/\u2212 omegacin II 41 12 vs. 18 [7]\n"
+            "Zetamab III 88 22 [8]\n")
+    arms = grid_to_arms(grid_of(text)).arms
+    assert arms[0]["treatment"] == "Zetamab +/\u2212 omegacin"
+
+
+# a table whose last column is the year: rows with dropped value cells ("–" cells the copy lost)
+_YEAR_TABLE = ("Table 2.\n"
+               "Regimen Population Line Phase n (SS) RR (%) PFS (months) OS (months) Year\n"
+               "Topotecan [12] STS 2nd II 140 (21) 0 2009\n"
+               "Cisplatin-docetaxel vs. docetaxel[13] STS \u2265 2 II 97 (12) 10 vs. 5 3.1 vs. 2.2 11.4 vs. 7.9 2010\n"
+               "Irinotecan [14] STS 1, 2 II 66 (8) 12 5.5 9.7 2004\n")
+
+
+def test_a_count_with_its_subset_and_a_zero_are_no_medians():
+    rows = cells(grid_of(_YEAR_TABLE))
+    assert len(rows) == 3
+    assert rows[0][:5] == ["Topotecan [12]", "STS", "2nd", "II", "140 (21)"] and rows[0][-1] == "2009"
+
+
+def test_glued_reference_and_digit_lines_keep_the_regimen_in_its_column():
+    rows = cells(grid_of(_YEAR_TABLE))
+    assert rows[1] == ["Cisplatin-docetaxel vs. docetaxel[13]", "STS", "\u2265 2", "II", "97 (12)", "10 vs. 5",
+                       "3.1 vs. 2.2", "11.4 vs. 7.9", "2010"]
+    assert rows[2] == ["Irinotecan [14]", "STS", "1, 2", "II", "66 (8)", "12", "5.5", "9.7", "2004"]
+
+
+def test_value_cells_of_subgroup_labels():
+    from pipeline.table.align.shapes import labelled_values
+    assert labelled_values("QX 21.1") == ["21.1"]
+    assert labelled_values("All: 16 QX: 37") == ["16", "37"]
+    assert labelled_values("QX 6.4 weeks") == ["6.4 weeks"]
+    # a statistic, a footnote's letter, an arm's regimen: no subgroup
+    assert labelled_values("HR 0.32") is None
+    assert labelled_values("b 5.0") is None
+    assert labelled_values("Zetacin 7.5") is None
+
+
+def test_a_subgroup_value_cell_sits_under_its_rate_column():
+    text = ("Table 3.\n"
+            "Regimen Phase n RR (%) 3 months PFS (%) Year\n"
+            "Zetacin [4] II 41 12 QX 21.1 2011\n"
+            "Omegacin [5] II 37 9 30 2012\n"
+            "Ifocin [6] II 52 17 44 2013\n")
+    rows = cells(grid_of(text))
+    assert rows[0] == ["Zetacin [4]", "II", "41", "12", "QX 21.1", "2011"]
+
+
+def test_a_reference_glued_to_a_drug_name_scores_as_one_apart():
+    from pipeline.table.align import DEFAULT_SETTINGS, TableContext, regimen_score
+    ctx = TableContext.of_table(None, "", DEFAULT_SETTINGS)
+    apart = regimen_score("Cisplatin vs. docetaxel [13]", ctx)
+    assert regimen_score("Cisplatin vs. docetaxel[13]", ctx) == apart > 0
+
+
+def test_a_trial_result_column_is_not_the_trial_column():
+    from pipeline.table.header import classify_header
+    assert classify_header("Result of Trial").canonical == "extra"
+    assert classify_header("Outcome of trial").canonical == "extra"
+    assert classify_header("Trial").canonical == "trial"
+
+
+def test_an_arm_row_shares_the_doubt_of_its_trial_row_placed_alike():
+    text = ("Table 4.\n"
+            "Trial name Primary outcome Treatment arms Median OS (months) Median PFS (months) ORR (%) 2 year-EFS (%)\n"
+            "ZETA-31 [8] PFS Cisplatin 12.2 4.4 21.5\n"
+            "Docetaxel 10.1 3.9 17.7\n"
+            "OMEGA-12 [9] EFS Cisplatin 52.4\n"
+            "Docetaxel 48.3\n")
+    g = grid_of(text)
+    flags = [[c.flags for c in r.cells if c is not None and c.text[:1].isdigit()] for r in g.rows]
+    assert flags[2] == [("close_alignment",)]     # 52.4: an ORR or an EFS rate
+    assert flags[3] == [("close_alignment",)]     # 48.3 was placed as 52.4 was
+    assert flags[1] == [(), (), ()]
+
+
+def test_a_p_value_alone_is_no_value_cell():
+    from pipeline.table.align import DEFAULT_SETTINGS, NEG, TableContext, score_cell, tokenize_lines
+    from pipeline.model import Line
+    ctx = TableContext.of_table(None, "", DEFAULT_SETTINGS)
+
+    def sc(kind, text):
+        return score_cell(kind, tokenize_lines([Line(1, text)]), ctx)
+    assert sc("os_median", "p = 0.017") == NEG
+    assert sc("os_median", "7.9 (HR 0.61, P = 0.017)") > 0
