@@ -58,6 +58,9 @@ FLAGS: dict[str, str] = {
                            "OS of the same population, an ORR above the DCR)",
     "subgroup_unlabelled": "a second count or percentage in parentheses beside the value names no "
                            "subgroup ('454 (64)'): it was not read",
+    "column_paired": "the value's column is followed by another of the same measure, or by one "
+                     "with no heading, holding a value: the two are likely one per arm, and the arm "
+                     "this one belongs to was not read (population 'all')",
     "values_clash": "the row gives two different values of the same measure, population and "
                     "timepoint: one of them belongs to an arm or subgroup the text did not name",
 }

@@ -121,6 +121,15 @@ def test_value_headed_by_its_subgroup(text, header, want):
     assert all(text[m.start:m.end] == m.value_as_reported for m in got)
 
 
+@pytest.mark.parametrize("text,header", [
+    ("HR 1.27 P=0.61", "OS (months)"),          # a hazard ratio under a median column, on a row of its own
+    ("HR 0.58", "PFS (months)"),
+    ("TTP 3.3", "mPFS (months)"),               # an outcome not measured here
+])
+def test_value_after_an_other_outcome_is_no_subgroup_value(text, header):
+    assert numeric_cell_measures(text, classify_header(header), None) == []
+
+
 @pytest.mark.parametrize("text,header,want", [
     # intervals after a value are no values, whatever their brackets or bounds
     ("15.1 (9.8 to NR)", "Median PFS", [("all", 15.1, False)]),      # PMC8667550 T2

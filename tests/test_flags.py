@@ -184,6 +184,29 @@ def test_markdown_short_row_is_flagged():
     assert [r.flags for r in g.rows] == [(), ("cells_missing",)]
 
 
+@pytest.mark.parametrize("text", [
+    # a group heading over two unheaded columns, one per arm, whose names sit on the row under it
+    "| Study | DCR (%) | | mOS (months) | |\n|---|---|---|---|---|\n| | Rx | Control | Rx | Control |\n"
+    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
+    # the same measure again, under another arm's name
+    "| Study | DCR (%) Rx | DCR (%) Control | OS (months) Rx | OS (months) Control |\n|---|---|---|---|---|\n"
+    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
+])
+def test_value_of_one_of_two_paired_columns_is_flagged(text):
+    from pipeline.readers.markdown import read_markdown
+    res = grid_to_arms(read_markdown("m", text)[0][0])
+    got = [(m["measure"], m["population"], m["value"], m["flags"]) for m in res.measures if m["value"] is not None]
+    assert got == [("dcr", "all", 71.0, ["column_paired"]), ("os_median", "all", 13.3, ["column_paired"])]
+
+
+def test_measure_column_beside_another_measure_is_not_paired():
+    from pipeline.readers.markdown import read_markdown
+    text = "| Study | N | Patients | mOS (months) | mPFS (months) |\n|---|---|---|---|---|\n| Tau-9 | 64 | PX2 positive | 8.8 | 3.0 |\n"
+    res = grid_to_arms(read_markdown("m", text)[0][0])
+    assert [(m["measure"], m["value"], m["flags"]) for m in res.measures] == [
+        ("n", 64.0, []), ("os_median", 8.8, []), ("pfs_median", 3.0, [])]
+
+
 def text_table(body: list[str]) -> TextTable:
     return TextTable(source="p", label="Table 1", title=None,
                      header=Line(5, "Study Regimen N ORR (%) mPFS (months) mOS (months)"),

@@ -46,6 +46,15 @@ def named_measure(text: str | None) -> tuple[str, float | None] | None:
     return None
 
 
+def names_other_outcome(text: str | None) -> bool:
+    """Does a short label name first an outcome this dataset does not measure ('HR', 'TTP',
+    'P'), so that a number after it is that outcome's value, not a subgroup's?"""
+    if not text or not text.strip():
+        return False
+    mentions = read_cell(text).mentions
+    return bool(mentions) and mentions[0].label not in MEASURES
+
+
 def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str | None = None,
                    default_unit: str | None = None, default_tp: float | None = None) -> OutcomeParse:
     """Parse one free-text outcome cell. Never raises on odd text: unparsed numbers come back

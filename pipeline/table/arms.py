@@ -22,7 +22,7 @@ from ..outcomes.review import (MISFIT_FLAGS, NrMeaning, clash_flags, consistency
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, site_counts
 from .fields import NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line
-from .header import MEASURE_COLUMNS, ColumnSpec, table_specs
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
@@ -262,12 +262,27 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
     _summarise(arm, row.measures)
 
 
+def _paired_column(row: _RowMeasures, j: int) -> bool:
+    """Is measure column `j` one of a pair, the next column holding a value of the same measure
+    under the same heading or under none ('RR | | PFS (months) | |' over a row 'TKI | Chemotherapy
+    | TKI | ...'; 'PFS Drug | PFS Placebo')? Then its value is one arm's, whose name was not read."""
+    if j + 1 >= len(row.specs) or row.specs[j].canonical == "n_total" or row.specs[j + 1].canonical != "extra":
+        return False
+    head = row.grid.header[j + 1] if j + 1 < len(row.grid.header) else ""
+    nxt = classify_header(head) if head.strip() else None
+    same = nxt is None or (nxt.canonical == row.specs[j].canonical
+                           and nxt.timepoint_months == row.specs[j].timepoint_months)
+    return same and bool(re.search(r"\d", row.texts.get(j + 1) or ""))
+
+
 def _numeric_cells(row: _RowMeasures) -> None:
     for j, sp in enumerate(row.specs):
         if sp.canonical in MEASURE_COLUMNS and j in row.texts:
             text = row.texts[j]
             row.source_cells[_cell_key(sp, row.source_cells)] = text
-            cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text, row.flags(sp.canonical))
+            paired = ("column_paired",) if _paired_column(row, j) else ()
+            cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
+                                   (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))
                        for cm in numeric_cell_measures(text, sp, row.labels, row.nr)]
             row.measures += cell_ms
             if row.nr.meaning == "not_reported":

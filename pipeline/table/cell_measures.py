@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..model import CellMeasure, Grid, Measure, Narrative
 from ..normalize.units import to_months
 from ..outcomes.cells import CellParse, CellValue, parse_value_cell
-from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, names_other_outcome, parse_outcomes
 from ..outcomes.review import UNNAMED_ARM, NrMeaning, cell_flags, is_nr_abbreviation, same_clause, value_flags
 from .counts import count_cell, count_measures
 from .header import ColumnSpec
@@ -90,10 +90,11 @@ _NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na
 
 def labelled_value(text: str) -> tuple[str, int] | None:
     """('SS', offset of the value) for 'SS 21.1'; None when the words before the value are no
-    subgroup's name (a measure's name, 'median', 'NR')."""
+    subgroup's name (a measure's name, 'median', 'NR', or an outcome not measured here: 'HR 0.72'
+    is a hazard ratio, not the value of a subgroup called HR)."""
     m = _LABEL_THEN_VALUE.match(text)
     if m is None or any(w.lower().rstrip(".") in _NOT_A_LABEL for w in m.group(1).split()) \
-            or named_measure(m.group(1)) is not None:
+            or named_measure(m.group(1)) is not None or names_other_outcome(m.group(1)):
         return None
     return m.group(1), m.start(2)
 
