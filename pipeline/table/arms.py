@@ -16,7 +16,7 @@ from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import lexicon_abbreviations
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results, states_results
-from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, named_measure, parse_outcomes
 from ..outcomes.review import (MISFIT_FLAGS, NrMeaning, clash_flags, consistency_flags, nr_meaning, ordered,
                                repeat_flags)
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
@@ -102,14 +102,25 @@ def grid_to_arms(grid: Grid) -> TableResult:
         for short, long in lexicon_abbreviations(rc.cells.get("treatment") or rc.cells.get("agent"), abbrev).items():
             abbrev[short] = long
             res.abbreviations.append(Abbreviation(source=grid.source, short=short, long=long, origin="lexicon"))
-        row = _RowMeasures(grid, r, n, specs, rc.texts, rc.doubts, nr,
-                           arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]))
+        row = _RowMeasures(grid, r, n, specs, rc.texts, rc.doubts, nr, _row_arm_labels(arm, rc, specs))
         _read_measures(row, rc.cells, arm, pe_results)
         res.measures += row.measures
         res.narrative += row.narrative
     _trial_totals(res)
     _one_row_per_arm(res)
     return res
+
+
+def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
+    """The row's arm labels: the names a results cell gives them ("Nivo vs Nivo-Ipi: Lung:
+    7.3% vs 18.2%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...")."""
+    treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"])
+    for j, sp in enumerate(specs):
+        if (sp.is_measure or sp.canonical == "outcomes_text") and j in rc.texts:
+            named = cell_arm_names(rc.texts[j])
+            if named and (treatment is None or len(treatment) == len(named)):
+                return named
+    return treatment
 
 
 def _table_start(grid: Grid) -> tuple[TableResult, dict[str, str], NrMeaning]:

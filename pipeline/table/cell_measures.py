@@ -14,6 +14,7 @@ from ..model import CellMeasure, Grid, Measure, Narrative
 from ..normalize.units import to_months
 from ..outcomes.cells import CellParse, CellValue, parse_value_cell
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
+from ..outcomes.grammar.populations import ALL_POPULATION, clean_population
 from ..outcomes.review import UNNAMED_ARM, NrMeaning, cell_flags, is_nr_abbreviation, same_clause, value_flags
 from .counts import count_cell, count_measures
 from .header import ColumnSpec
@@ -98,6 +99,35 @@ def labelled_value(text: str) -> tuple[str, int] | None:
     return m.group(1), m.start(2)
 
 
+# "GI NEN 13% Pan NEN 22% PD-L1 > 1 50%": subgroups each heading its value, one after another
+_SEQ_LABEL = r"[A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2}(?:\s*(?:>=|<=|[><≥≤])\s*\d+(?:\.\d+)?\s*%?)?"
+_SEQ_VALUE = r"(?:\d+(?:\.\d+)?(?:\s*(?:%|mo\b|mos\b|months?\b|wks?\b|weeks?\b))?|NR\b)"
+_SEQ_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL})\s+({_SEQ_VALUE})")
+
+
+def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
+    """'All patients 20% GI NEN 13% PD-L1 > 1 50%' -> (population, start, end) of each value,
+    'all' for a label naming the whole cohort; None unless the cell is two or more such pairs
+    and nothing else, each label a subgroup's name (no measure, no 'median'), every value
+    written alike (all with a unit or none)."""
+    out, pos, units = [], 0, set()
+    while pos < len(text.rstrip()):
+        m = _SEQ_PAIR.match(text, pos)
+        if m is None:
+            return None
+        label = clean_population(m.group(1))
+        if ALL_POPULATION.match(label):
+            label = "all"
+        elif any(w.lower().rstrip(".") in _NOT_A_LABEL for w in label.split()) or named_measure(label) is not None:
+            return None
+        units.add(m.group(2)[-1].isdigit())
+        out.append((label, m.start(2), m.end(2)))
+        pos = m.end()
+    if len(out) < 2 or len(units) > 1 or len({lab for lab, _, _ in out}) < len(out):
+        return None
+    return out
+
+
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
                           nr: NrMeaning = NrMeaning(None)) -> list[CellMeasure]:
     """Measures of one numeric cell, each with its review flags (`flags`); `labels` are the
@@ -144,6 +174,21 @@ def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None
     return None
 
 
+def _subgroup_values(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """'All patients 20% GI NEN 13% Pan NEN 22%': each value of the subgroup heading it."""
+    pairs = labelled_values(text)
+    if pairs is None:
+        return None
+    out = []
+    for label, st, en in pairs:
+        found = _numeric_cell_values(text[st:en], spec, None, nr)
+        if len(found) != 1 or found[0].population != "all":
+            return None
+        f = found[0]
+        out.append(replace(f, population=label, start=f.start + st, end=f.end + st))
+    return out
+
+
 def _no_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
     """Shapes that hold no value of the column: "2008 [86]" in a count column (a year and a
     citation shifted into it), a range ("0-23", "3.5-4.1")."""
@@ -185,7 +230,7 @@ def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
             for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
 
 
-_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _no_value, _responders_and_rate, _value_cell)
+_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate, _value_cell)
 
 
 def _as_count(v: CellValue, spec: ColumnSpec):
