@@ -95,3 +95,65 @@ def test_free_text_arms_header():
     res = parse_outcomes("Zeta vs Zeta-Mab: mPFS 3.1 vs 4.2 months")
     assert [(m.measure, m.population, m.value) for m in res.measures] == [
         ("pfs_median", "Zeta", 3.1), ("pfs_median", "Zeta-Mab", 4.2)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Drugin + VX-2 (141) Platin + VX-2 (58) Platin + VX-2 + VINO(19)",       # PMC8346445 Tab3 (rewritten)
+     [("Drugin + VX-2", 141), ("Platin + VX-2", 58), ("Platin + VX-2 + VINO", 19)]),
+    ("Alpha (n = 12) Beta (n = 9)", [("Alpha", 12), ("Beta", 9)]),
+    ("Drugin (9)", []),                          # one regimen: its parenthesis may be a citation
+    ("Drugin (10) vs placebo (12)", []),         # arms compared are named by their own rule
+    ("Smith (2016) Drugin (3)", []),             # a year is no count
+    ("Drugin + VX-2 (41) then Platin", []),      # text after the list
+])
+def test_regimen_counts(text, want):
+    from pipeline.table.counts import regimen_counts
+
+    assert [(c.label, c.value) for c in regimen_counts(text)] == want
+
+
+@pytest.mark.parametrize("cell, rest, cite", [
+    ("Drugin + VX-2 (141) Platin + VX-2 (58)", "Drugin + VX-2 (141) Platin + VX-2 (58)", None),  # counts
+    ("Drugin (2016) et al. (12)", "Drugin (2016) et al.", "(12)"),    # a year before the citation
+    ("Drugin (7)", "Drugin", "(7)"),
+])
+def test_last_count_of_a_list_is_no_citation(cell, rest, cite):
+    from pipeline.normalize.refs import split_citation
+
+    assert split_citation(cell) == (rest, cite)
+
+
+def test_stacked_regimens_and_their_values():
+    """PMC8346445 Tab3 (rewritten): a treatment cell stacks regimens with their counts, each
+    outcome cell stacks one value per regimen; a single value is the whole cohort's."""
+    got = _row_measures(["Author", "N", "Treatment", "ORR (%)", "mPFS (months)"],
+                        [["Nemo et al. 2019", "230", "Drugin + VX-2 (141) Platin + VX-2 (89)", "33.0 21.0", "5.1"]])
+    assert got == [(1, "n", "Drugin + VX-2", 141.0), (1, "n", "Platin + VX-2", 89.0), (1, "n", "all", 230.0),
+                   (1, "orr", "Drugin + VX-2", 33.0), (1, "orr", "Platin + VX-2", 21.0),
+                   (1, "pfs_median", "all", 5.1)]
+
+
+def test_listed_values_take_the_subgroups_a_sibling_cell_names():
+    """PMC9600578 t001 (rewritten): 'AA: 6.1% BB: 38.0%' names the subgroups; '3 months 5.5
+    months' beside it lists their medians in the same order."""
+    got = _row_measures(["Trial", "Treatment", "ORR", "Median PFS"],
+                        [["ZETA-7", "Drugumab", "AA: 6.1% BB: 38.0%", "3 months 5.5 months"]])
+    assert got == [(1, "orr", "AA", 6.1), (1, "orr", "BB", 38.0), (1, "pfs_median", "AA", 3.0),
+                   (1, "pfs_median", "BB", 5.5)]
+
+
+@pytest.mark.parametrize("text, labels, want", [
+    ("12.0 9.5", ["Alpha", "Beta"], [("Alpha", 12.0, False), ("Beta", 9.5, False)]),
+    ("4.4 mo NR", ["Alpha", "Beta"], [("Alpha", 4.4, False), ("Beta", None, True)]),
+])
+def test_listed_values_one_per_arm(text, labels, want):
+    assert _cell("mOS (months)", text, labels) == want
+
+
+def test_listed_values_without_as_many_arms_are_not_placed():
+    from pipeline.table.cell_measures import _listed_values
+
+    spec = classify_header("mOS (months)")
+    assert _listed_values("12.0 9.5 7.0", spec, ["Alpha", "Beta"], None) is None
+    assert _listed_values("12.0 9.5", spec, None, None) is None
+    assert _listed_values("12.0 (9.5)", spec, ["Alpha", "Beta"], None) is None

@@ -17,10 +17,10 @@ from ..normalize.drugs import lexicon_abbreviations
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results, states_results
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, named_measure, parse_outcomes
-from ..outcomes.review import (MISFIT_FLAGS, NrMeaning, clash_flags, consistency_flags, nr_meaning, ordered,
-                               repeat_flags)
+from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags, consistency_flags, nr_meaning,
+                               ordered, repeat_flags)
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
-from .counts import count_measures, counts_in_text, label_n_equals, population_count, site_counts
+from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
 from .fields import NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line
 from .header import MEASURE_COLUMNS, ColumnSpec, table_specs
 
@@ -114,7 +114,8 @@ def grid_to_arms(grid: Grid) -> TableResult:
 def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
     """The row's arm labels: the names a results cell gives them ("Nivo vs Nivo-Ipi: Lung:
     7.3% vs 18.2%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...")."""
-    treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"])
+    treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
+        or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] or None
     for j, sp in enumerate(specs):
         if (sp.is_measure or sp.canonical == "outcomes_text") and j in rc.texts:
             named = cell_arm_names(rc.texts[j])
@@ -252,6 +253,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
     _site_counts(row)
     _population_count(row)
     _subgroup_counts(row)
+    _regimen_counts(row)
     if cells.get("primary_endpoint"):
         arm["primary_endpoint"] = clean_cell(cells["primary_endpoint"])
     _endpoint_result(row, cells)
@@ -274,15 +276,29 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
 
 
 def _numeric_cells(row: _RowMeasures) -> None:
-    for j, sp in enumerate(row.specs):
-        if sp.canonical in MEASURE_COLUMNS and j in row.texts:
-            text = row.texts[j]
-            row.source_cells[_cell_key(sp, row.source_cells)] = text
-            cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text, row.flags(sp.canonical))
-                       for cm in numeric_cell_measures(text, sp, row.labels, row.nr)]
-            row.measures += cell_ms
-            if row.nr.meaning == "not_reported":
-                row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
+    cells = [(j, sp) for j, sp in enumerate(row.specs) if sp.canonical in MEASURE_COLUMNS and j in row.texts]
+    listed = None if row.labels else _subgroups_named(row, cells)
+    for j, sp in cells:
+        text = row.texts[j]
+        row.source_cells[_cell_key(sp, row.source_cells)] = text
+        cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text, row.flags(sp.canonical))
+                   for cm in numeric_cell_measures(text, sp, row.labels, row.nr, listed)]
+        row.measures += cell_ms
+        if row.nr.meaning == "not_reported":
+            row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
+
+
+def _subgroups_named(row: _RowMeasures, cells: list[tuple[int, ColumnSpec]]) -> list[str] | None:
+    """'MSS: 5.8% MSI-H: 40.9%': the subgroups a value cell of the row names, one per value, in
+    order (so '2 months 4.2 months' beside it is the same subgroups' values); None unless
+    exactly one list of names is found."""
+    found = set()
+    for j, sp in cells:
+        pops = tuple(m.population for m in numeric_cell_measures(row.texts[j], sp, None, row.nr))
+        if len(pops) > 1 and len(set(pops)) == len(pops) and not any(p == "all" or UNNAMED_ARM.fullmatch(p)
+                                                                     for p in pops):
+            found.add(pops)
+    return list(found.pop()) if len(found) == 1 else None
 
 
 def _site_counts(row: _RowMeasures) -> None:
@@ -329,6 +345,17 @@ def _subgroup_counts(row: _RowMeasures) -> None:
             row.measures.append(measure_row(row.grid, row.n, sp.canonical, cm, text))
             if text not in row.source_cells.values():
                 row.source_cells[_cell_key(sp, row.source_cells)] = text
+
+
+def _regimen_counts(row: _RowMeasures) -> None:
+    """'A + B (129) C + B (67)' in the treatment cell: the patients of each regimen."""
+    for kind in ("treatment", "agent"):
+        for j, text in row.cells_of(kind):
+            found = [measure_row(row.grid, row.n, kind, cm, text, row.flags(kind))
+                     for cm in count_measures(regimen_counts(text), text)]
+            row.measures += found
+            if found:
+                return
 
 
 def _endpoint_result(row: _RowMeasures, cells: dict[str, str]) -> None:

@@ -129,11 +129,13 @@ def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
 
 
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
-                          nr: NrMeaning = NrMeaning(None)) -> list[CellMeasure]:
+                          nr: NrMeaning = NrMeaning(None), listed: list[str] | None = None) -> list[CellMeasure]:
     """Measures of one numeric cell, each with its review flags (`flags`); `labels` are the
-    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means."""
+    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means; `listed`: whom
+    values listed without labels are for when the row has no arms (the subgroups another cell
+    of the row names, in order)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
-    out = _numeric_cell_values(text, spec, labels, nr)
+    out = _listed_values(text, spec, labels or listed, nr) or _numeric_cell_values(text, spec, labels, nr)
     # a count in parentheses the cell reader could give a subgroup is read, not doubtful
     shared = cell_flags(text, measure) if len(out) == 1 else []
     for m in out:
@@ -143,6 +145,31 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
         if m.not_reached and not nr.settled and is_nr_abbreviation(m.value_as_reported) and measure.endswith("_median"):
             flags.append("nr_unsettled")
         m.flags = tuple(flags)
+    return out
+
+
+_LISTED = re.compile(rf"\s*({_SEQ_VALUE})")
+
+
+def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure] | None:
+    """'31.0 30.0 44.0', '2 months 4.2 months': values listed with nothing between them (cells
+    stacked one per arm, a copy that kept only the line breaks), one per arm of the row in the
+    order the arms are named; None unless there are as many values as arms."""
+    spans, pos = [], 0
+    while pos < len(text.rstrip()):
+        m = _LISTED.match(text, pos)
+        if m is None:
+            return None
+        spans.append(m.span(1))
+        pos = m.end()
+    if not labels or len(spans) < 2 or len(spans) != len(labels):
+        return None
+    out = []
+    for (st, en), label in zip(spans, labels):
+        found = _numeric_cell_values(text[st:en], spec, None, nr)
+        if len(found) != 1 or found[0].population != "all":
+            return None
+        out.append(replace(found[0], population=label, start=found[0].start + st, end=found[0].end + st))
     return out
 
 

@@ -205,6 +205,28 @@ def site_counts(text: str) -> list[Count]:
     return out if len({c.label for c in out}) == len(out) else []
 
 
+# "CDDP + VP-16 (129) CBDCA + VP-16 (67)": regimens listed one after another, each with its
+# patients in parentheses
+_REGIMEN_COUNT = re.compile(r"\s*([A-Za-z][^()]*?)\s*\(\s*(?:[Nn]\s*=\s*)?(\d{1,5})\s*\)")
+
+
+def regimen_counts(text: str | None) -> list[Count]:
+    """The patients of each regimen a treatment cell lists with its count ("A + B (129) C + B
+    (67)"), labelled with the regimen; none unless the cell is two or more such regimens and
+    nothing else ("A vs. B" arms are named by their own rule)."""
+    if not text:
+        return []
+    out, pos = [], 0
+    while pos < len(text.rstrip()):
+        m = _REGIMEN_COUNT.match(text, pos)
+        if m is None or re.search(r"(?i)\b(?:vs|versus)\b", m.group(1)) or int(m.group(2)) < 1 \
+                or re.fullmatch(r"(?:19|20)\d\d", m.group(2)):
+            return []
+        out.append(Count(" ".join(m.group(1).split()), int(m.group(2)), m.start(2), m.end(2)))
+        pos = m.end()
+    return out if len(out) > 1 and len({c.label for c in out}) == len(out) else []
+
+
 def count_measures(counts: list[Count], text: str, labels: list[str] | None = None) -> list[CellMeasure]:
     """The `n` measures of counts read from cell `text`; `labels`: the row's arm labels, so
     "14 (A) 22 (B)" on arms "Part A: ..." / "Part B: ..." counts the arms by their own names."""
