@@ -157,3 +157,29 @@ def test_listed_values_without_as_many_arms_are_not_placed():
     assert _listed_values("12.0 9.5 7.0", spec, ["Alpha", "Beta"], None) is None
     assert _listed_values("12.0 9.5", spec, None, None) is None
     assert _listed_values("12.0 (9.5)", spec, ["Alpha", "Beta"], None) is None
+
+
+def test_a_median_of_no_time_is_no_value():
+    """PMC8326384 TB1 (rewritten): 'NR vs. 14 0.0 m' - a stray '0.0' after the comparison is no
+    median (nothing lasts no time); the comparison keeps its arms."""
+    res = parse_outcomes("NR vs. 14 0.0 m", ["Alpha", "Beta"], default="pfs_median")
+    assert [(m.population, m.value, m.not_reached) for m in res.measures] == [("Alpha", None, True),
+                                                                             ("Beta", 14.0, False)]
+    assert [(n.text, n.rule) for n in res.narrative] == [("0.0", "no_rule")]
+
+
+@pytest.mark.parametrize("kind, text, fits", [
+    ("pfs_median", "X: 2.9 mo Y: 3.3 mo", True),       # PMC10335166 T2 (rewritten): each arm labels its value
+    ("os_median", "X: NR Y: 6.1 mo", True),
+    ("orr_pct", "X: 9% Y: 4%", True),
+    ("orr_pct", "X: 2.9 mo Y: 3.3 mo", False),          # a median's values are no rate's
+    ("os_median", "All: 12 SS: 40", False),             # values without their unit may be any column's
+])
+def test_pasted_cell_of_labelled_values_fits_its_column(kind, text, fits):
+    from pipeline.model import Line
+    from pipeline.table.align import NEG, TableContext, score_cell, tokenize_lines
+
+    ctx = TableContext.of_table(None, "Drugumab")
+    got = score_cell(kind, tokenize_lines([Line(1, text)], {}), ctx)
+    assert (got > 0) is fits, got
+    assert got != NEG or not fits

@@ -46,6 +46,9 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
         owners = []
         for v in vals:
             m, ambiguous = owner(cell, a, b, mentions, v)
+            if m is not None and m.label.endswith("_median") and v.value == 0:
+                cell.role[v.tok] = "no_rule"      # "NR vs. 18 0.0 m": no median lasts no time
+                continue
             if m is not None:
                 owners.append((m, v))
             if ambiguous:

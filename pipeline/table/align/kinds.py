@@ -177,7 +177,7 @@ def _score_value(spec, toks, text, ctx):
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
             return NEG
         return w.value_pair   # one value per cohort: "48/214", "15% /20%", "NR /4"
-    p = parse_value_cell(text)
+    p = parse_value_cell(text) if not _LABEL_COLON.match(text) else _labelled_values(text)
     if p is None and ("P" in text or "p" in text):
         p = parse_value_cell(_P_VALUE.sub("", text).strip())    # "0.34 (0.20–0.59) P < 0.001"
     if p is None:
@@ -201,6 +201,23 @@ def _score_count(spec, toks, text, ctx):
     if len(toks) > _VALUE_MAX or any(time_unit(t.low.strip(".,;")) for t in toks):
         return NEG            # "1 year": a count has no time unit
     return _score_value(spec, toks, text, ctx)
+
+
+# "A: 1.9 mo B: 2.0 mo", "MSS: 5.8% MSI-H: 40.9%": each value after the short label of its arm
+_LABEL_WORD = r"(?!(?:mo|mos|months?|m|wks?|weeks?|w|days?|d|years?|yrs?|y|NR)\b)[A-Za-z][\w+-]{0,12}"
+_LABEL_COLON = re.compile(rf"(?:^|\s+){_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}}\s*:\s*")
+
+
+def _labelled_values(text: str):
+    """The values of a cell of labelled values (each piece a value cell), None for any other."""
+    pieces = _LABEL_COLON.split(text)
+    if pieces[0].strip() or len(pieces) < 3:
+        return None
+    parsed = [parse_value_cell(x) for x in pieces[1:]]
+    if any(x is None or x.missing or not x.values for x in parsed) or not all(
+            v.unit or v.not_reached for x in parsed for v in x.values):
+        return None           # each value with its unit: "All: 16 SS: 37" may be any column's
+    return type(parsed[0])(values=[v for x in parsed for v in x.values])
 
 
 def _impossible_for(spec: ColumnKind, values) -> bool:
