@@ -43,16 +43,7 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
     if listed is not None:
         assigned = [(m, v, pop_of(v, context)) for m, v in listed]
     else:
-        owners = []
-        for v in vals:
-            m, ambiguous = owner(cell, a, b, mentions, v)
-            if m is not None and m.label.endswith("_median") and v.value == 0:
-                cell.role[v.tok] = "no_rule"      # "NR vs. 18 0.0 m": no median lasts no time
-                continue
-            if m is not None:
-                owners.append((m, v))
-            if ambiguous:
-                between.add(v.tok)
+        owners = _owners(cell, a, b, mentions, vals, between)
         assigned = _with_populations(cell, owners, resp, arms, context)
     for m, v, pop in assigned:
         if m.label not in MEASURES:
@@ -60,6 +51,22 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
                 cell.role[v.tok] = "follow_up" if m.label == "follow_up" else "other_outcome"
             continue
         _emit(cell, m, v, pop, res, used, ("measure_ambiguous",) if v.tok in between else ())
+
+
+def _owners(cell: Cell, a: int, b: int, mentions: list[Mention], vals: list[Value], between: set[int]) -> list[Pair]:
+    """Each value with the mention it belongs to; `between` gets the values that could as well
+    belong to the measure on their other side."""
+    owners = []
+    for v in vals:
+        m, ambiguous = owner(cell, a, b, mentions, v)
+        if m is not None and m.label.endswith("_median") and v.value == 0:
+            cell.role[v.tok] = "no_rule"      # "NR vs. 18 0.0 m": no median lasts no time
+            continue
+        if m is not None:
+            owners.append((m, v))
+        if ambiguous:
+            between.add(v.tok)
+    return owners
 
 
 def measures_then_values(cell: Cell, mentions: list[Mention], vals: list[Value], resp: bool) -> list[Pair] | None:
