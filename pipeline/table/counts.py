@@ -193,8 +193,9 @@ def site_counts(text: str) -> list[Count]:
     two counts name the same site."""
     found = [(m.group(1), m.start(2), m.end(2)) for m in _SITE_THEN_COUNT.finditer(text)]
     if not found:
+        # "(6 + 16 GEP)": a term of a sum is no site's count (the site may be the sum's)
         found = [(m.group(2), m.start(1), m.end(1)) for m in _COUNT_THEN_SITE.finditer(text)
-                 if not _NOT_A_SITE.match(m.group(2))]
+                 if not _NOT_A_SITE.match(m.group(2)) and not re.search(r"\+\s*$", text[:m.start(1)])]
     out = []
     for label, st, en in found:
         label = label.strip()
