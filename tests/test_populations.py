@@ -183,3 +183,38 @@ def test_pasted_cell_of_labelled_values_fits_its_column(kind, text, fits):
     got = score_cell(kind, tokenize_lines([Line(1, text)], {}), ctx)
     assert (got > 0) is fits, got
     assert got != NEG or not fits
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Cohort 1 (dose finding)/Cohort 2 (expansion)", ["Cohort 1", "Cohort 2"]),     # PMC7001551 t0010 (rewritten)
+    ("Arm A/ Arm B/Arm C", ["Arm A", "Arm B", "Arm C"]),
+    ("Cohort 1", None),                  # one group
+    ("Cohort 1/2", None),                # the second is no group's name
+    ("Non-randomised, single arm", None),
+])
+def test_slashed_groups(text, want):
+    from pipeline.table.fields import slashed_groups
+
+    assert slashed_groups(text) == want
+
+
+def test_values_split_by_a_slash_go_to_the_groups_a_cell_names():
+    """PMC7001551 t0010 (rewritten): 'Cohort 1 (...)/Cohort 2 (...)' in the design cell, each
+    value cell 'x /y' one value per cohort, the count cell '31/190' too."""
+    got = _row_measures(["Agent", "Design", "n", "ORR", "OS"],
+                        [["Drugumab", "Cohort 1 (dose finding)/Cohort 2 (expansion)", "31/190", "12% /18%",
+                          "11.5 /9.0"]])
+    assert got == [(1, "n", "Cohort 1", 31.0), (1, "n", "Cohort 2", 190.0), (1, "orr", "Cohort 1", 12.0),
+                   (1, "orr", "Cohort 2", 18.0), (1, "os_median", "Cohort 1", 11.5), (1, "os_median", "Cohort 2", 9.0)]
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("primary_sites", "EP-NETs (4 + 19 GEP) Part"),       # PMC10335166 T2: "Part | A: Drugumab"
+    ("phase", "Cohort 1 (dose finding)/Cohort"),            # PMC7001551 t0010: "/Cohort | 2 (expansion)"
+])
+def test_a_pasted_cell_does_not_end_on_a_groups_naming_word(kind, text):
+    from pipeline.model import Line
+    from pipeline.table.align import NEG, TableContext, score_cell, tokenize_lines
+
+    ctx = TableContext.of_table(None, "Drugumab")
+    assert score_cell(kind, tokenize_lines([Line(1, text)], {}), ctx) == NEG

@@ -149,19 +149,25 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
 
 
 _LISTED = re.compile(rf"\s*({_SEQ_VALUE})")
+_SLASH = re.compile(r"\s*/")
 
 
 def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure] | None:
-    """'31.0 30.0 44.0', '2 months 4.2 months': values listed with nothing between them (cells
-    stacked one per arm, a copy that kept only the line breaks), one per arm of the row in the
-    order the arms are named; None unless there are as many values as arms."""
-    spans, pos = [], 0
+    """'31.0 30.0 44.0', '2 months 4.2 months', '15% /20%': values listed with nothing but a
+    slash between them (cells stacked one per arm, a copy that kept only the line breaks), one
+    per arm of the row in the order the arms are named; None unless there are as many values as
+    arms."""
+    spans, pos, slashes = [], 0, 0
     while pos < len(text.rstrip()):
+        if spans and _SLASH.match(text, pos):
+            pos, slashes = _SLASH.match(text, pos).end(), slashes + 1     # "15% /20%": one per cohort
         m = _LISTED.match(text, pos)
         if m is None:
             return None
         spans.append(m.span(1))
         pos = m.end()
+    if slashes not in (0, len(spans) - 1):
+        return None
     if not labels or len(spans) < 2 or len(spans) != len(labels):
         return None
     out = []

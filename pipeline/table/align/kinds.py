@@ -455,6 +455,10 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
 _typed_score = typed_score
 
 
+# capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
+_NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
+
+
 def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
     n = len(toks)
     spec = kind_of(kind)
@@ -465,6 +469,8 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
         return NEG
     if spec.refuse is not None and spec.refuse(toks, ctx):
         return NEG
+    if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:
+        return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
     sc = typed_score(kind, toks, ctx) if n <= ctx.typed_max.get(kind, n) else NEG
     if sc != NEG:
         return sc
