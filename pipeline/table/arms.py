@@ -280,24 +280,25 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
 
 def _numeric_cells(row: _RowMeasures) -> None:
     cells = [(j, sp) for j, sp in enumerate(row.specs) if sp.canonical in MEASURE_COLUMNS and j in row.texts]
-    listed = None if row.labels else _subgroups_named(row, cells)
+    read = {j: numeric_cell_measures(row.texts[j], sp, row.labels, row.nr) for j, sp in cells}
+    listed = None if row.labels else _subgroups_named(read.values())
     for j, sp in cells:
         text = row.texts[j]
         row.source_cells[_cell_key(sp, row.source_cells)] = text
-        cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text, row.flags(sp.canonical))
-                   for cm in numeric_cell_measures(text, sp, row.labels, row.nr, listed)]
+        found = numeric_cell_measures(text, sp, None, row.nr, listed) if listed else read[j]
+        cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text, row.flags(sp.canonical)) for cm in found]
         row.measures += cell_ms
         if row.nr.meaning == "not_reported":
             row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
 
 
-def _subgroups_named(row: _RowMeasures, cells: list[tuple[int, ColumnSpec]]) -> list[str] | None:
+def _subgroups_named(read) -> list[str] | None:
     """'MSS: 5.8% MSI-H: 40.9%': the subgroups a value cell of the row names, one per value, in
     order (so '2 months 4.2 months' beside it is the same subgroups' values); None unless
-    exactly one list of names is found."""
+    exactly one list of names is found. `read`: the measures of each value cell."""
     found = set()
-    for j, sp in cells:
-        pops = tuple(m.population for m in numeric_cell_measures(row.texts[j], sp, None, row.nr))
+    for cms in read:
+        pops = tuple(m.population for m in cms)
         if len(pops) > 1 and len(set(pops)) == len(pops) and not any(p == "all" or UNNAMED_ARM.fullmatch(p)
                                                                      for p in pops):
             found.add(pops)
