@@ -53,6 +53,7 @@ def test_population_cell_count(text, want):
     ("GEP (70%)", []),                  # a share
     ("G3 NENs", []),                    # a grade, not a count
     ("GEP or UKP", []),
+    ("EP-NECs (4 + 19 GEP)", []),       # PMC10335166 T2: a term of a sum is no site's count
 ])
 def test_site_counts(text, want):
     assert _pairs(site_counts(text), text) == want

@@ -24,13 +24,14 @@ from __future__ import annotations
 from .grammar.accounting import account_numbers
 from .grammar.matches import read_cell
 from .grammar.nlp import nlp_and_matcher
+from .grammar.populations import arms_header
 from ..model import CellMeasure, CellNarrative
 from .grammar.records import OutcomeParse
 from .grammar.sentences import State, sentence
 from .grammar.tokens import MEASURES, RATE_MEASURES, Mention
 
-__all__ = ["MEASURES", "RATE_MEASURES", "CellMeasure", "CellNarrative", "OutcomeParse", "named_measure",
-           "nlp_and_matcher", "parse_outcomes"]
+__all__ = ["MEASURES", "RATE_MEASURES", "CellMeasure", "CellNarrative", "OutcomeParse", "cell_arm_names",
+           "named_measure", "nlp_and_matcher", "parse_outcomes"]
 
 
 def named_measure(text: str | None) -> tuple[str, float | None] | None:
@@ -68,6 +69,7 @@ def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str
     if not text or not text.strip():
         return res
     cell = read_cell(text)
+    arms = _arms_of_header(cell) or arms
     if default:
         cell.default = Mention(default, 0, 0, default_tp)
         cell.default_unit = default_unit
@@ -77,3 +79,20 @@ def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str
         sentence(cell, sent.start, sent.end, state, res, used)
     account_numbers(cell, res)
     return res
+
+
+def _arms_of_header(cell) -> list[str] | None:
+    """'Nivo vs Nivo-Ipi: Lung: 7.3% vs 18.2%': the arms the cell names before its first colon,
+    unless a measure is named there ('ORR vs DCR:')."""
+    names = arms_header(cell.original)
+    if names is None:
+        return None
+    colon = cell.words.index(":") if ":" in cell.words else 0
+    return None if any(m.start < colon for m in cell.mentions) else names
+
+
+def cell_arm_names(text: str | None) -> list[str] | None:
+    """The arms a results cell names for the whole row ('A vs B: ...'), or None."""
+    if not text or arms_header(text) is None:
+        return None
+    return _arms_of_header(read_cell(text))

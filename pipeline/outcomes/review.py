@@ -23,7 +23,7 @@ _NR_IN_NOTE = re.compile(r"\bNR\b\s*(?:[,:=]|-|–|\bis\b|\bmeans\b)?\s*([^;.]{3
 # a bare number in parentheses after a value: "454 (64)", a subgroup whose label is missing
 _BARE_COUNT = re.compile(r"\d\s*\(\s*\d+\s*\)")
 _BARE_PERCENT = re.compile(r"\d\s*%?\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)")
-UNNAMED_ARM = re.compile(r"arm \d+")
+UNNAMED_ARM = re.compile(r"arm \d+(?:, .+)?")      # "arm 2", "arm 2, <subgroup>"
 # measure flags that put every value of their row in doubt (flag row_values_misfit)
 MISFIT_FLAGS = frozenset({"value_kind_mismatch", "inconsistent_values"})
 

@@ -16,12 +16,13 @@ from ..normalize.abbreviations import inline_definitions, parse_legend
 from ..normalize.drugs import lexicon_abbreviations
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results, states_results
-from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, parse_outcomes
-from ..outcomes.review import (MISFIT_FLAGS, NrMeaning, clash_flags, consistency_flags, nr_meaning, ordered,
-                               repeat_flags)
+from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, named_measure, parse_outcomes
+from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags, consistency_flags, nr_meaning,
+                               ordered, repeat_flags)
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
-from .counts import count_measures, counts_in_text, label_n_equals, population_count, site_counts
-from .fields import NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line
+from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
+from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line,
+                     slashed_groups)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
@@ -102,14 +103,28 @@ def grid_to_arms(grid: Grid) -> TableResult:
         for short, long in lexicon_abbreviations(rc.cells.get("treatment") or rc.cells.get("agent"), abbrev).items():
             abbrev[short] = long
             res.abbreviations.append(Abbreviation(source=grid.source, short=short, long=long, origin="lexicon"))
-        row = _RowMeasures(grid, r, n, specs, rc.texts, rc.doubts, nr,
-                           arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]))
+        row = _RowMeasures(grid, r, n, specs, rc.texts, rc.doubts, nr, _row_arm_labels(arm, rc, specs))
         _read_measures(row, rc.cells, arm, pe_results)
         res.measures += row.measures
         res.narrative += row.narrative
     _trial_totals(res)
     _one_row_per_arm(res)
     return res
+
+
+def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
+    """The row's arm labels: the names a results cell gives them ("Nivo vs Nivo-Ipi: Lung:
+    7.3% vs 18.2%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...", regimens
+    with their counts), else the groups a cell names split by '/' ("Cohort 1 (...)/Cohort 2")."""
+    treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
+        or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
+        or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None)
+    for j, sp in enumerate(specs):
+        if (sp.is_measure or sp.canonical == "outcomes_text") and j in rc.texts:
+            named = cell_arm_names(rc.texts[j])
+            if named and (treatment is None or len(treatment) == len(named)):
+                return named
+    return treatment
 
 
 def _table_start(grid: Grid) -> tuple[TableResult, dict[str, str], NrMeaning]:
@@ -241,6 +256,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
     _site_counts(row)
     _population_count(row)
     _subgroup_counts(row)
+    _regimen_counts(row)
     if cells.get("primary_endpoint"):
         arm["primary_endpoint"] = clean_cell(cells["primary_endpoint"])
     _endpoint_result(row, cells)
@@ -276,17 +292,33 @@ def _paired_column(row: _RowMeasures, j: int) -> bool:
 
 
 def _numeric_cells(row: _RowMeasures) -> None:
-    for j, sp in enumerate(row.specs):
-        if sp.canonical in MEASURE_COLUMNS and j in row.texts:
-            text = row.texts[j]
-            row.source_cells[_cell_key(sp, row.source_cells)] = text
-            paired = ("column_paired",) if _paired_column(row, j) else ()
-            cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
-                                   (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))
-                       for cm in numeric_cell_measures(text, sp, row.labels, row.nr)]
-            row.measures += cell_ms
-            if row.nr.meaning == "not_reported":
-                row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
+    cells = [(j, sp) for j, sp in enumerate(row.specs) if sp.canonical in MEASURE_COLUMNS and j in row.texts]
+    read = {j: numeric_cell_measures(row.texts[j], sp, row.labels, row.nr) for j, sp in cells}
+    listed = None if row.labels else _subgroups_named(read.values())
+    for j, sp in cells:
+        text = row.texts[j]
+        row.source_cells[_cell_key(sp, row.source_cells)] = text
+        found = numeric_cell_measures(text, sp, None, row.nr, listed) if listed else read[j]
+        paired = ("column_paired",) if _paired_column(row, j) else ()
+        cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
+                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))
+                   for cm in found]
+        row.measures += cell_ms
+        if row.nr.meaning == "not_reported":
+            row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
+
+
+def _subgroups_named(read) -> list[str] | None:
+    """'MSS: 5.8% MSI-H: 40.9%': the subgroups a value cell of the row names, one per value, in
+    order (so '2 months 4.2 months' beside it is the same subgroups' values); None unless
+    exactly one list of names is found. `read`: the measures of each value cell."""
+    found = set()
+    for cms in read:
+        pops = tuple(m.population for m in cms)
+        if len(pops) > 1 and len(set(pops)) == len(pops) and not any(p == "all" or UNNAMED_ARM.fullmatch(p)
+                                                                     for p in pops):
+            found.add(pops)
+    return list(found.pop()) if len(found) == 1 else None
 
 
 def _site_counts(row: _RowMeasures) -> None:
@@ -333,6 +365,17 @@ def _subgroup_counts(row: _RowMeasures) -> None:
             row.measures.append(measure_row(row.grid, row.n, sp.canonical, cm, text))
             if text not in row.source_cells.values():
                 row.source_cells[_cell_key(sp, row.source_cells)] = text
+
+
+def _regimen_counts(row: _RowMeasures) -> None:
+    """'A + B (129) C + B (67)' in the treatment cell: the patients of each regimen."""
+    for kind in ("treatment", "agent"):
+        for j, text in row.cells_of(kind):
+            found = [measure_row(row.grid, row.n, kind, cm, text, row.flags(kind))
+                     for cm in count_measures(regimen_counts(text), text)]
+            row.measures += found
+            if found:
+                return
 
 
 def _endpoint_result(row: _RowMeasures, cells: dict[str, str]) -> None:

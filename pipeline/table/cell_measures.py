@@ -14,6 +14,7 @@ from ..model import CellMeasure, Grid, Measure, Narrative
 from ..normalize.units import to_months
 from ..outcomes.cells import CellParse, CellValue, parse_value_cell
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, names_other_outcome, parse_outcomes
+from ..outcomes.grammar.populations import ALL_POPULATION, clean_population
 from ..outcomes.review import UNNAMED_ARM, NrMeaning, cell_flags, is_nr_abbreviation, same_clause, value_flags
 from .counts import count_cell, count_measures
 from .header import ColumnSpec
@@ -99,12 +100,43 @@ def labelled_value(text: str) -> tuple[str, int] | None:
     return m.group(1), m.start(2)
 
 
+# "GI NEN 13% Pan NEN 22% PD-L1 > 1 50%": subgroups each heading its value, one after another
+_SEQ_LABEL = r"[A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2}(?:\s*(?:>=|<=|[><≥≤])\s*\d+(?:\.\d+)?\s*%?)?"
+_SEQ_VALUE = r"(?:\d+(?:\.\d+)?(?:\s*(?:%|mo\b|mos\b|months?\b|wks?\b|weeks?\b))?|NR\b)"
+_SEQ_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL})\s+({_SEQ_VALUE})")
+
+
+def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
+    """'All patients 20% GI NEN 13% PD-L1 > 1 50%' -> (population, start, end) of each value,
+    'all' for a label naming the whole cohort; None unless the cell is two or more such pairs
+    and nothing else, each label a subgroup's name (no measure, no 'median'), every value
+    written alike (all with a unit or none)."""
+    out, pos, units = [], 0, set()
+    while pos < len(text.rstrip()):
+        m = _SEQ_PAIR.match(text, pos)
+        if m is None:
+            return None
+        label = clean_population(m.group(1))
+        if ALL_POPULATION.match(label):
+            label = "all"
+        elif any(w.lower().rstrip(".") in _NOT_A_LABEL for w in label.split()) or named_measure(label) is not None:
+            return None
+        units.add(m.group(2)[-1].isdigit())
+        out.append((label, m.start(2), m.end(2)))
+        pos = m.end()
+    if len(out) < 2 or len(units) > 1 or len({lab for lab, _, _ in out}) < len(out):
+        return None
+    return out
+
+
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
-                          nr: NrMeaning = NrMeaning(None)) -> list[CellMeasure]:
+                          nr: NrMeaning = NrMeaning(None), listed: list[str] | None = None) -> list[CellMeasure]:
     """Measures of one numeric cell, each with its review flags (`flags`); `labels` are the
-    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means."""
+    row's arm labels (two-arm rows); `nr`: what the table says 'NR' means; `listed`: whom
+    values listed without labels are for when the row has no arms (the subgroups another cell
+    of the row names, in order)."""
     measure = MEASURE_OF_COLUMN[spec.canonical]
-    out = _numeric_cell_values(text, spec, labels, nr)
+    out = _listed_values(text, spec, labels or listed, nr) or _numeric_cell_values(text, spec, labels, nr)
     # a count in parentheses the cell reader could give a subgroup is read, not doubtful
     shared = cell_flags(text, measure) if len(out) == 1 else []
     for m in out:
@@ -114,6 +146,37 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
         if m.not_reached and not nr.settled and is_nr_abbreviation(m.value_as_reported) and measure.endswith("_median"):
             flags.append("nr_unsettled")
         m.flags = tuple(flags)
+    return out
+
+
+_LISTED = re.compile(rf"\s*({_SEQ_VALUE})")
+_SLASH = re.compile(r"\s*/")
+
+
+def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure] | None:
+    """'31.0 30.0 44.0', '2 months 4.2 months', '15% /20%': values listed with nothing but a
+    slash between them (cells stacked one per arm, a copy that kept only the line breaks), one
+    per arm of the row in the order the arms are named; None unless there are as many values as
+    arms."""
+    spans, pos, slashes = [], 0, 0
+    while pos < len(text.rstrip()):
+        if spans and _SLASH.match(text, pos):
+            pos, slashes = _SLASH.match(text, pos).end(), slashes + 1     # "15% /20%": one per cohort
+        m = _LISTED.match(text, pos)
+        if m is None:
+            return None
+        spans.append(m.span(1))
+        pos = m.end()
+    if slashes not in (0, len(spans) - 1):
+        return None
+    if not labels or len(spans) < 2 or len(spans) != len(labels):
+        return None
+    out = []
+    for (st, en), label in zip(spans, labels):
+        found = _numeric_cell_values(text[st:en], spec, None, nr)
+        if len(found) != 1 or found[0].population != "all":
+            return None
+        out.append(replace(found[0], population=label, start=found[0].start + st, end=found[0].end + st))
     return out
 
 
@@ -143,6 +206,21 @@ def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None
         f = found[0]
         return [replace(f, population=label, start=f.start + off, end=f.end + off)]
     return None
+
+
+def _subgroup_values(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """'All patients 20% GI NEN 13% Pan NEN 22%': each value of the subgroup heading it."""
+    pairs = labelled_values(text)
+    if pairs is None:
+        return None
+    out = []
+    for label, st, en in pairs:
+        found = _numeric_cell_values(text[st:en], spec, None, nr)
+        if len(found) != 1 or found[0].population != "all":
+            return None
+        f = found[0]
+        out.append(replace(f, population=label, start=f.start + st, end=f.end + st))
+    return out
 
 
 def _no_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
@@ -186,7 +264,7 @@ def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
             for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
 
 
-_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _no_value, _responders_and_rate, _value_cell)
+_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate, _value_cell)
 
 
 def _as_count(v: CellValue, spec: ColumnSpec):

@@ -193,8 +193,9 @@ def site_counts(text: str) -> list[Count]:
     two counts name the same site."""
     found = [(m.group(1), m.start(2), m.end(2)) for m in _SITE_THEN_COUNT.finditer(text)]
     if not found:
+        # "(6 + 16 GEP)": a term of a sum is no site's count (the site may be the sum's)
         found = [(m.group(2), m.start(1), m.end(1)) for m in _COUNT_THEN_SITE.finditer(text)
-                 if not _NOT_A_SITE.match(m.group(2))]
+                 if not _NOT_A_SITE.match(m.group(2)) and not re.search(r"\+\s*$", text[:m.start(1)])]
     out = []
     for label, st, en in found:
         label = label.strip()
@@ -203,6 +204,28 @@ def site_counts(text: str) -> list[Count]:
             continue
         out.append(Count(label, value, st, en))
     return out if len({c.label for c in out}) == len(out) else []
+
+
+# "CDDP + VP-16 (129) CBDCA + VP-16 (67)": regimens listed one after another, each with its
+# patients in parentheses
+_REGIMEN_COUNT = re.compile(r"\s*([A-Za-z][^()]*?)\s*\(\s*(?:[Nn]\s*=\s*)?(\d{1,5})\s*\)")
+
+
+def regimen_counts(text: str | None) -> list[Count]:
+    """The patients of each regimen a treatment cell lists with its count ("A + B (129) C + B
+    (67)"), labelled with the regimen; none unless the cell is two or more such regimens and
+    nothing else ("A vs. B" arms are named by their own rule)."""
+    if not text:
+        return []
+    out, pos = [], 0
+    while pos < len(text.rstrip()):
+        m = _REGIMEN_COUNT.match(text, pos)
+        if m is None or re.search(r"(?i)\b(?:vs|versus)\b", m.group(1)) or int(m.group(2)) < 1 \
+                or re.fullmatch(r"(?:19|20)\d\d", m.group(2)):
+            return []
+        out.append(Count(" ".join(m.group(1).split()), int(m.group(2)), m.start(2), m.end(2)))
+        pos = m.end()
+    return out if len(out) > 1 and len({c.label for c in out}) == len(out) else []
 
 
 def count_measures(counts: list[Count], text: str, labels: list[str] | None = None) -> list[CellMeasure]:

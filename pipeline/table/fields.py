@@ -115,6 +115,19 @@ def arm_labels(treatment: str | None) -> list[str] | None:
 _ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
 
 
+_GROUP = r"((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})(?:\s*\([^()]{0,40}\))?"
+_SLASHED_GROUPS = re.compile(rf"^\s*{_GROUP}(?:\s*/\s*{_GROUP.replace('(', '(?:', 1)})+\s*$")
+
+
+def slashed_groups(text: str | None) -> list[str] | None:
+    """'Cohort 1 (dose escalation)/Cohort 2 (dose expansion)' -> ['Cohort 1', 'Cohort 2']: the
+    groups a cell names one after another, split by '/' (their values are split the same way)."""
+    t = clean(text or "")
+    if not _SLASHED_GROUPS.match(t):
+        return None
+    return [m.group(1) for m in re.finditer(_GROUP, t)]
+
+
 def labelled_arms(treatment: str | None) -> list[str] | None:
     """'Part A: Pembro Part B: Pembro + CT' -> ['Part A', 'Part B'] (arms named by a label)."""
     found = _ARM_LABEL.findall(clean(treatment or ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...model import CellMeasure
 from ...normalize.units import time_unit, to_months
-from .populations import pop_of, split_list
+from .populations import clean_population, pop_of, split_list
 from .records import OutcomeParse
 from .tokens import MEASURES, RATE_MEASURES, VS_WORDS, Cell, Mention, Value, depth, unit_after
 from .values import values
@@ -43,13 +43,7 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
     if listed is not None:
         assigned = [(m, v, pop_of(v, context)) for m, v in listed]
     else:
-        owners = []
-        for v in vals:
-            m, ambiguous = owner(cell, a, b, mentions, v)
-            if m is not None:
-                owners.append((m, v))
-            if ambiguous:
-                between.add(v.tok)
+        owners = _owners(cell, a, b, mentions, vals, between)
         assigned = _with_populations(cell, owners, resp, arms, context)
     for m, v, pop in assigned:
         if m.label not in MEASURES:
@@ -57,6 +51,22 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
                 cell.role[v.tok] = "follow_up" if m.label == "follow_up" else "other_outcome"
             continue
         _emit(cell, m, v, pop, res, used, ("measure_ambiguous",) if v.tok in between else ())
+
+
+def _owners(cell: Cell, a: int, b: int, mentions: list[Mention], vals: list[Value], between: set[int]) -> list[Pair]:
+    """Each value with the mention it belongs to; `between` gets the values that could as well
+    belong to the measure on their other side."""
+    owners = []
+    for v in vals:
+        m, ambiguous = owner(cell, a, b, mentions, v)
+        if m is not None and m.label.endswith("_median") and v.value == 0:
+            cell.role[v.tok] = "no_rule"      # "NR vs. 18 0.0 m": no median lasts no time
+            continue
+        if m is not None:
+            owners.append((m, v))
+        if ambiguous:
+            between.add(v.tok)
+    return owners
 
 
 def measures_then_values(cell: Cell, mentions: list[Mention], vals: list[Value], resp: bool) -> list[Pair] | None:
@@ -150,8 +160,12 @@ def group_populations(cell: Cell, group: list[Value], resp: bool,
     labels = [_paren_label_after(cell, v) for v in group]
     if all(labels) and len(set(labels)) == len(labels):
         return labels            # "ORR: 57.1% (NS) 76.5% (NC)": each value names its group after it
-    vs_joined = all(any(cell.lower[x] in VS_WORDS for x in range(v.end_tok, w.tok))
-                    for v, w in zip(group, group[1:]))
+    runs = _subgroup_runs(cell, group)
+    if runs is not None:
+        k = len(runs[0])
+        names = list(arms) if arms and len(arms) == k else [f"arm {j + 1}" for j in range(k)]
+        return [f"{names[j]}, {clean_population(run[0].pop)}" for run in runs for j in range(k)]
+    vs_joined = all(_vs_between(cell, v, w) for v, w in zip(group, group[1:]))
     if (resp or vs_joined) and group[-1].pop:
         lst = split_list(group[-1].pop)
         if len(lst) == len(group):
@@ -159,6 +173,26 @@ def group_populations(cell: Cell, group: list[Value], resp: bool,
     if vs_joined and not resp and not any(v.pop for v in group):
         return list(arms) if arms and len(arms) == len(group) else [f"arm {k + 1}" for k in range(len(group))]
     return None
+
+
+def _vs_between(cell: Cell, v: Value, w: Value) -> bool:
+    return any(cell.lower[x] in VS_WORDS for x in range(v.end_tok, w.tok))
+
+
+def _subgroup_runs(cell: Cell, group: list[Value]) -> list[list[Value]] | None:
+    """'Lung: 7.3% vs 18.2% GEP: 7.1% vs 11.6%': comparisons of the arms, each headed by the
+    subgroup it is for (a label and a colon before its first value, none before the others),
+    all of one length; None for any other shape."""
+    runs: list[list[Value]] = [[group[0]]]
+    for v, w in zip(group, group[1:]):
+        if _vs_between(cell, v, w):
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    if not all(len(r) == len(runs[0]) > 1 and r[0].pop and r[0].pop_span and r[0].pop_span[1] == r[0].tok - 1
+               and not any(x.pop for x in r[1:]) for r in runs):
+        return None
+    return runs
 
 
 def _paren_label_after(cell: Cell, v: Value) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ...normalize.units import time_unit
 from .tokens import Value
 
 NOT_POPULATION = re.compile(r"(?i)\b(analysis|analyses|follow-up|study|trial|part|setting|update|"
@@ -18,6 +19,29 @@ HEAD_NOUNS = {"tumors", "tumours", "disease", "diseases", "cancer", "cancers", "
 # labels that head results without naming who they are for: "Efficacy: ORR 12%"
 GENERIC_LABEL = re.compile(r"(?i)\b(analysis|analyses|follow-up|update|report|results?|efficacy|outcomes?|"
                            r"safety|overall|total|itt|intention|primary|secondary|endpoints?|notes?)\b")
+
+
+# "Nivo vs Nivo-Ipi: Lung: 7.3% vs 18.2%": a cell opening with the names of the arms it compares
+_ARMS_HEADER = re.compile(r"^\s*([^:;()\[\]%=]{1,80}?)\s*:")
+_VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
+
+
+def arms_header(text: str | None) -> list[str] | None:
+    """The arms a cell names before its first colon ('A vs B: ...' -> ['A', 'B']), each one to
+    four words with no value in them; None when the cell opens otherwise."""
+    m = _ARMS_HEADER.match(text or "")
+    if m is None:
+        return None
+    names = [" ".join(p.split()) for p in _VS.split(m.group(1))]
+    # "8 wk Nivo vs Nivo-Ipi:": a landmark a pasted row ran into the cell is no part of a name
+    words = names[0].split()
+    while words and (re.search(r"\d", words[0]) or time_unit(words[0].lower()) or any(re.search(r"\d", w) for w in words[1:])):
+        words = words[1:]
+    names[0] = " ".join(words)
+    if len(names) < 2 or any(not n or len(n.split()) > 4 or re.search(r"(?<![\w-])\d+(?:\.\d+)?(?![\w-])", n)
+                             for n in names):
+        return None
+    return names
 
 
 def clean_population(text: str) -> str:

@@ -206,10 +206,27 @@ def _score_count(spec, toks, text, ctx):
     return _score_value(spec, toks, text, ctx)
 
 
+# "A: 1.9 mo B: 2.0 mo", "MSS: 5.8% MSI-H: 40.9%": each value after the short label of its arm
+_LABEL_WORD = r"(?!(?:mo|mos|months?|m|wks?|weeks?|w|days?|d|years?|yrs?|y|NR)\b)[A-Za-z][\w+-]{0,12}"
+_LABEL_COLON = re.compile(rf"(?:^|\s+){_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}}\s*:\s*")
+
+
+def _labelled_values(text: str):
+    """The values of a cell of labelled values (each piece a value cell), None for any other."""
+    pieces = _LABEL_COLON.split(text)
+    if pieces[0].strip() or len(pieces) < 3:
+        return None
+    parsed = [parse_value_cell(x) for x in pieces[1:]]
+    if any(x is None or x.missing or not x.values for x in parsed) or not all(
+            v.unit or v.not_reached for x in parsed for v in x.values):
+        return None           # each value with its unit: "All: 16 SS: 37" may be any column's
+    return type(parsed[0])(values=[v for x in parsed for v in x.values])
+
+
 def _read_value(text: str):
     """A value cell's parse (None: no value cell) and whether it is read as values of
     labelled subgroups ("SS 21.1", "All: 16 SS: 37")."""
-    p = parse_value_cell(text)
+    p = parse_value_cell(text) if not _LABEL_COLON.match(text) else _labelled_values(text)
     if p is None and ("P" in text or "p" in text):
         rest = _P_VALUE.sub("", text).strip()
         # "0.34 (0.20–0.59) P < 0.001"; a p-value alone ("p = 0.004") is no value of any column
@@ -456,6 +473,10 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
 _typed_score = typed_score
 
 
+# capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
+_NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
+
+
 def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
     n = len(toks)
     spec = kind_of(kind)
@@ -466,6 +487,8 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
         return NEG
     if spec.refuse is not None and spec.refuse(toks, ctx):
         return NEG
+    if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:
+        return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
     sc = typed_score(kind, toks, ctx) if n <= ctx.typed_max.get(kind, n) else NEG
     if sc != NEG:
         return sc
