@@ -146,7 +146,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
                                 results_in_endpoint=endpoint_may_hold_results(s.canonical for s in specs))
     if not table.body:
         raise InputError("table has a header but no data rows", line=table.header.number)
-    labelled = labelled_clauses(ctx.tokens(list(table.body))) >= MIN_LABELLED_CLAUSES
+    labelled = labelled_clauses(ctx.tokens(list(table.body)), MIN_LABELLED_CLAUSES) >= MIN_LABELLED_CLAUSES
     kinds = [align_kind(s, labelled) for s in specs]
     rows = lines_to_rows(table, kinds, ctx)
     # second pass: values seen in the same column on other rows
