@@ -21,13 +21,13 @@ _ROUND_END = re.compile(rf"\s*\(({_REFS})\)(?=\s*(?:$|\(?NCT|[,;]))")
 _AFTER_NCT = re.compile(r"(?<=\bNCT\d{8})[⁎*†‡]?,?(\d{1,3}(?:,\d{1,3})*)(?![\d.])")
 
 
-# "CDDP + VP-16 (113) CBDCA + VP-16 (39)": a name with its count in parentheses, as in a list
+# "DrugA + DrugB (84) DrugC + DrugB (27)": a name with its count in parentheses, as in a list
 _NAMED_COUNT = re.compile(r"[A-Za-z][\w+-]*\s*\(\s*(?!(?:19|20)\d\d\s*\))\d{1,5}\s*\)")
 
 
 def _round_citation(text: str) -> re.Match | None:
     """A citation in round brackets at the end (or before an NCT id); not the last of a list of
-    names each with a number in brackets ("A (113) B (39)": those are counts)."""
+    names each with a number in brackets ("A (84) B (27)": those are counts)."""
     m = _ROUND_END.search(text)
     if m is not None and "," not in m.group(1) and _NAMED_COUNT.search(text[:m.start()]):
         return None

@@ -82,7 +82,7 @@ def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str
 
 
 def _arms_of_header(cell) -> list[str] | None:
-    """'Nivo vs Nivo-Ipi: Lung: 7.3% vs 18.2%': the arms the cell names before its first colon,
+    """'X vs X-Y: Liver: 6.1% vs 14.5%': the arms the cell names before its first colon,
     unless a measure is named there ('ORR vs DCR:')."""
     names = arms_header(cell.original)
     if names is None:

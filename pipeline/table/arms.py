@@ -114,7 +114,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
 
 def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
     """The row's arm labels: the names a results cell gives them ("Nivo vs Nivo-Ipi: Lung:
-    7.3% vs 18.2%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...", regimens
+    6.1% vs 14.5%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...", regimens
     with their counts), else the groups a cell names split by '/' ("Cohort 1 (...)/Cohort 2")."""
     treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
@@ -309,7 +309,7 @@ def _numeric_cells(row: _RowMeasures) -> None:
 
 
 def _subgroups_named(read) -> list[str] | None:
-    """'MSS: 5.8% MSI-H: 40.9%': the subgroups a value cell of the row names, one per value, in
+    """'MSS: 4.4% MSI-H: 35.0%': the subgroups a value cell of the row names, one per value, in
     order (so '2 months 4.2 months' beside it is the same subgroups' values); None unless
     exactly one list of names is found. `read`: the measures of each value cell."""
     found = set()
@@ -368,7 +368,7 @@ def _subgroup_counts(row: _RowMeasures) -> None:
 
 
 def _regimen_counts(row: _RowMeasures) -> None:
-    """'A + B (129) C + B (67)' in the treatment cell: the patients of each regimen."""
+    """'A + B (102) C + B (58)' in the treatment cell: the patients of each regimen."""
     for kind in ("treatment", "agent"):
         for j, text in row.cells_of(kind):
             found = [measure_row(row.grid, row.n, kind, cm, text, row.flags(kind))

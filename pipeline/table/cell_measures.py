@@ -83,14 +83,14 @@ _LABELLED_IN_PARENS = re.compile(r"\([^()]*?\b(?!(?:CI|IQR|HR|range|n|N|to|vs)\b
                                  r"(?:\d+(?:\.\d+)?\s*(?:%|mo\b|mos\b|months?\b|m\b|wk\b|weeks?\b)|NR\b)")
 _RANGE = re.compile(r"^\s*\d+(?:\.\d+)?\s*%?\s*(?:[-\u2013\u2014]|to)\s*\d+(?:\.\d+)?\s*(?:%|months?|mo)?\s*$")
 _COUNT_AND_PERCENT = re.compile(r"^\s*\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)\s*$")
-# "SS 21.1", "G3 44%": a value in a numeric column headed by the subgroup it is for
+# "LS 19.4", "G3 44%": a value in a numeric column headed by the subgroup it is for
 _LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
 _NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
                 "overall", "all", "not", "reached", "and", "or"}
 
 
 def labelled_value(text: str) -> tuple[str, int] | None:
-    """('SS', offset of the value) for 'SS 21.1'; None when the words before the value are no
+    """('LS', offset of the value) for 'LS 19.4'; None when the words before the value are no
     subgroup's name (a measure's name, 'median', 'NR', or an outcome not measured here: 'HR 0.72'
     is a hazard ratio, not the value of a subgroup called HR)."""
     m = _LABEL_THEN_VALUE.match(text)
@@ -100,14 +100,14 @@ def labelled_value(text: str) -> tuple[str, int] | None:
     return m.group(1), m.start(2)
 
 
-# "GI NEN 13% Pan NEN 22% PD-L1 > 1 50%": subgroups each heading its value, one after another
+# "Site A 11% Site B 19% PD-L1 > 1 44%": subgroups each heading its value, one after another
 _SEQ_LABEL = r"[A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2}(?:\s*(?:>=|<=|[><≥≤])\s*\d+(?:\.\d+)?\s*%?)?"
 _SEQ_VALUE = r"(?:\d+(?:\.\d+)?(?:\s*(?:%|mo\b|mos\b|months?\b|wks?\b|weeks?\b))?|NR\b)"
 _SEQ_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL})\s+({_SEQ_VALUE})")
 
 
 def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
-    """'All patients 20% GI NEN 13% PD-L1 > 1 50%' -> (population, start, end) of each value,
+    """'All patients 17% Site A 11% PD-L1 > 1 44%' -> (population, start, end) of each value,
     'all' for a label naming the whole cohort; None unless the cell is two or more such pairs
     and nothing else, each label a subgroup's name (no measure, no 'median'), every value
     written alike (all with a unit or none)."""
@@ -154,14 +154,14 @@ _SLASH = re.compile(r"\s*/")
 
 
 def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure] | None:
-    """'31.0 30.0 44.0', '2 months 4.2 months', '15% /20%': values listed with nothing but a
+    """'27.0 33.0 41.0', '2 months 4.2 months', '12% /18%': values listed with nothing but a
     slash between them (cells stacked one per arm, a copy that kept only the line breaks), one
     per arm of the row in the order the arms are named; None unless there are as many values as
     arms."""
     spans, pos, slashes = [], 0, 0
     while pos < len(text.rstrip()):
         if spans and _SLASH.match(text, pos):
-            pos, slashes = _SLASH.match(text, pos).end(), slashes + 1     # "15% /20%": one per cohort
+            pos, slashes = _SLASH.match(text, pos).end(), slashes + 1     # "12% /18%": one per cohort
         m = _LISTED.match(text, pos)
         if m is None:
             return None
@@ -196,7 +196,7 @@ def _labelled_counts(text, spec, measure, labels, nr) -> list[CellMeasure] | Non
 
 
 def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
-    """'SS 21.1': the one value of the subgroup its label names."""
+    """'LS 19.4': the one value of the subgroup its label names."""
     lv = labelled_value(text)
     if lv is None:
         return None
@@ -209,7 +209,7 @@ def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None
 
 
 def _subgroup_values(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
-    """'All patients 20% GI NEN 13% Pan NEN 22%': each value of the subgroup heading it."""
+    """'All patients 17% Site A 11% Site B 19%': each value of the subgroup heading it."""
     pairs = labelled_values(text)
     if pairs is None:
         return None

@@ -26,7 +26,7 @@ _NAME_BEFORE = re.compile(r"(?i)(?:(?<![\w-])(?:stage|grade|cohort|arm|part|phas
 _LABEL_WORD = r"[A-Za-z][\w+-]*(?:\s*[><≥≤]\s*\d+%?)?"
 # "93 lung LC-NEC", "13 G3", "4 GEP NECs": a count then its label (up to the next count)
 _COUNT_THEN_LABEL = re.compile(rf"(?<![\w.,])(\d{{1,5}})(?![\d.,%])\s+((?:{_LABEL_WORD})(?:\s+(?!\d)(?:{_LABEL_WORD}))*)")
-# "15 (Ib)", "142 (109 BRAF wild-type)" ; "SS: 3"
+# "15 (Ib)", "142 (109 BRAF wild-type)" ; "LS: 4"
 _COUNT_PAREN_LABEL = re.compile(r"(?<![\w.,])(\d{1,5})\s*\(\s*([A-Za-z][^()\d]{0,30}?)\s*\)")
 _TOTAL_PAREN_COUNT = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s*\)\s*$")
 _TOTAL_PAREN_LABELLED = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s+([A-Za-z][^()]{0,40}?)\s*\)\s*$")
@@ -42,14 +42,14 @@ class Count:
     end: int
 
 
-# "676 patients with previously treated disease", "52 treatment-naive patients (cohorts 1-3)":
+# "512 patients with previously treated disease", "52 treatment-naive patients (cohorts 1-3)":
 # a count column's cell that is the cohort's count and then who they are
 _DESCRIBED_COUNT = re.compile(r"^\s*(\d{1,5})\s+(?:[A-Za-z][\w-]*\s+){0,3}?(?:patients|pts\.?|participants|"
                               r"subjects|cases)\b", re.I)
 
 
 def described_count(text: str) -> Count | None:
-    """The cohort's count of a count cell that describes the patients after it ("676
+    """The cohort's count of a count cell that describes the patients after it ("512
     patients with previously treated disease"), else None."""
     m = _DESCRIBED_COUNT.match(text)
     return Count(None, int(m.group(1)), m.start(1), m.end(1)) if m else None
@@ -71,7 +71,7 @@ def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
     if found is None:
         found = _total_and_subgroup(text, qualifier)
     if found is None and described_count(text) is not None:
-        found = [described_count(text)]     # "676 patients with previously treated disease"
+        found = [described_count(text)]     # "512 patients with previously treated disease"
     return found
 
 
@@ -193,7 +193,7 @@ def site_counts(text: str) -> list[Count]:
     two counts name the same site."""
     found = [(m.group(1), m.start(2), m.end(2)) for m in _SITE_THEN_COUNT.finditer(text)]
     if not found:
-        # "(6 + 16 GEP)": a term of a sum is no site's count (the site may be the sum's)
+        # "(5 + 12 GEP)": a term of a sum is no site's count (the site may be the sum's)
         found = [(m.group(2), m.start(1), m.end(1)) for m in _COUNT_THEN_SITE.finditer(text)
                  if not _NOT_A_SITE.match(m.group(2)) and not re.search(r"\+\s*$", text[:m.start(1)])]
     out = []
@@ -206,14 +206,14 @@ def site_counts(text: str) -> list[Count]:
     return out if len({c.label for c in out}) == len(out) else []
 
 
-# "CDDP + VP-16 (129) CBDCA + VP-16 (67)": regimens listed one after another, each with its
+# "DrugA + DrugB (102) DrugC + DrugB (58)": regimens listed one after another, each with its
 # patients in parentheses
 _REGIMEN_COUNT = re.compile(r"\s*([A-Za-z][^()]*?)\s*\(\s*(?:[Nn]\s*=\s*)?(\d{1,5})\s*\)")
 
 
 def regimen_counts(text: str | None) -> list[Count]:
-    """The patients of each regimen a treatment cell lists with its count ("A + B (129) C + B
-    (67)"), labelled with the regimen; none unless the cell is two or more such regimens and
+    """The patients of each regimen a treatment cell lists with its count ("A + B (102) C + B
+    (58)"), labelled with the regimen; none unless the cell is two or more such regimens and
     nothing else ("A vs. B" arms are named by their own rule)."""
     if not text:
         return []

@@ -60,7 +60,7 @@ def _owners(cell: Cell, a: int, b: int, mentions: list[Mention], vals: list[Valu
     for v in vals:
         m, ambiguous = owner(cell, a, b, mentions, v)
         if m is not None and m.label.endswith("_median") and v.value == 0:
-            cell.role[v.tok] = "no_rule"      # "NR vs. 18 0.0 m": no median lasts no time
+            cell.role[v.tok] = "no_rule"      # "NR vs. 14 0.0 m": no median lasts no time
             continue
         if m is not None:
             owners.append((m, v))
@@ -100,7 +100,7 @@ def owner(cell: Cell, a: int, b: int, mentions: list[Mention], v: Value) -> tupl
         other = _compatible(before_v, v) if before_v else None
         return m, other is not None and (other.label, other.tp_months) != (m.label, m.tp_months)
     if m is None:
-        # "ORR 10.9%, median OS 10.1 months, 45.6% at 1 year": the rate at a landmark is the
+        # "ORR 12.4%, median OS 9.2 months, 41.3% at 1 year": the rate at a landmark is the
         # survival's named last, never the response named before it
         m = _landmark_rate(cell, v, [m for m in mentions if m.end <= v.tok])
     if m is None:
@@ -116,7 +116,7 @@ _SURVIVAL_LANDMARK_MONTHS = 12.0
 
 
 def _survival_landmark_under_response(cell: Cell, m: Mention, v: Value) -> bool:
-    """'45.6% at 1 year' in a response column, no measure named: a rate at a survival
+    """'41.3% at 1 year' in a response column, no measure named: a rate at a survival
     landmark is no response rate just because the column is one (it is left as narrative)."""
     if m.start != m.end or m.label not in ("orr", "dcr"):
         return False          # a measure named in the text ("DCR 60% at 12 weeks")
@@ -180,7 +180,7 @@ def _vs_between(cell: Cell, v: Value, w: Value) -> bool:
 
 
 def _subgroup_runs(cell: Cell, group: list[Value]) -> list[list[Value]] | None:
-    """'Lung: 7.3% vs 18.2% GEP: 7.1% vs 11.6%': comparisons of the arms, each headed by the
+    """'Liver: 6.1% vs 14.5% Bone: 5.2% vs 9.8%': comparisons of the arms, each headed by the
     subgroup it is for (a label and a colon before its first value, none before the others),
     all of one length; None for any other shape."""
     runs: list[list[Value]] = [[group[0]]]
@@ -252,7 +252,7 @@ def _compared(cell: Cell, a: int, v: Value) -> bool:
 
 
 def _landmark_rate(cell: Cell, v: Value, prev: list[Mention]) -> Mention | None:
-    """'median OS: 10.1 months, 45.6% at 1 year': a percentage with a landmark after it, where
+    """'median OS: 10.1 months, 41.3% at 1 year': a percentage with a landmark after it, where
     the last survival measure named is a median, is that survival's rate at the landmark."""
     if v.unit != "%" or not any(a == v.end_tok for (a, _b, _tp) in cell.timepoints):
         return None

@@ -174,7 +174,7 @@ def mark_intervals(cell: Cell) -> None:
 
 
 def _landmark_after_percentage(cell: Cell) -> None:
-    """'45.6% at 1 year': a landmark right after a percentage is the percentage's landmark,
+    """'41.3% at 1 year': a landmark right after a percentage is the percentage's landmark,
     never a duration of its own."""
     for (a, b, _tp) in cell.timepoints:
         if a > 0 and cell.words[a - 1] == "%":

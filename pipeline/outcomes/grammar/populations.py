@@ -21,7 +21,7 @@ GENERIC_LABEL = re.compile(r"(?i)\b(analysis|analyses|follow-up|update|report|re
                            r"safety|overall|total|itt|intention|primary|secondary|endpoints?|notes?)\b")
 
 
-# "Nivo vs Nivo-Ipi: Lung: 7.3% vs 18.2%": a cell opening with the names of the arms it compares
+# "X vs X-Y: Liver: 6.1% vs 14.5%": a cell opening with the names of the arms it compares
 _ARMS_HEADER = re.compile(r"^\s*([^:;()\[\]%=]{1,80}?)\s*:")
 _VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.I)
 
@@ -33,7 +33,7 @@ def arms_header(text: str | None) -> list[str] | None:
     if m is None:
         return None
     names = [" ".join(p.split()) for p in _VS.split(m.group(1))]
-    # "8 wk Nivo vs Nivo-Ipi:": a landmark a pasted row ran into the cell is no part of a name
+    # "8 wk X vs X-Y:": a landmark a pasted row ran into the cell is no part of a name
     words = names[0].split()
     while words and (re.search(r"\d", words[0]) or time_unit(words[0].lower()) or any(re.search(r"\d", w) for w in words[1:])):
         words = words[1:]

@@ -65,7 +65,7 @@ def labelled_parts(cell: Cell, clauses: list[tuple[int, int]]) -> list[tuple[int
 
 
 def _label_starts(cell: Cell, p: int, b: int) -> bool:
-    """Does a label start at token p, right after a value ("10.9% Arm B: ORR 1.5%")? A few
+    """Does a label start at token p, right after a value ("12.4% Arm B: ORR 2.2%")? A few
     words with no measure named in them, a colon, and a measure named right after it."""
     prev = p - 1
     ends_value = (cell.is_num(prev) and prev not in cell.role) or cell.words[prev] in ("%", ")") \

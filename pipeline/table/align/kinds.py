@@ -39,7 +39,7 @@ _VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot pars
 _MAX_PERCENT = 100      # largest rate
 _COUNT_MAX = 20         # longest count cell: a count and who the patients are
 _PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")    # a rate: no descriptive cell starts on one
-_REGIMEN_LABEL_MAX = 4  # longest label naming a regimen ("Multiple dose cohorts:")
+_REGIMEN_LABEL_MAX = 4  # longest label naming a regimen ("Escalating dose cohorts:")
 _RESULTS_MAX = 40       # longest labelled result cell (several clauses over several lines)
 
 
@@ -66,7 +66,7 @@ class ColumnKind:
     holds_nct: bool = False             # may hold an NCT id
     percent: bool = False               # its values are percentages
     median: bool = False                # its values are medians (never percentages)
-    no_percent: bool = False            # its values are never percentages (a count, a median; "48/214")
+    no_percent: bool = False            # its values are never percentages (a count, a median; "36/190")
     refuse: Callable[[list[Tok], "TableContext"], bool] | None = None   # spans it never takes
     results: tuple[str, ...] = ()       # labelled result cells: the value columns its clauses may name
 
@@ -179,7 +179,7 @@ def _score_value(spec, toks, text, ctx):
         pct = "%" in text
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
             return NEG
-        return w.value_pair   # one value per cohort: "48/214", "15% /20%", "NR /4"
+        return w.value_pair   # one value per cohort: "36/190", "12% /18%", "NR /4"
     p, labelled = _read_value(text)
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
@@ -195,7 +195,7 @@ def _score_value(spec, toks, text, ctx):
 
 
 def _score_count(spec, toks, text, ctx):
-    """A count, or a count and who the patients are ("676 patients with untreated disease";
+    """A count, or a count and who the patients are ("512 patients with untreated disease";
     a capitalised drug name after it starts the next column's regimen)."""
     if described_count(text) is not None and len(toks) <= _COUNT_MAX:
         if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):
@@ -206,7 +206,7 @@ def _score_count(spec, toks, text, ctx):
     return _score_value(spec, toks, text, ctx)
 
 
-# "A: 1.9 mo B: 2.0 mo", "MSS: 5.8% MSI-H: 40.9%": each value after the short label of its arm
+# "A: 2.4 mo B: 2.7 mo", "MSS: 4.4% MSI-H: 35.0%": each value after the short label of its arm
 _LABEL_WORD = r"(?!(?:mo|mos|months?|m|wks?|weeks?|w|days?|d|years?|yrs?|y|NR)\b)[A-Za-z][\w+-]{0,12}"
 _LABEL_COLON = re.compile(rf"(?:^|\s+){_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}}\s*:\s*")
 
@@ -219,13 +219,13 @@ def _labelled_values(text: str):
     parsed = [parse_value_cell(x) for x in pieces[1:]]
     if any(x is None or x.missing or not x.values for x in parsed) or not all(
             v.unit or v.not_reached for x in parsed for v in x.values):
-        return None           # each value with its unit: "All: 16 SS: 37" may be any column's
+        return None           # each value with its unit: "All: 14 LS: 31" may be any column's
     return type(parsed[0])(values=[v for x in parsed for v in x.values])
 
 
 def _read_value(text: str):
     """A value cell's parse (None: no value cell) and whether it is read as values of
-    labelled subgroups ("SS 21.1", "All: 16 SS: 37")."""
+    labelled subgroups ("LS 19.4", "All: 14 LS: 31")."""
     p = parse_value_cell(text) if not _LABEL_COLON.match(text) else _labelled_values(text)
     if p is None and ("P" in text or "p" in text):
         rest = _P_VALUE.sub("", text).strip()

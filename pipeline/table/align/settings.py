@@ -45,11 +45,11 @@ class CellWeights:
     year: float = 4.0
     year_missing: float = 1.0
     # value columns (counts, rates, medians) and unknown columns with a unit
-    value_pair: float = 3.0                  # one value per cohort: "48/214", "15% /20%"
+    value_pair: float = 3.0                  # one value per cohort: "36/190", "12% /18%"
     value_missing: float = 2.5               # "NR", "—"
     value: float = 3.0                       # a value the cell parser reads ...
     value_short: float = 0.5                 # ... plus this when it is one or two tokens
-    count_described: float = 3.0             # a count and who the patients are ("676 patients with ...")
+    count_described: float = 3.0             # a count and who the patients are ("512 patients with ...")
     # labelled result cells ("Arm X: ORR 12%", "Arm X: median OS: 9.1 months 41% at 1 year")
     results_cell: float = 3.0                # a cell of labelled result clauses ...
     results_clause: float = 0.5              # ... plus this per clause after the first

@@ -45,9 +45,9 @@ _DISEASE_STATE = re.compile(r"(?i)(?:progressive|metastatic|advanced|unresectabl
                             r"locally advanced|refractory|resected|inoperable)\b")
 _N_EQUALS = re.compile(r"(?:^|\s)[Nn]\s*=")
 # how a value cell may start: a number, "NR", "not reached", "n =", or a subgroup's label in
-# capitals with a colon ("SS: 3", "All: 16 SS: 37")
+# capitals with a colon ("LS: 4", "All: 14 LS: 31")
 _VALUE_START = re.compile(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)|(?-i:All|[A-Z][A-Z0-9+/-]{0,7}):$")
-# "SS 21.1", "All: 16 SS: 37", "G3 6.4 weeks": values each after the subgroup they are for
+# "LS 19.4", "All: 14 LS: 31", "G3 6.4 weeks": values each after the subgroup they are for
 # (a subgroup's label is in capitals, "SS", "G3", "MSI-H", or "All"; "b 5.0" is a footnote's
 # letter, "Nivolumab 7.5" an arm's regimen and its value)
 _LABELLED_VALUE = re.compile(r"(All|[A-Z][A-Z0-9+/-]{1,7}):?\s+(\d+(?:\.\d+)?(?:\s*(?:%|weeks?|months?|mo|wk|m|w)\b)?%?)")
@@ -55,8 +55,8 @@ _NOT_SUBGROUP = OUTCOME_WORDS | {"vs", "or", "p"}
 
 
 def labelled_values(text: str) -> list[str] | None:
-    """The values of a cell that is only subgroup labels each followed by its value ("SS 21.1",
-    "All: 16 SS: 37"); None for any other cell (a label that names a measure or a statistic,
+    """The values of a cell that is only subgroup labels each followed by its value ("LS 19.4",
+    "All: 14 LS: 31"); None for any other cell (a label that names a measure or a statistic,
     "HR 0.32", "OS 14", is no subgroup)."""
     pos, values = 0, []
     for m in _LABELLED_VALUE.finditer(text):
@@ -144,7 +144,7 @@ def _ends_like_value(toks: list[Tok]) -> bool:
 
 
 def _value_like(toks: list[Tok], kb: Knowledge) -> bool:
-    """Can a value-like span a value column cannot parse still be one of its cells ("SS: 3",
+    """Can a value-like span a value column cannot parse still be one of its cells ("LS: 4",
     "26.5 vs. 14.7 (HR 0.47 LMS, 0.56 other)", "A: 7% B: 5%")? Not when it ends on a word (a
     value cell ends on its value, a unit or a parenthesis: "60.8 Nivolumab" is a value and the
     next arm's regimen) or holds, outside parentheses, more words than numbers and one."""
