@@ -11,9 +11,8 @@ from ...outcomes.cells import parse_value_cell, states_results
 from .context import TableContext
 from .kinds import VALUE_KINDS, kind_of, skip_cost, typed_score
 from .results import read_clauses
-from .row import Alignment, RowScorer, Vocab, column_caps, vocab_bonus
+from .row import Alignment, RowScorer, Vocab, column_caps
 from .settings import NEG
-from .shapes import outcome_score
 from .tokens import Tok, ends_continuation, starts_continuation
 
 
@@ -36,23 +35,23 @@ def second_reading(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen:
     and does not count."""
     scorer = scorer or RowScorer(toks, ctx)
     T, C = len(toks), len(kinds)
-    # best[d][i][j]: best score of columns [0, j) over tokens [0, i); d = 1 once a chosen value
-    # cell was changed; back[d][i][j] = (previous d, previous i, skipped)
-    best = [[[NEG] * (C + 1) for _ in range(T + 1)] for _ in range(2)]
-    back: list[list[list[tuple[int, int, bool] | None]]] = [[[None] * (C + 1) for _ in range(T + 1)] for _ in range(2)]
+    # best[d][j][i]: best score of columns [0, j) over tokens [0, i); d = 1 once a chosen value
+    # cell was changed; back[d][j][i] = (previous d, previous i, skipped)
+    best = [[[NEG] * (T + 1) for _ in range(C + 1)] for _ in range(2)]
+    back: list[list[list[tuple[int, int, bool] | None]]] = [[[None] * (T + 1) for _ in range(C + 1)] for _ in range(2)]
     best[0][0][0] = 0.0
-    caps, rest = column_caps(kinds, T, ctx.st)
+    _, rest = column_caps(kinds, T, ctx.st)
     value_cols = _value_columns(kinds)
     for j in range(C):
         mine = chosen.spans[j] if j in value_cols and only in (None, j) else None
         for d in (0, 1):
-            _relax_two_state(j, d, mine, kinds, toks, ctx, scorer, vocab, best, back, caps[j], T - rest[j + 1])
-    other = best[1][T][C]
+            _relax_two_state(j, d, mine, kinds, ctx, scorer, vocab, best, back, T - rest[j + 1])
+    other = best[1][C][T]
     if other == NEG:
         return SecondReading(math.inf)
     changed, d, i = [], 1, T
     for j in range(C, 0, -1):
-        pd_, pi, skipped = back[d][i][j]
+        pd_, pi, skipped = back[d][j][i]
         span = None if skipped else (pi, i)
         if j - 1 in value_cols and chosen.spans[j - 1] is not None and span != chosen.spans[j - 1]:
             changed.append(j - 1)
@@ -60,35 +59,29 @@ def second_reading(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen:
     return SecondReading(chosen.score - other, tuple(sorted(changed)))
 
 
-def _relax_two_state(j, d, mine, kinds, toks, ctx, scorer, vocab, best, back, cap, k_min) -> None:
-    """second_reading's moves into column j from the paths in state d."""
-    st = ctx.st
-    T, kind = len(toks), kinds[j]
-    free_text = kind_of(kind).free_text
-    skip = skip_cost(kind, st)
-    row_b = best[d]
+def _relax_two_state(j, d, mine, kinds, ctx, scorer, vocab, best, back, k_min) -> None:
+    """second_reading's moves into column j from the paths in state d (the row's cell
+    moves, RowScorer.moves, shared with every other programme over the row)."""
+    T = len(scorer.toks)
+    skip = skip_cost(kinds[j], ctx.st)
+    cur = best[d][j]
+    nxt, nxt_back = (best[0][j + 1], best[1][j + 1]), (back[0][j + 1], back[1][j + 1])
     for i in range(T + 1):
-        b = row_b[i][j]
+        b = cur[i]
         if b == NEG:
             continue
         if i >= k_min:
             d2 = 1 if d or mine is not None else 0
-            if b + skip > best[d2][i][j + 1]:
-                best[d2][i][j + 1] = b + skip
-                back[d2][i][j + 1] = (d, i, True)
+            if b + skip > nxt[d2][i]:
+                nxt[d2][i] = b + skip
+                nxt_back[d2][i] = (d, i, True)
         if i == T:
             continue
-        k_hi = min(T, i + cap, scorer.reach(kind, i))
-        for k in range(max(i + (2 if free_text else 1), k_min), k_hi + 1):
-            sc = outcome_score(toks[i], k - i, False, ctx) if free_text else scorer.score(kind, i, k)
-            if sc == NEG:
-                continue
-            if vocab and not free_text:
-                sc += vocab_bonus(vocab, " ".join(scorer.keys[i:k]), j, st)
+        for k, sc in scorer.moves(kinds, j, i, vocab):
             d2 = 1 if d or (mine is not None and mine != (i, k)) else 0
-            if b + sc > best[d2][k][j + 1]:
-                best[d2][k][j + 1] = b + sc
-                back[d2][k][j + 1] = (d, i, False)
+            if b + sc > nxt[d2][k]:
+                nxt[d2][k] = b + sc
+                nxt_back[d2][k] = (d, i, False)
 
 
 def second_best_margin(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen: Alignment,

@@ -439,13 +439,18 @@ def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
                           # nor start on a bracketed reference (it ends the cell before)
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
-    if not spec.labels and (any(t.colon and not (spec.labelled_regimen and _labels_regimen(toks, k, ctx))
-                                for k, t in enumerate(toks)) or (
+    if not spec.labels and ((any(t.colon for t in toks) and _label_in_cell(spec, toks, ctx)) or (
             last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return True       # "Chemotherapy:" or a sentence end is free text, not a cell
                           # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m"; a
                           # treatment may name its arm's regimen: "Cohort A: drug X")
     return not spec.sentence_words and any(t.caps for t in toks)
+
+
+def _label_in_cell(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
+    """Does a span with a colon hold a label its column does not take (every label but one
+    naming the regimen after it, in a column that may hold those)?"""
+    return not spec.labelled_regimen or any(t.colon and not _labels_regimen(toks, k, ctx) for k, t in enumerate(toks))
 
 
 def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
@@ -477,14 +482,20 @@ _typed_score = typed_score
 _NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
 
 
+def dead_start(spec: ColumnKind, first: Tok) -> bool:
+    """Does no cell of `spec` start on token `first`, however long: the rest of "et al.", a
+    word that joins on to the cell before ("and", "/ ..."), an opening parenthesis (shape_score
+    and the guards refuse these whatever follows; the row programmes skip such starts)."""
+    return first.low in ("al.", "al.,") or (not spec.free_text and (
+        first.norm[:1] in ("/", "(") or (first.low in _JOINING_START and not first.first)))
+
+
 def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
     n = len(toks)
     spec = kind_of(kind)
     first = toks[0]
-    if first.low in ("al.", "al.,") or (first.low == "et" and n > 1 and toks[1].low.startswith("al")):
+    if dead_start(spec, first) or (first.low == "et" and n > 1 and toks[1].low.startswith("al")):
         return NEG            # "et al." and its rest: never the start of a cell
-    if (first.low in _JOINING_START and not first.first or first.norm[:1] == "/") and not spec.free_text:
-        return NEG
     if spec.refuse is not None and spec.refuse(toks, ctx):
         return NEG
     if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:

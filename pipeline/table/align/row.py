@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .context import TableContext
-from .kinds import cell_cap, kind_of, score_cell, skip_cost
+from .kinds import cell_cap, dead_start, kind_of, score_cell, skip_cost
 from .settings import NEG, AlignSettings
 from .shapes import _DOSE_UNIT, _PLAIN_NUMBER, outcome_score
 from .tokens import Tok
@@ -38,7 +38,14 @@ class RowScorer:
             self.reach_nct[i] = nxt_nct
             self.reach_caps[i] = nxt_caps
         self.width = T + 1
+        self._reaches: dict[str, list[int]] = {}
         self.memo: dict[str, dict[int, float]] = {}    # kind -> {i * width + k: score of [i, k)}
+        # cell moves (see moves), for one list of column kinds and one vocab at a time
+        self._moves_kinds: list[str] | None = None
+        self._moves_vocab: Vocab | None = None
+        self._moves: dict[int, list[tuple[int, float]]] = {}
+        self._caps: list[int] = []
+        self._rest: list[int] = []
 
     def memo_of(self, kind: str) -> dict[int, float]:
         got = self.memo.get(kind)
@@ -49,13 +56,20 @@ class RowScorer:
     def reach(self, kind: str, i: int) -> int:
         """Largest k for which span [i, k) may still be a `kind` cell (every longer span from i
         crosses a tab, or holds an NCT id or a sentence word the column cannot hold)."""
-        k = self.reach_tab[i]
-        spec = kind_of(kind)
-        if not spec.holds_nct:
-            k = min(k, self.reach_nct[i])
-        if not spec.sentence_words:
-            k = min(k, self.reach_caps[i])
-        return k
+        return self.reaches(kind)[i]
+
+    def reaches(self, kind: str) -> list[int]:
+        """reach(kind, i) for every token i, worked out once per kind."""
+        got = self._reaches.get(kind)
+        if got is None:
+            spec = kind_of(kind)
+            got = self.reach_tab
+            if not spec.holds_nct:
+                got = [min(a, b) for a, b in zip(got, self.reach_nct)]
+            if not spec.sentence_words:
+                got = [min(a, b) for a, b in zip(got, self.reach_caps)]
+            self._reaches[kind] = got
+        return got
 
     def score(self, kind: str, i: int, k: int) -> float:
         memo = self.memo_of(kind)
@@ -64,6 +78,51 @@ class RowScorer:
         if sc is None:
             sc = memo[key] = self._score(kind, i, k)
         return sc
+
+    def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
+        """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
+        programmes score them, the vocab bonus in and the long-value cost not, impossible
+        cells left out. Worked out once for all the programmes run over an aligned row (its
+        alignment margin, its second readings), which ask for the same moves again and again."""
+        if kinds is not self._moves_kinds or vocab is not self._moves_vocab:
+            self._moves_kinds, self._moves_vocab, self._moves = kinds, vocab, {}
+            self._caps, self._rest = column_caps(kinds, len(self.toks), self.ctx.st)
+        key = j * self.width + i
+        got = self._moves.get(key)
+        if got is None:
+            got = self._moves[key] = self._cell_moves(kinds, j, i, vocab)
+        return got
+
+    def _cell_moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
+        T, kind, st = len(self.toks), kinds[j], self.ctx.st
+        k_min = T - self._rest[j + 1]
+        k_hi = min(T, i + self._caps[j], self.reach(kind, i))
+        if kind_of(kind).free_text:
+            first = self.toks[i]
+            return [(k, sc) for k in range(max(i + 2, k_min), k_hi + 1)
+                    if (sc := outcome_score(first, k - i, False, self.ctx)) != NEG]
+        if dead_start(kind_of(kind), self.toks[i]):
+            return []
+        # a span can be a seen value only when its first word starts one and it is no longer
+        # than the longest one (as in align_tokens)
+        longest = 0
+        if vocab and not isinstance(vocab, Vocab):
+            longest = self.width
+        elif vocab and self.keys[i].split(" ", 1)[0] in vocab.firsts:
+            longest = vocab.longest
+        memo, W, keys, out = self.memo_of(kind), self.width, self.keys, []
+        for k in range(max(i + 1, k_min), k_hi + 1):
+            sc = memo.get(i * W + k)
+            if sc is None:
+                sc = self.score(kind, i, k)
+            if sc == NEG:
+                continue
+            if k - i <= longest:
+                cols = vocab.get(" ".join(keys[i:k]))
+                if cols:
+                    sc += st.vocab_bonus if j in cols else -st.vocab_malus
+            out.append((k, sc))
+        return out
 
     def _score(self, kind: str, i: int, k: int) -> float:
         spec = kind_of(kind)
@@ -128,8 +187,9 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     above whatever they hold (they cost at most `st.skip_spanned`)."""
     scorer = scorer or RowScorer(toks, ctx)
     T, C = len(toks), len(kinds)
-    best = [[NEG] * (C + 1) for _ in range(T + 1)]
-    back: list[list[tuple[int, bool] | None]] = [[None] * (C + 1) for _ in range(T + 1)]
+    # best[j][i]: best score of columns [0, j) over tokens [0, i); back[j][i]: (i before, skipped)
+    best = [[NEG] * (T + 1) for _ in range(C + 1)]
+    back: list[list[tuple[int, bool] | None]] = [[None] * (T + 1) for _ in range(C + 1)]
     best[0][0] = 0.0
     caps, rest = column_caps(kinds, T, ctx.st)
     heads = None
@@ -142,15 +202,15 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     for j in range(C):
         _relax_column(j, kinds, toks, ctx, scorer, best, back, caps[j], T - rest[j + 1],
                       vocab, heads, lengths[j] if lengths else None, spanned_prefix)
-    if best[T][C] == NEG:
+    if best[C][T] == NEG:
         return Alignment(NEG, [None] * C)
     spans: list[tuple[int, int] | None] = [None] * C
     i = T
     for j in range(C, 0, -1):
-        pi, skipped = back[i][j]
+        pi, skipped = back[j][i]
         spans[j - 1] = None if skipped else (pi, i)
         i = pi
-    return Alignment(best[T][C], spans)
+    return Alignment(best[C][T], spans)
 
 
 def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab, heads, long_from,
@@ -162,29 +222,34 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
     skip = skip_cost(kind, st)
     lead_skip = max(skip, st.skip_spanned) if spanned_prefix else skip
     use_vocab = bool(vocab) and kind != "outcomes_text"
-    free_text = kind_of(kind).free_text
+    spec = kind_of(kind)
+    free_text = spec.free_text
     memo, W, score, keys = scorer.memo_of(kind), T + 1, scorer.score, scorer.keys
+    reach = scorer.reaches(kind)
     longest = vocab.longest if use_vocab else 0
+    cur, nxt, nxt_back = best[j], best[j + 1], back[j + 1]
     for i in range(T + 1):
-        b = best[i][j]
+        b = cur[i]
         if b == NEG:
             continue
         sk = lead_skip if i == 0 else skip
-        if b + sk > best[i][j + 1] and i >= k_min:
-            best[i][j + 1] = b + sk
-            back[i][j + 1] = (i, True)
+        if b + sk > nxt[i] and i >= k_min:
+            nxt[i] = b + sk
+            nxt_back[i] = (i, True)
         if i == T:
             continue
-        k_hi = min(T, i + maxlen, scorer.reach(kind, i))
+        k_hi = min(T, i + maxlen, reach[i])
         if free_text:
             # free text scores by its first word and its length only (outcome_score)
             first = toks[i]
             for k in range(max(i + 2, k_min), k_hi + 1):
                 sc = outcome_score(first, k - i, False, ctx)
-                if b + sc > best[k][j + 1]:
-                    best[k][j + 1] = b + sc
-                    back[k][j + 1] = (i, False)
+                if b + sc > nxt[k]:
+                    nxt[k] = b + sc
+                    nxt_back[k] = (i, False)
             continue
+        if dead_start(spec, toks[i]):
+            continue        # no cell of the column starts here
         seen = use_vocab and heads[i]
         for k in range(max(i + 1, k_min), k_hi + 1):
             sc = memo.get(i * W + k)
@@ -198,38 +263,31 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
                     sc += st.vocab_bonus if j in cols else -st.vocab_malus
             if long_from is not None and k - i > long_from:
                 sc += st.long_value
-            if b + sc > best[k][j + 1]:
-                best[k][j + 1] = b + sc
-                back[k][j + 1] = (i, False)
+            if b + sc > nxt[k]:
+                nxt[k] = b + sc
+                nxt_back[k] = (i, False)
 
 
-def _moves(toks: list[Tok], kinds: list[str], j: int, i: int, k_min: int, ctx: TableContext,
-           scorer: RowScorer, vocab: Vocab | None, lengths: Lengths | None, spanned_prefix: bool):
-    """align_tokens' moves into column j from token i, (k, score), k == i a skip, scored and
-    pruned as align_tokens scores and prunes them."""
-    st = ctx.st
-    T, kind = len(toks), kinds[j]
-    skip = skip_cost(kind, st)
-    if i >= k_min:
-        yield i, max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip
-    if i == T:
-        return
-    k_hi = min(T, i + cell_cap(kind, T, st), scorer.reach(kind, i))
-    if kind_of(kind).free_text:
-        for k in range(max(i + 2, k_min), k_hi + 1):
-            yield k, outcome_score(toks[i], k - i, False, ctx)
-        return
-    for k in range(max(i + 1, k_min), k_hi + 1):
-        sc = scorer.score(kind, i, k)
-        if sc == NEG:
+def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], scorer: RowScorer,
+                  vocab: Vocab | None, long_from: int | None, spanned_prefix: bool,
+                  st: AlignSettings) -> list[tuple[int, int, float]]:
+    """align_tokens' moves into column j, (i, k, score), from every token i a path reaches,
+    k == i a skip, scored and pruned as align_tokens scores and prunes them."""
+    T = len(scorer.toks)
+    skip = skip_cost(kinds[j], st)
+    out = []
+    for i in range(T + 1):
+        if reached[i] == NEG:
             continue
-        if vocab:
-            cols = vocab.get(" ".join(scorer.keys[i:k]))
-            if cols:
-                sc += st.vocab_bonus if j in cols else -st.vocab_malus
-        if lengths and lengths[j] is not None and k - i > lengths[j]:
-            sc += st.long_value
-        yield k, sc
+        if i >= k_min:
+            out.append((i, i, max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip))
+        if i == T:
+            continue
+        for k, sc in scorer.moves(kinds, j, i, vocab):
+            if long_from is not None and k - i > long_from:
+                sc += st.long_value
+            out.append((i, k, sc))
+    return out
 
 
 def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: TableContext,
@@ -242,13 +300,14 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     T, C = len(toks), len(kinds)
     if al.score == NEG:
         return None
-    _, rest = column_caps(kinds, T, ctx.st)
+    st = ctx.st
+    _, rest = column_caps(kinds, T, st)
     fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     fwd[0][0] = 0.0
     moves: list[list[tuple[int, int, float]]] = []
     for j in range(C):
-        mj = [(i, k, sc) for i in range(T + 1) if fwd[j][i] != NEG
-              for k, sc in _moves(toks, kinds, j, i, T - rest[j + 1], ctx, scorer, vocab, lengths, spanned_prefix)]
+        mj = _column_moves(kinds, j, T - rest[j + 1], fwd[j], scorer, vocab,
+                           lengths[j] if lengths else None, spanned_prefix, st)
         for i, k, sc in mj:
             if fwd[j][i] + sc > fwd[j + 1][k]:
                 fwd[j + 1][k] = fwd[j][i] + sc
