@@ -69,6 +69,7 @@ class ColumnKind:
     no_percent: bool = False            # its values are never percentages (a count, a median; "36/190")
     refuse: Callable[[list[Tok], "TableContext"], bool] | None = None   # spans it never takes
     results: tuple[str, ...] = ()       # labelled result cells: the value columns its clauses may name
+    doses: bool = False                 # a regimen's column: may start on a dose ("45 Gy radiotherapy")
 
 
 # ---------------------------------------------------------------- scorers, one per kind
@@ -312,8 +313,9 @@ def _score_sites(spec, toks, text, ctx):
 def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
     if len(toks) > ctx.st.max_cell_tokens:
         return NEG
-    if _NUMBER.fullmatch(toks[0].norm) or _PERCENT_START.match(toks[0].norm):
-        return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow drugs)
+    if (_NUMBER.fullmatch(toks[0].norm) and not _starts_on_dose(toks)) or _PERCENT_START.match(toks[0].norm):
+        return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow
+                              # drugs, but a dose of radiation may lead: "45 Gy radiotherapy + drug A")
     if _MONO_RX.fullmatch(text):
         return mono
     reg = ctx.regimen_scores.get(text)
@@ -354,7 +356,7 @@ def _endpoint_and_regimen(toks: list[Tok], ctx: TableContext) -> bool:
 
 # ---------------------------------------------------------------- the registry
 _IDENTITY = dict(counts=False, fallback="descriptive")
-_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, **_IDENTITY)
+_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, doses=True, **_IDENTITY)
 _MEASURE = dict(typed_max=_VALUE_MAX, measure=True, numeric=True, value=True, per_row=True, labels=True,
                 skip="skip_measure", fallback="value")
 _PERCENT = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")
@@ -434,9 +436,12 @@ _skip_cost = skip_cost
 def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
     """The shapes no cell of `spec` takes, whatever its kind's own shapes say."""
     first, last = toks[0], toks[-1].low
-    if toks[-1].open_end or first.norm.startswith("(") or (first.norm.startswith("[") and not spec.bracket_start):
+    if toks[-1].open_end or (first.norm.startswith(("(", "[")) and not spec.bracket_start):
         return True       # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis,
-                          # nor start on a bracketed reference (it ends the cell before)
+                          # nor start on a parenthesis or a bracketed reference (it ends the cell
+                          # before), but a reference cell: "[45]", "(21,22)"
+    if not spec.doses and _starts_on_dose(toks):
+        return True       # "3 mg/kg ORR: 12%": the dose ends the regimen before, no other cell starts on it
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
     if not spec.labels and (any(t.colon and not (spec.labelled_regimen and _labels_regimen(toks, k, ctx))
@@ -446,6 +451,18 @@ def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
                           # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m"; a
                           # treatment may name its arm's regimen: "Cohort A: drug X")
     return not spec.sentence_words and any(t.caps for t in toks)
+
+
+_DOSE_NUMBER = re.compile(r"[\d.]+(?:[–-][\d.]+)?")   # a dose or a range of doses ("50–200")
+
+
+def _starts_on_dose(toks: list[Tok]) -> bool:
+    """Does the span start on a number and its dose unit ("3 mg/kg", "45 Gy"), not as the
+    label of a dose cohort ("2 mg/kg dose: 58%"; "3 mg/kg ORR: 12%" is a dose, then a result)?"""
+    if len(toks) < 2 or _DOSE_NUMBER.fullmatch(toks[0].norm) is None or _DOSE_UNIT.match(toks[1].low) is None:
+        return False
+    label = next((t for t in toks[1:3] if t.colon), None)
+    return label is None or label.low.rstrip(":") in OUTCOME_WORDS
 
 
 def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
@@ -473,6 +490,16 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
 _typed_score = typed_score
 
 
+_GLUED_PLUS = re.compile(r"\+[A-Za-z]")    # "+pembrolizumab": the operator glued to the drug it adds
+
+
+def _mid_line_tail(first: Tok) -> bool:
+    """Is a token inside a line the tail of the cell before it: the unit of a dose or of a
+    value ("... 100-200 | mg Safety", "1.7 | m 2019") or an operator glued to the drug it
+    adds ("radiotherapy | +pembrolizumab")?"""
+    return bool(_GLUED_PLUS.match(first.norm) or _DOSE_UNIT.match(first.low)
+                or time_unit(first.low.strip(".,;")))
+
 # capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
 _NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
 
@@ -483,7 +510,8 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
     first = toks[0]
     if first.low in ("al.", "al.,") or (first.low == "et" and n > 1 and toks[1].low.startswith("al")):
         return NEG            # "et al." and its rest: never the start of a cell
-    if (first.low in _JOINING_START and not first.first or first.norm[:1] == "/") and not spec.free_text:
+    if (first.low in _JOINING_START and not first.first or first.norm[:1] == "/"
+            or not first.first and _mid_line_tail(first)) and not spec.free_text:
         return NEG
     if spec.refuse is not None and spec.refuse(toks, ctx):
         return NEG

@@ -1,0 +1,86 @@
+"""Plain-text rows read as their markdown twins are: rules found by comparing the two forms
+of the real tables (tests/test_real_tables_md.py), each on an invented table here."""
+from pipeline.model import Cell, Grid, GridRow
+from pipeline.readers.text import text_to_tables
+from pipeline.table.align import text_table_to_grid
+from pipeline.table.arms import grid_to_arms
+
+
+def grid_of(text: str):
+    return text_table_to_grid(text_to_tables("t", text)[0])
+
+
+def cells(grid):
+    return [None if r.section else [c.text if c else None for c in r.cells] for r in grid.rows]
+
+
+def test_a_parenthesised_reference_ends_the_row_in_its_own_column():
+    # "(31)" after the last value is the Reference cell, not part of the median cell
+    text = ("Clinical trial Phase Agent No. ORR (%) Median PFS (month) Median OS (month) Reference\n"
+            "ALPHA-7 III Durvalumab vs. placebo 140 vs. 138 41.2 vs. 37.5 5.6 vs. 4.9 13.1 vs. 11.8 (31)\n"
+            "BETA-2 II Atezolizumab 57 22.4 2.3 8.1 (32,33)\n")
+    rows = cells(grid_of(text))
+    assert rows[0] == ["ALPHA-7", "III", "Durvalumab vs. placebo", "140 vs. 138", "41.2 vs. 37.5",
+                       "5.6 vs. 4.9", "13.1 vs. 11.8", "(31)"]
+    assert rows[1] == ["BETA-2", "II", "Atezolizumab", "57", "22.4", "2.3", "8.1", "(32,33)"]
+
+
+_DOSES = ("Agent Trial Phase Population Treatment arms Primary end point Secondary end points Publish year\n"
+          "Durvalumab GAMMA-4 Phase II ES-SCLC Durvalumab 7 mg/kg ORR: 14.2% (95% CI: 8.1–20.3) "
+          "mOS: 6.3 m (95% CI: 4.4–8.0); mPFS: 1.7 m 2019\n"
+          "DELTA-9 Phase I ES-SCLC 30 Gy thoracic radiotherapy +durvalumab 100–300 mg Safety "
+          "mPFS: 5.2 m (95% CI 3.3–7.1); mOS: 9.3 m 2021\n")
+
+
+def test_a_dose_stays_with_its_regimen():
+    """A cell never starts on a dose ("7 mg/kg ORR: ..."), nor inside a line on the unit of the
+    number before ("mg Safety", "m 2019") or on an operator glued to its drug ("+durvalumab");
+    a regimen may start on a dose of radiation ("30 Gy thoracic radiotherapy")."""
+    rows = cells(grid_of(_DOSES))
+    assert rows[0][4:] == ["Durvalumab 7 mg/kg", "ORR: 14.2% (95% CI: 8.1–20.3)",
+                           "mOS: 6.3 m (95% CI: 4.4–8.0); mPFS: 1.7 m", "2019"]
+    assert rows[1][3:] == ["ES-SCLC", "30 Gy thoracic radiotherapy +durvalumab 100–300 mg",
+                           "Safety mPFS: 5.2 m (95% CI 3.3–7.1); mOS: 9.3 m", None, "2021"]
+    arms = grid_to_arms(grid_of(_DOSES)).arms
+    assert [a["treatment"] for a in arms] == ["Durvalumab 7 mg/kg", "30 Gy thoracic radiotherapy +durvalumab 100–300 mg"]
+
+
+def test_a_dose_cohort_label_may_start_a_result_cell():
+    text = ("Agent tested Patients Treatment arms Response rates Survival\n"
+            "Nivolumab (12) 96 patients with advanced melanoma Nivolumab 1 mg/kg vs. nivolumab 3 mg/kg "
+            "Whole cohort: ORR 31% 1 mg/kg dose: 61% at 1 year\n"
+            "3 mg/kg dose: 66% at 1 year\n"
+            "Ipilimumab (14) 310 patients with untreated melanoma Ipilimumab vs. placebo Ipilimumab: ORR 12.1% "
+            "Ipilimumab: median OS: 11.2 months\n")
+    rows = cells(grid_of(text))
+    assert rows[0][2:] == ["Nivolumab 1 mg/kg vs. nivolumab 3 mg/kg", "Whole cohort: ORR 31%",
+                           "1 mg/kg dose: 61% at 1 year 3 mg/kg dose: 66% at 1 year"]
+
+
+def _endpoint_grid(*rows):
+    header = ("Trial", "Treatment arms", "Primary end point", "Secondary end points")
+    return Grid("t", None, None, header, tuple(
+        GridRow(tuple(Cell(x, line=k + 2) if x is not None else None for x in r), line=k + 2)
+        for k, r in enumerate(rows)))
+
+
+def _measures(res):
+    return sorted((m["row"], m["measure"], m["value"]) for m in res.measures)
+
+
+def test_results_in_an_endpoint_column_do_not_span_down():
+    """A row whose secondary endpoints cell is empty does not take the row above's results:
+    a result is its own arm's ("mPFS: 3.1 m" spans no other row)."""
+    res = grid_to_arms(_endpoint_grid(
+        ("EPSILON-3", "Pembrolizumab 200 mg", "ORR: 17.5% (95% CI: 9.0–26.0)", "mPFS: 3.1 m (95% CI: 2.2–4.0); mOS: 8.2 m"),
+        ("ZETA-1", "Nivolumab 240 mg", "mPFS: 1.6 m (95% CI: 1.2–2.4) mOS: 6.6 m (95% CI: 5.0–8.2)", None)))
+    assert _measures(res) == [(1, "orr", 17.5), (1, "os_median", 8.2), (1, "pfs_median", 3.1),
+                              (2, "os_median", 6.6), (2, "pfs_median", 1.6)]
+
+
+def test_results_over_both_endpoint_columns_are_one_outcome_text():
+    """Results in the primary endpoint cell that run on into the secondary endpoints cell
+    (short: "mOS:15.5 months (...)") are the row's outcome text together: neither is lost."""
+    res = grid_to_arms(_endpoint_grid(
+        ("ETA-5", "Nivolumab 480 mg", "Safety mPFS: 4.4 m (95% CI 2.1–6.7);", "mOS:15.5 months (95% CI: 9.0–22.0)")))
+    assert _measures(res) == [(1, "os_median", 15.5), (1, "pfs_median", 4.4)]
