@@ -22,6 +22,7 @@ CASES = [
     ("GEMOX", None, ["gemcitabine", "oxaliplatin"]),
     ("FOLFIRINOX", None, ["fluorouracil", "irinotecan", "leucovorin", "oxaliplatin"]),
     ("Placebo", None, []),
+    ("Rova-T (antibody drug conjugate)", None, ["rovalpituzumab tesirine"]),   # the ADC's short name
 ]
 
 

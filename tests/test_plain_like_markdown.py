@@ -40,7 +40,7 @@ def test_a_dose_stays_with_its_regimen():
     assert rows[0][4:] == ["Durvalumab 7 mg/kg", "ORR: 14.2% (95% CI: 8.1–20.3)",
                            "mOS: 6.3 m (95% CI: 4.4–8.0); mPFS: 1.7 m", "2019"]
     assert rows[1][3:] == ["ES-SCLC", "30 Gy thoracic radiotherapy +durvalumab 100–300 mg",
-                           "Safety mPFS: 5.2 m (95% CI 3.3–7.1); mOS: 9.3 m", None, "2021"]
+                           "Safety", "mPFS: 5.2 m (95% CI 3.3–7.1); mOS: 9.3 m", "2021"]
     arms = grid_to_arms(grid_of(_DOSES)).arms
     assert [a["treatment"] for a in arms] == ["Durvalumab 7 mg/kg", "30 Gy thoracic radiotherapy +durvalumab 100–300 mg"]
 
@@ -84,3 +84,14 @@ def test_results_over_both_endpoint_columns_are_one_outcome_text():
     res = grid_to_arms(_endpoint_grid(
         ("ETA-5", "Nivolumab 480 mg", "Safety mPFS: 4.4 m (95% CI 2.1–6.7);", "mOS:15.5 months (95% CI: 9.0–22.0)")))
     assert _measures(res) == [(1, "os_median", 15.5), (1, "pfs_median", 4.4)]
+
+
+def test_safety_is_an_endpoint_and_no_cell_ends_on_at():
+    """"Safety" is an endpoint, not the end of the regimen before it; "CBR at 16 Weeks" is one
+    endpoint, whose weeks are no median of the next column."""
+    text = ("Trial Phase N Patients Treatment Endpoint ORR (%) mPFS (Months) mOS (Months) Result of Trial\n"
+            "NCT09000001 I 58 Relapsed Tarlatamab (BiTE) Safety 31.2 4.4 (95% CI, 2.0–6.1) 11.9 Positive\n"
+            "NCT09000002 II 64 Refractory Avelumab + Utomilumab CBR at 16 Weeks Ongoing\n")
+    rows = cells(grid_of(text))
+    assert rows[0][4:7] == ["Tarlatamab (BiTE)", "Safety", "31.2"]
+    assert rows[1][5] == "CBR at 16 Weeks" and rows[1][7] is None
