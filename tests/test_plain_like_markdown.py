@@ -95,3 +95,18 @@ def test_safety_is_an_endpoint_and_no_cell_ends_on_at():
     rows = cells(grid_of(text))
     assert rows[0][4:7] == ["Tarlatamab (BiTE)", "Safety", "31.2"]
     assert rows[1][5] == "CBR at 16 Weeks" and rows[1][7] is None
+
+
+def test_a_hazard_ratio_is_no_value_cell_of_its_own():
+    """"SS: HR 0.41 (...) p = 0.02" on the line under a row's values is a note on the median
+    before it, not a median (or a landmark rate) of its own: the row's values stay in their
+    columns, the note in the cell of the value it is about."""
+    text = ("Metastatic treatment Population Phase n RR (%) 3 months PFS (%) 6 months PFS (%) "
+            "PFS (months) OS (months) Year of publication\n"
+            "Gemcitabine vs. docetaxel [12] STS III 310 21 vs. 15 4.7 vs. 4.2 11.5 vs. 12.0\n"
+            "SS: HR 0.41 (95% CI 0.22–0.80) p = 0.02\n"
+            "2019\n"
+            "Docetaxel [14] STS II 77 9 61.5 40 3.1 10.2 2018\n")
+    rows = cells(grid_of(text))
+    assert rows[0][4:] == ["21 vs. 15", None, None, "4.7 vs. 4.2",
+                           "11.5 vs. 12.0 SS: HR 0.41 (95% CI 0.22–0.80) p = 0.02", "2019"]

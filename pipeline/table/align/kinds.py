@@ -181,6 +181,8 @@ def _score_value(spec, toks, text, ctx):
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
             return NEG
         return w.value_pair   # one value per cohort: "36/190", "12% /18%", "NR /4"
+    if "HR" in text and _hazard_ratio_first(toks):
+        return NEG            # "SS: HR 0.32 (...)": a hazard ratio, no count, rate or median
     p, labelled = _read_value(text)
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
@@ -193,6 +195,12 @@ def _score_value(spec, toks, text, ctx):
     if labelled:
         return w.value        # values of the subgroups the labels name
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
+
+
+def _hazard_ratio_first(toks: list[Tok]) -> bool:
+    """Is the span's first number a hazard ratio ("HR 0.32", "HR: 0.5")?"""
+    k = next((i for i, t in enumerate(toks) if _DIGIT.search(t.norm)), None)
+    return k is not None and k > 0 and toks[k - 1].norm.strip("(:") in ("HR", "hr")
 
 
 def _score_count(spec, toks, text, ctx):
@@ -533,7 +541,8 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> flo
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
             and not (spec.no_percent and _PERCENT_START.match(toks[0].norm)) \
-            and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks):
+            and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks) \
+            and not _hazard_ratio_first(toks):
         return ctx.w.fallback_value
     return NEG
 

@@ -16,7 +16,7 @@ SENTENCE_START = {"among", "in", "of", "the", "a", "an", "all", "for", "with", "
                   "therefore", "these", "those", "it", "its", "they", "one", "enrollment", "enrolment"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if len(w) > 1 and w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
 # no cell ends on these: the cell goes on after them ("vs.", "and", "+", "(")
-CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:×]|\b(?:or|and|with|plus|of|vs\.?|versus|in|the|et|every|per|at))$", re.I)
+CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:×]|\b(?:or|and|with|plus|of|vs\.?|versus|in|the|et|every|per|at|hr))$", re.I)
 # digits a site cell may hold: a grade ("G3 GEP NENs") and counts of patients per site
 # ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)"); any other number is not a site's
 _SITE_DIGITS = re.compile(r"^(?!\(?G\d(?:-\d)?\b|\(?\d+[,;)]?$)\S*\d")
