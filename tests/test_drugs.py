@@ -23,6 +23,8 @@ CASES = [
     ("FOLFIRINOX", None, ["fluorouracil", "irinotecan", "leucovorin", "oxaliplatin"]),
     ("Placebo", None, []),
     ("Rova-T (antibody drug conjugate)", None, ["rovalpituzumab tesirine"]),   # the ADC's short name
+    ("T-VEC", None, ["talimogene laherparepvec"]),   # the oncolytic virus's short name
+    ("GM-CSF", None, ["sargramostim"]),
 ]
 
 

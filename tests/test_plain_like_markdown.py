@@ -110,3 +110,32 @@ def test_a_hazard_ratio_is_no_value_cell_of_its_own():
     rows = cells(grid_of(text))
     assert rows[0][4:] == ["21 vs. 15", None, None, "4.7 vs. 4.2",
                            "11.5 vs. 12.0 SS: HR 0.41 (95% CI 0.22–0.80) p = 0.02", "2019"]
+
+
+def test_an_arm_line_after_a_lone_value_is_its_own_row():
+    """A line ending on a bare value and the next line starting on a capitalised drug or a
+    name in capitals are two rows: never one regimen "Placebo 58 Pembrolizumab", nor a trial
+    name "Nivolumab 66.9 BETA-40/GAMMA-7 [8]"."""
+    text = ("Trial name Primary outcome Treatment arms Median OS (months) Median PFS (months) ORR (%) "
+            "1 year-RFS (%)\n"
+            "ALPHA-12 [7] PFS, OS Ipilimumab 12.2 3.1 14.5\n"
+            "Dacarbazine 9.4 2.6 9.8\n"
+            "CheckMate 900 [9] RFS Ipilimumab 55.2\n"
+            "Nivolumab 66.9\n"
+            "BETA-40/GAMMA-7 [8] RFS Placebo 58\n"
+            "Pembrolizumab 71.2\n"
+            "DELTA-3 [10] OS Dacarbazine 10.2 2.1 13.4\n")
+    g = grid_of(text)
+    assert [(r.cells[0].text if r.cells[0] else None, r.cells[2].text) for r in g.rows] == [
+        ("ALPHA-12 [7]", "Ipilimumab"), (None, "Dacarbazine"), ("CheckMate 900 [9]", "Ipilimumab"),
+        (None, "Nivolumab"), ("BETA-40/GAMMA-7 [8]", "Placebo"), (None, "Pembrolizumab"),
+        ("DELTA-3 [10]", "Dacarbazine")]
+
+
+def test_a_reference_ends_the_trial_name_and_a_threshold_ends_the_endpoint():
+    text = ("Trial name Primary outcome Treatment arms Median OS (months) Median PFS (months) ORR (%)\n"
+            "GAMMA [9] Durable response lasting ≥ 9 months T-VEC 21.5 Not reported 16.3\n"
+            "GM-CSF 17.1 Not reported 2.2\n")
+    rows = cells(grid_of(text))
+    assert rows[0][:3] == ["GAMMA [9]", "Durable response lasting ≥ 9 months", "T-VEC"]
+    assert rows[1][:3] == [None, None, "GM-CSF"]

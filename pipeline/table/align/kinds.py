@@ -100,8 +100,8 @@ def _score_study(spec, toks, text, ctx):
         return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
     if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named
-    if any(t.nct_text for t in toks):
-        return NEG
+    if any(t.nct_text for t in toks) or any(t.norm.endswith("]") for t in toks[:-1]):
+        return NEG        # (a bracketed reference ends the name: "OPTiM [51] | Durable response")
     if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
                       and not any(t.low in _VERSUS for t in toks)):
         return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
@@ -277,8 +277,14 @@ def _score_results(spec, toks, text, ctx):
     return w.results_cell + w.results_clause * (len(clauses) - 1)
 
 
+# an endpoint's threshold ending it: "Durable response lasting ≥ 6 months"
+_THRESHOLD_END = re.compile(r"(?:≥|>=|>|≤|<=|<)\s*\d+(?:\.\d+)?\s*(?:months?|weeks?|years?|%)$")
+
+
 def _score_endpoint(spec, toks, text, ctx):
     w, n = ctx.w, len(toks)
+    if n > 5 and n <= 8 and _THRESHOLD_END.search(text):
+        n -= 3                # (the threshold's words do not make the endpoint longer)
     if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
             and not any(t.low in _VERSUS for t in toks):
         return w.endpoint
@@ -362,9 +368,25 @@ def _endpoint_and_regimen(toks: list[Tok], ctx: TableContext) -> bool:
     return len(toks) <= 5 and any(ctx.kb.is_drug(t.norm) or t.low in NOT_DRUGS for t in toks)
 
 
+def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
+    """A line ending on a bare number (a value) with the next line starting on a capitalised
+    drug or a name in capitals ("Placebo 61 | Pembrolizumab 75.4", "Drug B 66.9 | TRIAL-4
+    [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
+    SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
+    return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
+               and (t.norm.upper() == t.norm or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
+
+
+def _no_regimen(toks: list[Tok], ctx: TableContext) -> bool:
+    """Spans no regimen cell is: one starting on a comparison ("≥ 6 months T-VEC": the end of
+    an endpoint's threshold)."""
+    return toks[0].norm in _COMPARISON
+
+
 # ---------------------------------------------------------------- the registry
 _IDENTITY = dict(counts=False, fallback="descriptive")
-_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, doses=True, **_IDENTITY)
+_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, doses=True,
+                refuse=_no_regimen, **_IDENTITY)
 _MEASURE = dict(typed_max=_VALUE_MAX, measure=True, numeric=True, value=True, per_row=True, labels=True,
                 skip="skip_measure", fallback="value")
 _PERCENT = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")
@@ -498,6 +520,7 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
 _typed_score = typed_score
 
 
+_COMPARISON = {"≥", "≤", ">", "<", ">=", "<="}
 _GLUED_PLUS = re.compile(r"\+[A-Za-z]")    # "+pembrolizumab": the operator glued to the drug it adds
 
 
@@ -522,6 +545,8 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
             or not first.first and _mid_line_tail(first)) and not spec.free_text:
         return NEG
     if spec.refuse is not None and spec.refuse(toks, ctx):
+        return NEG
+    if n > 1 and not spec.free_text and _value_ends_line(toks, ctx):
         return NEG
     if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:
         return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
