@@ -139,3 +139,23 @@ def test_a_reference_ends_the_trial_name_and_a_threshold_ends_the_endpoint():
     rows = cells(grid_of(text))
     assert rows[0][:3] == ["GAMMA [9]", "Durable response lasting ≥ 9 months", "T-VEC"]
     assert rows[1][:3] == [None, None, "GM-CSF"]
+
+
+def test_counts_of_the_arms_are_one_count_cell():
+    """"12 (A) 27 (B)": the counts of the parts the regimen cell names, one N cell (the second
+    count is not the start of the site cell)."""
+    text = ("Trial and author N Primary site Treatment Primary endpoint ORR (%) PFS (median) OS (median)\n"
+            "Hale et al 12 (A) 27 (B) EP-NECs (4 + 19 GEP) Part A: Pembro Part B: Pembro + CT "
+            "ORR A: 8% B: 4% A: 2.1 mo B: 2.3 mo A: NR B: 5.2 mo\n")
+    assert cells(grid_of(text))[0][1:3] == ["12 (A) 27 (B)", "EP-NECs (4 + 19 GEP)"]
+
+
+def test_a_reference_ends_the_regimen_not_the_population():
+    """"Trabectedin BSC [31•]": the reference ends the regimen cell (two arms written without
+    "vs."); the population cell after it holds no reference."""
+    text = ("Metastatic treatment Population Line of treatment Phase n (SS) RR (%) PFS (months) OS (months) "
+            "Year of publication\n"
+            "Eribulin vs. dacarbazine [30] STS 2 III 452 (21) 4 vs. 5 2.6 vs. 2.6 13.5 vs. 11.5 2016\n"
+            "Pazopanib BSC [31•] Translocation-associated STS 2–4 II 61 (9) 6 vs. 0% 4.1 vs. 1.2 months 11.9 vs. 9.8 2014\n")
+    rows = cells(grid_of(text))
+    assert rows[1][:2] == ["Pazopanib BSC [31•]", "Translocation-associated STS"]

@@ -203,9 +203,16 @@ def _hazard_ratio_first(toks: list[Tok]) -> bool:
     return k is not None and k > 0 and toks[k - 1].norm.strip("(:") in ("HR", "hr")
 
 
+# counts of the arms or parts a row's regimen cell names, each with its label: "14 (A) 22 (B)"
+_COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
+
+
 def _score_count(spec, toks, text, ctx):
     """A count, or a count and who the patients are ("512 patients with untreated disease";
-    a capitalised drug name after it starts the next column's regimen)."""
+    a capitalised drug name after it starts the next column's regimen), or the counts of the
+    row's arms ("14 (A) 22 (B)")."""
+    if _COUNTS_PER_ARM.fullmatch(text):
+        return ctx.w.value + ctx.w.value_short   # (as short as each count alone)
     if described_count(text) is not None and len(toks) <= _COUNT_MAX:
         if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):
             return NEG        # a label ("Cohort A:") or a capitalised drug starts the next cell
@@ -304,7 +311,7 @@ def _score_endpoint_result(spec, toks, text, ctx):
 
 def _score_sites(spec, toks, text, ctx):
     w, kb = ctx.w, ctx.kb
-    if len(toks) > (spec.typed_max if "(" in text else 7) or any(t.site_digits for t in toks) \
+    if len(toks) > (spec.typed_max if "(" in text else 7) or any(t.site_digits for t in toks) or _reference_inside(toks) \
             or toks[0].low in SENTENCE_START:
         return NEG
     parts = _parts(text)
@@ -350,10 +357,16 @@ def _score_agent(spec, toks, text, ctx):
     return _score_regimen_cell(spec, toks, text, ctx, NEG, bonus)
 
 
+def _reference_inside(toks: list[Tok]) -> bool:
+    """A bracketed reference before the span's end ("BSC [27] Translocation-associated STS"):
+    the reference ends the cell before (a regimen's, a trial's), no short cell holds one."""
+    return any(t.norm.endswith("]") for t in toks[:-1])
+
+
 def _score_short(spec, toks, text, ctx):
     """Population, extra and columns of unknown kind: anything short."""
     w, n = ctx.w, len(toks)
-    if n > _SHORT_MAX:
+    if n > _SHORT_MAX or _reference_inside(toks):
         return NEG
     return w.short + w.short_long_token * max(0, n - w.short_tokens) \
         + (w.short_lowercase if toks[0].norm[:1].islower() else 0.0)
