@@ -22,6 +22,9 @@ CASES = [
     ("GEMOX", None, ["gemcitabine", "oxaliplatin"]),
     ("FOLFIRINOX", None, ["fluorouracil", "irinotecan", "leucovorin", "oxaliplatin"]),
     ("Placebo", None, []),
+    ("Rova-T (antibody drug conjugate)", None, ["rovalpituzumab tesirine"]),   # the ADC's short name
+    ("T-VEC", None, ["talimogene laherparepvec"]),   # the oncolytic virus's short name
+    ("GM-CSF", None, ["sargramostim"]),
 ]
 
 

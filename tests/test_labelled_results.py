@@ -98,10 +98,12 @@ def test_a_rate_is_no_unusual_count_or_regimen_either(kind, text):
 
 
 def test_a_result_cell_of_no_clauses_is_taken_only_at_a_cost():
-    """Value-like text that is no run of clauses ("44.0% at": its landmark went to the next
-    line) fills a result column only as a misfit, at the value columns' cost (and is flagged)."""
+    """Value-like text that is no run of clauses ("44.0% 12": a number of the next clause)
+    fills a result column only as a misfit, at the value columns' cost (and is flagged); no
+    cell ends on "at" ("44.0% at": the cell goes on to its landmark on the next line)."""
     ctx = TableContext(Knowledge({}, {}))
-    assert score_cell("survival_text", toks("44.0% at"), ctx) == ctx.w.fallback_value
+    assert score_cell("survival_text", toks("44.0% 12"), ctx) == ctx.w.fallback_value
+    assert score_cell("survival_text", toks("44.0% at"), ctx) == NEG
     assert score_cell("survival_text", toks("44.0% at 1 year"), ctx) == ctx.w.results_cell
 
 

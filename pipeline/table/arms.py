@@ -39,6 +39,12 @@ ARM_VALUE_COLUMN = {"n": "n_total", "orr": "orr_pct", "dcr": "dcr_pct",
                     "pfs_median": "pfs_median_months", "os_median": "os_median_months"}
 _SECONDARY = re.compile(r"(?i)^(?:other\s+|key\s+)?secondary\s+(?:end\s*-?\s*points?|outcomes?)\b")
 _LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*:\s*\d", re.I)
+# label columns that may hold a row's results (an endpoint's, the secondary endpoints')
+_LABEL_KINDS = ("primary_endpoint", "extra")
+
+
+def _states_results(text: str) -> bool:
+    return states_results(text) or bool(_LABELLED_RESULT.match(clean(text)))
 
 
 @dataclass
@@ -165,8 +171,8 @@ def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, 
         if c is None or not c.text.strip():
             fillable = kind in FILLABLE or kind in ("trial", "other") or (kind == "treatment" and not names_arm)
             if not (fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text"
-                    and not grid.explicit_spans):
-                continue
+                    and not grid.explicit_spans) or (kind in _LABEL_KINDS and _states_results(prev[j])):
+                continue      # (results in an endpoint column are the row's own: "mOS: 7.7 m" spans no arm)
             text = prev[j]
             spanned = True
         else:
@@ -191,7 +197,7 @@ def _results_in_label_cells(rc: _RowCells, results_in_endpoint: bool) -> str | N
     'ORR: 11.9% (...)' (the endpoint's name, then its result); the cells are relabelled."""
     cells, extra, doubts = rc.cells, rc.extra, rc.doubts
     for h in list(extra):
-        if "outcomes_text" not in cells and _SECONDARY.match(clean(h)) and states_results(extra[h]):
+        if "outcomes_text" not in cells and _SECONDARY.match(clean(h)) and _states_results(extra[h]):
             # "Secondary end points: mPFS: 1.45 m (95% CI ...); ORR: 13.7%": the row's results
             cells["outcomes_text"] = extra.pop(h)
     rc.cells = cells = citations_apart(cells)
@@ -202,8 +208,9 @@ def _results_in_label_cells(rc: _RowCells, results_in_endpoint: bool) -> str | N
         return pe
     if pe and results_in_endpoint and states_results(pe):
         # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
-        # column holds the row's results; they are its outcome text
-        cells["outcomes_text"] = pe
+        # column holds the row's results; they are its outcome text (before the secondary
+        # endpoints' results when the row's results run on into that column)
+        cells["outcomes_text"] = f"{pe} {cells['outcomes_text']}" if cells.get("outcomes_text") else pe
         doubts["outcomes_text"] = doubts.get("primary_endpoint", ())
         label = pe.split(":", 1)[0].strip() if ":" in pe else None
         cells["primary_endpoint"] = label if label and len(label.split()) <= 5 else None

@@ -69,6 +69,7 @@ class ColumnKind:
     no_percent: bool = False            # its values are never percentages (a count, a median; "36/190")
     refuse: Callable[[list[Tok], "TableContext"], bool] | None = None   # spans it never takes
     results: tuple[str, ...] = ()       # labelled result cells: the value columns its clauses may name
+    doses: bool = False                 # a regimen's column: may start on a dose ("45 Gy radiotherapy")
 
 
 # ---------------------------------------------------------------- scorers, one per kind
@@ -99,8 +100,8 @@ def _score_study(spec, toks, text, ctx):
         return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
     if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named
-    if any(t.nct_text for t in toks):
-        return NEG
+    if any(t.nct_text for t in toks) or any(t.norm.endswith("]") for t in toks[:-1]):
+        return NEG        # (a bracketed reference ends the name: "OPTiM [51] | Durable response")
     if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
                       and not any(t.low in _VERSUS for t in toks)):
         return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
@@ -180,6 +181,8 @@ def _score_value(spec, toks, text, ctx):
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
             return NEG
         return w.value_pair   # one value per cohort: "36/190", "12% /18%", "NR /4"
+    if "HR" in text and _hazard_ratio_first(toks):
+        return NEG            # "SS: HR 0.32 (...)": a hazard ratio, no count, rate or median
     p, labelled = _read_value(text)
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
@@ -194,9 +197,22 @@ def _score_value(spec, toks, text, ctx):
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
 
 
+def _hazard_ratio_first(toks: list[Tok]) -> bool:
+    """Is the span's first number a hazard ratio ("HR 0.32", "HR: 0.5")?"""
+    k = next((i for i, t in enumerate(toks) if _DIGIT.search(t.norm)), None)
+    return k is not None and k > 0 and toks[k - 1].norm.strip("(:") in ("HR", "hr")
+
+
+# counts of the arms or parts a row's regimen cell names, each with its label: "14 (A) 22 (B)"
+_COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
+
+
 def _score_count(spec, toks, text, ctx):
     """A count, or a count and who the patients are ("512 patients with untreated disease";
-    a capitalised drug name after it starts the next column's regimen)."""
+    a capitalised drug name after it starts the next column's regimen), or the counts of the
+    row's arms ("14 (A) 22 (B)")."""
+    if _COUNTS_PER_ARM.fullmatch(text):
+        return ctx.w.value + ctx.w.value_short   # (as short as each count alone)
     if described_count(text) is not None and len(toks) <= _COUNT_MAX:
         if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):
             return NEG        # a label ("Cohort A:") or a capitalised drug starts the next cell
@@ -268,8 +284,14 @@ def _score_results(spec, toks, text, ctx):
     return w.results_cell + w.results_clause * (len(clauses) - 1)
 
 
+# an endpoint's threshold ending it: "Durable response lasting ≥ 6 months"
+_THRESHOLD_END = re.compile(r"(?:≥|>=|>|≤|<=|<)\s*\d+(?:\.\d+)?\s*(?:months?|weeks?|years?|%)$")
+
+
 def _score_endpoint(spec, toks, text, ctx):
     w, n = ctx.w, len(toks)
+    if n > 5 and n <= 8 and _THRESHOLD_END.search(text):
+        n -= 3                # (the threshold's words do not make the endpoint longer)
     if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
             and not any(t.low in _VERSUS for t in toks):
         return w.endpoint
@@ -289,7 +311,7 @@ def _score_endpoint_result(spec, toks, text, ctx):
 
 def _score_sites(spec, toks, text, ctx):
     w, kb = ctx.w, ctx.kb
-    if len(toks) > (spec.typed_max if "(" in text else 7) or any(t.site_digits for t in toks) \
+    if len(toks) > (spec.typed_max if "(" in text else 7) or any(t.site_digits for t in toks) or _reference_inside(toks) \
             or toks[0].low in SENTENCE_START:
         return NEG
     parts = _parts(text)
@@ -312,8 +334,9 @@ def _score_sites(spec, toks, text, ctx):
 def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
     if len(toks) > ctx.st.max_cell_tokens:
         return NEG
-    if _NUMBER.fullmatch(toks[0].norm) or _PERCENT_START.match(toks[0].norm):
-        return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow drugs)
+    if (_NUMBER.fullmatch(toks[0].norm) and not _starts_on_dose(toks)) or _PERCENT_START.match(toks[0].norm):
+        return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow
+                              # drugs, but a dose of radiation may lead: "45 Gy radiotherapy + drug A")
     if _MONO_RX.fullmatch(text):
         return mono
     reg = ctx.regimen_scores.get(text)
@@ -334,10 +357,16 @@ def _score_agent(spec, toks, text, ctx):
     return _score_regimen_cell(spec, toks, text, ctx, NEG, bonus)
 
 
+def _reference_inside(toks: list[Tok]) -> bool:
+    """A bracketed reference before the span's end ("BSC [27] Translocation-associated STS"):
+    the reference ends the cell before (a regimen's, a trial's), no short cell holds one."""
+    return any(t.norm.endswith("]") for t in toks[:-1])
+
+
 def _score_short(spec, toks, text, ctx):
     """Population, extra and columns of unknown kind: anything short."""
     w, n = ctx.w, len(toks)
-    if n > _SHORT_MAX:
+    if n > _SHORT_MAX or _reference_inside(toks):
         return NEG
     return w.short + w.short_long_token * max(0, n - w.short_tokens) \
         + (w.short_lowercase if toks[0].norm[:1].islower() else 0.0)
@@ -352,9 +381,25 @@ def _endpoint_and_regimen(toks: list[Tok], ctx: TableContext) -> bool:
     return len(toks) <= 5 and any(ctx.kb.is_drug(t.norm) or t.low in NOT_DRUGS for t in toks)
 
 
+def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
+    """A line ending on a bare number (a value) with the next line starting on a capitalised
+    drug or a name in capitals ("Placebo 61 | Pembrolizumab 75.4", "Drug B 66.9 | TRIAL-4
+    [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
+    SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
+    return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
+               and (t.norm.upper() == t.norm or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
+
+
+def _no_regimen(toks: list[Tok], ctx: TableContext) -> bool:
+    """Spans no regimen cell is: one starting on a comparison ("≥ 6 months T-VEC": the end of
+    an endpoint's threshold)."""
+    return toks[0].norm in _COMPARISON
+
+
 # ---------------------------------------------------------------- the registry
 _IDENTITY = dict(counts=False, fallback="descriptive")
-_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, **_IDENTITY)
+_REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, doses=True,
+                refuse=_no_regimen, **_IDENTITY)
 _MEASURE = dict(typed_max=_VALUE_MAX, measure=True, numeric=True, value=True, per_row=True, labels=True,
                 skip="skip_measure", fallback="value")
 _PERCENT = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")
@@ -434,9 +479,12 @@ _skip_cost = skip_cost
 def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
     """The shapes no cell of `spec` takes, whatever its kind's own shapes say."""
     first, last = toks[0], toks[-1].low
-    if toks[-1].open_end or first.norm.startswith("(") or (first.norm.startswith("[") and not spec.bracket_start):
+    if toks[-1].open_end or (first.norm.startswith(("(", "[")) and not spec.bracket_start):
         return True       # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis,
-                          # nor start on a bracketed reference (it ends the cell before)
+                          # nor start on a parenthesis or a bracketed reference (it ends the cell
+                          # before), but a reference cell: "[45]", "(21,22)"
+    if not spec.doses and _starts_on_dose(toks):
+        return True       # "3 mg/kg ORR: 12%": the dose ends the regimen before, no other cell starts on it
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
     if not spec.labels and ((any(t.colon for t in toks) and _label_in_cell(spec, toks, ctx)) or (
@@ -451,6 +499,18 @@ def _label_in_cell(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
     """Does a span with a colon hold a label its column does not take (every label but one
     naming the regimen after it, in a column that may hold those)?"""
     return not spec.labelled_regimen or any(t.colon and not _labels_regimen(toks, k, ctx) for k, t in enumerate(toks))
+
+
+_DOSE_NUMBER = re.compile(r"[\d.]+(?:[–-][\d.]+)?")   # a dose or a range of doses ("50–200")
+
+
+def _starts_on_dose(toks: list[Tok]) -> bool:
+    """Does the span start on a number and its dose unit ("3 mg/kg", "45 Gy"), not as the
+    label of a dose cohort ("2 mg/kg dose: 58%"; "3 mg/kg ORR: 12%" is a dose, then a result)?"""
+    if len(toks) < 2 or _DOSE_NUMBER.fullmatch(toks[0].norm) is None or _DOSE_UNIT.match(toks[1].low) is None:
+        return False
+    label = next((t for t in toks[1:3] if t.colon), None)
+    return label is None or label.low.rstrip(":") in OUTCOME_WORDS
 
 
 def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
@@ -478,16 +538,30 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
 _typed_score = typed_score
 
 
+_COMPARISON = {"≥", "≤", ">", "<", ">=", "<="}
+_GLUED_PLUS = re.compile(r"\+[A-Za-z]")    # "+pembrolizumab": the operator glued to the drug it adds
+
+
+def _mid_line_tail(first: Tok) -> bool:
+    """Is a token inside a line the tail of the cell before it: the unit of a dose or of a
+    value ("... 100-200 | mg Safety", "1.7 | m 2019") or an operator glued to the drug it
+    adds ("radiotherapy | +pembrolizumab")?"""
+    return bool(_GLUED_PLUS.match(first.norm) or _DOSE_UNIT.match(first.low)
+                or time_unit(first.low.strip(".,;")))
+
 # capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
 _NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
 
 
 def dead_start(spec: ColumnKind, first: Tok) -> bool:
     """Does no cell of `spec` start on token `first`, however long: the rest of "et al.", a
-    word that joins on to the cell before ("and", "/ ..."), an opening parenthesis (shape_score
-    and the guards refuse these whatever follows; the row programmes skip such starts)."""
+    word that joins on to the cell before ("and", "/ ..."), the tail of the cell before inside
+    a line (_mid_line_tail), an opening parenthesis but in a reference column (shape_score,
+    the guards and the fallback refuse these whatever follows; the row programmes skip such
+    starts)."""
     return first.low in ("al.", "al.,") or (not spec.free_text and (
-        first.norm[:1] in ("/", "(") or (first.low in _JOINING_START and not first.first)))
+        first.norm[:1] == "/" or (first.norm[:1] == "(" and not spec.bracket_start)
+        or (not first.first and (first.low in _JOINING_START or _mid_line_tail(first)))))
 
 
 def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
@@ -497,6 +571,8 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
     if dead_start(spec, first) or (first.low == "et" and n > 1 and toks[1].low.startswith("al")):
         return NEG            # "et al." and its rest: never the start of a cell
     if spec.refuse is not None and spec.refuse(toks, ctx):
+        return NEG
+    if n > 1 and not spec.free_text and _value_ends_line(toks, ctx):
         return NEG
     if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:
         return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
@@ -516,7 +592,8 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> flo
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
             and not (spec.no_percent and _PERCENT_START.match(toks[0].norm)) \
-            and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks):
+            and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks) \
+            and not _hazard_ratio_first(toks):
         return ctx.w.fallback_value
     return NEG
 

@@ -35,7 +35,8 @@ _HEAD_REST = re.compile(r"^(\S+)(.*)$")
 _MONO_RX = re.compile(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent")
 _INLINE_ABBR = re.compile(r"\w \([A-Z][A-Za-z0-9-]+\)")
 _NUMBER = re.compile(r"[\d.]+")
-_ENDPOINT_RX = re.compile(r"(?i)\b(orr|rr|dcr|cbr|pfs|os|ttp|ttf|efs|dfs|rfs|dor|response|survival|"
+_ENDPOINT_RX = re.compile(r"(?i)\b(orr|rr|dcr|cbr|pfs|os|ttp|ttf|efs|dfs|rfs|dor|response|survival|safety|"
+                          r"tolerability|toxicity|dlt|mtd|"
                           r"\d+-?(?:mo|month|year|yr|wk|week)s?-?(?:os|pfs)?)\b")
 # a study cell ends with its authors, perhaps with the year: "Walter et al", "Lu et al. (2020)"
 # and its reference numbers: "Rinke A et al. (5,15)", "Yao et al. [12]"

@@ -16,7 +16,7 @@ SENTENCE_START = {"among", "in", "of", "the", "a", "an", "all", "for", "with", "
                   "therefore", "these", "those", "it", "its", "they", "one", "enrollment", "enrolment"}
 _SENTENCE_CAPS = {w.capitalize() for w in SENTENCE_START if len(w) > 1 and w not in ("orr", "dcr", "mpfs", "mos", "pfs", "os", "all", "median", "objective", "overall")}
 # no cell ends on these: the cell goes on after them ("vs.", "and", "+", "(")
-CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:×]|\b(?:or|and|with|plus|of|vs\.?|versus|in|the|et|every|per))$", re.I)
+CONT_END = re.compile(r"(?:(?<=\w)-|[,+/(&=<>≤≥:×]|\b(?:or|and|with|plus|of|vs\.?|versus|in|the|et|every|per|at|hr))$", re.I)
 # digits a site cell may hold: a grade ("G3 GEP NENs") and counts of patients per site
 # ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)"); any other number is not a site's
 _SITE_DIGITS = re.compile(r"^(?!\(?G\d(?:-\d)?\b|\(?\d+[,;)]?$)\S*\d")
@@ -26,7 +26,7 @@ class Tok:
     """One token of a body line, with what the column scorers ask of it (worked out once per
     token, not once per span it is in). Read-only by convention."""
     __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before", "first",
-                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits")
+                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare")
 
     def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
                  tab_before: bool = False, first: bool = False):
@@ -45,12 +45,14 @@ class Tok:
         self.paren = "(" in norm or ")" in norm
         self.open_end = bool(CONT_END.search(low))      # no cell ends on it ("vs.", "and", "+", "(")
         self.site_digits = bool(_SITE_DIGITS.match(text))   # digits no site cell holds
+        self.bare = bool(_BARE_NUMBER.fullmatch(norm))      # a number alone ("61", "75.4")
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r}, line {self.line}, {self.start}-{self.end})"
 
 
 _TOKEN = re.compile(r"[^ \t]+")
+_BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None) -> list[Tok]:
