@@ -24,7 +24,8 @@ from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
                      OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values, _unbalanced,
-                     _value_like, outcome_score, regimen_score)
+                     _value_like, outcome_score, regimen_score, _COMPARISON, _hazard_ratio_first, _mid_line_tail,
+                     _reference_inside, _starts_on_dose, _value_ends_line)
 from .tokens import SENTENCE_START, Tok
 
 if TYPE_CHECKING:
@@ -197,12 +198,6 @@ def _score_value(spec, toks, text, ctx):
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
 
 
-def _hazard_ratio_first(toks: list[Tok]) -> bool:
-    """Is the span's first number a hazard ratio ("HR 0.32", "HR: 0.5")?"""
-    k = next((i for i, t in enumerate(toks) if _DIGIT.search(t.norm)), None)
-    return k is not None and k > 0 and toks[k - 1].norm.strip("(:") in ("HR", "hr")
-
-
 # counts of the arms or parts a row's regimen cell names, each with its label: "14 (A) 22 (B)"
 _COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
 
@@ -357,12 +352,6 @@ def _score_agent(spec, toks, text, ctx):
     return _score_regimen_cell(spec, toks, text, ctx, NEG, bonus)
 
 
-def _reference_inside(toks: list[Tok]) -> bool:
-    """A bracketed reference before the span's end ("BSC [27] Translocation-associated STS"):
-    the reference ends the cell before (a regimen's, a trial's), no short cell holds one."""
-    return any(t.norm.endswith("]") for t in toks[:-1])
-
-
 def _score_short(spec, toks, text, ctx):
     """Population, extra and columns of unknown kind: anything short."""
     w, n = ctx.w, len(toks)
@@ -379,15 +368,6 @@ def _score_outcomes(spec, toks, text, ctx):
 def _endpoint_and_regimen(toks: list[Tok], ctx: TableContext) -> bool:
     """"RFS Placebo": the endpoint and the next column's regimen."""
     return len(toks) <= 5 and any(ctx.kb.is_drug(t.norm) or t.low in NOT_DRUGS for t in toks)
-
-
-def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
-    """A line ending on a bare number (a value) with the next line starting on a capitalised
-    drug or a name in capitals ("Placebo 61 | Pembrolizumab 75.4", "Drug B 66.9 | TRIAL-4
-    [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
-    SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
-    return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
-               and (t.norm.upper() == t.norm or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
 
 
 def _no_regimen(toks: list[Tok], ctx: TableContext) -> bool:
@@ -501,18 +481,6 @@ def _label_in_cell(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
     return not spec.labelled_regimen or any(t.colon and not _labels_regimen(toks, k, ctx) for k, t in enumerate(toks))
 
 
-_DOSE_NUMBER = re.compile(r"[\d.]+(?:[–-][\d.]+)?")   # a dose or a range of doses ("50–200")
-
-
-def _starts_on_dose(toks: list[Tok]) -> bool:
-    """Does the span start on a number and its dose unit ("3 mg/kg", "45 Gy"), not as the
-    label of a dose cohort ("2 mg/kg dose: 58%"; "3 mg/kg ORR: 12%" is a dose, then a result)?"""
-    if len(toks) < 2 or _DOSE_NUMBER.fullmatch(toks[0].norm) is None or _DOSE_UNIT.match(toks[1].low) is None:
-        return False
-    label = next((t for t in toks[1:3] if t.colon), None)
-    return label is None or label.low.rstrip(":") in OUTCOME_WORDS
-
-
 def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
     """Is token k the end of a label that names the regimen after it ("Cohort A: drug X"):
     a colon, then a drug, in a cell that starts on a capitalised label ("Cohort A:", not
@@ -537,17 +505,6 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
 
 _typed_score = typed_score
 
-
-_COMPARISON = {"≥", "≤", ">", "<", ">=", "<="}
-_GLUED_PLUS = re.compile(r"\+[A-Za-z]")    # "+pembrolizumab": the operator glued to the drug it adds
-
-
-def _mid_line_tail(first: Tok) -> bool:
-    """Is a token inside a line the tail of the cell before it: the unit of a dose or of a
-    value ("... 100-200 | mg Safety", "1.7 | m 2019") or an operator glued to the drug it
-    adds ("radiotherapy | +pembrolizumab")?"""
-    return bool(_GLUED_PLUS.match(first.norm) or _DOSE_UNIT.match(first.low)
-                or time_unit(first.low.strip(".,;")))
 
 # capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
 _NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")

@@ -245,3 +245,49 @@ def outcome_score(first: Tok, n: int, has_nct: bool, ctx: TableContext) -> float
         s += w.text_lowercase
     return s
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+# ---------------------------------------------------------------- span predicates the kinds share
+def _hazard_ratio_first(toks: list[Tok]) -> bool:
+    """Is the span's first number a hazard ratio ("HR 0.32", "HR: 0.5")?"""
+    k = next((i for i, t in enumerate(toks) if _DIGIT.search(t.norm)), None)
+    return k is not None and k > 0 and toks[k - 1].norm.strip("(:") in ("HR", "hr")
+
+
+def _reference_inside(toks: list[Tok]) -> bool:
+    """A bracketed reference before the span's end ("BSC [27] Translocation-associated STS"):
+    the reference ends the cell before (a regimen's, a trial's), no short cell holds one."""
+    return any(t.norm.endswith("]") for t in toks[:-1])
+
+
+def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
+    """A line ending on a bare number (a value) with the next line starting on a capitalised
+    drug or a name in capitals ("Placebo 61 | Pembrolizumab 75.4", "Drug B 66.9 | TRIAL-4
+    [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
+    SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
+    return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
+               and (t.norm.upper() == t.norm or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
+
+
+_DOSE_NUMBER = re.compile(r"[\d.]+(?:[–-][\d.]+)?")   # a dose or a range of doses ("50–200")
+
+
+def _starts_on_dose(toks: list[Tok]) -> bool:
+    """Does the span start on a number and its dose unit ("3 mg/kg", "45 Gy"), not as the
+    label of a dose cohort ("2 mg/kg dose: 58%"; "3 mg/kg ORR: 12%" is a dose, then a result)?"""
+    if len(toks) < 2 or _DOSE_NUMBER.fullmatch(toks[0].norm) is None or _DOSE_UNIT.match(toks[1].low) is None:
+        return False
+    label = next((t for t in toks[1:3] if t.colon), None)
+    return label is None or label.low.rstrip(":") in OUTCOME_WORDS
+
+
+_COMPARISON = {"≥", "≤", ">", "<", ">=", "<="}
+_GLUED_PLUS = re.compile(r"\+[A-Za-z]")    # "+pembrolizumab": the operator glued to the drug it adds
+
+
+def _mid_line_tail(first: Tok) -> bool:
+    """Is a token inside a line the tail of the cell before it: the unit of a dose or of a
+    value ("... 100-200 | mg Safety", "1.7 | m 2019") or an operator glued to the drug it
+    adds ("radiotherapy | +pembrolizumab")?"""
+    return bool(_GLUED_PLUS.match(first.norm) or _DOSE_UNIT.match(first.low)
+                or time_unit(first.low.strip(".,;")))
