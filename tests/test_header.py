@@ -26,6 +26,10 @@ CASES = [
     # pasted PMC headers seen on review pages (pages corpus), one word apart from a known synonym
     ("Clinicaltrial.gov ID", "trial_id", None, None), ("Settings", "line", None, None),
     ("Efficacy results", "outcomes_text", None, None), ("Safety results", "other", None, None),
+    # PMC7930417 / PMC9487318 / PMC4189714 tables (pages corpus): a count's "#", "Patients n",
+    # "Number"; a "TKI" column names the kinase inhibitor given
+    ("# Pts", "n_total", None, None), ("Patients n", "n_total", None, None), ("Number", "n_total", None, None),
+    ("TKI", "agent", None, None),
 ]
 
 
@@ -62,6 +66,9 @@ LINES = [
     ("Study Time to progression (months) Reference", ["Study", "Time to progression (months)", "Reference"]),
     ("Palliative treatment Phase 2 years OS (%) Reference",
      ["Palliative treatment", "Phase", "2 years OS (%)", "Reference"]),
+    # PMC7930417 Table 3 (plain copy): "#" opens a count's cell, it does not end the one before
+    ("First author Study TKI # Pts ORR % Median PFS (mo)",
+     ["First author", "Study", "TKI", "# Pts", "ORR %", "Median PFS (mo)"]),
 ]
 
 

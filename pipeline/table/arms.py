@@ -67,7 +67,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             if cells and all(NCT_RX.fullmatch(c.strip()) for c in cells):
                 canon = "trial_id"
         key = f"{canon}@{sp.timepoint_months}" if canon in ("pfs_rate", "os_rate") else canon
-        if key in seen and canon not in ("extra", "other"):
+        if key in seen and canon not in ("extra", "other") and sp.arm is None:
             canon = "extra"
         seen.add(key)
         out.append(replace(sp, canonical=canon))
@@ -178,7 +178,7 @@ def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, 
         if spanned and kind not in _EXTRA_KINDS:
             out.filled.append(kind)
         out.texts[j] = text
-        if kind in _EXTRA_KINDS:
+        if kind in _EXTRA_KINDS or sp.arm is not None:     # an arm's column: its values only
             out.extra[sp.header] = text
         else:
             out.cells[kind] = text
@@ -299,6 +299,8 @@ def _numeric_cells(row: _RowMeasures) -> None:
         text = row.texts[j]
         row.source_cells[_cell_key(sp, row.source_cells)] = text
         found = numeric_cell_measures(text, sp, None, row.nr, listed) if listed else read[j]
+        if sp.arm:
+            found = [replace(cm, population=sp.arm) if cm.population == "all" else cm for cm in found]
         paired = ("column_paired",) if _paired_column(row, j) else ()
         cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
                                (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))

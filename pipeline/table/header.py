@@ -20,7 +20,7 @@ MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "
 # words that never stand alone as a header: they join the word after them
 _JOINERS = {"median", "mean", "key", "primary", "overall", "objective", "disease", "no.", "no",
             "number", "duration", "time", "progression-free", "clinical", "main", "hazard", "95%",
-            "grade", "sample", "molecular", "best", "complete", "partial"}
+            "grade", "sample", "molecular", "best", "complete", "partial", "#"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class ColumnSpec:
     qualifier: str | None = None
     # other columns the cells also hold ("Trial name/Phase": the trial's phase; "Phase/line")
     also: tuple[str, ...] = ()
+    # the arm whose values the column holds, when columns of one measure side by side differ
+    # only by an arm's name after their common heading ("PFS Drug | PFS Placebo")
+    arm: str | None = None
 
     @property
     def is_measure(self) -> bool:
@@ -221,9 +224,46 @@ def table_specs(headers) -> list[ColumnSpec]:
             if "ci" in low or any(k in _CI_OR_P for k in nxt):
                 sp = replace(sp, canonical="other")
         out.append(sp)
+    return _with_arms(out)
+
+
+# what a heading's last words say about how a value is written, never whose it is
+_NOT_ARM = re.compile(r"(?i)^(?:\(?(?:95\s*%\s*)?ci\)?|p|p[- ]?values?|hr|range|iqr|sd|n|no\.?|%|total|overall)$")
+
+
+def _with_arms(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Columns of one measure side by side whose headings share their first words and differ in
+    the rest ("RR TKI | RR Chemotherapy", "OS Drug (months) | OS Placebo (months)"): each holds
+    one arm's values, the arm named by the rest."""
+    out = list(specs)
+    j = 0
+    while j < len(out):
+        k = j
+        while k + 1 < len(out) and out[k + 1].is_measure and out[k + 1].canonical == out[j].canonical \
+                and out[k + 1].timepoint_months == out[j].timepoint_months:
+            k += 1
+        arms = _arm_names([sp.header for sp in out[j:k + 1]]) if out[j].is_measure and k > j \
+            and out[j].canonical != "n_total" else None
+        for i, name in enumerate(arms or ()):
+            sp = out[j + i]
+            # "DCR (%) Rx": the unit is the shared heading's
+            head = classify_header(clean(sp.header)[:clean(sp.header).rfind(name)]) if not sp.unit else sp
+            out[j + i] = replace(sp, arm=name, unit=head.unit, unit_as_reported=head.unit_as_reported)
+        j = k + 1
     return out
 
 
+def _arm_names(headers: list[str]) -> list[str] | None:
+    """The arm each heading names after the words all share (None: they share none, or a rest
+    is empty, repeated or says how the value is written: "ORR | ORR 95% CI")."""
+    words = [_UNIT_PAREN.sub("", clean(h)).split() for h in headers]
+    n = 0
+    while all(len(w) > n + 1 for w in words) and len({w[n].lower() for w in words}) == 1:
+        n += 1
+    rests = [" ".join(w[n:]) for w in words]
+    if n == 0 or len({r.lower() for r in rests}) < len(rests) or any(_NOT_ARM.match(r) for r in rests):
+        return None
+    return rests
 def _without_group(keys: list[str]) -> list[str]:
     """Each header without the group heading it shares with a neighbour ("univariate
     analysis rr" beside "univariate analysis 95% ci": "rr" and "95% ci")."""
@@ -257,8 +297,8 @@ def split_header_line(line: str) -> list[str]:
     """Split a pasted header line into header cells.
 
     Longest match against the lexicon first; a parenthesised unit joins the cell before it;
-    an unknown word starts a new cell when capitalised, and joins the previous one when it is
-    lower case or follows a joiner word ("Median", "No.") or a landmark ("3 months").
+    an unknown word starts a new cell when capitalised (or a count's "#": "TKI # Pts"), and
+    joins the previous one when it is lower case or follows a joiner word ("Median", "No.") or a landmark ("3 months").
     """
     words = line.split()
     cells: list[str] = []
@@ -280,7 +320,7 @@ def split_header_line(line: str) -> list[str]:
             i += match
             last_joins = False
             continue
-        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit()):
+        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit() and w[:1] != "#"):
             cells[-1] += " " + w
         else:
             cells.append(w)

@@ -13,7 +13,7 @@ from .kinds import kind_of, skip_cost
 from .results import read_clauses
 from .row import Alignment, Lengths, RowScorer, Vocab, align_tokens, stacked_alignment
 from .settings import NEG, AlignSettings
-from .tokens import CONT_END, NCT, Tok, ends_continuation, starts_continuation
+from .tokens import CONT_END, NCT, Tok, ends_continuation, starts_continuation, starts_statistic
 
 SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|naive|naïve|"
                           r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
@@ -173,7 +173,9 @@ class _Grouping:
                 self.section[a] = st.row_bonus + st.section_weak
 
     def lowercase_start(self, a: int) -> bool:
-        return self.lines[a].text.lstrip()[:1].islower() and not _fills_values(self.align(a, a + 1), self.kinds)
+        """Does line a start as no row does (lower case, a test statistic "P<0.001")?"""
+        t = self.lines[a].text.lstrip()
+        return (t[:1].islower() or starts_statistic(t)) and not _fills_values(self.align(a, a + 1), self.kinds)
 
     def _after(self, a: int, al: Alignment, lead: int, sc: float) -> float:
         """`sc` plus what the line before says of a row starting on line a."""

@@ -1,0 +1,43 @@
+"""Real review tables pasted as plain text (tests/fixtures/wild, URLs in its README), read
+against the page by eye: what each must read, value for value, and what it must flag."""
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+
+WILD = ROOT / "tests" / "fixtures" / "wild"
+
+
+@pytest.fixture(scope="module")
+def wild(tmp_path_factory):
+    from pipeline.run import extract
+    out = tmp_path_factory.mktemp("wild")
+    extract(sorted(WILD.glob("*.txt")), out, keep_going=True)
+    return pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet")
+
+
+def _of(wild, source):
+    arms, measures = wild
+    return arms[arms.source == source], measures[measures.source == source]
+
+
+def test_arm_names_under_each_value_heading_are_the_values_populations(wild):
+    """PMC4189714 Table 5: 'RR PFS (months) OS (months)' over 'TKI Chemotherapy' three times;
+    each trial row has one value per arm per measure, and a line of P values and hazard ratios
+    under it (no row starts on 'P<0.001')."""
+    arms, ms = _of(wild, "PMC4189714_t5_plain")
+    assert list(arms.study) == ["IPASS (2008, 2011)51,52", "WJTOG 3405 (2010, 2012)78,79", "OPTIMAL (2011)104",
+                                "First-SIGNAL (2012)", "EURTAC (2012)105", "EJ002 (2013)106", "X-Lung 3 (2013)108",
+                                "UX-Lung 6 (2014)109"]
+    first = ms[ms.row == 1]
+    assert [(m.measure, m.population, m.value) for m in first.itertuples()] == [
+        ("n", "all", 261.0), ("orr", "TKI", 71.2), ("orr", "Chemotherapy", 47.3),
+        ("pfs_median", "TKI", 9.5), ("pfs_median", "Chemotherapy", 6.3),
+        ("os_median", "TKI", 21.6), ("os_median", "Chemotherapy", 21.9)]
+    assert list(ms[ms.measure == "n"].value) == [261, 177, 154, 42, 173, 228, 345, 364]
+    assert set(ms[ms.measure != "n"].population) == {"TKI", "Chemotherapy"}
+    # no hazard ratio or P value is read as a measure, except where the row lost its OS
+    # cells (X-Lung 3): those are flagged
+    hr = ms[ms.value < 2]
+    assert set(hr.row) == {7} and all("row_values_misfit" in f for f in hr["flags"])
+    assert arms.orr_pct.isna().all()     # no whole-cohort rate: each value is one arm's
