@@ -22,6 +22,10 @@ CASES = [
     ("GEMOX", None, ["gemcitabine", "oxaliplatin"]),
     ("FOLFIRINOX", None, ["fluorouracil", "irinotecan", "leucovorin", "oxaliplatin"]),
     ("Placebo", None, []),
+    # PMC2962713 Table 5: superscript reference numbers glued to the last drug's name
+    ("gemcitabine + epirubicin13", None, ["epirubicin", "gemcitabine"]),
+    ("pegylated liposomal doxorubicin25", None, ["doxorubicin"]),
+    ("ZX355703", None, []),
 ]
 
 

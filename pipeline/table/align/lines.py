@@ -30,7 +30,9 @@ Row = tuple[list[Line], Alignment | None, str | None, float]
 def _section_like(text: str) -> bool:
     t = clean(text)
     toks = t.split()
-    if not toks or len(toks) > 8 or NCT.match(toks[0]):
+    # "Category B: RR above average but PFS below average (n=4)": a heading with its label
+    labelled = any(w.endswith(":") for w in toks[:3])
+    if not toks or len(toks) > (14 if labelled else 8) or NCT.match(toks[0]):
         return False
     if any(_NUMBER_WORD.fullmatch(w) for w in toks):
         return False
@@ -38,7 +40,7 @@ def _section_like(text: str) -> bool:
         return False
     if _ONE_STUDY.search(t):
         return False          # "Patel et al", "AVENEC trial" name one study; sections name groups
-    return bool(SECTION_HINT.search(t)) or len(toks) <= 3
+    return bool(SECTION_HINT.search(t)) or len(toks) <= 3 or labelled
 
 
 def _same_gaps_refund(al: Alignment, above: Alignment, kinds: list[str], lead: int,
