@@ -106,3 +106,30 @@ def test_a_p_value_alone_is_no_value_cell():
         return score_cell(kind, tokenize_lines([Line(1, text)]), ctx)
     assert sc("os_median", "p = 0.017") == NEG
     assert sc("os_median", "7.9 (HR 0.61, P = 0.017)") > 0
+
+
+def test_item_lines_of_a_last_text_cell_are_no_section_rows():
+    """PMC5933620 Table 1 (plain copy): a last column of remarks one item a line; the table
+    starts on a data row, so a heading-like line under a row ('Several prior lines of
+    therapy') is that cell's next line, not a section over the rows after it."""
+    text = ("Phase Study N ORR (%) Remarks\n"
+            "I Orion-1 40 12.5 Small cohort\n"
+            "Several prior lines of therapy\n"
+            "II Orion-2 88 20.0 Early data\n"
+            "Single-agent therapy\n"
+            "Asian patients\n"
+            "III Orion-3 301 31.0 Open label\n")
+    grid = grid_of(text)
+    assert cells(grid) == [
+        ["I", "Orion-1", "40", "12.5", "Small cohort Several prior lines of therapy"],
+        ["II", "Orion-2", "88", "20.0", "Early data Single-agent therapy Asian patients"],
+        ["III", "Orion-3", "301", "31.0", "Open label"]]
+
+
+def test_a_heading_line_over_the_first_row_still_makes_sections():
+    text = ("Phase Study N ORR (%) Remarks\n"
+            "Second-line therapy\n"
+            "I Orion-1 40 12.5 Small cohort\n"
+            "Third-line therapy\n"
+            "II Orion-2 88 20.0 Early data\n")
+    assert [r.section for r in grid_of(text).rows] == ["Second-line therapy", None, "Third-line therapy", None]

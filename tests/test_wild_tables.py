@@ -56,3 +56,19 @@ def test_labelled_group_headings_are_sections_and_glued_refs_leave_the_drugs(wil
         "bevacizumab50", 15.9, 4.4, 10.7]
     # a row that lost its OS cell has two values for three columns: flagged, whichever way read
     assert "row_values_misfit" in arms.iloc[0]["flags"]
+
+
+def test_lines_of_a_last_text_cell_are_no_sections_in_a_table_without_any(wild):
+    """PMC5933620 Table 1: the Limitations cells list items one a line ('Small sample size' /
+    'Multiple treatment lines'); the table's first line is a data row, so those lines are the
+    cell's, not section rows heading the rows after them, nor arm rows of their own."""
+    arms, ms = _of(wild, "PMC5933620_t1_plain")
+    assert arms.section.isna().all()
+    assert list(ms[ms.measure == "n"].value) == [54, 13, 117, 35, 145, 272]
+    assert list(arms.phase) == ["I", "I", "II", "II", "II", "III"]
+    assert '"Limitations": "Small sample size Multiple treatment lines"' in arms.iloc[0]["extra"]
+    assert "Preliminary results Study compared 1 year versus continuous nivolumab Multiple treatment lines" \
+        in arms.iloc[4]["extra"]
+    assert ms[(ms.row == 4) & (ms.measure == "os_median")].not_reached.tolist() == [True]
+    # the ORR of CheckMate 063 was read as its PFS: flagged (its Limitations cell is too long)
+    assert "row_values_misfit" in arms.iloc[2]["flags"]

@@ -22,6 +22,9 @@ SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|n
 _ONE_STUDY = re.compile(r"\bet al\b|\b(?:trial|study)$", re.I)
 _NUMBER_WORD = re.compile(r"[\d.,%]+")
 
+# the kinds of a last column whose cell may go on over lines that look like headings
+_TEXT_KINDS = ("extra", "outcomes_text", "population")
+
 # (lines of the row, its alignment (None: a section row), the section's text, how much better
 # its lines score as one row than split in two)
 Row = tuple[list[Line], Alignment | None, str | None, float]
@@ -106,6 +109,7 @@ class _Grouping:
         self.cache: dict[tuple[int, int], Alignment] = {}
         self.section: list[float | None] = []
         self.strong: list[bool] = []
+        self.lead_section = False
         self.labelled = any(kind_of(k).results for k in kinds)    # labelled result cells (results.py)
 
     def align(self, a: int, b: int) -> Alignment:
@@ -153,6 +157,16 @@ class _Grouping:
         return (ends_continuation(self.lines[a].text) or starts_continuation(self.lines[a + 1].text)
                 or self.incomplete(a) or self.results_line(a + 1))
 
+    def text_tail(self, a: int, b: int) -> bool:
+        """In a table whose rows sit under no section, may line b be the next line of the text
+        cell that ends the row of lines [a, b) ("Small sample size" / "Multiple treatment lines"
+        under a Limitations heading)? When alone it fills no value column."""
+        if self.lead_section or self.kinds[-1] not in _TEXT_KINDS or self.align(a, b).spans[-1] is None:
+            return False
+        alone = self.align(b, b + 1)
+        return alone.score == NEG or not any(sp is not None and kind_of(k).value
+                                             for sp, k in zip(alone.spans, self.kinds))
+
     def results_line(self, a: int) -> bool:
         return self.labelled and read_clauses(self.ctx.tokens(self.lines[a:a + 1])) is not None
 
@@ -162,10 +176,18 @@ class _Grouping:
         only when that scores better than reading it as the first line of a data row."""
         st, lines, L = self.st, self.lines, len(self.lines)
         self.section, self.strong = [None] * L, [False] * L
+        # sections head a table's rows from its first on; in a table whose first line is a
+        # data row a heading-like line later on may as well be a cell's next line: never strong
+        self.lead_section = bool(L) and _section_like(lines[0].text)
+        tail = False       # (no leading section) the lines since a row's last text cell
         for a in range(L):
             if not _section_like(lines[a].text) or (a > 0 and ends_continuation(lines[a - 1].text)):
+                tail = not self.lead_section and self.kinds[-1] in _TEXT_KINDS \
+                    and self.align(a, a + 1).spans[-1] is not None
                 continue
-            if SECTION_HINT.search(lines[a].text) and "," not in lines[a].text:
+            if tail:
+                continue       # that cell's next line ("Small sample size" / "Asian population")
+            if SECTION_HINT.search(lines[a].text) and "," not in lines[a].text and (self.lead_section or a == 0):
                 self.strong[a] = True
                 self.section[a] = st.row_bonus + st.section_hint
                 continue
@@ -211,7 +233,8 @@ class _Grouping:
         st = self.st
         start_pen = st.lowercase_start if self.lowercase_start(a) else 0.0
         for b in range(a + 1, min(len(self.lines), a + st.max_lines_per_row) + 1):
-            if b > a + 1 and (self.strong[b - 1] or not (self.may_join(b - 2) or self.open_row(a, b - 1))):
+            if b > a + 1 and (self.strong[b - 1] or not (self.may_join(b - 2) or self.open_row(a, b - 1)
+                                                         or self.text_tail(a, b - 1))):
                 break
             al = self.align(a, b)
             if al.score == NEG:
