@@ -30,6 +30,8 @@ CASES = [
     # "Number"; a "TKI" column names the kinase inhibitor given
     ("# Pts", "n_total", None, None), ("Patients n", "n_total", None, None), ("Number", "n_total", None, None),
     ("TKI", "agent", None, None),
+    # PMC9220769 Table 1: a Title Case participle after the heading it qualifies
+    ("Regimen or Drug(s) Evaluated", "agent", None, None), ("Year Published", "extra", None, None),
 ]
 
 
@@ -69,6 +71,8 @@ LINES = [
     # PMC7930417 Table 3 (plain copy): "#" opens a count's cell, it does not end the one before
     ("First author Study TKI # Pts ORR % Median PFS (mo)",
      ["First author", "Study", "TKI", "# Pts", "ORR %", "Median PFS (mo)"]),
+    ("Study (n) Regimen or Drug(s) Evaluated Molecular Targets ORR (%)",
+     ["Study (n)", "Regimen or Drug(s) Evaluated", "Molecular Targets", "ORR (%)"]),
 ]
 
 

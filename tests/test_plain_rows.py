@@ -133,3 +133,18 @@ def test_a_heading_line_over_the_first_row_still_makes_sections():
             "Third-line therapy\n"
             "II Orion-2 88 20.0 Early data\n")
     assert [r.section for r in grid_of(text).rows] == ["Second-line therapy", None, "Third-line therapy", None]
+
+
+def test_a_trial_name_with_its_size_is_the_study_cell_and_its_count():
+    """PMC9220769 Table 1 (plain copy): 'Study (n)' cells such as 'ZENITH (n = 412)' hold the
+    trial's name and size; the name is the study, not the start of the regimen cell, and the
+    size is the row's count; a row whose study spans down from above has no count of its own."""
+    text = ("Study (n) Regimen or Drug(s) Evaluated ORR (%) mPFS (months)\n"
+            "ZENITH (n = 412) Drugumab 300 mg daily compared to placebo 12 4.4\n"
+            "NADIR (n = 97) Otherumab 10 mg/kg compared to placebo 7 2.9\n")
+    res = grid_to_arms(grid_of(text))
+    assert [(a["study"], a["treatment"]) for a in res.arms] == [
+        ("ZENITH (n = 412)", "Drugumab 300 mg daily compared to placebo"),
+        ("NADIR (n = 97)", "Otherumab 10 mg/kg compared to placebo")]
+    assert [(m["row"], m["measure"], m["value"], m["column"]) for m in res.measures if m["measure"] == "n"] == [
+        (1, "n", 412.0, "study"), (2, "n", 97.0, "study")]

@@ -1,4 +1,4 @@
-"""Real review tables pasted as plain text (tests/fixtures/wild, URLs in its README), read
+"""Real review tables pasted as plain text (tests/fixtures/wild, URLs in its SOURCES file), read
 against the page by eye: what each must read, value for value, and what it must flag."""
 import pandas as pd
 import pytest
@@ -72,3 +72,36 @@ def test_lines_of_a_last_text_cell_are_no_sections_in_a_table_without_any(wild):
     assert ms[(ms.row == 4) & (ms.measure == "os_median")].not_reached.tolist() == [True]
     # the ORR of CheckMate 063 was read as its PFS: flagged (its Limitations cell is too long)
     assert "row_values_misfit" in arms.iloc[2]["flags"]
+
+
+def test_count_headers_and_a_tki_column(wild):
+    """PMC7930417 Table 3 ('TKI # Pts') and PMC9487318 Table 1 ('Patients n TKI'): the count is
+    the patients column's, the TKI column the agent; first authors are the study cells."""
+    arms, ms = _of(wild, "PMC7930417_tbl3_plain")
+    assert list(ms[ms.measure == "n"].value) == [261, 228, 177, 154, 309, 154, 345, 364]
+    assert list(arms.agent) == ["Gefitinib"] * 3 + ["Erlotinib", "Gefitinib", "Erlotinib", "Afatinib", "Afatinib"]
+    assert ms[(ms.row == 2) & (ms.measure == "os_median")].value.tolist() == [27.7, 26.6]
+    arms, ms = _of(wild, "PMC9487318_t01_plain")
+    assert list(arms.study) == ["Mok", "Mistudomi", "Maemondo", "Rosell", "Zhou", "Sequist", "Wu"]
+    assert list(ms[ms.measure == "n"].value) == [132, 86, 228, 86, 83, 230, 242]
+    assert list(arms.pfs_median_months) == [9.5, 9.2, 10.8, 9.7, 13.1, 11.1, 11.0]
+    assert [list(d) for d in arms.drugs] == [["gefitinib"]] * 3 + [["erlotinib"]] * 2 + [["afatinib"]] * 2
+    # the progression shares are no response rates
+    assert set(ms.measure) == {"n", "pfs_median"}
+
+
+def test_trial_names_with_their_size_in_a_study_n_column(wild):
+    """PMC9220769 Table 1: 'Study (n)' cells 'CELESTIAL (n = 707)' are the study and its count;
+    'Regimen or Drug(s) Evaluated' is the regimen column."""
+    arms, ms = _of(wild, "PMC9220769_t001_plain")
+    assert list(arms.study) == ["SHARP (n = 602)", "Asia-Pacific (n = 226)", "CALGB 80802 (n = 356)",
+                                "REFLECT (n = 954)", "IMbrave 150 (n = 501)", "CheckMate 459 (n = 743)",
+                                "KEYNOTE-224 (n = 104)", "CELESTIAL (n = 707)", "RESORCE (n = 573)",
+                                "REACH (n = 565)", "REACH-2 (n = 292)"]
+    n = ms[ms.measure == "n"]
+    assert list(n.value) == [602, 226, 356, 954, 501, 743, 104, 707, 573, 565, 292] and set(n.column) == {"study"}
+    assert arms.iloc[7]["treatment"].startswith("Cabozantinib 60 mg/day")
+    assert list(arms.iloc[7][["orr_pct", "pfs_median_months", "os_median_months"]]) == [4.0, 5.2, 10.2]
+    # the rows whose values are written per arm over several lines are flagged where misread
+    for r in (4, 5, 6):
+        assert all(len(f) > 0 for f in ms[(ms.row == r) & (ms.measure != "n")]["flags"])

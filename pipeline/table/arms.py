@@ -334,10 +334,13 @@ def _site_counts(row: _RowMeasures) -> None:
 
 
 def _population_count(row: _RowMeasures) -> None:
-    """'Advanced BTC, N = 54': the cohort's count, when no other cell states it."""
-    for j, text in row.cells_of("population"):
+    """'Advanced BTC, N = 54', 'CELESTIAL (n = 707)': the cohort's count a population or a
+    study cell states, when no other cell states it."""
+    own = [(j, t) for j, t in row.cells_of("study")       # a study cell the row does not span from above
+           if j < len(row.r.cells) and row.r.cells[j] is not None and not row.r.cells[j].spanned]
+    for j, text in [*row.cells_of("population"), *own]:
         if not any(m["measure"] == "n" and m["population"] == "all" for m in row.measures):
-            found = [measure_row(row.grid, row.n, "population", cm, text, row.r.flags)
+            found = [measure_row(row.grid, row.n, row.specs[j].canonical, cm, text, row.r.flags)
                      for cm in count_measures(population_count(text), text)]
             if found:
                 row.source_cells[_cell_key(row.specs[j], row.source_cells)] = text

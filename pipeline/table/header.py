@@ -120,13 +120,22 @@ def classify_header(header: str) -> ColumnSpec:
     spec = _composed(header, key, unit, unit_rep)
     if spec is not None:
         return spec
-    # a group heading above the column ("Efficacy ORR (%)", "Best ORR"): try without leading words
+    return _without_extra_words(header, key) or ColumnSpec(header, "extra", unit, unit_rep)
+
+
+def _without_extra_words(header: str, key: str) -> ColumnSpec | None:
+    """A header read without a group heading above it ("Efficacy ORR (%)", "Best ORR") or a
+    participle after it ("Regimen or Drug(s) Evaluated"); None when neither is known."""
     words = header.split()
     if 1 < len(words) <= 4 and not header.lstrip().startswith("(") and not _CHANGES_MEASURE.match(key):
         inner = classify_header(" ".join(words[1:]))
         if inner.canonical != "extra" and not words[1].startswith("("):
             return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
-    return ColumnSpec(header, "extra", unit, unit_rep)
+    if 1 < len(words) and _PARTICIPLE.match(words[-1].capitalize()):
+        inner = classify_header(" ".join(words[:-1]))
+        if inner.canonical != "extra":
+            return replace(inner, header=header)
+    return None
 
 
 def _by_lexicon(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
@@ -298,7 +307,7 @@ def split_header_line(line: str) -> list[str]:
 
     Longest match against the lexicon first; a parenthesised unit joins the cell before it;
     an unknown word starts a new cell when capitalised (or a count's "#": "TKI # Pts"), and
-    joins the previous one when it is lower case or follows a joiner word ("Median", "No.") or a landmark ("3 months").
+    joins the previous one when it is lower case or a Title Case participle ("Drug(s) Evaluated") or follows a joiner word ("Median", "No.") or a landmark ("3 months").
     """
     words = line.split()
     cells: list[str] = []
@@ -320,13 +329,18 @@ def split_header_line(line: str) -> list[str]:
             i += match
             last_joins = False
             continue
-        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit() and w[:1] != "#"):
+        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit() and w[:1] != "#"
+                      or _PARTICIPLE.match(w) and not match and not classify_header(cells[-1]).is_measure):
             cells[-1] += " " + w
         else:
             cells.append(w)
         last_joins = _joins_next(cells[-1], w) and not match
         i += 1
     return cells
+
+
+# a Title Case participle qualifies the heading before it ("Regimen or Drug(s) Evaluated")
+_PARTICIPLE = re.compile(r"^[A-Z][a-z]{2,}ed$")
 
 
 def _paren_end(words: list[str], i: int) -> int:

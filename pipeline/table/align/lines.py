@@ -160,12 +160,13 @@ class _Grouping:
     def text_tail(self, a: int, b: int) -> bool:
         """In a table whose rows sit under no section, may line b be the next line of the text
         cell that ends the row of lines [a, b) ("Small sample size" / "Multiple treatment lines"
-        under a Limitations heading)? When alone it fills no value column."""
+        under a Limitations heading, "OS 7.0 vs. 4.6 months" under Outcomes)? When alone it
+        fills no value column but that cell's."""
         if self.lead_section or self.kinds[-1] not in _TEXT_KINDS or self.align(a, b).spans[-1] is None:
             return False
         alone = self.align(b, b + 1)
         return alone.score == NEG or not any(sp is not None and kind_of(k).value
-                                             for sp, k in zip(alone.spans, self.kinds))
+                                             for sp, k in zip(alone.spans[:-1], self.kinds[:-1]))
 
     def results_line(self, a: int) -> bool:
         return self.labelled and read_clauses(self.ctx.tokens(self.lines[a:a + 1])) is not None
