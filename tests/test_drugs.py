@@ -26,6 +26,9 @@ CASES = [
     ("gemcitabine + epirubicin13", None, ["epirubicin", "gemcitabine"]),
     ("pegylated liposomal doxorubicin25", None, ["doxorubicin"]),
     ("ZX355703", None, []),
+    # PMC5455211 Table 1: a footnote letter glued to the drug's name
+    ("A: P + cetuximabb", None, ["cetuximab"]), ("A: Nivolumabd", None, ["nivolumab"]),
+    ("C: MTX", None, ["methotrexate"]),
 ]
 
 

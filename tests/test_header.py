@@ -32,6 +32,8 @@ CASES = [
     ("TKI", "agent", None, None),
     # PMC9220769 Table 1: a Title Case participle after the heading it qualifies
     ("Regimen or Drug(s) Evaluated", "agent", None, None), ("Year Published", "extra", None, None),
+    # PMC5455211 Table 1: a label column whose cells say more after a comma
+    ("Study, line (year)", "study", "years", None), ("Median OS, months", "os_median", None, None),
 ]
 
 

@@ -105,3 +105,27 @@ def test_trial_names_with_their_size_in_a_study_n_column(wild):
     # the rows whose values are written per arm over several lines are flagged where misread
     for r in (4, 5, 6):
         assert all(len(f) > 0 for f in ms[(ms.row == r) & (ms.measure != "n")]["flags"])
+
+
+def test_a_legend_of_spaced_entries_is_no_row_and_names_the_drugs(wild):
+    """PMC5455211 Table 1: the footer 'N number of patients ..., P cisplatin, C carboplatin, ...'
+    is the legend (it was an arm row), so 'A: P + cetuximabb' is cisplatin and cetuximab (a
+    footnote letter glued on); 'Study, line (year)' is the study column."""
+    arms, ms = _of(wild, "PMC5455211_Tab1_plain")
+    assert len(arms) == 13
+    assert list(arms.study.drop_duplicates()) == ["ECOG 5397", "EXTREME", "SPECTRUM", "IMEX", "ZALUTE",
+                                                  "CheckMate-141"]
+    assert [list(d) for d in arms.drugs[:2]] == [["cetuximab", "cisplatin"], ["cisplatin"]]
+    assert list(arms.drugs.iloc[8]) == ["methotrexate"]
+    assert list(arms.orr_pct) == [26.0, 10.0, 36.0, 20.0, 36.0, 25.0, 2.7, 7.6, 3.9, 6.3, 1.1, 13.3, 5.8]
+    assert "n" not in set(ms.measure) or set(ms[ms.measure == "n"].value) <= {112, 117, 442, 657, 456, 486,
+                                                                                286, 361}
+
+
+@pytest.mark.xfail(strict=True, reason="the study cell wraps onto the N cell's line ('1st line (2005) [34] "
+                   "112/'), so the N cells are not read as counts, and the arm row 'B: BSC (optional MTX)' "
+                   "lands in the N column while its treatment is filled from the arm above")
+def test_wrapped_study_cells_leave_the_counts_and_arm_names(wild):
+    arms, ms = _of(wild, "PMC5455211_Tab1_plain")
+    assert arms.iloc[10]["treatment"] == "B: BSC (optional MTX)"
+    assert len(ms[ms.measure == "n"]) >= 6

@@ -172,9 +172,19 @@ _RATE_WORD = re.compile(r"\b(?:rate|rates|%|percent|proportion)\b")
 _COMPOSE_SPLIT = re.compile(r"\s*/\s*|\s+and\s+|\s*&\s*")
 
 
+def _parts(header: str, key: str, unit, unit_rep) -> list[str]:
+    """A header's parts: split on '/', 'and', '&'; on commas after a known label ("Study, line
+    (year)": the study, and more its cells say), never after a measure ("Median OS, months")."""
+    parts = [p for p in _COMPOSE_SPLIT.split(key) if p]
+    head = _by_lexicon(header, key.split(",")[0].strip(), unit, unit_rep) if "," in key else None
+    if len(parts) == 1 and head is not None and head.canonical not in MEASURE_COLUMNS + ("extra", "other"):
+        return [p.strip() for p in key.split(",") if p.strip()]
+    return parts
+
+
 def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
     """A header the lexicon does not hold, read from its parts."""
-    parts = [p for p in _COMPOSE_SPLIT.split(key) if p]
+    parts = _parts(header, key, unit, unit_rep)
     if len(parts) > 1:
         # "Trial name/reference", "Phase/line", "Study/year": the first known part names the
         # column, the other known parts are held in its cells too
