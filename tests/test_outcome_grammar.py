@@ -93,6 +93,10 @@ OTHER_REVIEWS = [
           M("os_median", "arm 2", 11.2)], id="bare-vs-values"),
     Case("ORR 20%, 12 months OS 45%", [M("orr", "all", 20.0), M("os_rate", "all", 45.0, 12.0)],
          id="landmark-before-measure-still-landmark"),
+    # PMC4539882 Table 1: bulleted items; a grade 3-4 drug-related AE rate is no response rate
+    Case("\u2022 ORR: 31 % \u2022 Grade 3-4 DRAEs: 12 % \u2022 Median PFS: 2.2 months",
+         [M("orr", "all", 31.0), M("pfs_median", "all", 2.2)],
+         {"3": "grade", "4": "no_measure_named", "12": "no_measure_named"}, id="bullets-and-draes"),
     # subgroup labels of one hyphenated word with a sign, in parentheses after the cohort's
     # value (construction of a gastric-cancer review table; the sign may stand apart)
     Case("ORR: 14% (HER2 + 21%; HER2\u2212 9%)",

@@ -148,3 +148,18 @@ def test_a_trial_name_with_its_size_is_the_study_cell_and_its_count():
         ("NADIR (n = 97)", "Otherumab 10 mg/kg compared to placebo")]
     assert [(m["row"], m["measure"], m["value"], m["column"]) for m in res.measures if m["measure"] == "n"] == [
         (1, "n", 412.0, "study"), (2, "n", 97.0, "study")]
+
+
+def test_bulleted_item_lines_continue_the_row_above():
+    """PMC4539882 Table 1 (plain copy): a results cell listed one bullet a line; no row starts
+    on a bullet, so each bulleted line is the next item of the row above, not an arm row."""
+    text = ("Study N Regimen Efficacy\n"
+            "Orion-1 40 Zetamab 3 mg/kg \u2022 ORR: 31 %\n"
+            "\u2022 Median PFS: 2.2 months\n"
+            "\u2022 Median OS: 8.0 months\n"
+            "Orion-2 52 Zetamab 10 mg/kg \u2022 ORR: 25 %\n"
+            "\u2022 Median OS: 7.1 months\n")
+    res = grid_to_arms(grid_of(text))
+    assert [a["study"] for a in res.arms] == ["Orion-1", "Orion-2"]
+    assert [(m["row"], m["measure"], m["value"]) for m in res.measures if m["measure"] != "n"] == [
+        (1, "orr", 31.0), (1, "pfs_median", 2.2), (1, "os_median", 8.0), (2, "orr", 25.0), (2, "os_median", 7.1)]

@@ -129,3 +129,23 @@ def test_wrapped_study_cells_leave_the_counts_and_arm_names(wild):
     arms, ms = _of(wild, "PMC5455211_Tab1_plain")
     assert arms.iloc[10]["treatment"] == "B: BSC (optional MTX)"
     assert len(ms[ms.measure == "n"]) >= 6
+
+
+def test_bulleted_efficacy_cells_one_row_per_cohort(wild):
+    """PMC4539882 Table 1: each cohort's Efficacy and Safety cells list one bullet a line; the
+    bulleted lines are its row's (they were arm rows of their own, their OS lost), and a
+    'Grade 3-4 DRAEs: 17 %' item is no response rate."""
+    arms, ms = _of(wild, "PMC4539882_Tab1_plain")
+    assert list(arms.section) == ["HNSCC", "Gastric cancer", "Urothelial cancer", "Triple-negative breast cancer"]
+    assert list(ms[ms.measure == "n"].value) == [60, 39, 33, 32]
+    assert list(ms[ms.measure == "orr"].value) == [20, 22, 25, 19]
+    assert list(ms[ms.measure == "pfs_median"].value) == [round(9.3 * 7 / 30.4375, 4), 1.9, 2.0, 1.9]
+    os = ms[ms.measure == "os_median"]
+    assert list(os.row) == [1, 2, 3] and os.value.iloc[0] == 12.6 and os.not_reached.iloc[1]
+
+
+@pytest.mark.xfail(strict=True, reason="the Study design text runs into the dose column and the Efficacy "
+                   "cell into Safety, so '6-month OS rate: 65 %' loses its 65 % to the Safety cell")
+def test_landmark_rates_of_bulleted_cells(wild):
+    arms, ms = _of(wild, "PMC4539882_Tab1_plain")
+    assert list(ms[ms.measure == "os_rate"].value) == [65, 69, 55]

@@ -89,7 +89,12 @@ def starts_continuation(text: str) -> bool:
 
 
 def starts_statistic(text: str) -> bool:
-    return bool(_STATISTIC_START.match(text))
+    """A test statistic ("P<0.001", "HR 0.48") or a list bullet ("• Median OS: 9.3 months"):
+    the next item of a cell's list, which no row's first cell starts with."""
+    return bool(_STATISTIC_START.match(text)) or text[:1] in _BULLETS
+
+
+_BULLETS = "•▪◦●"
 
 
 def ends_continuation(text: str) -> bool:
