@@ -202,6 +202,8 @@ def test_value_of_one_of_two_paired_columns_is_flagged(text):
     "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
     "| Study | DCR Rx (%) | DCR Control (%) | OS Rx (months) | OS Control (months) |\n|---|---|---|---|---|\n"
     "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
+    "| Study | DCR (%) Rx | DCR (%) Control | mOS (months) Rx | mOS (months) Control |\n|---|---|---|---|---|\n"
+    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
 ])
 def test_columns_of_one_measure_named_by_arm_hold_each_arms_value(text):
     from pipeline.readers.markdown import read_markdown

@@ -34,6 +34,8 @@ CASES = [
     ("Regimen or Drug(s) Evaluated", "agent", None, None), ("Year Published", "extra", None, None),
     # PMC5455211 Table 1: a label column whose cells say more after a comma
     ("Study, line (year)", "study", "years", None), ("Median OS, months", "os_median", None, None),
+    # a heading with its unit and then whose values the column holds
+    ("mOS (months) Rx", "os_median", "months", None), ("PFS (months) HR", "extra", None, None),
 ]
 
 

@@ -131,6 +131,11 @@ def _without_extra_words(header: str, key: str) -> ColumnSpec | None:
         inner = classify_header(" ".join(words[1:]))
         if inner.canonical != "extra" and not words[1].startswith("("):
             return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
+    tail = _AFTER_UNIT.match(header)
+    if tail:
+        inner = classify_header(tail.group(1))       # "mOS (months) Rx": the measure, then whose
+        if inner.is_measure and classify_header(tail.group(2)).canonical in ("extra", "agent", "treatment"):
+            return replace(inner, header=header)
     if 1 < len(words) and _PARTICIPLE.match(words[-1].capitalize()):
         inner = classify_header(" ".join(words[:-1]))
         if inner.canonical != "extra":
@@ -348,6 +353,9 @@ def split_header_line(line: str) -> list[str]:
         i += 1
     return cells
 
+
+# a heading with its unit, then words after it ("mOS (months) Rx", "PFS (mo) Control arm")
+_AFTER_UNIT = re.compile(r"^(.*?\([^()]*\))\s+([A-Za-z][^()]*)$")
 
 # a Title Case participle qualifies the heading before it ("Regimen or Drug(s) Evaluated")
 _PARTICIPLE = re.compile(r"^[A-Z][a-z]{2,}ed$")
