@@ -259,6 +259,9 @@ def test_typed_length_caps_never_drop_a_typed_score():
     ("Riesco-Martinez et al.", False),
     ("AVENEC trial", False),           # one named trial, wrapped over its own line
     ("Basket study", False),
+    # PMC2962713 Table 5: a labelled group heading with its count, longer than most headings
+    ("Group B: ORR above the median but PFS below it (n=4)", True),
+    ("Group B ORR above the median but PFS below it in trials", False),
 ])
 def test_section_lines(line, section):
     from pipeline.table.align import _section_like

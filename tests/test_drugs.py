@@ -25,6 +25,13 @@ CASES = [
     ("Rova-T (antibody drug conjugate)", None, ["rovalpituzumab tesirine"]),   # the ADC's short name
     ("T-VEC", None, ["talimogene laherparepvec"]),   # the oncolytic virus's short name
     ("GM-CSF", None, ["sargramostim"]),
+    # PMC2962713 Table 5: superscript reference numbers glued to the last drug's name
+    ("gemcitabine + epirubicin13", None, ["epirubicin", "gemcitabine"]),
+    ("pegylated liposomal doxorubicin25", None, ["doxorubicin"]),
+    ("ZX355703", None, []),
+    # PMC5455211 Table 1: a footnote letter glued to the drug's name
+    ("A: P + cetuximabb", None, ["cetuximab"]), ("A: Nivolumabd", None, ["nivolumab"]),
+    ("C: MTX", None, ["methotrexate"]),
 ]
 
 

@@ -188,15 +188,35 @@ def test_markdown_short_row_is_flagged():
     # a group heading over two unheaded columns, one per arm, whose names sit on the row under it
     "| Study | DCR (%) | | mOS (months) | |\n|---|---|---|---|---|\n| | Rx | Control | Rx | Control |\n"
     "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
-    # the same measure again, under another arm's name
-    "| Study | DCR (%) Rx | DCR (%) Control | OS (months) Rx | OS (months) Control |\n|---|---|---|---|---|\n"
-    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
 ])
 def test_value_of_one_of_two_paired_columns_is_flagged(text):
     from pipeline.readers.markdown import read_markdown
     res = grid_to_arms(read_markdown("m", text)[0][0])
     got = [(m["measure"], m["population"], m["value"], m["flags"]) for m in res.measures if m["value"] is not None]
     assert got == [("dcr", "all", 71.0, ["column_paired"]), ("os_median", "all", 13.3, ["column_paired"])]
+
+
+@pytest.mark.parametrize("text", [
+    # the same measure again, under another arm's name: each column is that arm's
+    "| Study | DCR (%) Rx | DCR (%) Control | OS (months) Rx | OS (months) Control |\n|---|---|---|---|---|\n"
+    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
+    "| Study | DCR Rx (%) | DCR Control (%) | OS Rx (months) | OS Control (months) |\n|---|---|---|---|---|\n"
+    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
+    "| Study | DCR (%) Rx | DCR (%) Control | mOS (months) Rx | mOS (months) Control |\n|---|---|---|---|---|\n"
+    "| Sigma-4 | 71.0 | 52.5 | 13.3 | 9.1 |\n",
+])
+def test_columns_of_one_measure_named_by_arm_hold_each_arms_value(text):
+    from pipeline.readers.markdown import read_markdown
+    res = grid_to_arms(read_markdown("m", text)[0][0])
+    got = [(m["measure"], m["population"], m["value"], m["unit"], m["flags"]) for m in res.measures]
+    assert got == [("dcr", "Rx", 71.0, "%", []), ("dcr", "Control", 52.5, "%", []),
+                   ("os_median", "Rx", 13.3, "months", []), ("os_median", "Control", 9.1, "months", [])]
+    assert res.arms[0]["dcr_pct"] is None and res.arms[0]["os_median_months"] is None
+
+
+def test_a_ci_beside_its_value_names_no_arm():
+    from pipeline.table.header import table_specs
+    assert [sp.arm for sp in table_specs(["Study", "ORR (%)", "ORR 95% CI", "PFS A", "PFS A"])] == [None] * 5
 
 
 def test_measure_column_beside_another_measure_is_not_paired():

@@ -26,6 +26,16 @@ CASES = [
     # pasted PMC headers seen on review pages (pages corpus), one word apart from a known synonym
     ("Clinicaltrial.gov ID", "trial_id", None, None), ("Settings", "line", None, None),
     ("Efficacy results", "outcomes_text", None, None), ("Safety results", "other", None, None),
+    # PMC7930417 / PMC9487318 / PMC4189714 tables (pages corpus): a count's "#", "Patients n",
+    # "Number"; a "TKI" column names the kinase inhibitor given
+    ("# Pts", "n_total", None, None), ("Patients n", "n_total", None, None), ("Number", "n_total", None, None),
+    ("TKI", "agent", None, None),
+    # PMC9220769 Table 1: a Title Case participle after the heading it qualifies
+    ("Regimen or Drug(s) Evaluated", "agent", None, None), ("Year Published", "extra", None, None),
+    # PMC5455211 Table 1: a label column whose cells say more after a comma
+    ("Study, line (year)", "study", "years", None), ("Median OS, months", "os_median", None, None),
+    # a heading with its unit and then whose values the column holds
+    ("mOS (months) Rx", "os_median", "months", None), ("PFS (months) HR", "extra", None, None),
 ]
 
 
@@ -62,6 +72,11 @@ LINES = [
     ("Study Time to progression (months) Reference", ["Study", "Time to progression (months)", "Reference"]),
     ("Palliative treatment Phase 2 years OS (%) Reference",
      ["Palliative treatment", "Phase", "2 years OS (%)", "Reference"]),
+    # PMC7930417 Table 3 (plain copy): "#" opens a count's cell, it does not end the one before
+    ("First author Study TKI # Pts ORR % Median PFS (mo)",
+     ["First author", "Study", "TKI", "# Pts", "ORR %", "Median PFS (mo)"]),
+    ("Study (n) Regimen or Drug(s) Evaluated Molecular Targets ORR (%)",
+     ["Study (n)", "Regimen or Drug(s) Evaluated", "Molecular Targets", "ORR (%)"]),
 ]
 
 

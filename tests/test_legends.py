@@ -67,7 +67,20 @@ UNLABELLED_CASES = [
     ("invented footnotes", "a, updated analysis; b, abstract only", False),
     ("invented data row", "NCT09000001 II Zetamab 24 33.3 1.9 9.7", False),
     ("invented title", "Table 2. Trials of zetamab, alone or combined", False),
+    # PMC5455211 Table 1: `SHORT long` entries separated by commas
+    ("invented spaced entries", "N number of patients evaluated, Z zetamab, OX oxaliplatin, ND no data", True),
+    ("invented list of regimens", "Zetamab plus oxaliplatin, Zetamab alone, Placebo", False),
 ]
+
+
+def test_spaced_legend_entries_are_read():
+    from pipeline.normalize.abbreviations import read_legend
+    got, skipped = read_legend("N number of patients evaluated, Z zetamab, OX oxaliplatin, ND no data")
+    assert got == {"N": "number of patients evaluated", "Z": "zetamab", "OX": "oxaliplatin", "ND": "no data"}
+    assert skipped == []
+    # a comma-separated `short, long` legend is read as before
+    assert read_legend("CR, complete response; PR, partial response")[0] == {
+        "CR": "complete response", "PR": "partial response"}
 
 
 @pytest.mark.parametrize("line, expected", [c[1:] for c in UNLABELLED_CASES],

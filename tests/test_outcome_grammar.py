@@ -79,6 +79,24 @@ REWRITTEN = [
 ]
 
 OTHER_REVIEWS = [
+    # PMC10705719 Table 1 (pages corpus): comparisons over lines of one Outcomes cell, joined;
+    # a number after "vs." is a value, never the landmark of the measure after its unit
+    Case("PFS 8.8 vs. 5.1 weeks OS 6.0 vs. 3.9 months",
+         [M("pfs_median", "arm 1", round(8.8 * WK, 4)), M("pfs_median", "arm 2", round(5.1 * WK, 4)),
+          M("os_median", "arm 1", 6.0), M("os_median", "arm 2", 3.9)], id="vs-value-before-next-measure"),
+    Case("PFS 3.1 vs 3.1 months OS 9.4 vs 8.8 months",
+         [M("pfs_median", "arm 1", 3.1), M("pfs_median", "arm 2", 3.1),
+          M("os_median", "arm 1", 9.4), M("os_median", "arm 2", 8.8)], id="vs-months-then-os"),
+    # a bare comparison's later terms go with the measure named before its first
+    Case("ORR 19.5% vs. 4.5% OS 8.1 vs. 11.2",
+         [M("orr", "arm 1", 19.5), M("orr", "arm 2", 4.5), M("os_median", "arm 1", 8.1),
+          M("os_median", "arm 2", 11.2)], id="bare-vs-values"),
+    Case("ORR 20%, 12 months OS 45%", [M("orr", "all", 20.0), M("os_rate", "all", 45.0, 12.0)],
+         id="landmark-before-measure-still-landmark"),
+    # PMC4539882 Table 1: bulleted items; a grade 3-4 drug-related AE rate is no response rate
+    Case("\u2022 ORR: 31 % \u2022 Grade 3-4 DRAEs: 12 % \u2022 Median PFS: 2.2 months",
+         [M("orr", "all", 31.0), M("pfs_median", "all", 2.2)],
+         {"3": "grade", "4": "no_measure_named", "12": "no_measure_named"}, id="bullets-and-draes"),
     # subgroup labels of one hyphenated word with a sign, in parentheses after the cohort's
     # value (construction of a gastric-cancer review table; the sign may stand apart)
     Case("ORR: 14% (HER2 + 21%; HER2\u2212 9%)",

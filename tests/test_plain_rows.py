@@ -106,3 +106,60 @@ def test_a_p_value_alone_is_no_value_cell():
         return score_cell(kind, tokenize_lines([Line(1, text)]), ctx)
     assert sc("os_median", "p = 0.017") == NEG
     assert sc("os_median", "7.9 (HR 0.61, P = 0.017)") > 0
+
+
+def test_item_lines_of_a_last_text_cell_are_no_section_rows():
+    """PMC5933620 Table 1 (plain copy): a last column of remarks one item a line; the table
+    starts on a data row, so a heading-like line under a row ('Several prior lines of
+    therapy') is that cell's next line, not a section over the rows after it."""
+    text = ("Phase Study N ORR (%) Remarks\n"
+            "I Orion-1 40 12.5 Small cohort\n"
+            "Several prior lines of therapy\n"
+            "II Orion-2 88 20.0 Early data\n"
+            "Single-agent therapy\n"
+            "Asian patients\n"
+            "III Orion-3 301 31.0 Open label\n")
+    grid = grid_of(text)
+    assert cells(grid) == [
+        ["I", "Orion-1", "40", "12.5", "Small cohort Several prior lines of therapy"],
+        ["II", "Orion-2", "88", "20.0", "Early data Single-agent therapy Asian patients"],
+        ["III", "Orion-3", "301", "31.0", "Open label"]]
+
+
+def test_a_heading_line_over_the_first_row_still_makes_sections():
+    text = ("Phase Study N ORR (%) Remarks\n"
+            "Second-line therapy\n"
+            "I Orion-1 40 12.5 Small cohort\n"
+            "Third-line therapy\n"
+            "II Orion-2 88 20.0 Early data\n")
+    assert [r.section for r in grid_of(text).rows] == ["Second-line therapy", None, "Third-line therapy", None]
+
+
+def test_a_trial_name_with_its_size_is_the_study_cell_and_its_count():
+    """PMC9220769 Table 1 (plain copy): 'Study (n)' cells such as 'ZENITH (n = 412)' hold the
+    trial's name and size; the name is the study, not the start of the regimen cell, and the
+    size is the row's count; a row whose study spans down from above has no count of its own."""
+    text = ("Study (n) Regimen or Drug(s) Evaluated ORR (%) mPFS (months)\n"
+            "ZENITH (n = 412) Drugumab 300 mg daily compared to placebo 12 4.4\n"
+            "NADIR (n = 97) Otherumab 10 mg/kg compared to placebo 7 2.9\n")
+    res = grid_to_arms(grid_of(text))
+    assert [(a["study"], a["treatment"]) for a in res.arms] == [
+        ("ZENITH (n = 412)", "Drugumab 300 mg daily compared to placebo"),
+        ("NADIR (n = 97)", "Otherumab 10 mg/kg compared to placebo")]
+    assert [(m["row"], m["measure"], m["value"], m["column"]) for m in res.measures if m["measure"] == "n"] == [
+        (1, "n", 412.0, "study"), (2, "n", 97.0, "study")]
+
+
+def test_bulleted_item_lines_continue_the_row_above():
+    """PMC4539882 Table 1 (plain copy): a results cell listed one bullet a line; no row starts
+    on a bullet, so each bulleted line is the next item of the row above, not an arm row."""
+    text = ("Study N Regimen Efficacy\n"
+            "Orion-1 40 Zetamab 3 mg/kg \u2022 ORR: 31 %\n"
+            "\u2022 Median PFS: 2.2 months\n"
+            "\u2022 Median OS: 8.0 months\n"
+            "Orion-2 52 Zetamab 10 mg/kg \u2022 ORR: 25 %\n"
+            "\u2022 Median OS: 7.1 months\n")
+    res = grid_to_arms(grid_of(text))
+    assert [a["study"] for a in res.arms] == ["Orion-1", "Orion-2"]
+    assert [(m["row"], m["measure"], m["value"]) for m in res.measures if m["measure"] != "n"] == [
+        (1, "orr", 31.0), (1, "pfs_median", 2.2), (1, "os_median", 8.0), (2, "orr", 25.0), (2, "os_median", 7.1)]

@@ -62,3 +62,31 @@ def test_a_section_row_after_the_header_is_no_sub_header():
     (t,) = read_text("t", text).tables
     assert t.header_cells is None
     assert [ln.number for ln in t.body] == [2, 3]
+
+
+def test_arm_names_repeated_under_each_value_heading_split_it_per_arm():
+    """PMC4189714 Table 5 (plain copy): a second header line names the arms once under each
+    value heading; each heading becomes one column per arm, the unit kept last."""
+    from pipeline.table.header import table_specs
+    text = ("Study Patients ORR PFS (months)\n"
+            "Drugumab Comparator Drugumab Comparator\n"
+            "KAPPA-1 210 44.0% 20.5% 8.8 5.1\n"
+            "P<0.01 HR 0.61 (0.44-0.80) P<0.01\n"
+            "LAMBDA-2 96 31.3% 18.0% 6.0 4.9\n")
+    from pipeline.readers.text import read as read_any
+    grid = read_any("t", text.encode(), None).grids[0]
+    assert list(grid.header) == ["Study", "Patients", "ORR Drugumab", "ORR Comparator",
+                                 "PFS Drugumab (months)", "PFS Comparator (months)"]
+    assert [(sp.canonical, sp.arm, sp.unit) for sp in table_specs(grid.header)][2:] == [
+        ("orr_pct", "Drugumab", None), ("orr_pct", "Comparator", None),
+        ("pfs_median", "Drugumab", "months"), ("pfs_median", "Comparator", "months")]
+    assert len(grid.rows) == 2     # the line of P values and a hazard ratio is the first row's
+
+
+def test_names_not_repeated_per_heading_are_no_arm_sub_header():
+    from pipeline.readers.text import read as read_any
+    text = ("Study Patients ORR PFS (months)\n"
+            "Drugumab Comparator Other\n"
+            "KAPPA-1 210 44.0% 8.8\n")
+    grid = read_any("t", text.encode(), None).grids[0]
+    assert list(grid.header) == ["Study", "Patients", "ORR", "PFS (months)"]

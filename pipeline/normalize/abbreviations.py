@@ -5,7 +5,8 @@ A legend is read entry by entry: an entry that does not read as `short, long` (o
 long`, `short: long`, `short - long`) is skipped and the others are kept. A legend is found
 under its label ("Abbreviations:", "Abbreviation.", "Abbr.", "List of abbreviations:") or,
 without one, as a line most of whose `;`-separated items are definitions of abbreviations
-("SCLC, small cell lung cancer; ORR, objective response rate"). Every reader finds legends
+("SCLC, small cell lung cancer; ORR, objective response rate"), or of comma-separated
+`SHORT long` items ("P cisplatin, MTX methotrexate, ND no data"). Every reader finds legends
 with `legend_label`, `is_unlabelled_legend` and `legend_and_notes`, so every input form
 reads the same legends.
 """
@@ -25,6 +26,9 @@ LEGEND_LABEL = re.compile(r"^\s*(?:list of\s+)?(abbreviations?(?:\s+used)?|abbr\
 _ENTRY = re.compile(r"^(?P<short>.+?)\s*(?:,|=|:|\s[-–—]\s)\s*(?P<long>.+)$")
 # entries separated by ". " when the legend has no ";" ("OS, overall survival. PFS, ...")
 _PERIOD_SPLIT = re.compile(r"(?<=[a-z)\]])\.\s+(?=[A-Za-z0-9][\w/+.\-–]{0,15}\s*(?:,|=|:)\s)")
+# entries written `SHORT long` and separated by commas, as some journals print them ("N number
+# of patients, P cisplatin, MTX methotrexate, ND no data"): the short form in capitals
+_SPACED_ENTRY = re.compile(r"^(?P<short>[A-Z][A-Z0-9/+-]{0,7})\s+(?P<long>[a-z0-9][^,;%]*[a-z])$")
 MAX_SHORT = 30          # characters of a short form ("NCT number" fits, a sentence does not)
 MAX_SHORT_WORDS = 4
 
@@ -33,12 +37,16 @@ def legend_items(text: str) -> list[str]:
     """A legend's text split into its entries (on ";", else on ". " between entries)."""
     body = clean(text).strip().rstrip(".;").strip()
     parts = re.split(r"\s*;\s*", body) if ";" in body else _PERIOD_SPLIT.split(body)
+    if len(parts) == 1:
+        spaced = [p.strip() for p in body.split(",")]
+        if len(spaced) >= 3 and sum(1 for p in spaced if _SPACED_ENTRY.match(p)) * 3 >= len(spaced) * 2:
+            return spaced      # "P cisplatin, C carboplatin, MTX methotrexate"
     return [p.strip() for p in parts if p.strip()]
 
 
 def legend_entry(item: str) -> tuple[str, str] | None:
     """One legend entry -> (short, long), or None when it does not read as a definition."""
-    m = _ENTRY.match(item.strip())
+    m = _ENTRY.match(item.strip()) or _SPACED_ENTRY.match(item.strip())
     if not m:
         return None
     short, long = m.group("short").strip(), m.group("long").strip().rstrip(".").strip()
@@ -98,7 +106,8 @@ def is_unlabelled_legend(line: str) -> bool:
     """A legend without its label: at least two items, most of them definitions of
     abbreviations ("AEs, adverse events; DCR, disease control rate; OS = overall survival")."""
     items = legend_items(line)
-    good = sum(1 for e in map(legend_entry, items) if e and defines_abbreviation(*e))
+    good = sum(1 for it, e in zip(items, map(legend_entry, items))
+               if e and (defines_abbreviation(*e) or _SPACED_ENTRY.match(it)))
     return good >= 2 and good > len(items) / 2
 
 

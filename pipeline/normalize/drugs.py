@@ -66,7 +66,15 @@ def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, 
                 return out
     if " " not in low and INN_STEMS.search(low) and re.fullmatch(r"[a-z][a-z-]+", low) and len(low) > 5:
         return (low,)
+    glued = _GLUED_MARK.fullmatch(low)
+    if glued and glued.group(1) in lex:
+        return lex[glued.group(1)]      # "epirubicin13", "cetuximabb": the drug and its mark glued on
     return ()
+
+
+# a drug's name with a superscript reference number or footnote letter glued to it
+# ("gemcitabine + epirubicin13", "P + cetuximabb")
+_GLUED_MARK = re.compile(r"([a-z][a-z-]{4,}[a-z])(?:\d{1,3}|[a-f])")
 
 
 # between the drugs of a regimen's long form ("cisplatin plus etoposide", "carboplatin or

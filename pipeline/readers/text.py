@@ -151,6 +151,9 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     if j >= len(lines):
         return None, h
     top = cells + wrapped
+    armed = _arm_sub_header(lines[j].text, top)
+    if armed:
+        return armed, j
     sub = _sub_header(lines[j].text, top)
     sub_kinds = [classify_header(c).canonical for c in sub]
     groups = [k for k, c in enumerate(top) if _group_of(c) is not None]
@@ -175,6 +178,32 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
         out.extend(placed.get(k) or [c])
     return tuple(out), j
 
+
+def _arm_sub_header(line: str, top: list[str]) -> tuple[str, ...] | None:
+    """A row of arm names under the value headings, the same names under each ("RR PFS (months)
+    OS (months)" over "TKI Chemotherapy TKI Chemotherapy TKI Chemotherapy"): each heading becomes
+    one column per arm, the arm's name after the heading ("RR TKI", "PFS Chemotherapy (months)").
+    None unless the names repeat once per value heading, two or more of each."""
+    if re.search(r"\d", line):
+        return None
+    names = split_header_line(line)
+    heads = [k for k, c in enumerate(top) if classify_header(c).canonical in _VALUE_KINDS - {"n_total"}]
+    m = len(names) // len(heads) if len(heads) >= 2 else 0
+    if m < 2 or m * len(heads) != len(names) or names != names[:m] * len(heads) \
+            or len(set(names[:m])) < m or any(classify_header(c).is_measure for c in names):
+        return None
+    out: list[str] = []
+    for k, c in enumerate(top):
+        if k not in heads:
+            out.append(c)
+            continue
+        unit = _UNIT_PAREN.search(c)
+        base = c[:unit.start()].strip() if unit else c
+        out += [f"{base} {name}{' ' + unit.group(0).strip() if unit else ''}" for name in names[:m]]
+    return tuple(out)
+
+
+_UNIT_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 
 # words that open a sentence of notes, not a cell
 _SENTENCE_OPENERS = {"The", "This", "These", "In", "All", "Data", "Values", "Results", "Patients", "Note", "Notes"}

@@ -73,7 +73,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             if cells and all(NCT_RX.fullmatch(c.strip()) for c in cells):
                 canon = "trial_id"
         key = f"{canon}@{sp.timepoint_months}" if canon in ("pfs_rate", "os_rate") else canon
-        if key in seen and canon not in ("extra", "other"):
+        if key in seen and canon not in ("extra", "other") and sp.arm is None:
             canon = "extra"
         seen.add(key)
         out.append(replace(sp, canonical=canon))
@@ -184,7 +184,7 @@ def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, 
         if spanned and kind not in _EXTRA_KINDS:
             out.filled.append(kind)
         out.texts[j] = text
-        if kind in _EXTRA_KINDS:
+        if kind in _EXTRA_KINDS or sp.arm is not None:     # an arm's column: its values only
             out.extra[sp.header] = text
         else:
             out.cells[kind] = text
@@ -306,6 +306,8 @@ def _numeric_cells(row: _RowMeasures) -> None:
         text = row.texts[j]
         row.source_cells[_cell_key(sp, row.source_cells)] = text
         found = numeric_cell_measures(text, sp, None, row.nr, listed) if listed else read[j]
+        if sp.arm:
+            found = [replace(cm, population=sp.arm) if cm.population == "all" else cm for cm in found]
         paired = ("column_paired",) if _paired_column(row, j) else ()
         cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
                                (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))
@@ -339,10 +341,13 @@ def _site_counts(row: _RowMeasures) -> None:
 
 
 def _population_count(row: _RowMeasures) -> None:
-    """'Advanced BTC, N = 54': the cohort's count, when no other cell states it."""
-    for j, text in row.cells_of("population"):
+    """'Advanced BTC, N = 54', 'CELESTIAL (n = 707)': the cohort's count a population or a
+    study cell states, when no other cell states it."""
+    own = [(j, t) for j, t in row.cells_of("study")       # a study cell the row does not span from above
+           if j < len(row.r.cells) and row.r.cells[j] is not None and not row.r.cells[j].spanned]
+    for j, text in [*row.cells_of("population"), *own]:
         if not any(m["measure"] == "n" and m["population"] == "all" for m in row.measures):
-            found = [measure_row(row.grid, row.n, "population", cm, text, row.r.flags)
+            found = [measure_row(row.grid, row.n, row.specs[j].canonical, cm, text, row.r.flags)
                      for cm in count_measures(population_count(text), text)]
             if found:
                 row.source_cells[_cell_key(row.specs[j], row.source_cells)] = text

@@ -20,7 +20,7 @@ MEASURE_COLUMNS = ("n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "
 # words that never stand alone as a header: they join the word after them
 _JOINERS = {"median", "mean", "key", "primary", "overall", "objective", "disease", "no.", "no",
             "number", "duration", "time", "progression-free", "clinical", "main", "hazard", "95%",
-            "grade", "sample", "molecular", "best", "complete", "partial"}
+            "grade", "sample", "molecular", "best", "complete", "partial", "#"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class ColumnSpec:
     qualifier: str | None = None
     # other columns the cells also hold ("Trial name/Phase": the trial's phase; "Phase/line")
     also: tuple[str, ...] = ()
+    # the arm whose values the column holds, when columns of one measure side by side differ
+    # only by an arm's name after their common heading ("PFS Drug | PFS Placebo")
+    arm: str | None = None
 
     @property
     def is_measure(self) -> bool:
@@ -117,13 +120,27 @@ def classify_header(header: str) -> ColumnSpec:
     spec = _composed(header, key, unit, unit_rep)
     if spec is not None:
         return spec
-    # a group heading above the column ("Efficacy ORR (%)", "Best ORR"): try without leading words
+    return _without_extra_words(header, key) or ColumnSpec(header, "extra", unit, unit_rep)
+
+
+def _without_extra_words(header: str, key: str) -> ColumnSpec | None:
+    """A header read without a group heading above it ("Efficacy ORR (%)", "Best ORR") or a
+    participle after it ("Regimen or Drug(s) Evaluated"); None when neither is known."""
     words = header.split()
     if 1 < len(words) <= 4 and not header.lstrip().startswith("(") and not _CHANGES_MEASURE.match(key):
         inner = classify_header(" ".join(words[1:]))
         if inner.canonical != "extra" and not words[1].startswith("("):
             return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
-    return ColumnSpec(header, "extra", unit, unit_rep)
+    tail = _AFTER_UNIT.match(header)
+    if tail:
+        inner = classify_header(tail.group(1))       # "mOS (months) Rx": the measure, then whose
+        if inner.is_measure and classify_header(tail.group(2)).canonical in ("extra", "agent", "treatment"):
+            return replace(inner, header=header)
+    if 1 < len(words) and _PARTICIPLE.match(words[-1].capitalize()):
+        inner = classify_header(" ".join(words[:-1]))
+        if inner.canonical != "extra":
+            return replace(inner, header=header)
+    return None
 
 
 def _by_lexicon(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
@@ -160,9 +177,19 @@ _RATE_WORD = re.compile(r"\b(?:rate|rates|%|percent|proportion)\b")
 _COMPOSE_SPLIT = re.compile(r"\s*/\s*|\s+and\s+|\s*&\s*")
 
 
+def _parts(header: str, key: str, unit, unit_rep) -> list[str]:
+    """A header's parts: split on '/', 'and', '&'; on commas after a known label ("Study, line
+    (year)": the study, and more its cells say), never after a measure ("Median OS, months")."""
+    parts = [p for p in _COMPOSE_SPLIT.split(key) if p]
+    head = _by_lexicon(header, key.split(",")[0].strip(), unit, unit_rep) if "," in key else None
+    if len(parts) == 1 and head is not None and head.canonical not in MEASURE_COLUMNS + ("extra", "other"):
+        return [p.strip() for p in key.split(",") if p.strip()]
+    return parts
+
+
 def _composed(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
     """A header the lexicon does not hold, read from its parts."""
-    parts = [p for p in _COMPOSE_SPLIT.split(key) if p]
+    parts = _parts(header, key, unit, unit_rep)
     if len(parts) > 1:
         # "Trial name/reference", "Phase/line", "Study/year": the first known part names the
         # column, the other known parts are held in its cells too
@@ -221,9 +248,46 @@ def table_specs(headers) -> list[ColumnSpec]:
             if "ci" in low or any(k in _CI_OR_P for k in nxt):
                 sp = replace(sp, canonical="other")
         out.append(sp)
+    return _with_arms(out)
+
+
+# what a heading's last words say about how a value is written, never whose it is
+_NOT_ARM = re.compile(r"(?i)^(?:\(?(?:95\s*%\s*)?ci\)?|p|p[- ]?values?|hr|range|iqr|sd|n|no\.?|%|total|overall)$")
+
+
+def _with_arms(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Columns of one measure side by side whose headings share their first words and differ in
+    the rest ("RR TKI | RR Chemotherapy", "OS Drug (months) | OS Placebo (months)"): each holds
+    one arm's values, the arm named by the rest."""
+    out = list(specs)
+    j = 0
+    while j < len(out):
+        k = j
+        while k + 1 < len(out) and out[k + 1].is_measure and out[k + 1].canonical == out[j].canonical \
+                and out[k + 1].timepoint_months == out[j].timepoint_months:
+            k += 1
+        arms = _arm_names([sp.header for sp in out[j:k + 1]]) if out[j].is_measure and k > j \
+            and out[j].canonical != "n_total" else None
+        for i, name in enumerate(arms or ()):
+            sp = out[j + i]
+            # "DCR (%) Rx": the unit is the shared heading's
+            head = classify_header(clean(sp.header)[:clean(sp.header).rfind(name)]) if not sp.unit else sp
+            out[j + i] = replace(sp, arm=name, unit=head.unit, unit_as_reported=head.unit_as_reported)
+        j = k + 1
     return out
 
 
+def _arm_names(headers: list[str]) -> list[str] | None:
+    """The arm each heading names after the words all share (None: they share none, or a rest
+    is empty, repeated or says how the value is written: "ORR | ORR 95% CI")."""
+    words = [_UNIT_PAREN.sub("", clean(h)).split() for h in headers]
+    n = 0
+    while all(len(w) > n + 1 for w in words) and len({w[n].lower() for w in words}) == 1:
+        n += 1
+    rests = [" ".join(w[n:]) for w in words]
+    if n == 0 or len({r.lower() for r in rests}) < len(rests) or any(_NOT_ARM.match(r) for r in rests):
+        return None
+    return rests
 def _without_group(keys: list[str]) -> list[str]:
     """Each header without the group heading it shares with a neighbour ("univariate
     analysis rr" beside "univariate analysis 95% ci": "rr" and "95% ci")."""
@@ -257,8 +321,8 @@ def split_header_line(line: str) -> list[str]:
     """Split a pasted header line into header cells.
 
     Longest match against the lexicon first; a parenthesised unit joins the cell before it;
-    an unknown word starts a new cell when capitalised, and joins the previous one when it is
-    lower case or follows a joiner word ("Median", "No.") or a landmark ("3 months").
+    an unknown word starts a new cell when capitalised (or a count's "#": "TKI # Pts"), and
+    joins the previous one when it is lower case or a Title Case participle ("Drug(s) Evaluated") or follows a joiner word ("Median", "No.") or a landmark ("3 months").
     """
     words = line.split()
     cells: list[str] = []
@@ -280,13 +344,21 @@ def split_header_line(line: str) -> list[str]:
             i += match
             last_joins = False
             continue
-        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit()):
+        if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit() and w[:1] != "#"
+                      or _PARTICIPLE.match(w) and not match and not classify_header(cells[-1]).is_measure):
             cells[-1] += " " + w
         else:
             cells.append(w)
         last_joins = _joins_next(cells[-1], w) and not match
         i += 1
     return cells
+
+
+# a heading with its unit, then words after it ("mOS (months) Rx", "PFS (mo) Control arm")
+_AFTER_UNIT = re.compile(r"^(.*?\([^()]*\))\s+([A-Za-z][^()]*)$")
+
+# a Title Case participle qualifies the heading before it ("Regimen or Drug(s) Evaluated")
+_PARTICIPLE = re.compile(r"^[A-Z][a-z]{2,}ed$")
 
 
 def _paren_end(words: list[str], i: int) -> int:

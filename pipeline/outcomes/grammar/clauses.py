@@ -278,7 +278,10 @@ def _adjacent(cell: Cell, m: Mention, v: Value) -> bool:
     if nxt not in _AFTER_BARE and nxt.isalpha() and nxt.islower() and nxt not in _COUNT_NOUNS:
         cell.role.setdefault(v.tok, "unknown_unit")
         return False
-    return v.tok - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, v.tok))
+    t = v.tok
+    while t - 2 >= m.end and cell.lower[t - 1] in VS_WORDS and cell.is_num(t - 2):
+        t -= 2            # "OS 9.9 vs. 10.8": a comparison's later terms go with its first
+    return t - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, t))
 
 
 def _emit(cell: Cell, m: Mention, v: Value, pop: str, res: OutcomeParse, used: set[int],

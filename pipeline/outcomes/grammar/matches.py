@@ -90,6 +90,13 @@ def _measure_span(cell: Cell, sp) -> None:
     """A measure or a look-alike named; a number inside a rate's name is its landmark ('6-mo PFS')."""
     m = Mention(sp.label_, sp.start, sp.end)
     nums = cell.nums_in(sp.start, sp.end)
+    if nums and sp.label_ in ("pfs_rate", "os_rate") and nums[0] > 0 and cell.lower[nums[0] - 1] in VS_WORDS:
+        # "PFS 10.6 vs. 6.7 weeks OS 7.0 vs. 4.6 months": the number after "vs." is the
+        # comparison's second value, no landmark of the measure named after its unit
+        head = next((i for i in range(nums[0] + 1, sp.end) if not time_unit(cell.lower[i])), sp.end)
+        if head < sp.end:
+            cell.mentions.append(Mention(_MEDIAN_OF[sp.label_], head, sp.end))
+        return
     if nums and sp.label_ in ("pfs_rate", "os_rate"):
         unit = next((time_unit(cell.lower[i]) for i in range(nums[0] + 1, sp.end)
                      if time_unit(cell.lower[i])), "months")
@@ -97,6 +104,9 @@ def _measure_span(cell: Cell, sp) -> None:
         for i in nums:
             cell.role[i] = "timepoint_of_measure"
     cell.mentions.append(m)
+
+
+_MEDIAN_OF = {"pfs_rate": "pfs_median", "os_rate": "os_median"}
 
 
 def _timepoint_span(cell: Cell, sp) -> None:

@@ -93,6 +93,10 @@ def _score_trial(spec, toks, text, ctx):
     return _score_study(spec, toks, text, ctx)
 
 
+# a trial's name and its size: "CELESTIAL (n = 707)", "Asia-Pacific (n = 226)"
+_NAME_WITH_COUNT = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2} \([nN] ?= ?\d+\)")
+
+
 def _score_study(spec, toks, text, ctx):
     w, n = ctx.w, len(toks)
     k = _trailing_ref(toks)
@@ -106,7 +110,8 @@ def _score_study(spec, toks, text, ctx):
     if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
                       and not any(t.low in _VERSUS for t in toks)):
         return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
-    if _ET_AL.search(text) or _TRIAL_NAME.fullmatch(text):
+    if _ET_AL.search(text) or _TRIAL_NAME.fullmatch(text) \
+            or (_NAME_WITH_COUNT.fullmatch(text) and not ctx.kb.is_drug(toks[0].norm)):
         return w.study_named
     if toks[0].text[:1].isupper() and n <= 3 and toks[0].low not in SENTENCE_START \
             and not ctx.kb.is_drug(toks[0].norm):

@@ -13,7 +13,7 @@ from .kinds import kind_of, skip_cost
 from .results import read_clauses
 from .row import Alignment, Lengths, RowScorer, Vocab, align_tokens, stacked_alignment
 from .settings import NEG, AlignSettings
-from .tokens import CONT_END, NCT, Tok, ends_continuation, starts_continuation
+from .tokens import CONT_END, NCT, Tok, ends_continuation, starts_continuation, starts_statistic
 
 SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|naive|naïve|"
                           r"pretreated|refractory|relapsed|adjuvant|neoadjuvant|maintenance|"
@@ -21,6 +21,9 @@ SECTION_HINT = re.compile(r"(?i)\b(line|setting|therapy|treatment|chemotherapy|n
                           r"third|beyond|immunotherapy|chemotherapy|targeted|combinations?|monotherapy|single-agent)\b")
 _ONE_STUDY = re.compile(r"\bet al\b|\b(?:trial|study)$", re.I)
 _NUMBER_WORD = re.compile(r"[\d.,%]+")
+
+# the kinds of a last column whose cell may go on over lines that look like headings
+_TEXT_KINDS = ("extra", "outcomes_text", "population")
 
 # (lines of the row, its alignment (None: a section row), the section's text, how much better
 # its lines score as one row than split in two)
@@ -30,7 +33,9 @@ Row = tuple[list[Line], Alignment | None, str | None, float]
 def _section_like(text: str) -> bool:
     t = clean(text)
     toks = t.split()
-    if not toks or len(toks) > 8 or NCT.match(toks[0]):
+    # "Category B: RR above average but PFS below average (n=4)": a heading with its label
+    labelled = any(w.endswith(":") for w in toks[:3])
+    if not toks or len(toks) > (14 if labelled else 8) or NCT.match(toks[0]):
         return False
     if any(_NUMBER_WORD.fullmatch(w) for w in toks):
         return False
@@ -38,7 +43,7 @@ def _section_like(text: str) -> bool:
         return False
     if _ONE_STUDY.search(t):
         return False          # "Patel et al", "AVENEC trial" name one study; sections name groups
-    return bool(SECTION_HINT.search(t)) or len(toks) <= 3
+    return bool(SECTION_HINT.search(t)) or len(toks) <= 3 or labelled
 
 
 def _same_gaps_refund(al: Alignment, above: Alignment, kinds: list[str], lead: int,
@@ -104,6 +109,7 @@ class _Grouping:
         self.cache: dict[tuple[int, int], Alignment] = {}
         self.section: list[float | None] = []
         self.strong: list[bool] = []
+        self.lead_section = False
         self.labelled = any(kind_of(k).results for k in kinds)    # labelled result cells (results.py)
 
     def align(self, a: int, b: int) -> Alignment:
@@ -151,6 +157,17 @@ class _Grouping:
         return (ends_continuation(self.lines[a].text) or starts_continuation(self.lines[a + 1].text)
                 or self.incomplete(a) or self.results_line(a + 1))
 
+    def text_tail(self, a: int, b: int) -> bool:
+        """In a table whose rows sit under no section, may line b be the next line of the text
+        cell that ends the row of lines [a, b) ("Small sample size" / "Multiple treatment lines"
+        under a Limitations heading, "OS 7.0 vs. 4.6 months" under Outcomes)? When alone it
+        fills no value column but that cell's."""
+        if self.lead_section or self.kinds[-1] not in _TEXT_KINDS or self.align(a, b).spans[-1] is None:
+            return False
+        alone = self.align(b, b + 1)
+        return alone.score == NEG or not any(sp is not None and kind_of(k).value
+                                             for sp, k in zip(alone.spans[:-1], self.kinds[:-1]))
+
     def results_line(self, a: int) -> bool:
         return self.labelled and read_clauses(self.ctx.tokens(self.lines[a:a + 1])) is not None
 
@@ -160,10 +177,18 @@ class _Grouping:
         only when that scores better than reading it as the first line of a data row."""
         st, lines, L = self.st, self.lines, len(self.lines)
         self.section, self.strong = [None] * L, [False] * L
+        # sections head a table's rows from its first on; in a table whose first line is a
+        # data row a heading-like line later on may as well be a cell's next line: never strong
+        self.lead_section = bool(L) and _section_like(lines[0].text)
+        tail = False       # (no leading section) the lines since a row's last text cell
         for a in range(L):
             if not _section_like(lines[a].text) or (a > 0 and ends_continuation(lines[a - 1].text)):
+                tail = not self.lead_section and self.kinds[-1] in _TEXT_KINDS \
+                    and self.align(a, a + 1).spans[-1] is not None
                 continue
-            if SECTION_HINT.search(lines[a].text) and "," not in lines[a].text:
+            if tail:
+                continue       # that cell's next line ("Small sample size" / "Asian population")
+            if SECTION_HINT.search(lines[a].text) and "," not in lines[a].text and (self.lead_section or a == 0):
                 self.strong[a] = True
                 self.section[a] = st.row_bonus + st.section_hint
                 continue
@@ -173,7 +198,9 @@ class _Grouping:
                 self.section[a] = st.row_bonus + st.section_weak
 
     def lowercase_start(self, a: int) -> bool:
-        return self.lines[a].text.lstrip()[:1].islower() and not _fills_values(self.align(a, a + 1), self.kinds)
+        """Does line a start as no row does (lower case, a test statistic "P<0.001")?"""
+        t = self.lines[a].text.lstrip()
+        return (t[:1].islower() or starts_statistic(t)) and not _fills_values(self.align(a, a + 1), self.kinds)
 
     def _after(self, a: int, al: Alignment, lead: int, sc: float) -> float:
         """`sc` plus what the line before says of a row starting on line a."""
@@ -207,7 +234,8 @@ class _Grouping:
         st = self.st
         start_pen = st.lowercase_start if self.lowercase_start(a) else 0.0
         for b in range(a + 1, min(len(self.lines), a + st.max_lines_per_row) + 1):
-            if b > a + 1 and (self.strong[b - 1] or not (self.may_join(b - 2) or self.open_row(a, b - 1))):
+            if b > a + 1 and (self.strong[b - 1] or not (self.may_join(b - 2) or self.open_row(a, b - 1)
+                                                         or self.text_tail(a, b - 1))):
                 break
             al = self.align(a, b)
             if al.score == NEG:

@@ -79,10 +79,24 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
     return out
 
 
+# a test statistic: the line under a row giving its comparisons ("P<0.001 HR 0.48 (0.34-0.64)")
+_STATISTIC_START = re.compile(r"(?:p\s*[<=>≤≥]|hr\s*[:=]?\s*\d)", re.I)
+
+
 def starts_continuation(text: str) -> bool:
-    """Does a line start as the rest of a cell of the line before ("and placebo", "(n = 12)")?"""
+    """Does a line start as the rest of a cell of the line before ("and placebo", "(n = 12)"),
+    or with a test statistic, which no row's first cell is ("P<0.001 HR 0.48 (0.34-0.64)")?"""
     s = text.lstrip()
-    return bool(s) and (s[0].islower() or s[0] in "(+,;/")
+    return bool(s) and (s[0].islower() or s[0] in "(+,;/" or starts_statistic(s))
+
+
+def starts_statistic(text: str) -> bool:
+    """A test statistic ("P<0.001", "HR 0.48") or a list bullet ("• Median OS: 9.3 months"):
+    the next item of a cell's list, which no row's first cell starts with."""
+    return bool(_STATISTIC_START.match(text)) or text[:1] in _BULLETS
+
+
+_BULLETS = "•▪◦●"
 
 
 def ends_continuation(text: str) -> bool:
