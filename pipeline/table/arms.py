@@ -332,10 +332,11 @@ def _site_counts(row: _RowMeasures) -> None:
 
 
 def _population_count(row: _RowMeasures) -> None:
-    """'Advanced BTC, N = 54': the cohort's count, when no other cell states it."""
-    for j, text in row.cells_of("population"):
+    """'Advanced BTC, N = 54', 'III (N=1434)' under 'Phase/Size': the cohort's count, when no
+    other cell states it."""
+    for kind, j, text in [(k, j, t) for k in ("population", "phase") for j, t in row.cells_of(k)]:
         if not any(m["measure"] == "n" and m["population"] == "all" for m in row.measures):
-            found = [measure_row(row.grid, row.n, "population", cm, text, row.r.flags)
+            found = [measure_row(row.grid, row.n, kind, cm, text, row.r.flags)
                      for cm in count_measures(population_count(text), text)]
             if found:
                 row.source_cells[_cell_key(row.specs[j], row.source_cells)] = text

@@ -165,6 +165,21 @@ def clean_cell(text: str | None) -> str | None:
     return t or None
 
 
+def _unbracketed(text: str) -> str:
+    """The text less the separators and the unmatched brackets at its ends; a bracket that
+    closes one opened inside stays ("Trial X (AB1234)" keeps its registry code's parenthesis)."""
+    prev = None
+    while prev != text:
+        prev, text = text, text.strip(" ,;")
+        if text and text[0] in "([" and text.count(text[0]) > text.count(")" if text[0] == "(" else "]"):
+            text = text[1:]
+        if text and text[-1] in ")]" and text.count(text[-1]) > text.count("(" if text[-1] == ")" else "["):
+            text = text[:-1]
+        if text[:1] == "(" and text[-1:] == ")" and text.count("(") == 1 and text.count(")") == 1:
+            text = text[1:-1]             # "( X )": the whole rest was in the brackets
+    return text
+
+
 def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     """The NCT id of the row and its study label ("TRIAL-1 (NCT + 8 digits)" gives both)."""
     trial_cell = cells.get("trial_id")
@@ -175,7 +190,8 @@ def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     if not trial_cell:
         return None, study
     m = NCT_RX.search(trial_cell)
-    rest = clean(re.sub(r"\(\s*\)|\[\s*\]", "", NCT_RX.sub("", trial_cell))).strip(" ()[],;")
+    rest = re.sub(r"[\s,;]+([)\]])", r"\1", re.sub(r"([(\[])[\s,;]+", r"\1", NCT_RX.sub("", trial_cell)))
+    rest = _unbracketed(clean(re.sub(r"\(\)|\[\]", "", rest)))
     rest = re.sub(r"\s{2,}", " ", rest)
     if rest and not study:
         study = rest

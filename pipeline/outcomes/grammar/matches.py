@@ -46,6 +46,7 @@ def read_cell(text: str) -> Cell:
     _landmark_after_percentage(cell)
     _duration_after_rate(cell)
     _landmark_after_measure(cell)
+    _landmark_headings(cell)
     mark_dates(cell)
     return cell
 
@@ -201,6 +202,25 @@ def _landmark_after_measure(cell: Cell) -> None:
             if prev[-1].label.endswith("_median") and cell.lower[prev[-1].start] in ("pfs", "os"):
                 prev[-1].label = prev[-1].label.replace("_median", "_rate")
             cell.mark(a, b, "timepoint_of_measure")
+
+
+# words after '12-months' that make it a value, not a landmark heading ('12-months vs. 9-months')
+_VALUE_FOLLOWERS = {*VS_WORDS, "and", "or", "in", "for", "with", "respectively", "among", "per", "at", "by"}
+
+
+def _landmark_headings(cell: Cell) -> None:
+    """'2-year: 68% vs. 78%', '3-year EFS: 67%', '24-month local control 47%': a whole number
+    joined by a hyphen to a duration word, before a colon or a word, is a landmark written as
+    an adjective (kept in `cell.landmarks`), never a value of its own."""
+    w = cell.words
+    for i in range(len(w) - 2):
+        if (not cell.is_num(i) or i in cell.role or "." in w[i] or w[i + 1] != "-"
+                or not time_unit(cell.lower[i + 2])):
+            continue
+        nxt = cell.lower[i + 3] if i + 3 < len(w) else ""
+        if nxt == ":" or (nxt[:1].isalpha() and nxt not in _VALUE_FOLLOWERS):
+            cell.role[i] = "timepoint_of_measure"
+            cell.landmarks.append((i, i + 3, round(to_months(number(w[i]), time_unit(cell.lower[i + 2])), 4)))
 
 
 def mark_dates(cell: Cell) -> None:

@@ -59,6 +59,7 @@ class Cell:
         self.role: dict[int, str] = {}          # token index -> rule for numbers not values
         self.mentions: list[Mention] = []
         self.timepoints: list[tuple[int, int, float]] = []
+        self.landmarks: list[tuple[int, int, float]] = []   # '2-year:', '3-year EFS': a heading landmark
         self.nr_spans: list[tuple[int, int]] = []
         self.pe_spans: list[tuple[int, int]] = []
         self.default: Mention | None = None      # the column's own measure (numeric cells)
