@@ -67,6 +67,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             if cells and all(NCT_RX.fullmatch(c.strip()) for c in cells):
                 canon = "trial_id"
         key = f"{canon}@{sp.timepoint_months}" if canon in ("pfs_rate", "os_rate") else canon
+        key += f"/{sp.group}" if sp.group else ""     # one column per arm under a spanning header
         if key in seen and canon not in ("extra", "other"):
             canon = "extra"
         seen.add(key)
@@ -300,8 +301,11 @@ def _numeric_cells(row: _RowMeasures) -> None:
         row.source_cells[_cell_key(sp, row.source_cells)] = text
         found = numeric_cell_measures(text, sp, None, row.nr, listed) if listed else read[j]
         paired = ("column_paired",) if _paired_column(row, j) else ()
+        mixed = ("column_mixes_outcomes",) if "other" in sp.also else ()     # "Median PFS/RFS"
+        if sp.group:        # a column of one arm: its cohort's value is that arm's
+            found = [replace(cm, population=sp.group) if cm.population == "all" else cm for cm in found]
         cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
-                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))
+                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ()), *mixed))
                    for cm in found]
         row.measures += cell_ms
         if row.nr.meaning == "not_reported":
@@ -332,9 +336,10 @@ def _site_counts(row: _RowMeasures) -> None:
 
 
 def _population_count(row: _RowMeasures) -> None:
-    """'Advanced BTC, N = 54', 'III (N=1434)' under 'Phase/Size': the cohort's count, when no
-    other cell states it."""
-    for kind, j, text in [(k, j, t) for k in ("population", "phase") for j, t in row.cells_of(k)]:
+    """'Advanced BTC, N = 54', 'III (N=1434)' under 'Phase/Size', 'TRIAL-7 (n = 602)', 'Drug (n = 90)': the
+    cohort's count, when no other cell states it."""
+    kinds = ("population", "phase", "study", "trial_id", "treatment", "agent")
+    for kind, j, text in [(k, j, t) for k in kinds for j, t in row.cells_of(k)]:
         if not any(m["measure"] == "n" and m["population"] == "all" for m in row.measures):
             found = [measure_row(row.grid, row.n, kind, cm, text, row.r.flags)
                      for cm in count_measures(population_count(text), text)]

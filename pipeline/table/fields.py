@@ -54,19 +54,34 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     t = clean(text)
     m = _PHASE_CELL.match(t)
+    in_line = _LINE_IN_PHASE.search(m.group(2)) if m else None
+    if in_line:
+        # "Phase III Trial 2nd line": the phase, and the line of therapy (read by _line_of)
+        rest = re.sub(r"\s*([,;])\s*", r"\1 ", f"{m.group(2)[:in_line.start()]} {m.group(2)[in_line.end():]}")
+        rest = re.sub(r"\s{2,}", " ", rest).strip(" ,;")
+        return _phase_parts(m.group(1)), rest or None
     if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$", m.group(2).strip())):
         # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
         return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
-    parts = []
-    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", m.group(1), flags=re.I):
-        core = re.sub(r"[ab]$", "", p, flags=re.I)
-        parts.append(PHASE_MAP.get(core.lower(), core.upper()))
     rest = m.group(2).strip().lstrip(",;").strip()
     if rest.startswith("/"):
         rest = ""                      # "III/ ≥3L": the line, read by parse_line
     rest = rest[1:-1].strip() if rest.startswith("(") and rest.endswith(")") else rest
     design = rest or None
-    return "/".join(dict.fromkeys(parts)), design
+    return _phase_parts(m.group(1)), design
+
+
+def _phase_parts(phase: str) -> str:
+    """'Ib/II' -> 'I/II', '3' -> 'III'."""
+    parts = []
+    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", phase, flags=re.I):
+        core = re.sub(r"[ab]$", "", p, flags=re.I)
+        parts.append(PHASE_MAP.get(core.lower(), core.upper()))
+    return "/".join(dict.fromkeys(parts))
+
+
+# a line of therapy written after the phase in its cell ("Phase III Trial 2nd line", "IIb 1st line")
+_LINE_IN_PHASE = re.compile(r"(?i)(?:[≥>]\s*)?\b(?:first|second|third|fourth|1st|2nd|3rd|[4-9]th)[\s-]+line\b")
 
 
 def split_sites(text: str | None) -> list[str]:
@@ -215,6 +230,8 @@ def _line_of(cells: dict[str, str], phase_cell: str | None, section_line: int | 
     line = parse_line(cells.get("line")) if cells.get("line") else None
     if line is None and phase_cell and "/" in phase_cell and "line" not in cells:
         line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
+    if line is None and phase_cell and "line" not in cells and _LINE_IN_PHASE.search(phase_cell):
+        line = parse_line(_LINE_IN_PHASE.search(phase_cell).group(0))     # "Phase III Trial 2nd line"
     if line is None and not cells.get("line"):
         line = section_line
     return line

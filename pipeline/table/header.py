@@ -35,6 +35,9 @@ class ColumnSpec:
     qualifier: str | None = None
     # other columns the cells also hold ("Trial name/Phase": the trial's phase; "Phase/line")
     also: tuple[str, ...] = ()
+    # one of several columns of the same measure under a spanning header, each for its arm or
+    # subgroup ("OS (months)" over "Drug + chemo" and "Chemo"): whom the column's values are for
+    group: str | None = None
 
     @property
     def is_measure(self) -> bool:
@@ -79,6 +82,31 @@ def _unit_of(paren: str) -> tuple[str | None, str | None]:
 _NOT_SUBGROUP = {"range", "iqr", "ci", "sd", "n", "no", "no.", "total", "patients", "pts", "%"}
 
 
+# a median's header that also announces the hazard ratio its cells hold ("Median OS HR (95% CI)");
+# a header of the HR alone ("PFS HR") names no median
+_MEDIAN_THEN_HR = re.compile(r"^((?:median\s+|m)\S.*?)[\s,;/]+\(?\s*(?:hr|hazard ratio)\b[^()]*(?:\([^()]*\))?\s*\)?$")
+
+
+def _special_form(header: str, text: str, key: str) -> ColumnSpec | None:
+    return _semicolon_first(header, text) or _median_with_hr(header, key)
+
+
+def _semicolon_first(header: str, text: str) -> ColumnSpec | None:
+    """'Median PFS (months); % survival (year)': the column is its first part's, in that part's
+    unit (what follows the semicolon the cells add after the value)."""
+    first = classify_header(text.split(";", 1)[0]) if ";" in text else None
+    return replace(first, header=header) if first is not None and first.is_measure else None
+
+
+def _median_with_hr(header: str, key: str) -> ColumnSpec | None:
+    """'Median PFS HR (95% CI)': the median, with the hazard ratio written under it."""
+    m = _MEDIAN_THEN_HR.match(key)
+    inner = classify_header(m.group(1)) if m else None
+    if inner is not None and inner.canonical in ("pfs_median", "os_median"):
+        return replace(inner, header=header, qualifier="HR")
+    return None
+
+
 def classify_header(header: str) -> ColumnSpec:
     """Header text -> column: the lexicon first, then landmark rates, then the header's parts
     (a non-unit parenthesis, 'A/B' compositions, leading group words), then its head noun and
@@ -97,7 +125,7 @@ def classify_header(header: str) -> ColumnSpec:
         if u:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
-    spec = _by_lexicon(header, key, unit, unit_rep)
+    spec = _by_lexicon(header, key, unit, unit_rep) or _special_form(header, text, key)
     if spec is not None:
         return spec
     m = _UNIT_PAREN.search(key)
@@ -213,6 +241,11 @@ def table_specs(headers) -> list[ColumnSpec]:
         for j in counts:
             if not _COUNT_WORD.search(keys[j]) and not specs[j].unit:
                 specs[j] = replace(specs[j], canonical="population")
+    if specs and not clean(specs[0].header).strip() and not any(
+            sp.canonical in ("study", "trial_id") for sp in specs):
+        # a first column with no header is the stub of row labels: in a trial table, the study
+        specs[0] = replace(specs[0], canonical="study")
+    specs = _arm_columns(specs)
     out = []
     for j, sp in enumerate(specs):
         low = lows[j]
@@ -222,6 +255,49 @@ def table_specs(headers) -> list[ColumnSpec]:
                 sp = replace(sp, canonical="other")
         out.append(sp)
     return out
+
+
+# what a column under a measure's spanning header may say that names no arm or subgroup
+_NO_GROUP = re.compile(r"(?i)^\s*(?:\(.*|median|mean|range|rate|months?|mo|%|n|no\.?|value|events?|95\s*%.*)\s*$")
+
+
+def _arm_columns(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Adjacent columns of one measure whose headers are a spanning header and then each its
+    own label ('OS (Months) Drug + chemo', 'OS (Months) Chemo', as an HTML table's two header
+    rows join): each column is for the arm or subgroup its label names (`group`). Not when a
+    label is a statistic ('HR', '95% CI', 'P'), a measure or a unit."""
+    out = list(specs)
+    j = 0
+    while j < len(out):
+        k = j + 1
+        while k < len(out) and out[k].canonical == out[j].canonical and out[j].is_measure \
+                and out[k].timepoint_months == out[j].timepoint_months:
+            k += 1
+        labels = _group_labels([clean(sp.header) for sp in out[j:k]]) if k - j > 1 else None
+        if labels is not None:
+            out[j:k] = [replace(sp, group=lab) for sp, lab in zip(out[j:k], labels)]
+        j = k
+    return out
+
+
+def _group_labels(headers: list[str]) -> list[str] | None:
+    """The label after the words all `headers` start with, one per header; None unless each is
+    a distinct name that is no statistic, measure or unit."""
+    words = [h.split() for h in headers]
+    n = 0
+    while all(len(w) > n + 1 for w in words) and len({w[n] for w in words}) == 1:
+        n += 1
+    if n == 0:
+        return None
+    labels = [" ".join(w[n:]) for w in words]
+    if len(set(labels)) < len(labels) or any(
+            _NO_GROUP.match(lab) or _STAT_WORD.search(lab) or classify_header(lab).canonical in (*MEASURE_COLUMNS, "other")
+            for lab in labels):
+        return None
+    return labels
+
+
+_STAT_WORD = re.compile(r"(?i)\bCI\b|^\s*p\b|p[- ]?value|\bHR\b|hazard|\bOR\b|odds|ratio|difference")
 
 
 def _without_group(keys: list[str]) -> list[str]:
