@@ -1,5 +1,5 @@
 """Real review tables never seen before, as their PubMed Central pages render to markdown
-(tests/fixtures/wild/md, SOURCES gives each table's address), read against the table by eye:
+(tests/fixtures/wild/mdhtml, SOURCES gives each table's address), read against the table by eye:
 each test pins what a silent error got wrong, plus unit cases with invented words and numbers
 for the rule that fixed it."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-WILD = Path(__file__).parent / "fixtures" / "wild" / "md"
+WILD = Path(__file__).parent / "fixtures" / "wild" / "mdhtml"
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +106,203 @@ def test_registry_code_in_brackets_keeps_its_bracket(wild):
 def test_study_less_its_trial_id_invented(cell, want):
     from pipeline.table.fields import _trial_and_study
     assert _trial_and_study({"trial_id": cell}) == want
+
+
+# ------------------------------------------------------------------ headers
+def test_columns_of_each_arm_under_a_spanning_header(wild):
+    # "OS (Months)" spanning "CT + ICIs" and "CT": each column is its arm's median, the second
+    # no longer dropped as a duplicate column
+    src = "PMC11048475_t001_html"
+    assert _measures(wild, src, 1, "os_median") == [("os_median", "CT + ICIs", 12.3, None),
+                                                    ("os_median", "CT", 10.3, None)]
+
+
+def test_unnamed_first_column_is_the_study_with_its_count(wild):
+    # "SHARP[7] (n = 602)" under an empty header: the study, its ref and the cohort's count
+    a = _arm(wild, "wjcc_5754_t1_md", 1)
+    assert (a["study"], a["ref"], a["n_total"], a["section"]) == ("SHARP (n = 602)", "[7]", 602, "First-line setting")
+
+
+def test_median_header_that_announces_its_hazard_ratio(wild):
+    # "Median PFS<br>HR (95% CI)": the medians of the two arms are read, the HR is no median
+    src = "err_sclc_t2_html"
+    assert _measures(wild, src, 1, "pfs_median") == [("pfs_median", "Atezolizumab+CT", 5.2, None),
+                                                     ("pfs_median", "Placebo+CT", 4.3, None)]
+    assert [x[2] for x in _measures(wild, src, 1, "os_median")] == [12.3, 10.3]
+    # "NR" under ORR where the legend says NR is not reported: no measure
+    assert _measures(wild, src, 3, "orr") == []
+
+
+@pytest.mark.parametrize("headers,want", [
+    (["Trial", "PFS (months) Drug X", "PFS (months) Placebo"], [None, "Drug X", "Placebo"]),
+    (["Trial", "ORR (%) ITT", "ORR (%) evaluable"], [None, "ITT", "evaluable"]),
+    # a statistic, a unit or a measure after the shared words is no arm
+    (["Trial", "OS median", "OS HR"], [None, None, None]),
+    (["Trial", "PFS (months) median", "PFS (months) 95% CI"], [None, None, None]),
+])
+def test_arm_columns_invented(headers, want):
+    from pipeline.table.header import table_specs
+    assert [sp.group for sp in table_specs(headers)] == want
+
+
+@pytest.mark.parametrize("header,want", [
+    ("Median OS\nHR (95% CI)", ("os_median", "HR")),
+    ("mPFS, HR", ("pfs_median", "HR")),
+    ("PFS HR (95% CI)", ("other", None)),      # the HR alone: no median
+])
+def test_median_then_hazard_ratio_header_invented(header, want):
+    from pipeline.table.header import classify_header
+    sp = classify_header(header)
+    assert (sp.canonical, sp.qualifier) == want
+
+
+def test_markdown_sub_header_row_splits_the_one_outcome_heading(wild):
+    # '| OS (Months) | HR | |' then '| CT + ICIs | CT | ||||': no junk arm "CT + ICIs", and
+    # the two columns under OS are the two arms' medians as in the HTML form
+    src = "PMC11048475_t001_md"
+    assert _arm(wild, src, 1)["study"] == "IMpower133"
+    assert _measures(wild, src, 1, "os_median") == [("os_median", "CT + ICIs", 12.3, None),
+                                                    ("os_median", "CT", 10.3, None)]
+    assert len(wild[0][wild[0].source == src]) == 6
+
+
+# ------------------------------------------------------------------ subgroups
+GC = "PMC8505606_Tab1_md"
+
+
+def test_landmark_with_a_colon_and_no_hyphen(wild):
+    # "12 month: 8% vs 17% vs 10%" under PFS: the 12-month PFS rates of the three arms
+    assert [(x[0], x[2], x[3]) for x in _measures(wild, GC, 3) if x[0].startswith("pfs")] == [
+        ("pfs_rate", 8.0, 12.0), ("pfs_rate", 17.0, 12.0), ("pfs_rate", 10.0, 12.0)]
+    assert [x[2] for x in _measures(wild, GC, 3, "os_rate")] == [39.0, 35.0, 24.0]
+
+
+def test_counts_each_named_right_before_them(wild):
+    # "GOJ (n = 111) or GC (n = 260)": two subgroups' counts, not two clashing cohort counts
+    assert _measures(wild, GC, 4, "n") == [("n", "GOJ", 111.0, None), ("n", "GC", 260.0, None)]
+    assert pd.isna(_arm(wild, GC, 4)["n_total"])
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Lung (n = 40) or liver (n = 12)", [("Lung", 40), ("liver", 12)]),
+    ("Advanced XY (n = 7) and ZW (n = 9)", [("Advanced XY", 7), ("ZW", 9)]),
+    # the same name twice, or none, labels nothing
+    ("XY (n = 7) or XY (n = 9)", [(None, 7), (None, 9)]),
+    ("(n = 7) or (n = 9)", [(None, 7), (None, 9)]),
+])
+def test_counts_named_before_invented(text, want):
+    from pipeline.table.counts import counts_in_text, label_n_equals
+    assert [(c.label, c.value) for c in label_n_equals(text, counts_in_text(text), [])] == want
+
+
+@pytest.mark.parametrize("text,want", [
+    ("6 month: 41% vs 30%", [("pfs_rate", "A", 41.0, 6.0), ("pfs_rate", "B", 30.0, 6.0)]),
+    ("12 months vs 9 months", [("pfs_median", "A", 12.0, None), ("pfs_median", "B", 9.0, None)]),
+])
+def test_landmark_with_a_colon_invented(text, want):
+    from pipeline.outcomes.freetext import parse_outcomes
+    p = parse_outcomes(text, ["A", "B"], default="pfs_median", default_unit="months")
+    assert [(f.measure, f.population, f.value, f.timepoint_months) for f in p.measures] == want
+
+
+def test_subgroup_comparisons_after_the_cohorts(wild):
+    # "CPS ≥ 1: 16% vs 14% CPS ≥ 10: 24.5% v 9.1% ...": each subgroup's value of each arm
+    pops = [(p, v) for _m, p, v, _t in _measures(wild, GC, 5, "orr")]
+    assert pops[:4] == [("Pembrolizumab (n = 296), CPS ≥ 1", 16.0), ("paclitaxel (n = 296), CPS ≥ 1", 14.0),
+                        ("Pembrolizumab (n = 296), CPS ≥ 10", 24.5), ("paclitaxel (n = 296), CPS ≥ 10", 9.1)]
+    # "9.1 m vs 8.3 m (HR ..) CPS ≥ 10: 10.4 m v 8.0 m ...": the cohort's comparison first
+    assert [(p, v) for _m, p, v, _t in _measures(wild, GC, 5, "os_median")][:3] == [
+        ("Pembrolizumab (n = 296)", 9.1), ("paclitaxel (n = 296)", 8.3), ("Pembrolizumab (n = 296), CPS ≥ 10", 10.4)]
+    assert [p for _m, p, _v, _t in _measures(wild, GC, 6, "os_median")] == [
+        "Pembrolizumab, ITT", "TPC, ITT", "Pembrolizumab, SCC", "TPC, SCC", "Pembrolizumab, CPS > 10", "TPC, CPS > 10"]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Score > 5: 12 vs 9 months", [("A, Score > 5", 12.0), ("B, Score > 5", 9.0)]),
+    ("8 vs 6 months (HR 0.7) Score > 5: 12 v 9 months",
+     [("A", 8.0), ("B", 6.0), ("A, Score > 5", 12.0), ("B, Score > 5", 9.0)]),
+])
+def test_threshold_labels_and_cohort_runs_invented(text, want):
+    from pipeline.outcomes.freetext import parse_outcomes
+    p = parse_outcomes(text, ["A", "B"], default="os_median", default_unit="months")
+    assert [(f.population, f.value) for f in p.measures if f.measure == "os_median"] == want
+    assert not [f for f in p.measures if f.measure == "n"]       # "12 vs" is no count of "vs"
+
+
+# ------------------------------------------------------------------ stacked arms, phase cells
+GT = "PMC8417143_T1_html"
+
+
+def test_values_with_intervals_one_per_arm(wild):
+    # "1.61 (1.54–2.30) 1.45 (1.45–1.54)" beside "nivolumab vs placebo": each arm's median
+    assert _measures(wild, GT, 1, "pfs_median") == [("pfs_median", "nivolumab", 1.61, None),
+                                                    ("pfs_median", "placebo", 1.45, None)]
+
+
+def test_values_one_per_unnamed_arm_are_kept_and_flagged(wild):
+    # "pembrolizumab paclitaxel" (one arm a line, the lines lost) beside "196 199": both counts
+    # kept, each for an arm a curator names, instead of none
+    m = wild[1]
+    got = m[(m.source == GT) & (m.row == 5) & (m.measure == "n")]
+    assert [(r.population, r.value, "arm_unnamed" in r.flags) for r in got.itertuples()] == [
+        ("arm 1", 196.0, True), ("arm 2", 199.0, True)]
+
+
+def test_phase_cell_with_the_line_of_therapy(wild):
+    # "Phase III Trial 3rd line" under "Trial Design"
+    a = _arm(wild, GT, 1)
+    assert (a["phase"], a["line"]) == ("III", 3)
+    assert (_arm(wild, GT, 6)["phase"], _arm(wild, GT, 6)["line"]) == ("III", 1)
+
+
+@pytest.mark.parametrize("cell,want", [
+    ("Phase II study 2nd line", ("II", "study")),
+    ("III, first-line, PD-L1+", ("III", "PD-L1+")),
+    ("Phase II", ("II", None)),
+])
+def test_phase_then_line_invented(cell, want):
+    from pipeline.table.fields import parse_phase
+    assert parse_phase(cell) == want
+
+
+# ------------------------------------------------------------------ "median; % survival (year)"
+MEL = "molcancer_t1_md"
+
+
+def test_semicolon_header_keeps_the_median_unit(wild):
+    # "Median PFS (months); % survival (year)" over "6.9; 14% (1.5 years)": 6.9 months (not
+    # 6.9 years), and the 18-month PFS rate
+    assert _measures(wild, MEL, 1, "pfs_median") == [("pfs_median", "all", 6.9, None)]
+    assert _measures(wild, MEL, 1, "pfs_rate") == [("pfs_rate", "all", 14.0, 18.0)]
+    assert [(x[2], x[3]) for x in _measures(wild, MEL, 4, "os_rate")] == [(73.0, 12.0), (52.0, 24.0), (44.0, 36.0)]
+    assert _arm(wild, MEL, 1)["n_total"] == 337          # "Vemurafenib1 (n = 337)"
+
+
+def test_not_reached_written_out_beside_a_legend_nr_not_reported(wild):
+    # "Not reached; 73% (1 year)" with "NR, not reported" in the legend: the median is not reached
+    got = wild[1]
+    got = got[(got.source == MEL) & (got.row == 8) & (got.measure == "os_median")]
+    assert [(r.not_reached, r.value_as_reported) for r in got.itertuples()] == [(True, "Not reached")]
+    # "4.8; NR": that NR is not reported, no measure
+    assert _measures(wild, MEL, 3, "pfs_median") == [("pfs_median", "all", 4.8, None)]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("31% (2 years)", [("os_rate", 31.0, 24.0)]),
+    ("9.0; 40% (18 months)", [("os_median", 9.0, None), ("os_rate", 40.0, 18.0)]),
+])
+def test_landmark_in_parentheses_after_a_percentage_invented(text, want):
+    from pipeline.outcomes.freetext import parse_outcomes
+    p = parse_outcomes(text, None, default="os_median", default_unit="months")
+    assert [(f.measure, f.value, f.timepoint_months) for f in p.measures] == want
+
+
+def test_column_of_the_measure_or_another_outcome_is_flagged(wild):
+    # "Median PFS/RFS": an adjuvant trial's value there is an RFS, so every value is flagged
+    m = wild[1]
+    got = m[(m.source == "nature_sttt_t3_md") & (m.row == 2) & (m.measure == "pfs_median")]
+    assert [(r.population, r.value, list(r.flags)) for r in got.itertuples()] == [
+        ("A", 27.6, ["column_mixes_outcomes"]), ("B", 17.1, ["column_mixes_outcomes"])]
+    # "A: 11.2 months B: 9.1 months" under "Median OS": the labelled arms, no flag
+    got = m[(m.source == "nature_sttt_t3_md") & (m.row == 1) & (m.measure == "os_median")]
+    assert [(r.population, r.value, list(r.flags)) for r in got.itertuples()] == [("A", 11.2, []), ("B", 9.1, [])]

@@ -12,7 +12,7 @@ from ...model import CellMeasure
 from ...normalize.units import time_unit, to_months
 from .populations import clean_population, pop_of, split_list
 from .records import OutcomeParse
-from .tokens import MEASURES, RATE_MEASURES, VS_WORDS, Cell, Mention, Value, depth, unit_after
+from .tokens import MEASURES, RATE_MEASURES, VS_BETWEEN, VS_WORDS, Cell, Mention, Value, depth, unit_after
 from .values import values
 
 Pair = tuple[Mention, Value]
@@ -189,7 +189,8 @@ def group_populations(cell: Cell, group: list[Value], resp: bool,
     if runs is not None:
         k = len(runs[0])
         names = list(arms) if arms and len(arms) == k else [f"arm {j + 1}" for j in range(k)]
-        return [f"{names[j]}, {clean_population(run[0].pop)}" for run in runs for j in range(k)]
+        return [f"{names[j]}, {clean_population(run[0].pop)}" if run[0].pop else names[j]
+                for run in runs for j in range(k)]
     vs_joined = all(_vs_between(cell, v, w) for v, w in zip(group, group[1:]))
     if (resp or vs_joined) and group[-1].pop:
         lst = split_list(group[-1].pop)
@@ -201,7 +202,7 @@ def group_populations(cell: Cell, group: list[Value], resp: bool,
 
 
 def _vs_between(cell: Cell, v: Value, w: Value) -> bool:
-    return any(cell.lower[x] in VS_WORDS for x in range(v.end_tok, w.tok))
+    return any(cell.lower[x] in VS_BETWEEN for x in range(v.end_tok, w.tok))
 
 
 def _subgroup_runs(cell: Cell, group: list[Value]) -> list[list[Value]] | None:
@@ -214,8 +215,10 @@ def _subgroup_runs(cell: Cell, group: list[Value]) -> list[list[Value]] | None:
             runs[-1].append(w)
         else:
             runs.append([w])
-    if not all(len(r) == len(runs[0]) > 1 and r[0].pop and r[0].pop_span and r[0].pop_span[1] == r[0].tok - 1
-               and not any(x.pop for x in r[1:]) for r in runs):
+    # a run with no label is the whole cohort's comparison ("9.1 vs 8.3 m (HR 0.82) CPS > 10:
+    # 10.4 vs 8.0 m"); at least one run names its subgroup
+    if not all(len(r) == len(runs[0]) > 1 and (not r[0].pop or (r[0].pop_span and r[0].pop_span[1] == r[0].tok - 1))
+               and not any(x.pop for x in r[1:]) for r in runs) or not any(r[0].pop for r in runs):
         return None
     return runs
 

@@ -175,8 +175,14 @@ def mark_intervals(cell: Cell) -> None:
 
 
 def _landmark_after_percentage(cell: Cell) -> None:
-    """'41.3% at 1 year': a landmark right after a percentage is the percentage's landmark,
-    never a duration of its own."""
+    """'41.3% at 1 year', '14% (1.5 years)': a landmark right after a percentage is the
+    percentage's landmark, never a duration of its own."""
+    w = cell.words
+    for i in range(1, len(w) - 3):
+        if w[i - 1] == "%" and w[i] == "(" and cell.is_num(i + 1) and time_unit(cell.lower[i + 2]) \
+                and len(cell.lower[i + 2]) > 1 and w[i + 3] == ")":
+            tp = round(to_months(number(w[i + 1]), time_unit(cell.lower[i + 2])), 4)
+            cell.timepoints.append((i, i + 4, tp))
     for (a, b, _tp) in cell.timepoints:
         if a > 0 and cell.words[a - 1] == "%":
             cell.mark(a, b, "timepoint_of_measure")
@@ -209,18 +215,20 @@ _VALUE_FOLLOWERS = {*VS_WORDS, "and", "or", "in", "for", "with", "respectively",
 
 
 def _landmark_headings(cell: Cell) -> None:
-    """'2-year: 68% vs. 78%', '3-year EFS: 67%', '24-month local control 47%': a whole number
-    joined by a hyphen to a duration word, before a colon or a word, is a landmark written as
-    an adjective (kept in `cell.landmarks`), never a value of its own."""
+    """'2-year: 68% vs. 78%', '3-year EFS: 67%', '12 month: 8%': a whole number joined by a
+    hyphen to a duration word before a colon or a word, or a duration before a colon, is a
+    landmark heading what follows (kept in `cell.landmarks`), never a value of its own."""
     w = cell.words
     for i in range(len(w) - 2):
-        if (not cell.is_num(i) or i in cell.role or "." in w[i] or w[i + 1] != "-"
-                or not time_unit(cell.lower[i + 2])):
+        if not cell.is_num(i) or i in cell.role or "." in w[i]:
             continue
-        nxt = cell.lower[i + 3] if i + 3 < len(w) else ""
-        if nxt == ":" or (nxt[:1].isalpha() and nxt not in _VALUE_FOLLOWERS):
+        hyphen = w[i + 1] == "-" and bool(time_unit(cell.lower[i + 2]))
+        u = i + 2 if hyphen else i + 1        # "12 month: 8% vs 17%": a landmark and its colon
+        nxt = cell.lower[u + 1] if u + 1 < len(w) else ""
+        if (hyphen and nxt[:1].isalpha() and nxt not in _VALUE_FOLLOWERS) or (
+                nxt == ":" and len(cell.lower[u]) > 1 and time_unit(cell.lower[u])):
             cell.role[i] = "timepoint_of_measure"
-            cell.landmarks.append((i, i + 3, round(to_months(number(w[i]), time_unit(cell.lower[i + 2])), 4)))
+            cell.landmarks.append((i, u + 1, round(to_months(number(w[i]), time_unit(cell.lower[u])), 4)))
 
 
 def mark_dates(cell: Cell) -> None:
