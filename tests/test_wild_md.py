@@ -306,3 +306,17 @@ def test_column_of_the_measure_or_another_outcome_is_flagged(wild):
     # "A: 11.2 months B: 9.1 months" under "Median OS": the labelled arms, no flag
     got = m[(m.source == "nature_sttt_t3_md") & (m.row == 1) & (m.measure == "os_median")]
     assert [(r.population, r.value, list(r.flags)) for r in got.itertuples()] == [("A", 11.2, []), ("B", 9.1, [])]
+
+
+@pytest.mark.parametrize("headers,canonical,groups", [
+    # the bounds of a hazard ratio's interval are no medians, nor one per arm
+    (["Trial", "PFS HR", "PFS CI lower limit", "PFS CI upper limit"], ["trial", "other", "extra", "extra"],
+     [None, None, None, None]),
+    (["Trial", "Total number", "ORR (%)"], ["trial", "n_total", "orr_pct"], [None, None, None]),
+])
+def test_interval_bound_columns_invented(headers, canonical, groups):
+    # PMC9174611 T1 has 'PFS CI lower limit | PFS CI upper limit': both were read as medians
+    from pipeline.table.header import table_specs
+    specs = table_specs(headers)
+    assert [sp.canonical for sp in specs] == canonical
+    assert [sp.group for sp in specs] == groups

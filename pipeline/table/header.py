@@ -179,6 +179,7 @@ def _by_lexicon(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
 _SURVIVAL = re.compile(r"\b(?:(progression|pfs)\b.*)?surviv|\b(pfs|os)\b")
 _RESPONSE = re.compile(r"\b(?:response|responses|rr|orr)\b")
 _NOT_OUTCOME = re.compile(r"\b(?:duration|time to|dor|ttp|ttr|hazard|hr|ratio|relative|risk|event|events|"
+                          r"lower limit|upper limit|lower bound|upper bound|"
                           r"disease-free|relapse-free|recurrence-free|free of|dfs|rfs|efs|metastasis-free)\b")
 # a response category, not the response rate: "Complete response (%)", "pCR", "Progressive
 # disease as best overall response %", "Stable disease or better as best response"
@@ -290,7 +291,7 @@ def _group_labels(headers: list[str]) -> list[str] | None:
     if n == 0:
         return None
     labels = [" ".join(w[n:]) for w in words]
-    if len(set(labels)) < len(labels) or any(
+    if len(set(labels)) < len(labels) or _STAT_WORD.search(" ".join(words[0][:n])) or any(
             _NO_GROUP.match(lab) or _STAT_WORD.search(lab) or classify_header(lab).canonical in (*MEASURE_COLUMNS, "other")
             for lab in labels):
         return None
