@@ -40,7 +40,8 @@ HN = "PMC9842704_Tab1_md"
 
 def test_landmark_heading_in_a_median_column_is_the_survival_rate(wild):
     # "2-year: 68% vs. 78%" under "OS (months)": the 2-year OS rate of each arm, not a median of 2
-    assert _measures(wild, HN, 2, "os_rate") == [("os_rate", "arm 1", 68.0, 24.0), ("os_rate", "arm 2", 78.0, 24.0)]
+    assert _measures(wild, HN, 2, "os_rate") == [("os_rate", "RT + cetuximab", 68.0, 24.0),
+                                                 ("os_rate", "RT + cisplatin", 78.0, 24.0)]
     assert _measures(wild, HN, 2, "os_median") == []
     # "400-day: 78.5% vs. 86.1%": a landmark in days
     assert [x[3] for x in _measures(wild, HN, 7, "os_rate")] == [13.1417, 13.1417]
@@ -56,8 +57,21 @@ def test_landmark_of_another_outcome_gives_nothing(wild):
 
 
 def test_named_measure_under_its_own_column_is_one_measure_of_two_arms(wild):
-    # "ORR: 26% vs. 10%" under a response column: the two arms', not two values of the cohort
-    assert _measures(wild, HN, 8, "orr") == [("orr", "arm 1", 26.0, None), ("orr", "arm 2", 10.0, None)]
+    # "ORR: 26% vs. 10%" under a response column: the two arms', not two values of the cohort;
+    # the arms are the regimens of "a. Cisplatin + cetuximab; b. cisplatin + placebo"
+    assert _measures(wild, HN, 8, "orr") == [("orr", "Cisplatin + cetuximab", 26.0, None),
+                                             ("orr", "cisplatin + placebo", 10.0, None)]
+
+
+@pytest.mark.parametrize("cell,want", [
+    ("a. Drug X + RT; b. RT", ["Drug X + RT", "RT"]),
+    ("a) Alpha; b) Beta; c) Gamma", ["Alpha", "Beta", "Gamma"]),
+    ("b. Alpha; a. Beta", None),                 # letters out of order: no list
+    ("Alpha, Beta + Gamma", None),
+])
+def test_lettered_regimens_are_the_arms_invented(cell, want):
+    from pipeline.table.fields import lettered_arms
+    assert lettered_arms(cell) == want
 
 
 def test_enrollment_column_is_the_cohort_count(wild):

@@ -21,7 +21,8 @@ from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags
                                ordered, repeat_flags)
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
-from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line,
+from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
+                     parse_line,
                      slashed_groups)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
 
@@ -118,6 +119,7 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
     6.1% vs 14.5%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...", regimens
     with their counts), else the groups a cell names split by '/' ("Cohort 1 (...)/Cohort 2")."""
     treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
+        or lettered_arms(arm["treatment"]) \
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
         or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None)
     for j, sp in enumerate(specs):

@@ -130,6 +130,22 @@ def arm_labels(treatment: str | None) -> list[str] | None:
 _ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
 
 
+# "a. RT + drug; b. RT": a list of regimens, each after its letter
+_LETTERED = re.compile(r"(?:^|;\s*)([a-h])[.)]\s+")
+
+
+def lettered_arms(treatment: str | None) -> list[str] | None:
+    """'a. RT + cetuximab; b. RT' -> ['RT + cetuximab', 'RT']: regimens listed after the letters
+    a, b, c ... in order (the arms the row's 'x vs. y' values are for); None for any other text."""
+    t = clean(treatment or "")
+    marks = list(_LETTERED.finditer(t))
+    if len(marks) < 2 or marks[0].start() != 0 or [m.group(1) for m in marks] != list("abcdefgh"[:len(marks)]):
+        return None
+    parts = [t[m.end():(marks[k + 1].start() if k + 1 < len(marks) else len(t))].strip(" ;")
+             for k, m in enumerate(marks)]
+    return parts if all(parts) and len(set(parts)) == len(parts) else None
+
+
 _GROUP = r"((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})(?:\s*\([^()]{0,40}\))?"
 _SLASHED_GROUPS = re.compile(rf"^\s*{_GROUP}(?:\s*/\s*{_GROUP.replace('(', '(?:', 1)})+\s*$")
 
