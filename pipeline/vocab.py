@@ -63,6 +63,8 @@ FLAGS: dict[str, str] = {
                      "this one belongs to was not read (population 'all')",
     "values_clash": "the row gives two different values of the same measure, population and "
                     "timepoint: one of them belongs to an arm or subgroup the text did not name",
+    "column_mixes_outcomes": "the column's header names the measure or another outcome ('Median "
+                             "PFS/RFS'): the value may be the other outcome's",
 }
 
 # ------------------------------------------------------------------ narrative rules

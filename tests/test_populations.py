@@ -155,7 +155,10 @@ def test_listed_values_without_as_many_arms_are_not_placed():
 
     spec = classify_header("mOS (months)")
     assert _listed_values("12.0 9.5 7.0", spec, ["Alpha", "Beta"], None) is None
-    assert _listed_values("12.0 9.5", spec, None, None) is None
+    # with no arms named at all, each value is an unnamed arm's (flagged arm_unnamed by the
+    # caller) rather than two values of the one cohort, or none ("196 199" under N)
+    from pipeline.outcomes.review import NrMeaning
+    assert [m.population for m in _listed_values("12.0 9.5", spec, None, NrMeaning(None))] == ["arm 1", "arm 2"]
     assert _listed_values("12.0 (9.5)", spec, ["Alpha", "Beta"], None) is None
 
 

@@ -206,7 +206,9 @@ def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None,
     m = _NR.match(s, pos)
     if m:
         st, en = norm.span(m.start(), m.end())
-        if nr_means_missing:
+        if nr_means_missing and "reached" not in m.group(0).lower():
+            # an "NR" that is no value here (not reported); "not reached" written out says
+            # what it means whatever the table's NR is
             return CellValue(None, False, st, en, m.group(0), missing=True), m.end()
         return CellValue(None, True, st, en, m.group(0)), m.end()
     m = _DASH.match(s, pos)

@@ -347,6 +347,17 @@ def _named_under(group: str, sub: str) -> str:
     return f"{sub} ({group})" if _TEST_SUBCELL.match(sub) else f"{group} {sub}"
 
 
+def _one_heading_spread(named: list[str], first: list[str], width: int) -> list[str] | None:
+    """The one outcome heading of the header spanning the sub-row's labels, the headings after
+    it moved right ('OS (months) | HR | |' over 'Drug + chemo | Chemo': one column per arm);
+    None unless the header has exactly one outcome heading and the labels are no outcomes."""
+    one = [p for p, h in enumerate(named) if classify_header(h).canonical in _GROUP_KINDS]
+    if len(one) != 1 or len(first) != width or any(classify_header(c).canonical in _GROUP_KINDS for c in first):
+        return None
+    p = one[0]
+    return named[:p] + [_named_under(named[p], c) for c in first] + named[p + 1:]
+
+
 def _spread_subheader(rows: list[list[str]], header: list[str]) -> tuple[list[str], int] | None:
     """The header completed by the sub-header rows the copy pushed to the left, and how many
     rows they are; None when the first rows are none. The header ends with group headings and
@@ -369,6 +380,8 @@ def _spread_subheader(rows: list[list[str]], header: list[str]) -> tuple[list[st
         groups = named[len(named) - m:]
         return named[:len(named) - m] + [_named_under(groups[k // per], c) for k, c in enumerate(first)], 1
     width = e + 1
+    if not m and _one_heading_spread(named, first, width) is not None:
+        return _one_heading_spread(named, first, width), 1
     second = _sub_cells(rows[1], width) if len(rows) > 1 else None
     if m or second is None or not any(classify_header(c).canonical in _GROUP_KINDS for c in first):
         return None

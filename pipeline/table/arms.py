@@ -21,7 +21,8 @@ from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags
                                ordered, repeat_flags)
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
-from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, parse_line,
+from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
+                     parse_line,
                      slashed_groups)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
 
@@ -123,6 +124,7 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
     6.1% vs 14.5%"), else those of its treatment ("A vs. B", "Part A: ... Part B: ...", regimens
     with their counts), else the groups a cell names split by '/' ("Cohort 1 (...)/Cohort 2")."""
     treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
+        or lettered_arms(arm["treatment"]) \
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
         or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None)
     for j, sp in enumerate(specs):
@@ -309,8 +311,9 @@ def _numeric_cells(row: _RowMeasures) -> None:
         if sp.arm:
             found = [replace(cm, population=sp.arm) if cm.population == "all" else cm for cm in found]
         paired = ("column_paired",) if _paired_column(row, j) else ()
+        mixed = ("column_mixes_outcomes",) if "other" in sp.also else ()     # "Median PFS/RFS"
         cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
-                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ())))
+                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ()), *mixed))
                    for cm in found]
         row.measures += cell_ms
         if row.nr.meaning == "not_reported":
@@ -341,13 +344,15 @@ def _site_counts(row: _RowMeasures) -> None:
 
 
 def _population_count(row: _RowMeasures) -> None:
-    """'Advanced BTC, N = 54', 'CELESTIAL (n = 707)': the cohort's count a population or a
-    study cell states, when no other cell states it."""
-    own = [(j, t) for j, t in row.cells_of("study")       # a study cell the row does not span from above
+    """'Advanced BTC, N = 54', 'III (N=1434)' under 'Phase/Size', 'TRIAL-7 (n = 602)', 'Drug (n = 90)': the
+    cohort's count a cell of the row's own states (not one spanned from the row above), when no
+    other cell states it."""
+    kinds = ("population", "phase", "study", "trial_id", "treatment", "agent")
+    own = [(k, j, t) for k in kinds for j, t in row.cells_of(k)
            if j < len(row.r.cells) and row.r.cells[j] is not None and not row.r.cells[j].spanned]
-    for j, text in [*row.cells_of("population"), *own]:
+    for kind, j, text in own:
         if not any(m["measure"] == "n" and m["population"] == "all" for m in row.measures):
-            found = [measure_row(row.grid, row.n, row.specs[j].canonical, cm, text, row.r.flags)
+            found = [measure_row(row.grid, row.n, kind, cm, text, row.r.flags)
                      for cm in count_measures(population_count(text), text)]
             if found:
                 row.source_cells[_cell_key(row.specs[j], row.source_cells)] = text

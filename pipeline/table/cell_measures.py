@@ -62,7 +62,13 @@ def outcome_measures(p: OutcomeParse, nr: NrMeaning, text: str) -> list[CellMeas
     """What the outcome grammar found in cell `text`, with review flags; 'NR' the table
     defines as not reported is left out (see nr_narrative)."""
     return [replace(f, flags=tuple(found_flags(f, p, nr, text))) for f in p.measures
-            if not (f.not_reached and nr.meaning == "not_reported")]
+            if not _nr_not_reported(f, nr)]
+
+
+def _nr_not_reported(f: CellMeasure, nr: NrMeaning) -> bool:
+    """An 'NR' the legend defines as not reported: no measure. 'Not reached' written out means
+    what it says whatever the legend's NR is."""
+    return f.not_reached and nr.meaning == "not_reported" and is_nr_abbreviation(f.value_as_reported)
 
 
 _NR_TOKEN = re.compile(r"\bNR\b")
@@ -149,7 +155,7 @@ def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,
     return out
 
 
-_LISTED = re.compile(rf"\s*({_SEQ_VALUE})")
+_LISTED = re.compile(rf"\s*({_SEQ_VALUE})(?:\s*\((?=[^()]*\d)[^()]*\))?")    # a value, maybe its interval
 _SLASH = re.compile(r"\s*/")
 
 
@@ -169,7 +175,11 @@ def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: Nr
         pos = m.end()
     if slashes not in (0, len(spans) - 1):
         return None
-    if not labels or len(spans) < 2 or len(spans) != len(labels):
+    if len(spans) >= 2 and not labels:
+        # "196 199", "1.5 (1.4-2.0) 4.1 (3.1-4.2)" in a row that names no arms: one value per
+        # arm all the same, for a curator to name (flag arm_unnamed)
+        labels = [f"arm {k + 1}" for k in range(len(spans))]
+    if len(spans) < 2 or len(spans) != len(labels):
         return None
     out = []
     for (st, en), label in zip(spans, labels):
@@ -261,7 +271,7 @@ def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
     return [replace(f, flags=tuple(x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")),
                     timepoint_months=f.timepoint_months if f.timepoint_months is not None else (
                         spec.timepoint_months if f.measure == measure else None))
-            for f in p.measures if f.measure != "n" and not (f.not_reached and nr.meaning == "not_reported")]
+            for f in p.measures if f.measure != "n" and not _nr_not_reported(f, nr)]
 
 
 _NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate, _value_cell)
@@ -308,8 +318,8 @@ def _parsed_values(parsed: CellParse, spec: ColumnSpec, measure: str, labels: li
                                value_as_reported=t.value_as_reported, unit_as_reported=None, timepoint_months=None,
                                start=t.start, end=t.end))
     for v, pop in zip(parsed.values, _populations(parsed, labels)):
-        if v.missing:
-            continue
+        if v.missing or (v.not_reached and not measure.endswith("_median")):
+            continue             # only a median can be not reached: a count or a rate is missing
         normalised = _NORMALISE[measure](v, spec)
         if normalised is None:
             continue

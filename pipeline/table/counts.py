@@ -155,6 +155,9 @@ def label_n_equals(text: str, counts: list[Count], known_labels: list[str]) -> l
     ne = [c for c in counts if c.label is None]
     if len(ne) < 2:
         return counts
+    named = _named_right_before(text, counts)
+    if named is not None:
+        return named
     out = []
     prev_end = 0
     for c in counts:
@@ -166,6 +169,30 @@ def label_n_equals(text: str, counts: list[Count], known_labels: list[str]) -> l
         hit = [lab for lab in known_labels if re.search(rf"(?<![\w-]){re.escape(lab)}(?![\w-])", before)]
         out.append(Count(max(hit, key=len) if hit else None, c.value, c.start, c.end))
     return out
+
+
+# 'GOJ (n = 111) or GC (n = 260)': the name written right before a count's '(n ='
+_NAME_BEFORE_PAREN = re.compile(r"([A-Za-z][\w/+-]*(?: [A-Za-z][\w/+-]*){0,2})\s*\(\s*[Nn]\s*=\s*$")
+_NOT_A_NAME = {"or", "and", "with", "in", "of", "patients", "pts", "total", "all", "n"}
+
+
+def _named_right_before(text: str, counts: list[Count]) -> list[Count] | None:
+    """Each unlabelled count labelled with the name right before its '(n =' ('GOJ (n = 111) or
+    GC (n = 260)'); None unless every such count has its own, distinct name."""
+    out, names = [], []
+    for c in counts:
+        if c.label is not None:
+            out.append(c)
+            continue
+        m = _NAME_BEFORE_PAREN.search(text[:c.start])
+        words = [w for w in (m.group(1).split() if m else []) if w.lower() not in _NOT_A_NAME]
+        while words and words[0].lower() in _NOT_A_NAME:
+            words = words[1:]
+        if not words:
+            return None
+        names.append(" ".join(words))
+        out.append(Count(names[-1], c.value, c.start, c.end))
+    return out if len(set(names)) == len(names) else None
 
 
 _N_EQUALS_ONLY = re.compile(r"(?<![\w.])[Nn]\s*=\s*(\d+)(?![\d.])")

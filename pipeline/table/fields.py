@@ -54,19 +54,34 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
         return None, None
     t = clean(text)
     m = _PHASE_CELL.match(t)
+    in_line = _LINE_IN_PHASE.search(m.group(2)) if m else None
+    if in_line:
+        # "Phase III Trial 2nd line": the phase, and the line of therapy (read by _line_of)
+        rest = re.sub(r"\s*([,;])\s*", r"\1 ", f"{m.group(2)[:in_line.start()]} {m.group(2)[in_line.end():]}")
+        rest = re.sub(r"\s{2,}", " ", rest).strip(" ,;")
+        return _phase_parts(m.group(1)), rest or None
     if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$", m.group(2).strip())):
         # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
         return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
-    parts = []
-    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", m.group(1), flags=re.I):
-        core = re.sub(r"[ab]$", "", p, flags=re.I)
-        parts.append(PHASE_MAP.get(core.lower(), core.upper()))
     rest = m.group(2).strip().lstrip(",;").strip()
     if rest.startswith("/"):
         rest = ""                      # "III/ ≥3L": the line, read by parse_line
     rest = rest[1:-1].strip() if rest.startswith("(") and rest.endswith(")") else rest
     design = rest or None
-    return "/".join(dict.fromkeys(parts)), design
+    return _phase_parts(m.group(1)), design
+
+
+def _phase_parts(phase: str) -> str:
+    """'Ib/II' -> 'I/II', '3' -> 'III'."""
+    parts = []
+    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", phase, flags=re.I):
+        core = re.sub(r"[ab]$", "", p, flags=re.I)
+        parts.append(PHASE_MAP.get(core.lower(), core.upper()))
+    return "/".join(dict.fromkeys(parts))
+
+
+# a line of therapy written after the phase in its cell ("Phase III Trial 2nd line", "IIb 1st line")
+_LINE_IN_PHASE = re.compile(r"(?i)(?:[≥>]\s*)?\b(?:first|second|third|fourth|1st|2nd|3rd|[4-9]th)[\s-]+line\b")
 
 
 def split_sites(text: str | None) -> list[str]:
@@ -113,6 +128,22 @@ def arm_labels(treatment: str | None) -> list[str] | None:
 
 
 _ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
+
+
+# "a. RT + drug; b. RT": a list of regimens, each after its letter
+_LETTERED = re.compile(r"(?:^|;\s*)([a-h])[.)]\s+")
+
+
+def lettered_arms(treatment: str | None) -> list[str] | None:
+    """'a. RT + cetuximab; b. RT' -> ['RT + cetuximab', 'RT']: regimens listed after the letters
+    a, b, c ... in order (the arms the row's 'x vs. y' values are for); None for any other text."""
+    t = clean(treatment or "")
+    marks = list(_LETTERED.finditer(t))
+    if len(marks) < 2 or marks[0].start() != 0 or [m.group(1) for m in marks] != list("abcdefgh"[:len(marks)]):
+        return None
+    parts = [t[m.end():(marks[k + 1].start() if k + 1 < len(marks) else len(t))].strip(" ;")
+             for k, m in enumerate(marks)]
+    return parts if all(parts) and len(set(parts)) == len(parts) else None
 
 
 _GROUP = r"((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})(?:\s*\([^()]{0,40}\))?"
@@ -165,6 +196,21 @@ def clean_cell(text: str | None) -> str | None:
     return t or None
 
 
+def _unbracketed(text: str) -> str:
+    """The text less the separators and the unmatched brackets at its ends; a bracket that
+    closes one opened inside stays ("Trial X (AB1234)" keeps its registry code's parenthesis)."""
+    prev = None
+    while prev != text:
+        prev, text = text, text.strip(" ,;")
+        if text and text[0] in "([" and text.count(text[0]) > text.count(")" if text[0] == "(" else "]"):
+            text = text[1:]
+        if text and text[-1] in ")]" and text.count(text[-1]) > text.count("(" if text[-1] == ")" else "["):
+            text = text[:-1]
+        if text[:1] == "(" and text[-1:] == ")" and text.count("(") == 1 and text.count(")") == 1:
+            text = text[1:-1]             # "( X )": the whole rest was in the brackets
+    return text
+
+
 def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     """The NCT id of the row and its study label ("TRIAL-1 (NCT + 8 digits)" gives both)."""
     trial_cell = cells.get("trial_id")
@@ -175,7 +221,8 @@ def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     if not trial_cell:
         return None, study
     m = NCT_RX.search(trial_cell)
-    rest = clean(re.sub(r"\(\s*\)|\[\s*\]", "", NCT_RX.sub("", trial_cell))).strip(" ()[],;")
+    rest = re.sub(r"[\s,;]+([)\]])", r"\1", re.sub(r"([(\[])[\s,;]+", r"\1", NCT_RX.sub("", trial_cell)))
+    rest = _unbracketed(clean(re.sub(r"\(\)|\[\]", "", rest)))
     rest = re.sub(r"\s{2,}", " ", rest)
     if rest and not study:
         study = rest
@@ -199,6 +246,8 @@ def _line_of(cells: dict[str, str], phase_cell: str | None, section_line: int | 
     line = parse_line(cells.get("line")) if cells.get("line") else None
     if line is None and phase_cell and "/" in phase_cell and "line" not in cells:
         line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
+    if line is None and phase_cell and "line" not in cells and _LINE_IN_PHASE.search(phase_cell):
+        line = parse_line(_LINE_IN_PHASE.search(phase_cell).group(0))     # "Phase III Trial 2nd line"
     if line is None and not cells.get("line"):
         line = section_line
     return line

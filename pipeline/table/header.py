@@ -82,6 +82,31 @@ def _unit_of(paren: str) -> tuple[str | None, str | None]:
 _NOT_SUBGROUP = {"range", "iqr", "ci", "sd", "n", "no", "no.", "total", "patients", "pts", "%"}
 
 
+# a median's header that also announces the hazard ratio its cells hold ("Median OS HR (95% CI)");
+# a header of the HR alone ("PFS HR") names no median
+_MEDIAN_THEN_HR = re.compile(r"^((?:median\s+|m)\S.*?)[\s,;/]+\(?\s*(?:hr|hazard ratio)\b[^()]*(?:\([^()]*\))?\s*\)?$")
+
+
+def _special_form(header: str, text: str, key: str) -> ColumnSpec | None:
+    return _semicolon_first(header, text) or _median_with_hr(header, key)
+
+
+def _semicolon_first(header: str, text: str) -> ColumnSpec | None:
+    """'Median PFS (months); % survival (year)': the column is its first part's, in that part's
+    unit (what follows the semicolon the cells add after the value)."""
+    first = classify_header(text.split(";", 1)[0]) if ";" in text else None
+    return replace(first, header=header) if first is not None and first.is_measure else None
+
+
+def _median_with_hr(header: str, key: str) -> ColumnSpec | None:
+    """'Median PFS HR (95% CI)': the median, with the hazard ratio written under it."""
+    m = _MEDIAN_THEN_HR.match(key)
+    inner = classify_header(m.group(1)) if m else None
+    if inner is not None and inner.canonical in ("pfs_median", "os_median"):
+        return replace(inner, header=header, qualifier="HR")
+    return None
+
+
 def classify_header(header: str) -> ColumnSpec:
     """Header text -> column: the lexicon first, then landmark rates, then the header's parts
     (a non-unit parenthesis, 'A/B' compositions, leading group words), then its head noun and
@@ -100,7 +125,7 @@ def classify_header(header: str) -> ColumnSpec:
         if u:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
-    spec = _by_lexicon(header, key, unit, unit_rep)
+    spec = _by_lexicon(header, key, unit, unit_rep) or _special_form(header, text, key)
     if spec is not None:
         return spec
     m = _UNIT_PAREN.search(key)
@@ -168,6 +193,7 @@ def _by_lexicon(header: str, key: str, unit, unit_rep) -> ColumnSpec | None:
 _SURVIVAL = re.compile(r"\b(?:(progression|pfs)\b.*)?surviv|\b(pfs|os)\b")
 _RESPONSE = re.compile(r"\b(?:response|responses|rr|orr)\b")
 _NOT_OUTCOME = re.compile(r"\b(?:duration|time to|dor|ttp|ttr|hazard|hr|ratio|relative|risk|event|events|"
+                          r"lower limit|upper limit|lower bound|upper bound|"
                           r"disease-free|relapse-free|recurrence-free|free of|dfs|rfs|efs|metastasis-free)\b")
 # a response category, not the response rate: "Complete response (%)", "pCR", "Progressive
 # disease as best overall response %", "Stable disease or better as best response"
@@ -240,6 +266,10 @@ def table_specs(headers) -> list[ColumnSpec]:
         for j in counts:
             if not _COUNT_WORD.search(keys[j]) and not specs[j].unit:
                 specs[j] = replace(specs[j], canonical="population")
+    if specs and not clean(specs[0].header).strip() and not any(
+            sp.canonical in ("study", "trial_id") for sp in specs):
+        # a first column with no header is the stub of row labels: in a trial table, the study
+        specs[0] = replace(specs[0], canonical="study")
     out = []
     for j, sp in enumerate(specs):
         low = lows[j]
@@ -277,17 +307,28 @@ def _with_arms(specs: list[ColumnSpec]) -> list[ColumnSpec]:
     return out
 
 
+# what a column under a measure's shared heading may say that names no arm or subgroup
+_NO_GROUP = re.compile(r"(?i)^\s*(?:\(.*|median|mean|range|rate|months?|mo|%|n|no\.?|value|events?|95\s*%.*)\s*$")
+_STAT_WORD = re.compile(r"(?i)\bCI\b|^\s*p\b|p[- ]?value|\bHR\b|hazard|\bOR\b|odds|ratio|difference")
+
+
 def _arm_names(headers: list[str]) -> list[str] | None:
     """The arm each heading names after the words all share (None: they share none, or a rest
-    is empty, repeated or says how the value is written: "ORR | ORR 95% CI")."""
+    is empty, repeated, says how the value is written ("ORR | ORR 95% CI"), is a statistic
+    ("HR", "P"), a measure or a unit, or the shared words are a statistic's)."""
     words = [_UNIT_PAREN.sub("", clean(h)).split() for h in headers]
     n = 0
     while all(len(w) > n + 1 for w in words) and len({w[n].lower() for w in words}) == 1:
         n += 1
     rests = [" ".join(w[n:]) for w in words]
-    if n == 0 or len({r.lower() for r in rests}) < len(rests) or any(_NOT_ARM.match(r) for r in rests):
+    if n == 0 or len({r.lower() for r in rests}) < len(rests) or _STAT_WORD.search(" ".join(words[0][:n])):
+        return None
+    if any(_NOT_ARM.match(r) or _NO_GROUP.match(r) or _STAT_WORD.search(r)
+           or classify_header(r).canonical in (*MEASURE_COLUMNS, "other") for r in rests):
         return None
     return rests
+
+
 def _without_group(keys: list[str]) -> list[str]:
     """Each header without the group heading it shares with a neighbour ("univariate
     analysis rr" beside "univariate analysis 95% ci": "rr" and "95% ci")."""

@@ -12,7 +12,7 @@ from ...model import CellMeasure
 from ...normalize.units import time_unit, to_months
 from .populations import clean_population, pop_of, split_list
 from .records import OutcomeParse
-from .tokens import MEASURES, RATE_MEASURES, VS_WORDS, Cell, Mention, Value, depth, unit_after
+from .tokens import MEASURES, RATE_MEASURES, VS_BETWEEN, VS_WORDS, Cell, Mention, Value, depth, unit_after
 from .values import values
 
 Pair = tuple[Mention, Value]
@@ -25,7 +25,7 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
     if not vals:
         return
     if cell.default is not None:
-        mentions = [Mention(cell.default.label, a, a, cell.default.tp_months)] + mentions
+        mentions = [_default_mention(cell, a, vals[0].tok)] + mentions
         for v in vals:
             if v.unit is None and not v.nr and cell.default_unit:
                 v.unit, v.unit_rep = cell.default_unit, None
@@ -53,6 +53,27 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
         _emit(cell, m, v, pop, res, used, ("measure_ambiguous",) if v.tok in between else ())
 
 
+def _default_mention(cell: Cell, a: int, first: int) -> Mention:
+    """The column's own measure for the clause [a, ...) whose first value is token `first`;
+    a landmark heading the clause with no measure named after it ('2-year: 68% vs. 78%' under
+    'OS (months)') makes a median column's survival its rate at that landmark, and a response
+    column's value at a survival landmark no response rate (see
+    _survival_landmark_under_response)."""
+    d = cell.default
+    tp = heading_landmark(cell, a, first)
+    if tp is None:
+        return Mention(d.label, a, a, d.tp_months)
+    label = d.label.replace("_median", "_rate") if d.label in ("pfs_median", "os_median") else d.label
+    return Mention(label, a, a, tp)
+
+
+def heading_landmark(cell: Cell, a: int, first: int) -> float | None:
+    """The landmark (months) heading the values of a clause that starts at token `a` and
+    whose first value is token `first`, when no measure is named between the two."""
+    return next((t for (s, e, t) in cell.landmarks if a <= s and e <= first
+                 and not any(e <= m.start < first for m in cell.mentions)), None)
+
+
 def _owners(cell: Cell, a: int, b: int, mentions: list[Mention], vals: list[Value], between: set[int]) -> list[Pair]:
     """Each value with the mention it belongs to; `between` gets the values that could as well
     belong to the measure on their other side."""
@@ -74,7 +95,9 @@ def measures_then_values(cell: Cell, mentions: list[Mention], vals: list[Value],
     3.0 and 7.5 months': a list of measures, then as many values, each fitting its measure."""
     if not vals:
         return None
-    before = [m for m in mentions if m.label in MEASURES and m.end <= vals[0].tok]
+    # the column's own measure (a mention of no width) is no item of a list: "ORR 26% vs. 10%"
+    # under an ORR column names one measure, not two
+    before = [m for m in mentions if m.label in MEASURES and m.end <= vals[0].tok and m.end > m.start]
     listed = not any(m.start > vals[0].tok for m in mentions)
     if (resp or listed) and len(before) > 1 and len(before) == len(vals) and all(
             _compatible([m], v, lambda m, v: _adjacent(cell, m, v)) is m for m, v in zip(before, vals)):
@@ -116,11 +139,13 @@ _SURVIVAL_LANDMARK_MONTHS = 12.0
 
 
 def _survival_landmark_under_response(cell: Cell, m: Mention, v: Value) -> bool:
-    """'41.3% at 1 year' in a response column, no measure named: a rate at a survival
+    """'41.3% at 1 year', '3-year: 47%' in a response column, no measure named: a rate at a survival
     landmark is no response rate just because the column is one (it is left as narrative)."""
     if m.start != m.end or m.label not in ("orr", "dcr"):
         return False          # a measure named in the text ("DCR 60% at 12 weeks")
     tp = next((t for (s, _e, t) in cell.timepoints if s == v.end_tok), None)
+    if tp is None:
+        tp = heading_landmark(cell, m.start, v.tok)      # "3-year: 47%" under a response column
     return tp is not None and tp >= _SURVIVAL_LANDMARK_MONTHS
 
 
@@ -164,7 +189,8 @@ def group_populations(cell: Cell, group: list[Value], resp: bool,
     if runs is not None:
         k = len(runs[0])
         names = list(arms) if arms and len(arms) == k else [f"arm {j + 1}" for j in range(k)]
-        return [f"{names[j]}, {clean_population(run[0].pop)}" for run in runs for j in range(k)]
+        return [f"{names[j]}, {clean_population(run[0].pop)}" if run[0].pop else names[j]
+                for run in runs for j in range(k)]
     vs_joined = all(_vs_between(cell, v, w) for v, w in zip(group, group[1:]))
     if (resp or vs_joined) and group[-1].pop:
         lst = split_list(group[-1].pop)
@@ -176,7 +202,7 @@ def group_populations(cell: Cell, group: list[Value], resp: bool,
 
 
 def _vs_between(cell: Cell, v: Value, w: Value) -> bool:
-    return any(cell.lower[x] in VS_WORDS for x in range(v.end_tok, w.tok))
+    return any(cell.lower[x] in VS_BETWEEN for x in range(v.end_tok, w.tok))
 
 
 def _subgroup_runs(cell: Cell, group: list[Value]) -> list[list[Value]] | None:
@@ -189,8 +215,10 @@ def _subgroup_runs(cell: Cell, group: list[Value]) -> list[list[Value]] | None:
             runs[-1].append(w)
         else:
             runs.append([w])
-    if not all(len(r) == len(runs[0]) > 1 and r[0].pop and r[0].pop_span and r[0].pop_span[1] == r[0].tok - 1
-               and not any(x.pop for x in r[1:]) for r in runs):
+    # a run with no label is the whole cohort's comparison ("9.1 vs 8.3 m (HR 0.82) CPS > 10:
+    # 10.4 vs 8.0 m"); at least one run names its subgroup
+    if not all(len(r) == len(runs[0]) > 1 and (not r[0].pop or (r[0].pop_span and r[0].pop_span[1] == r[0].tok - 1))
+               and not any(x.pop for x in r[1:]) for r in runs) or not any(r[0].pop for r in runs):
         return None
     return runs
 

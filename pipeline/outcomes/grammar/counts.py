@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...model import CellMeasure
 from .populations import clean_population, split_list
 from .records import OutcomeParse
-from .tokens import Cell, number, unit_after
+from .tokens import VS_BETWEEN, Cell, number, unit_after
 
 COUNT_VERBS = {"were", "had", "was", "received", "with", "having", "are", "have"}
 # words that end the population written after a count
@@ -105,6 +105,8 @@ def _count_before_population(cell: Cell, i: int, a: int, b: int, res: OutcomePar
     while end < b and cell.words[end] not in _POP_STOP and cell.words[end] != "and" and not cell.is_num(end):
         end += 1
     prev = cell.lower[i - 1] if i > a else ""
+    if i + 1 < len(cell.lower) and cell.lower[i + 1] in VS_BETWEEN:
+        return end           # "A: 12 vs 9 months": a value compared, no count of a group "vs"
     if end > i + 1 and (prev in _COUNT_LEADS or
                         (end < b and cell.words[end] == "and" and is_count_num(cell, end + 1, used))):
         emit_count(cell, i, clean_population(cell.text_of(i + 1, end)), res, used)

@@ -46,6 +46,7 @@ def read_cell(text: str) -> Cell:
     _landmark_after_percentage(cell)
     _duration_after_rate(cell)
     _landmark_after_measure(cell)
+    _landmark_headings(cell)
     mark_dates(cell)
     return cell
 
@@ -184,8 +185,14 @@ def mark_intervals(cell: Cell) -> None:
 
 
 def _landmark_after_percentage(cell: Cell) -> None:
-    """'41.3% at 1 year': a landmark right after a percentage is the percentage's landmark,
-    never a duration of its own."""
+    """'41.3% at 1 year', '14% (1.5 years)': a landmark right after a percentage is the
+    percentage's landmark, never a duration of its own."""
+    w = cell.words
+    for i in range(1, len(w) - 3):
+        if w[i - 1] == "%" and w[i] == "(" and cell.is_num(i + 1) and time_unit(cell.lower[i + 2]) \
+                and len(cell.lower[i + 2]) > 1 and w[i + 3] == ")":
+            tp = round(to_months(number(w[i + 1]), time_unit(cell.lower[i + 2])), 4)
+            cell.timepoints.append((i, i + 4, tp))
     for (a, b, _tp) in cell.timepoints:
         if a > 0 and cell.words[a - 1] == "%":
             cell.mark(a, b, "timepoint_of_measure")
@@ -211,6 +218,27 @@ def _landmark_after_measure(cell: Cell) -> None:
             if prev[-1].label.endswith("_median") and cell.lower[prev[-1].start] in ("pfs", "os"):
                 prev[-1].label = prev[-1].label.replace("_median", "_rate")
             cell.mark(a, b, "timepoint_of_measure")
+
+
+# words after '12-months' that make it a value, not a landmark heading ('12-months vs. 9-months')
+_VALUE_FOLLOWERS = {*VS_WORDS, "and", "or", "in", "for", "with", "respectively", "among", "per", "at", "by"}
+
+
+def _landmark_headings(cell: Cell) -> None:
+    """'2-year: 68% vs. 78%', '3-year EFS: 67%', '12 month: 8%': a whole number joined by a
+    hyphen to a duration word before a colon or a word, or a duration before a colon, is a
+    landmark heading what follows (kept in `cell.landmarks`), never a value of its own."""
+    w = cell.words
+    for i in range(len(w) - 2):
+        if not cell.is_num(i) or i in cell.role or "." in w[i]:
+            continue
+        hyphen = w[i + 1] == "-" and bool(time_unit(cell.lower[i + 2]))
+        u = i + 2 if hyphen else i + 1        # "12 month: 8% vs 17%": a landmark and its colon
+        nxt = cell.lower[u + 1] if u + 1 < len(w) else ""
+        if (hyphen and nxt[:1].isalpha() and nxt not in _VALUE_FOLLOWERS) or (
+                nxt == ":" and len(cell.lower[u]) > 1 and time_unit(cell.lower[u])):
+            cell.role[i] = "timepoint_of_measure"
+            cell.landmarks.append((i, u + 1, round(to_months(number(w[i]), time_unit(cell.lower[u])), 4)))
 
 
 def mark_dates(cell: Cell) -> None:

@@ -19,6 +19,8 @@ MEASURES = {m for m in vocab.MEASURES if m != "n"}           # counts are read b
 RATE_MEASURES = {m for m in MEASURES if vocab.MEASURE_UNIT[m] == "%"}
 NUM_RX = re.compile(r"^(?:\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)$")   # "1,234": thousands separators
 VS_WORDS = ("vs.", "vs", "versus")
+# between two values, "v" is "versus" too ("24.5% v 9.1%")
+VS_BETWEEN = (*VS_WORDS, "v", "v.")
 
 
 def number(word: str) -> float:
@@ -59,6 +61,7 @@ class Cell:
         self.role: dict[int, str] = {}          # token index -> rule for numbers not values
         self.mentions: list[Mention] = []
         self.timepoints: list[tuple[int, int, float]] = []
+        self.landmarks: list[tuple[int, int, float]] = []   # '2-year:', '3-year EFS': a heading landmark
         self.nr_spans: list[tuple[int, int]] = []
         self.pe_spans: list[tuple[int, int]] = []
         self.default: Mention | None = None      # the column's own measure (numeric cells)

@@ -266,7 +266,13 @@ def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
     [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
     SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
     return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
-               and (t.norm.upper() == t.norm or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
+               and (_capitals_name(t) or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
+
+
+def _capitals_name(t: Tok) -> bool:
+    """A name in capitals ("TRIAL-4", "KEYNOTE-006"): two letters or more, none lower case; not
+    a statistic, which goes on under the value it is about ("P<0.001", "HR 0.48")."""
+    return t.norm.upper() == t.norm and sum(ch.isalpha() for ch in t.norm) >= 2 and t.low not in OUTCOME_WORDS
 
 
 _DOSE_NUMBER = re.compile(r"[\d.]+(?:[–-][\d.]+)?")   # a dose or a range of doses ("50–200")
