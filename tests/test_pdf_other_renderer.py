@@ -6,7 +6,10 @@ spans at the top of their rows, "(continued)" caption) and reportlab's platypus 
 DejaVu Serif (tools/make_platypus_fixtures.py: spans centred on their rows without rules,
 shaded alternate rows under the band, a split with the header repeated and no caption).
 chromium_centred sets every cell in the vertical middle of its row (the browser default),
-so cells of one row have different baselines (pdf_centred.py reads it by cell blocks).
+so cells of one row have different baselines (pdf_centred.py reads it by cell blocks); so do
+chromium_twocolcentred (in the narrow column) and chromium_zebra (no rules, alternate rows
+shaded); chromium_headcentred centres the header cells over the two-line header;
+chromium_bottom sets every cell at the bottom of its row.
 The tests read the committed PDFs; they never render (CI has no browser)."""
 from __future__ import annotations
 
@@ -25,7 +28,12 @@ FIXTURES = ROOT / "tests" / "fixtures"
 GOLD = ROOT / "tests" / "data" / "gold" / "pmc10584733_table6.json"
 SCORE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
 STYLES = [f"{tool}_{style}" for tool in ("chromium", "platypus")
-          for style in ("booktabs", "norules", "band", "twocol", "continued")] + ["chromium_centred"]
+          for style in ("booktabs", "norules", "band", "twocol", "continued")] + [
+    f"chromium_{style}" for style in ("centred", "twocolcentred", "headcentred", "zebra")] + [
+    pytest.param("chromium_bottom", marks=pytest.mark.xfail(strict=True, reason=(
+        "cells at the bottom of their rows: a span cut by the page break reads as a span of "
+        "the next page's first rows (Target and Agent of the three rows at the top of page 2; "
+        "cells 0.957), the two cannot be told apart without rules")))]
 
 
 def _extract(style: str, tmp_path: Path) -> Path:

@@ -191,6 +191,9 @@ def aligned_rows(blocks: list[Block], alignment: str, bounds: list[float],
         covered: list[set[int]] = [set() for _ in rows]
         _place_spans(rows, spans, covered, ncols)
         _spread_centred(rows, covered)
+    elif alignment == "bottom":
+        rows = _join_overlapping(rows)
+        _spread_up(rows)
     for row in rows:
         row.section = _section_text(row, bounds, settings)
     return rows
@@ -332,6 +335,22 @@ def _spread_centred(rows: list[Row], covered: list[set[int]]) -> None:
                 rows[a].cells[col], row.cells[col] = lines, []
                 for j in range(a, b + 1):
                     covered[j].add(col)
+
+
+def _spread_up(rows: list[Row]) -> None:
+    """In a table that sets its cells at the bottom of their rows, a spanned cell sits at the
+    bottom of its last row, so an empty cell stands for the cell under it (not the one above,
+    as where cells sit at the top): each cell moves up to the first of the empty cells above
+    it on its page, where the table stage's filling down gives it to every row it spans."""
+    for col in range(len(rows[0].cells) if rows else 0):
+        start = 0                               # the first row after the column's last cell
+        for i, row in enumerate(rows):
+            if i and row.page != rows[i - 1].page:
+                start = i
+            if row.cells[col]:
+                if start < i:
+                    rows[start].cells[col], row.cells[col] = row.cells[col], []
+                start = i + 1
 
 
 def _row(group: list[Block], ncols: int) -> Row:
