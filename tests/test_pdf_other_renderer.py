@@ -9,7 +9,9 @@ chromium_centred sets every cell in the vertical middle of its row (the browser 
 so cells of one row have different baselines (pdf_centred.py reads it by cell blocks); so do
 chromium_twocolcentred (in the narrow column) and chromium_zebra (no rules, alternate rows
 shaded); chromium_headcentred centres the header cells over the two-line header;
-chromium_bottom sets every cell at the bottom of its row.
+chromium_bottom sets every cell at the bottom of its row; chromium_grid boxes every cell
+(the rules between rows stop where a spanned cell goes on) and chromium_gridcentred also
+centres them.
 The tests read the committed PDFs; they never render (CI has no browser)."""
 from __future__ import annotations
 
@@ -29,7 +31,11 @@ GOLD = ROOT / "tests" / "data" / "gold" / "pmc10584733_table6.json"
 SCORE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
 STYLES = [f"{tool}_{style}" for tool in ("chromium", "platypus")
           for style in ("booktabs", "norules", "band", "twocol", "continued")] + [
-    f"chromium_{style}" for style in ("centred", "twocolcentred", "headcentred", "zebra")] + [
+    f"chromium_{style}" for style in ("centred", "twocolcentred", "headcentred", "zebra", "grid")] + [
+    pytest.param("chromium_gridcentred", marks=pytest.mark.xfail(strict=True, reason=(
+        "every cell boxed and centred: a table with rules between rows is read by its rules "
+        "(pdf_centred.py is not used), and a span of an odd number of rows, centred on the "
+        "middle row's line, stays there (F1 0.70, 22 rows for 17)"))),
     pytest.param("chromium_bottom", marks=pytest.mark.xfail(strict=True, reason=(
         "cells at the bottom of their rows: a span cut by the page break reads as a span of "
         "the next page's first rows (Target and Agent of the three rows at the top of page 2; "

@@ -18,6 +18,9 @@ a cell spanning down from above, printed once with rowspan). Styles:
     headcentred    booktabs, the header cells centred on the header row (a one-line
                header cell beside a two-line one sits between its two lines)
     zebra      no rules, alternate body rows on a shaded ground, cells centred
+    grid       every cell boxed (a border on each side): rules between rows stop where a
+               spanned cell goes on
+    gridcentred    grid with every cell centred on its row
 
     python tools/make_chromium_fixtures.py --only bottom zebra    (render some styles only)
 
@@ -39,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SPEC = FIXTURES / "pmc10584733_table6.table.json"
 STYLES = ("booktabs", "norules", "band", "twocol", "continued", "centred", "bottom", "twocolcentred",
-          "headcentred", "zebra")
+          "headcentred", "zebra", "grid", "gridcentred")
 PROSE = ("Immune checkpoint inhibitors have been tried in poorly differentiated neuroendocrine "
          "carcinomas after platinum-based chemotherapy; the trials differ in design, line of "
          "therapy and the sites of the primary tumour, so their results are hard to compare. ") * 6
@@ -60,6 +63,7 @@ th { font-weight: bold; }
 .zebra td { vertical-align: middle; }
 .zebra tbody tr:nth-child(even) td { background: #e4e4e4; }
 .zebra th { font-weight: bold; }
+.grid td, .grid th { border: 0.5pt solid black; }
 .booktabs thead tr:first-child th { border-top: 1.5pt solid black; }
 .booktabs thead tr:last-child th { border-bottom: 0.6pt solid black; }
 .booktabs tbody tr:last-child td { border-bottom: 1.5pt solid black; }
@@ -125,7 +129,7 @@ def page_html(spec: dict, style: str) -> str:
     legend = f'<p class="legend">{html.escape(spec["legend"])}</p>'
     kind = "booktabs" if style in ("booktabs", "twocol", "continued") else style
     kind = {"centred": "booktabs centred", "twocolcentred": "booktabs centred", "bottom": "booktabs bottom",
-            "headcentred": "booktabs headcentred"}.get(style, kind)
+            "headcentred": "booktabs headcentred", "gridcentred": "grid centred"}.get(style, kind)
     if style == "continued":
         cut = spec["layout"]["split_before_row"]
         first = table_html(spec, spec["rows"][:cut], kind, caption)
