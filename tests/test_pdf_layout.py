@@ -213,3 +213,16 @@ def test_list_cells_join_their_labelled_row(tmp_path):
         [None, "Fitness", "ECOG 0 to 1", "ECOG 0 to 2"],
         [None, "Organ function", "Creatinine normal Bilirubin normal", "Not stated"],
     ]
+
+
+def test_grid_row_borders_broken_by_spans_are_rules_across_the_table():
+    from pipeline.readers.pdf_layout import _join_grid_segments
+    top, head = HRule(50, 10, 210), HRule(70, 10, 210)
+    # under the header: group-heading rules stay segments (only one full rule above them)
+    groups = [HRule(60, 60, 130), HRule(60, 140, 210)]
+    # a row border broken where a spanned cell goes on in the column 40..80: one rule
+    border = [HRule(90, 10, 40), HRule(90, 80, 210)]
+    # a short cell border (a fifth of the width): left as it is
+    short = [HRule(110, 10, 50)]
+    stack = [top] + groups + [head] + border + short
+    assert _join_grid_segments(stack, 10, 210) == [top] + groups + [head, HRule(90, 10, 210)] + short

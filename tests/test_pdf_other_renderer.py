@@ -5,6 +5,14 @@ Chromium's print-to-PDF of an HTML page in DejaVu Sans (tools/make_chromium_fixt
 spans at the top of their rows, "(continued)" caption) and reportlab's platypus Table in
 DejaVu Serif (tools/make_platypus_fixtures.py: spans centred on their rows without rules,
 shaded alternate rows under the band, a split with the header repeated and no caption).
+chromium_centred sets every cell in the vertical middle of its row (the browser default),
+so cells of one row have different baselines (pdf_centred.py reads it by cell blocks); so do
+chromium_twocolcentred (in the narrow column) and chromium_zebra (no rules, alternate rows
+shaded); chromium_headcentred centres the header cells over the two-line header;
+chromium_bottom sets every cell at the bottom of its row; chromium_grid boxes every cell
+(the rules between rows stop where a spanned cell goes on) and chromium_gridcentred also
+centres them. platypus_centred and platypus_bandcentred centre every cell in reportlab's
+layout (booktabs; shaded alternate rows).
 The tests read the committed PDFs; they never render (CI has no browser)."""
 from __future__ import annotations
 
@@ -23,7 +31,21 @@ FIXTURES = ROOT / "tests" / "fixtures"
 GOLD = ROOT / "tests" / "data" / "gold" / "pmc10584733_table6.json"
 SCORE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
 STYLES = [f"{tool}_{style}" for tool in ("chromium", "platypus")
-          for style in ("booktabs", "norules", "band", "twocol", "continued")]
+          for style in ("booktabs", "norules", "band", "twocol", "continued")] + [
+    f"chromium_{style}" for style in ("centred", "twocolcentred", "headcentred", "zebra", "grid")] + [
+    "platypus_centred",
+    pytest.param("platypus_bandcentred", marks=pytest.mark.xfail(strict=True, reason=(
+        "alternate rows shaded and every cell centred: the shading's edges are rules between "
+        "rows, so the table is read by its rules, and a one-line label beside a wrapped cell "
+        "starts a row of its own (F1 0.82, 38 rows for 17)"))),
+    pytest.param("chromium_gridcentred", marks=pytest.mark.xfail(strict=True, reason=(
+        "every cell boxed and centred: a table with rules between rows is read by its rules "
+        "(pdf_centred.py is not used), and a span of an odd number of rows, centred on the "
+        "middle row's line, stays there (F1 0.70, 22 rows for 17)"))),
+    pytest.param("chromium_bottom", marks=pytest.mark.xfail(strict=True, reason=(
+        "cells at the bottom of their rows: a span cut by the page break reads as a span of "
+        "the next page's first rows (Target and Agent of the three rows at the top of page 2; "
+        "cells 0.957), the two cannot be told apart without rules")))]
 
 
 def _extract(style: str, tmp_path: Path) -> Path:
@@ -57,14 +79,4 @@ def test_rendering_scores_perfectly(style, tmp_path):
     proc = subprocess.run([sys.executable, str(SCORE), str(GOLD), "--out", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"\bF1 1\.0\b", proc.stdout) and re.search(r"\bcells 1\.0\b", proc.stdout), proc.stdout
-
-
-@pytest.mark.skipif(not SCORE.exists(), reason="../shared/tools/score.py not available")
-@pytest.mark.xfail(strict=True, reason="every cell centred on its row (the browser default): short cells sit "
-                   "mid-row, so a row label there starts a row and wrapped lines float (F1 0.70, cells 0.73)")
-def test_cells_centred_on_their_rows_score_perfectly(tmp_path):
-    out = _extract("chromium_centred", tmp_path)
-    proc = subprocess.run([sys.executable, str(SCORE), str(GOLD), "--out", str(out)],
-                          capture_output=True, text=True)
     assert re.search(r"\bF1 1\.0\b", proc.stdout) and re.search(r"\bcells 1\.0\b", proc.stdout), proc.stdout

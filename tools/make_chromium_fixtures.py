@@ -12,7 +12,17 @@ a cell spanning down from above, printed once with rowspan). Styles:
     twocol     booktabs in the left column of a two-column page, running text beside it
     continued  booktabs over two pages: "Table 6 (continued)" and the header repeated
     centred    booktabs with every cell in the vertical middle of its row (the browser
-               default); the reader does not read it yet (a strict xfail)
+               default): cells of one row have different baselines
+    bottom     booktabs with every cell at the bottom of its row
+    twocolcentred  twocol with every cell centred on its row
+    headcentred    booktabs, the header cells centred on the header row (a one-line
+               header cell beside a two-line one sits between its two lines)
+    zebra      no rules, alternate body rows on a shaded ground, cells centred
+    grid       every cell boxed (a border on each side): rules between rows stop where a
+               spanned cell goes on
+    gridcentred    grid with every cell centred on its row
+
+    python tools/make_chromium_fixtures.py --only bottom zebra    (render some styles only)
 
 Needs Chromium (Debian: apt-get install chromium). Tests read the committed PDFs and never
 render, so CI needs no browser.
@@ -31,7 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SPEC = FIXTURES / "pmc10584733_table6.table.json"
-STYLES = ("booktabs", "norules", "band", "twocol", "continued", "centred")
+STYLES = ("booktabs", "norules", "band", "twocol", "continued", "centred", "bottom", "twocolcentred",
+          "headcentred", "zebra", "grid", "gridcentred")
 PROSE = ("Immune checkpoint inhibitors have been tried in poorly differentiated neuroendocrine "
          "carcinomas after platinum-based chemotherapy; the trials differ in design, line of "
          "therapy and the sites of the primary tumour, so their results are hard to compare. ") * 6
@@ -47,6 +58,12 @@ td, th { vertical-align: top; text-align: left; padding: 2pt 3pt; }
 th { font-weight: bold; }
 .legend { font-size: 6.5pt; margin-top: 4pt; }
 .centred td { vertical-align: middle; }
+.bottom td { vertical-align: bottom; }
+.headcentred th { vertical-align: middle; }
+.zebra td { vertical-align: middle; }
+.zebra tbody tr:nth-child(even) td { background: #e4e4e4; }
+.zebra th { font-weight: bold; }
+.grid td, .grid th { border: 0.5pt solid black; }
 .booktabs thead tr:first-child th { border-top: 1.5pt solid black; }
 .booktabs thead tr:last-child th { border-bottom: 0.6pt solid black; }
 .booktabs tbody tr:last-child td { border-bottom: 1.5pt solid black; }
@@ -111,14 +128,15 @@ def page_html(spec: dict, style: str) -> str:
     caption = f'{spec["label"]} {spec["title"]}'
     legend = f'<p class="legend">{html.escape(spec["legend"])}</p>'
     kind = "booktabs" if style in ("booktabs", "twocol", "continued") else style
-    kind = "booktabs centred" if style == "centred" else kind
+    kind = {"centred": "booktabs centred", "twocolcentred": "booktabs centred", "bottom": "booktabs bottom",
+            "headcentred": "booktabs headcentred", "gridcentred": "grid centred"}.get(style, kind)
     if style == "continued":
         cut = spec["layout"]["split_before_row"]
         first = table_html(spec, spec["rows"][:cut], kind, caption)
         label = spec["label"].rstrip(".")
         second = table_html(spec, spec["rows"][cut:], kind, f"{label} (continued)")
         body = f'{first}<div class="break"></div>{second}{legend}'
-    elif style == "twocol":
+    elif style in ("twocol", "twocolcentred"):
         body = (f'<div class="cols"><div class="left">{table_html(spec, spec["rows"], kind, caption, True)}'
                 f'{legend}</div><div><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div></div>')
     else:
@@ -139,15 +157,17 @@ def render(chromium: str, page: str, out: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser"))
+    ap.add_argument("--out-dir", type=Path, help="write here instead of tests/fixtures")
+    ap.add_argument("--only", nargs="+", choices=STYLES, help="render these styles only")
     args = ap.parse_args()
     if not args.chromium:
         print("chromium not found (apt-get install chromium)", file=sys.stderr)
         return 1
     spec = json.loads(SPEC.read_text(encoding="utf-8"))
-    for style in STYLES:
-        out = FIXTURES / f"chromium_{style}.pdf"
+    for style in args.only or STYLES:
+        out = (args.out_dir or FIXTURES) / f"chromium_{style}.pdf"
         render(args.chromium, page_html(spec, style), out)
-        print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size:,} bytes)")
+        print(f"wrote {out} ({out.stat().st_size:,} bytes)")
     return 0
 
 

@@ -16,6 +16,10 @@ a cell spanning down from above, printed once as a platypus SPAN). Styles:
     twocol     booktabs in the left column of a two-column page, running text beside it
     continued  booktabs split by platypus over two pages, the header repeated and no
                "(continued)" caption
+    centred    booktabs with every cell in the vertical middle of its row
+    bandcentred  band with every cell in the vertical middle of its row
+
+    python tools/make_platypus_fixtures.py --only centred    (render some styles only)
 
 Needs reportlab (dev dependency) and DejaVu Serif Condensed (Debian: fonts-dejavu-extra), or
 give its folder with --font. Tests read the committed PDFs and never render.
@@ -30,7 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SPEC = FIXTURES / "pmc10584733_table6.table.json"
-STYLES = ("booktabs", "norules", "band", "twocol", "continued")
+STYLES = ("booktabs", "norules", "band", "twocol", "continued", "centred", "bandcentred")
+CENTRED = {"centred": "booktabs", "bandcentred": "band"}     # style -> the style it centres
+VALIGN = "TOP"
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF", "/Library/Fonts"]
 FONT_FILES = {"Serif": "DejaVuSerifCondensed.ttf", "Serif-Bold": "DejaVuSerifCondensed-Bold.ttf",
               "Serif-Italic": "DejaVuSerifCondensed-Italic.ttf"}   # has the thin space, "≥", "–"
@@ -94,7 +100,7 @@ def table(spec: dict, style: str, total: float):
     body = [[wrap(c, "Serif", w - 2 * PAD) if c is not None else "" for c, w in zip(r["cells"], widths)]
             for r in spec["rows"]]
     commands = [("FONT", (0, 0), (-1, 0), "Serif-Bold", SIZE), ("FONT", (0, 1), (-1, -1), "Serif", SIZE),
-                ("LEADING", (0, 0), (-1, -1), SIZE * 1.18), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEADING", (0, 0), (-1, -1), SIZE * 1.18), ("VALIGN", (0, 0), (-1, -1), VALIGN),
                 ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
     for col in range(len(widths)):
@@ -170,13 +176,17 @@ def render(spec: dict, style: str, out: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--font", help="folder holding DejaVuSerifCondensed*.ttf")
+    ap.add_argument("--out-dir", type=Path, help="write here instead of tests/fixtures")
+    ap.add_argument("--only", nargs="+", choices=STYLES, help="render these styles only")
     args = ap.parse_args()
     register_fonts(args.font)
+    global VALIGN
     spec = json.loads(SPEC.read_text(encoding="utf-8"))
-    for style in STYLES:
-        out = FIXTURES / f"platypus_{style}.pdf"
-        render(spec, style, out)
-        print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size:,} bytes)")
+    for style in args.only or STYLES:
+        out = (args.out_dir or FIXTURES) / f"platypus_{style}.pdf"
+        VALIGN = "MIDDLE" if style in CENTRED else "TOP"
+        render(spec, CENTRED.get(style, style), out)
+        print(f"wrote {out} ({out.stat().st_size:,} bytes)")
     return 0
 
 

@@ -459,6 +459,11 @@ def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings
     bounds = column_bounds(columns, [w for ln in body for w in ln.words]
                            + [w for p in parts for ln in p.header for w in ln.words])
     part_of = {ln.number: p for p in parts for ln in p.body}
+    from .pdf_centred import aligned_rows, block_alignment, column_blocks   # it builds on this module
+    blocks = column_blocks(body, part_of, bounds, settings)
+    alignment = block_alignment(blocks, ruled=sum(len(p.rules) for p in parts) >= 2)
+    if alignment != "top":
+        return rows_to_grid(source, parts, columns, aligned_rows(blocks, alignment, bounds, settings))
     row_lines, floating = split_floating(body, bounds, settings)
     rows = lines_to_rows(row_lines, part_of, bounds, settings)
     if floating and place_floating(rows, floating, part_of, bounds, settings):

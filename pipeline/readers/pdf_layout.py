@@ -275,11 +275,32 @@ def _stack(first: HRule, x0: float, x1: float, rules: list[HRule], lines, direct
         stack.append(r)
         if r.width >= full * width:
             last_full = r
+    stack = _join_grid_segments(stack, x0, x1, full)
     # the stack ends at its last full-width rule (partial rules under it are cell borders
     # of the last row at most)
     while len(stack) > 1 and stack[-1].width < full * width:
         stack.pop()
     return stack
+
+
+def _join_grid_segments(stack: list[HRule], x0: float, x1: float,
+                        full: float = DEFAULT_FULL_RULE) -> list[HRule]:
+    """Segments at one height that together cover more than half the table's width are one
+    rule across the table: a grid's row border, broken where spanned cells go on below it.
+    Only under two full rules (the top rule and the header's), so that the rules under a
+    header's group headings stay segments."""
+    out: list[HRule] = []
+    full_above = 0
+    for r in sorted(stack, key=lambda r: r.y):        # top down, whichever way the stack grew
+        same = [q for q in stack if abs(q.y - r.y) < 0.5]
+        full_above += r.width >= full * (x1 - x0)
+        if full_above >= 2 and len(same) > 1 and sum(q.width for q in same) > 0.5 * (x1 - x0):
+            if r is same[0]:
+                out.append(HRule(r.y, min(x0, *(q.x0 for q in same)), max(x1, *(q.x1 for q in same)),
+                                 r.band_edge))
+        else:
+            out.append(r)
+    return out if stack[0].y <= stack[-1].y else out[::-1]
 
 
 def _running_text_between(lines, x0: float, x1: float, lo: float, hi: float) -> bool:
