@@ -68,12 +68,12 @@ def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, 
         return (low,)
     glued = _GLUED_MARK.fullmatch(low)
     if glued and glued.group(1) in lex:
-        return lex[glued.group(1)]      # "epirubicin13", "cetuximabb": the drug and its mark glued on
+        return lex[glued.group(1)]      # "irinotecan27", "panitumumabc": the drug and its mark glued on
     return ()
 
 
 # a drug's name with a superscript reference number or footnote letter glued to it
-# ("gemcitabine + epirubicin13", "P + cetuximabb")
+# ("oxaliplatin + irinotecan27", "X + panitumumabc")
 _GLUED_MARK = re.compile(r"([a-z][a-z-]{4,}[a-z])(?:\d{1,3}|[a-f])")
 
 

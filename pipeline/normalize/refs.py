@@ -1,4 +1,4 @@
-"""Reference citations written inside a name cell: "KEYNOTE-006 [45, 46]", "doxorubicin[22]",
+"""Reference citations written inside a name cell: "ALPHA-006 [15, 16]", "doxorubicin[22]",
 "Rinke A et al. (5,15)", "Moore et al.[65]", "Ipilimumab (8)", "[21••]".
 
 `split_citation(text)` returns the cell without its citation and the citation as written

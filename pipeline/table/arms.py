@@ -174,7 +174,7 @@ def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, 
             fillable = kind in FILLABLE or kind in ("trial", "other") or (kind == "treatment" and not names_arm)
             if not (fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text"
                     and not grid.explicit_spans) or (kind in _LABEL_KINDS and _states_results(prev[j])):
-                continue      # (results in an endpoint column are the row's own: "mOS: 7.7 m" spans no arm)
+                continue      # (results in an endpoint column are the row's own: "mOS: 6.2 m" spans no arm)
             text = prev[j]
             spanned = True
         else:
@@ -344,7 +344,7 @@ def _site_counts(row: _RowMeasures) -> None:
 
 
 def _population_count(row: _RowMeasures) -> None:
-    """'Advanced BTC, N = 54', 'III (N=1434)' under 'Phase/Size', 'TRIAL-7 (n = 602)', 'Drug (n = 90)': the
+    """'Advanced disease, N = 48', 'III (N=1210)' under 'Phase/Size', 'TRIAL-7 (n = 515)', 'Drug (n = 90)': the
     cohort's count a cell of the row's own states (not one spanned from the row above), when no
     other cell states it."""
     kinds = ("population", "phase", "study", "trial_id", "treatment", "agent")
@@ -363,7 +363,7 @@ _ROW_LABEL = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:")
 
 
 def _subgroup_counts(row: _RowMeasures) -> None:
-    """Counts a site or population cell holds ("93 lung LC-NEC 92 GEP NECs", "... N = 54")."""
+    """Counts a site or population cell holds ("93 lung LC-NEC 92 GEP NECs", "... N = 48")."""
     have = {(m["population"], m["value"]) for m in row.measures if m["measure"] == "n"}
     has_total = any(p == "all" for p, _ in have)
     known = [m.group(1) for j, sp in enumerate(row.specs) if sp.is_measure and j in row.texts

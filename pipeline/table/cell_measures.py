@@ -176,7 +176,7 @@ def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: Nr
     if slashes not in (0, len(spans) - 1):
         return None
     if len(spans) >= 2 and not labels:
-        # "196 199", "1.5 (1.4-2.0) 4.1 (3.1-4.2)" in a row that names no arms: one value per
+        # "188 203", "1.7 (1.2-2.4) 3.6 (2.9-4.4)" in a row that names no arms: one value per
         # arm all the same, for a curator to name (flag arm_unnamed)
         labels = [f"arm {k + 1}" for k in range(len(spans))]
     if len(spans) < 2 or len(spans) != len(labels):

@@ -1,5 +1,5 @@
 """Patient counts written with who they are ("93 lung LC-NEC 92 GEP NECs", "(13 G3, 10 GEP)",
-"142 (109 BRAF wild-type)", "15 (Ib) + 133 (II). SS: 3", "Advanced BTC ... N = 54",
+"128 (97 KRAS wild-type)", "12 (Ib) + 118 (II). AB: 4", "Advanced disease ... N = 48",
 "GEP (14)/L (1)") -> a Count (label, count, start, end) each, label None for the whole cohort.
 
 The one reader of counts: count columns whose cells say more than one number (`count_cell`),
@@ -26,7 +26,7 @@ _NAME_BEFORE = re.compile(r"(?i)(?:(?<![\w-])(?:stage|grade|cohort|arm|part|phas
 _LABEL_WORD = r"[A-Za-z][\w+-]*(?:\s*[><≥≤]\s*\d+%?)?"
 # "93 lung LC-NEC", "13 G3", "4 GEP NECs": a count then its label (up to the next count)
 _COUNT_THEN_LABEL = re.compile(rf"(?<![\w.,])(\d{{1,5}})(?![\d.,%])\s+((?:{_LABEL_WORD})(?:\s+(?!\d)(?:{_LABEL_WORD}))*)")
-# "15 (Ib)", "142 (109 BRAF wild-type)" ; "LS: 4"
+# "15 (Ib)", "128 (97 KRAS wild-type)" ; "LS: 4"
 _COUNT_PAREN_LABEL = re.compile(r"(?<![\w.,])(\d{1,5})\s*\(\s*([A-Za-z][^()\d]{0,30}?)\s*\)")
 _TOTAL_PAREN_COUNT = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s*\)\s*$")
 _TOTAL_PAREN_LABELLED = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s+([A-Za-z][^()]{0,40}?)\s*\)\s*$")
@@ -75,7 +75,7 @@ def count_cell(text: str, qualifier: str | None = None) -> list[Count] | None:
     return found
 
 
-# "142 (109BRAF wild-type)", a total of more than five digits: the wider shape of a cohort's
+# "128 (97KRAS wild-type)", a total of more than five digits: the wider shape of a cohort's
 # count and, in parentheses, a subgroup's, taken only when the subgroup fits in the cohort
 _COUNT_AND_SUBGROUP = re.compile(r"^\s*(\d+)\s*\(\s*(\d+)\s*([A-Za-z][^()%]*?)?\s*\)\s*$")
 
@@ -123,7 +123,7 @@ def _first_phrase(label: str) -> str:
 
 def counts_in_text(text: str) -> list[Count]:
     """Labelled counts inside a site or population cell: '93 lung LC-NEC 92 GEP NECs',
-    'NENs any site (13 G3, 10 GEP, 4 GEP NECs)', '21 GEP-NECs', 'Advanced BTC N = 54'."""
+    'NENs any site (13 G3, 10 GEP, 4 GEP NECs)', '21 GEP-NECs', 'Advanced disease N = 48'."""
     out: list[Count] = []
     for m in _COUNT_THEN_LABEL.finditer(text):
         label = m.group(2).strip()
@@ -171,14 +171,14 @@ def label_n_equals(text: str, counts: list[Count], known_labels: list[str]) -> l
     return out
 
 
-# 'GOJ (n = 111) or GC (n = 260)': the name written right before a count's '(n ='
+# 'EAC (n = 97) or ESCC (n = 214)': the name written right before a count's '(n ='
 _NAME_BEFORE_PAREN = re.compile(r"([A-Za-z][\w/+-]*(?: [A-Za-z][\w/+-]*){0,2})\s*\(\s*[Nn]\s*=\s*$")
 _NOT_A_NAME = {"or", "and", "with", "in", "of", "patients", "pts", "total", "all", "n"}
 
 
 def _named_right_before(text: str, counts: list[Count]) -> list[Count] | None:
-    """Each unlabelled count labelled with the name right before its '(n =' ('GOJ (n = 111) or
-    GC (n = 260)'); None unless every such count has its own, distinct name."""
+    """Each unlabelled count labelled with the name right before its '(n =' ('EAC (n = 97) or
+    ESCC (n = 214)'); None unless every such count has its own, distinct name."""
     out, names = [], []
     for c in counts:
         if c.label is not None:
@@ -199,7 +199,7 @@ _N_EQUALS_ONLY = re.compile(r"(?<![\w.])[Nn]\s*=\s*(\d+)(?![\d.])")
 
 
 def population_count(text: str) -> list[Count]:
-    """'Advanced BTC, second line, N = 54': the one count a population cell states is the
+    """'Advanced disease, second line, N = 48': the one count a population cell states is the
     cohort's (two or more counts are subgroups no label names: none is taken)."""
     found = list(_N_EQUALS_ONLY.finditer(text))
     if len(found) != 1 or int(found[0].group(1)) < 1:
@@ -257,7 +257,7 @@ def regimen_counts(text: str | None) -> list[Count]:
 
 def count_measures(counts: list[Count], text: str, labels: list[str] | None = None) -> list[CellMeasure]:
     """The `n` measures of counts read from cell `text`; `labels`: the row's arm labels, so
-    "14 (A) 22 (B)" on arms "Part A: ..." / "Part B: ..." counts the arms by their own names."""
+    "11 (A) 19 (B)" on arms "Part A: ..." / "Part B: ..." counts the arms by their own names."""
     out = []
     for c in counts:
         pop = c.label or "all"

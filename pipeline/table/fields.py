@@ -56,7 +56,7 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
     m = _PHASE_CELL.match(t)
     in_line = _LINE_IN_PHASE.search(m.group(2)) if m else None
     if in_line:
-        # "Phase III Trial 2nd line": the phase, and the line of therapy (read by _line_of)
+        # "Phase II Study 3rd line": the phase, and the line of therapy (read by _line_of)
         rest = re.sub(r"\s*([,;])\s*", r"\1 ", f"{m.group(2)[:in_line.start()]} {m.group(2)[in_line.end():]}")
         rest = re.sub(r"\s{2,}", " ", rest).strip(" ,;")
         return _phase_parts(m.group(1)), rest or None
@@ -80,7 +80,7 @@ def _phase_parts(phase: str) -> str:
     return "/".join(dict.fromkeys(parts))
 
 
-# a line of therapy written after the phase in its cell ("Phase III Trial 2nd line", "IIb 1st line")
+# a line of therapy written after the phase in its cell ("Phase II Study 3rd line", "IIb 1st line")
 _LINE_IN_PHASE = re.compile(r"(?i)(?:[≥>]\s*)?\b(?:first|second|third|fourth|1st|2nd|3rd|[4-9]th)[\s-]+line\b")
 
 
@@ -169,7 +169,7 @@ def labelled_arms(treatment: str | None) -> list[str] | None:
 _PHASE_IN_TEXT = re.compile(r"\b(phase\s*(?:iv|i{1,3}|[1-4])[ab]?(?:\s*/\s*(?:iv|i{1,3}|[1-4])[ab]?)?)\b", re.I)
 
 
-# name cells that may carry the row's reference citation ("KEYNOTE-006 [45, 46]", "Moore et al.[65]")
+# name cells that may carry the row's reference citation ("ALPHA-006 [15, 16]", "Moore et al.[65]")
 _CITING_COLUMNS = ("trial_id", "study", "agent", "treatment")
 
 
@@ -247,7 +247,7 @@ def _line_of(cells: dict[str, str], phase_cell: str | None, section_line: int | 
     if line is None and phase_cell and "/" in phase_cell and "line" not in cells:
         line = parse_line(phase_cell.split("/", 1)[1].replace("≥", ""))   # "III/ ≥3L"
     if line is None and phase_cell and "line" not in cells and _LINE_IN_PHASE.search(phase_cell):
-        line = parse_line(_LINE_IN_PHASE.search(phase_cell).group(0))     # "Phase III Trial 2nd line"
+        line = parse_line(_LINE_IN_PHASE.search(phase_cell).group(0))     # "Phase II Study 3rd line"
     if line is None and not cells.get("line"):
         line = section_line
     return line

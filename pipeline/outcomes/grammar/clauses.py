@@ -55,7 +55,7 @@ def clause(cell: Cell, a: int, b: int, context: str, res: OutcomeParse, used: se
 
 def _default_mention(cell: Cell, a: int, first: int) -> Mention:
     """The column's own measure for the clause [a, ...) whose first value is token `first`;
-    a landmark heading the clause with no measure named after it ('2-year: 68% vs. 78%' under
+    a landmark heading the clause with no measure named after it ('3-year: 62% vs. 71%' under
     'OS (months)') makes a median column's survival its rate at that landmark, and a response
     column's value at a survival landmark no response rate (see
     _survival_landmark_under_response)."""
@@ -95,7 +95,7 @@ def measures_then_values(cell: Cell, mentions: list[Mention], vals: list[Value],
     3.0 and 7.5 months': a list of measures, then as many values, each fitting its measure."""
     if not vals:
         return None
-    # the column's own measure (a mention of no width) is no item of a list: "ORR 26% vs. 10%"
+    # the column's own measure (a mention of no width) is no item of a list: "ORR 33% vs. 14%"
     # under an ORR column names one measure, not two
     before = [m for m in mentions if m.label in MEASURES and m.end <= vals[0].tok and m.end > m.start]
     listed = not any(m.start > vals[0].tok for m in mentions)
@@ -139,13 +139,13 @@ _SURVIVAL_LANDMARK_MONTHS = 12.0
 
 
 def _survival_landmark_under_response(cell: Cell, m: Mention, v: Value) -> bool:
-    """'41.3% at 1 year', '3-year: 47%' in a response column, no measure named: a rate at a survival
+    """'41.3% at 1 year', '2-year: 53%' in a response column, no measure named: a rate at a survival
     landmark is no response rate just because the column is one (it is left as narrative)."""
     if m.start != m.end or m.label not in ("orr", "dcr"):
         return False          # a measure named in the text ("DCR 60% at 12 weeks")
     tp = next((t for (s, _e, t) in cell.timepoints if s == v.end_tok), None)
     if tp is None:
-        tp = heading_landmark(cell, m.start, v.tok)      # "3-year: 47%" under a response column
+        tp = heading_landmark(cell, m.start, v.tok)      # "2-year: 53%" under a response column
     return tp is not None and tp >= _SURVIVAL_LANDMARK_MONTHS
 
 
@@ -308,7 +308,7 @@ def _adjacent(cell: Cell, m: Mention, v: Value) -> bool:
         return False
     t = v.tok
     while t - 2 >= m.end and cell.lower[t - 1] in VS_WORDS and cell.is_num(t - 2):
-        t -= 2            # "OS 9.9 vs. 10.8": a comparison's later terms go with its first
+        t -= 2            # "OS 8.7 vs. 11.2": a comparison's later terms go with its first
     return t - m.end <= 2 and all(cell.lower[x] in _LINK_WORDS for x in range(m.end, t))
 
 

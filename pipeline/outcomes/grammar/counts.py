@@ -106,7 +106,7 @@ def _count_before_population(cell: Cell, i: int, a: int, b: int, res: OutcomePar
         end += 1
     prev = cell.lower[i - 1] if i > a else ""
     if i + 1 < len(cell.lower) and cell.lower[i + 1] in VS_BETWEEN:
-        return end           # "A: 12 vs 9 months": a value compared, no count of a group "vs"
+        return end           # "B: 14 vs 8 months": a value compared, no count of a group "vs"
     if end > i + 1 and (prev in _COUNT_LEADS or
                         (end < b and cell.words[end] == "and" and is_count_num(cell, end + 1, used))):
         emit_count(cell, i, clean_population(cell.text_of(i + 1, end)), res, used)

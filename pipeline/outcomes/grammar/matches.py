@@ -92,7 +92,7 @@ def _measure_span(cell: Cell, sp) -> None:
     m = Mention(sp.label_, sp.start, sp.end)
     nums = cell.nums_in(sp.start, sp.end)
     if nums and sp.label_ in ("pfs_rate", "os_rate") and nums[0] > 0 and cell.lower[nums[0] - 1] in VS_WORDS:
-        # "PFS 10.6 vs. 6.7 weeks OS 7.0 vs. 4.6 months": the number after "vs." is the
+        # "PFS 12.2 vs. 8.1 weeks OS 6.4 vs. 3.9 months": the number after "vs." is the
         # comparison's second value, no landmark of the measure named after its unit
         head = next((i for i in range(nums[0] + 1, sp.end) if not time_unit(cell.lower[i])), sp.end)
         if head < sp.end:
@@ -185,7 +185,7 @@ def mark_intervals(cell: Cell) -> None:
 
 
 def _landmark_after_percentage(cell: Cell) -> None:
-    """'41.3% at 1 year', '14% (1.5 years)': a landmark right after a percentage is the
+    """'41.3% at 1 year', '19% (2.5 years)': a landmark right after a percentage is the
     percentage's landmark, never a duration of its own."""
     w = cell.words
     for i in range(1, len(w) - 3):
@@ -225,7 +225,7 @@ _VALUE_FOLLOWERS = {*VS_WORDS, "and", "or", "in", "for", "with", "respectively",
 
 
 def _landmark_headings(cell: Cell) -> None:
-    """'2-year: 68% vs. 78%', '3-year EFS: 67%', '12 month: 8%': a whole number joined by a
+    """'3-year: 62% vs. 71%', '5-year EFS: 58%', '18 month: 6%': a whole number joined by a
     hyphen to a duration word before a colon or a word, or a duration before a colon, is a
     landmark heading what follows (kept in `cell.landmarks`), never a value of its own."""
     w = cell.words
@@ -233,7 +233,7 @@ def _landmark_headings(cell: Cell) -> None:
         if not cell.is_num(i) or i in cell.role or "." in w[i]:
             continue
         hyphen = w[i + 1] == "-" and bool(time_unit(cell.lower[i + 2]))
-        u = i + 2 if hyphen else i + 1        # "12 month: 8% vs 17%": a landmark and its colon
+        u = i + 2 if hyphen else i + 1        # "18 month: 6% vs 21%": a landmark and its colon
         nxt = cell.lower[u + 1] if u + 1 < len(w) else ""
         if (hyphen and nxt[:1].isalpha() and nxt not in _VALUE_FOLLOWERS) or (
                 nxt == ":" and len(cell.lower[u]) > 1 and time_unit(cell.lower[u])):

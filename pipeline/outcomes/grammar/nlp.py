@@ -87,7 +87,7 @@ def nlp_and_matcher():
 
     nlp = _blank_english()
     from spacy.pipeline import Sentencizer
-    # a list bullet ends an item as a full stop ends a sentence ("• ORR: 20% • Grade 3 AEs: 9%")
+    # a list bullet ends an item as a full stop ends a sentence ("• ORR: 27% • Grade 3 AEs: 13%")
     nlp.add_pipe("sentencizer", config={"punct_chars": [*Sentencizer.default_punct_chars, "•", "▪", "●"]})
     data = pattern_data()
     patterns = [expand_units(entry["pattern"], data["duration_words"]) for entry in data["patterns"]]

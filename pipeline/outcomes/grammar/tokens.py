@@ -19,7 +19,7 @@ MEASURES = {m for m in vocab.MEASURES if m != "n"}           # counts are read b
 RATE_MEASURES = {m for m in MEASURES if vocab.MEASURE_UNIT[m] == "%"}
 NUM_RX = re.compile(r"^(?:\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)$")   # "1,234": thousands separators
 VS_WORDS = ("vs.", "vs", "versus")
-# between two values, "v" is "versus" too ("24.5% v 9.1%")
+# between two values, "v" is "versus" too ("31.5% v 12.4%")
 VS_BETWEEN = (*VS_WORDS, "v", "v.")
 
 

@@ -57,7 +57,7 @@ def _unit_of_list(cell: Cell, vals: list[Value]) -> None:
 
 def _label_stop(cell: Cell, i: int) -> bool:
     w = cell.words[i]
-    # a threshold's number is part of the label it ends ("CPS > 10: 9.3 m vs 6.7 m")
+    # a threshold's number is part of the label it ends ("TPS > 50: 8.1 m vs 5.2 m")
     return (w in (",", ";", ":", ".", "(", ")", "vs.", "vs", "%", "and")
             or (cell.is_num(i) and cell.role.get(i) != "threshold")
             or time_unit(w) is not None or any(s <= i < e for s, e in cell.nr_spans))

@@ -70,7 +70,7 @@ class ColumnKind:
     no_percent: bool = False            # its values are never percentages (a count, a median; "36/190")
     refuse: Callable[[list[Tok], "TableContext"], bool] | None = None   # spans it never takes
     results: tuple[str, ...] = ()       # labelled result cells: the value columns its clauses may name
-    doses: bool = False                 # a regimen's column: may start on a dose ("45 Gy radiotherapy")
+    doses: bool = False                 # a regimen's column: may start on a dose ("50 Gy radiotherapy")
 
 
 # ---------------------------------------------------------------- scorers, one per kind
@@ -93,20 +93,20 @@ def _score_trial(spec, toks, text, ctx):
     return _score_study(spec, toks, text, ctx)
 
 
-# a trial's name and its size: "CELESTIAL (n = 707)", "Asia-Pacific (n = 226)"
+# a trial's name and its size: "TRIAL-9 (n = 412)", "Euro-North (n = 138)"
 _NAME_WITH_COUNT = re.compile(r"[A-Z][\w-]*(?: [\w-]+){0,2} \([nN] ?= ?\d+\)")
 
 
 def _score_study(spec, toks, text, ctx):
     w, n = ctx.w, len(toks)
     k = _trailing_ref(toks)
-    if 0 < k < n:         # "KEYNOTE-006 [45, 46]", "OPTiM [51]": a name and its reference
+    if 0 < k < n:         # "ALPHA-006 [15, 16]", "STELLA [37]": a name and its reference
         sc = typed_score("study", toks[:k], ctx)
         return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
     if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named
     if any(t.nct_text for t in toks) or any(t.norm.endswith("]") for t in toks[:-1]):
-        return NEG        # (a bracketed reference ends the name: "OPTiM [51] | Durable response")
+        return NEG        # (a bracketed reference ends the name: "STELLA [37] | Sustained response")
     if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
                       and not any(t.low in _VERSUS for t in toks)):
         return NEG        # longer only as "<trial name> <basket/cohort> <author> et al"
@@ -188,7 +188,7 @@ def _score_value(spec, toks, text, ctx):
             return NEG
         return w.value_pair   # one value per cohort: "36/190", "12% /18%", "NR /4"
     if "HR" in text and _hazard_ratio_first(toks):
-        return NEG            # "SS: HR 0.32 (...)": a hazard ratio, no count, rate or median
+        return NEG            # "AB: HR 0.61 (...)": a hazard ratio, no count, rate or median
     p, labelled = _read_value(text)
     if p is None:
         return NEG            # value-like text of another shape gets shape_score's fallback
@@ -203,14 +203,14 @@ def _score_value(spec, toks, text, ctx):
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
 
 
-# counts of the arms or parts a row's regimen cell names, each with its label: "14 (A) 22 (B)"
+# counts of the arms or parts a row's regimen cell names, each with its label: "11 (A) 19 (B)"
 _COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
 
 
 def _score_count(spec, toks, text, ctx):
     """A count, or a count and who the patients are ("512 patients with untreated disease";
     a capitalised drug name after it starts the next column's regimen), or the counts of the
-    row's arms ("14 (A) 22 (B)")."""
+    row's arms ("11 (A) 19 (B)")."""
     if _COUNTS_PER_ARM.fullmatch(text):
         return ctx.w.value + ctx.w.value_short   # (as short as each count alone)
     if described_count(text) is not None and len(toks) <= _COUNT_MAX:
@@ -284,7 +284,7 @@ def _score_results(spec, toks, text, ctx):
     return w.results_cell + w.results_clause * (len(clauses) - 1)
 
 
-# an endpoint's threshold ending it: "Durable response lasting ≥ 6 months"
+# an endpoint's threshold ending it: "Sustained response lasting ≥ 9 months"
 _THRESHOLD_END = re.compile(r"(?:≥|>=|>|≤|<=|<)\s*\d+(?:\.\d+)?\s*(?:months?|weeks?|years?|%)$")
 
 
@@ -335,8 +335,8 @@ def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
     if len(toks) > ctx.st.max_cell_tokens:
         return NEG
     if (_NUMBER.fullmatch(toks[0].norm) and not _starts_on_dose(toks)) or _PERCENT_START.match(toks[0].norm):
-        return NEG            # "61 Pembrolizumab": a value and the next arm's regimen (doses follow
-                              # drugs, but a dose of radiation may lead: "45 Gy radiotherapy + drug A")
+        return NEG            # "44 Drugumab": a value and the next arm's regimen (doses follow
+                              # drugs, but a dose of radiation may lead: "50 Gy radiotherapy + drug A")
     if _MONO_RX.fullmatch(text):
         return mono
     reg = ctx.regimen_scores.get(text)
@@ -376,7 +376,7 @@ def _endpoint_and_regimen(toks: list[Tok], ctx: TableContext) -> bool:
 
 
 def _no_regimen(toks: list[Tok], ctx: TableContext) -> bool:
-    """Spans no regimen cell is: one starting on a comparison ("≥ 6 months T-VEC": the end of
+    """Spans no regimen cell is: one starting on a comparison ("≥ 9 months drug B": the end of
     an endpoint's threshold)."""
     return toks[0].norm in _COMPARISON
 
@@ -469,7 +469,7 @@ def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
                           # nor start on a parenthesis or a bracketed reference (it ends the cell
                           # before), but a reference cell: "[45]", "(21,22)"
     if not spec.doses and _starts_on_dose(toks):
-        return True       # "3 mg/kg ORR: 12%": the dose ends the regimen before, no other cell starts on it
+        return True       # "10 mg/kg ORR: 17%": the dose ends the regimen before, no other cell starts on it
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
     if not spec.labels and ((any(t.colon for t in toks) and _label_in_cell(spec, toks, ctx)) or (

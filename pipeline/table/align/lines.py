@@ -33,7 +33,7 @@ Row = tuple[list[Line], Alignment | None, str | None, float]
 def _section_like(text: str) -> bool:
     t = clean(text)
     toks = t.split()
-    # "Category B: RR above average but PFS below average (n=4)": a heading with its label
+    # "Group C: ORR above median but OS below median (n=7)": a heading with its label
     labelled = any(w.endswith(":") for w in toks[:3])
     if not toks or len(toks) > (14 if labelled else 8) or NCT.match(toks[0]):
         return False

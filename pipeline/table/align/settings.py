@@ -22,7 +22,7 @@ class CellWeights:
     nct_named: float = 5.0                   # "NCT + 8 digits (TRIAL-1)", "TRIAL-1 (NCT + 8 digits)"
     trial_id_missing: float = 1.5            # "NR" under a trial id
     study_named: float = 3.0                 # "Lu et al. (2020)", "KEYNOTE-006"
-    study_short: float = 0.5                 # a short capitalised name ("OPTiM [51]" too)
+    study_short: float = 0.5                 # a short capitalised name ("STELLA [37]" too)
     # target
     target: float = 3.0                      # "PD-1", "VEGFR/PDGFR" ...
     target_per_token: float = 0.5            # ... plus this per token after the first

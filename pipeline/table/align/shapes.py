@@ -58,7 +58,7 @@ _NOT_SUBGROUP = OUTCOME_WORDS | {"vs", "or", "p"}
 def labelled_values(text: str) -> list[str] | None:
     """The values of a cell that is only subgroup labels each followed by its value ("LS 19.4",
     "All: 14 LS: 31"); None for any other cell (a label that names a measure or a statistic,
-    "HR 0.32", "OS 14", is no subgroup)."""
+    "HR 0.61", "OS 14", is no subgroup)."""
     pos, values = 0, []
     for m in _LABELLED_VALUE.finditer(text):
         if text[pos:m.start()].strip() or m.group(1).lower() in _NOT_SUBGROUP:
@@ -178,7 +178,7 @@ def _trailing_ref(toks: list[Tok]) -> int:
 
 
 def _add_drug_part(s: float, words: list[str], drug_words: list[str], ctx: TableContext) -> float:
-    """`s` plus a regimen part naming a drug: the drug, less its other words ("Placebo 61
+    """`s` plus a regimen part naming a drug: the drug, less its other words ("Placebo 44
     Pembrolizumab" holds two regimens with no operator; a bare number is a value). Added term
     by term, in the order the score was always summed."""
     kb, w = ctx.kb, ctx.w
@@ -249,20 +249,20 @@ _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 
 # ---------------------------------------------------------------- span predicates the kinds share
 def _hazard_ratio_first(toks: list[Tok]) -> bool:
-    """Is the span's first number a hazard ratio ("HR 0.32", "HR: 0.5")?"""
+    """Is the span's first number a hazard ratio ("HR 0.61", "HR: 0.5")?"""
     k = next((i for i, t in enumerate(toks) if _DIGIT.search(t.norm)), None)
     return k is not None and k > 0 and toks[k - 1].norm.strip("(:") in ("HR", "hr")
 
 
 def _reference_inside(toks: list[Tok]) -> bool:
-    """A bracketed reference before the span's end ("BSC [27] Translocation-associated STS"):
+    """A bracketed reference before the span's end ("BSC [14] Leiomyosarcoma subtype"):
     the reference ends the cell before (a regimen's, a trial's), no short cell holds one."""
     return any(t.norm.endswith("]") for t in toks[:-1])
 
 
 def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
     """A line ending on a bare number (a value) with the next line starting on a capitalised
-    drug or a name in capitals ("Placebo 61 | Pembrolizumab 75.4", "Drug B 66.9 | TRIAL-4
+    drug or a name in capitals ("Placebo 44 | Drugumab 68.2", "Drug B 66.9 | TRIAL-4
     [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
     SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
     return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
@@ -271,7 +271,7 @@ def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
 
 def _capitals_name(t: Tok) -> bool:
     """A name in capitals ("TRIAL-4", "KEYNOTE-006"): two letters or more, none lower case; not
-    a statistic, which goes on under the value it is about ("P<0.001", "HR 0.48")."""
+    a statistic, which goes on under the value it is about ("P<0.001", "HR 0.57")."""
     return t.norm.upper() == t.norm and sum(ch.isalpha() for ch in t.norm) >= 2 and t.low not in OUTCOME_WORDS
 
 
@@ -279,8 +279,8 @@ _DOSE_NUMBER = re.compile(r"[\d.]+(?:[–-][\d.]+)?")   # a dose or a range of d
 
 
 def _starts_on_dose(toks: list[Tok]) -> bool:
-    """Does the span start on a number and its dose unit ("3 mg/kg", "45 Gy"), not as the
-    label of a dose cohort ("2 mg/kg dose: 58%"; "3 mg/kg ORR: 12%" is a dose, then a result)?"""
+    """Does the span start on a number and its dose unit ("3 mg/kg", "50 Gy"), not as the
+    label of a dose cohort ("5 mg/kg dose: 36%"; "10 mg/kg ORR: 17%" is a dose, then a result)?"""
     if len(toks) < 2 or _DOSE_NUMBER.fullmatch(toks[0].norm) is None or _DOSE_UNIT.match(toks[1].low) is None:
         return False
     label = next((t for t in toks[1:3] if t.colon), None)

@@ -45,7 +45,7 @@ class Tok:
         self.paren = "(" in norm or ")" in norm
         self.open_end = bool(CONT_END.search(low))      # no cell ends on it ("vs.", "and", "+", "(")
         self.site_digits = bool(_SITE_DIGITS.match(text))   # digits no site cell holds
-        self.bare = bool(_BARE_NUMBER.fullmatch(norm))      # a number alone ("61", "75.4")
+        self.bare = bool(_BARE_NUMBER.fullmatch(norm))      # a number alone ("44", "68.2")
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r}, line {self.line}, {self.start}-{self.end})"
@@ -79,19 +79,19 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
     return out
 
 
-# a test statistic: the line under a row giving its comparisons ("P<0.001 HR 0.48 (0.34-0.64)")
+# a test statistic: the line under a row giving its comparisons ("P=0.002 HR 0.57 (0.41-0.79)")
 _STATISTIC_START = re.compile(r"(?:p\s*[<=>≤≥]|hr\s*[:=]?\s*\d)", re.I)
 
 
 def starts_continuation(text: str) -> bool:
     """Does a line start as the rest of a cell of the line before ("and placebo", "(n = 12)"),
-    or with a test statistic, which no row's first cell is ("P<0.001 HR 0.48 (0.34-0.64)")?"""
+    or with a test statistic, which no row's first cell is ("P=0.002 HR 0.57 (0.41-0.79)")?"""
     s = text.lstrip()
     return bool(s) and (s[0].islower() or s[0] in "(+,;/" or starts_statistic(s))
 
 
 def starts_statistic(text: str) -> bool:
-    """A test statistic ("P<0.001", "HR 0.48") or a list bullet ("• Median OS: 9.3 months"):
+    """A test statistic ("P<0.001", "HR 0.57") or a list bullet ("• Median OS: 11.4 months"):
     the next item of a cell's list, which no row's first cell starts with."""
     return bool(_STATISTIC_START.match(text)) or text[:1] in _BULLETS
 
