@@ -105,7 +105,7 @@ def _score_study(spec, toks, text, ctx):
         return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
     if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named
-    if any(t.nct_text for t in toks) or any(t.norm.endswith("]") for t in toks[:-1]):
+    if any(t.nct_text for t in toks) or _reference_inside(toks):
         return NEG        # (a bracketed reference ends the name: "STELLA [37] | Sustained response")
     if n > 6 and not (n <= 10 and _ET_AL.search(text) and toks[0].norm[:1].isalpha()
                       and not any(t.low in _VERSUS for t in toks)):

@@ -171,15 +171,6 @@ def column_caps(kinds: list[str], T: int, st: AlignSettings) -> tuple[list[int],
     return caps, rest
 
 
-def vocab_bonus(vocab: Vocab | None, key: str, j: int, st: AlignSettings) -> float:
-    """What a cell's text gains (or loses) for having been seen in this column (another) on
-    other rows."""
-    cols = vocab.get(key) if vocab else None
-    if not cols:
-        return 0.0
-    return st.vocab_bonus if j in cols else -st.vocab_malus
-
-
 def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vocab | None = None,
                  scorer: RowScorer | None = None, spanned_prefix: bool = False,
                  lengths: Lengths | None = None) -> Alignment:
