@@ -25,6 +25,7 @@ from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell
                      parse_line,
                      slashed_groups)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
+from .lone import flag_in_armed_row, flag_lone_arm_rows, lone_in_row
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
@@ -95,6 +96,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     section: str | None = None
     section_line: int | None = None
     n = 0
+    lone_rows: set[int] = set()
     for r in grid.rows:
         if r.section is not None:
             section = r.section
@@ -112,10 +114,14 @@ def grid_to_arms(grid: Grid) -> TableResult:
             res.abbreviations.append(Abbreviation(source=grid.source, short=short, long=long, origin="lexicon"))
         row = _RowMeasures(grid, r, n, specs, rc.texts, rc.doubts, nr, _row_arm_labels(arm, rc, specs))
         _read_measures(row, rc.cells, arm, pe_results)
+        if lone_in_row(row.measures, rc.texts, [j for j, sp in enumerate(specs)
+                                                if sp.is_measure and sp.canonical != "n_total"]):
+            lone_rows.add(n)
         res.measures += row.measures
         res.narrative += row.narrative
     _trial_totals(res)
     _one_row_per_arm(res)
+    flag_lone_arm_rows(res.arms, res.measures, lone_rows)
     return res
 
 
@@ -282,6 +288,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
         arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
         arm["primary_endpoint_met"] = p.primary_endpoint_met
     _name_arms(row)
+    flag_in_armed_row(row.measures, row.labels)
     _row_flags(row.measures, arm)
     arm["cells"] = json.dumps(row.source_cells, ensure_ascii=False) if row.source_cells else None
     _summarise(arm, row.measures)
