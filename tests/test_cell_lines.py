@@ -46,6 +46,13 @@ def test_a_regimen_broken_over_lines_is_one_arm():
     assert [p for _, p, _, _ in measures(grids[0])] == ["all", "all", "all"]
 
 
+def test_a_regimen_with_its_count_or_dose_on_the_next_line_is_one_arm():
+    for regimen in ("Drugumab<br>(n = 30)", "Drugumab<br>10 mg/kg"):
+        grids, _ = read_html("t", html(f"<tr><td>Orion-4</td><td>{regimen}</td><td>30</td>"
+                                       "<td>21<br>9</td><td>14.2</td></tr>"))
+        assert [p for _, p, _, _ in measures(grids[0])][:1] == ["all"], regimen
+
+
 def test_lines_with_no_values_stacked_beside_them_name_no_arms():
     grids, _ = read_html("t", html("<tr><td>Orion-4</td><td>Drugumab<br>every 3 weeks</td><td>60</td>"
                                    "<td>21</td><td>14.2</td></tr>"))

@@ -161,7 +161,9 @@ def slashed_groups(text: str | None) -> list[str] | None:
 
 # a line that does not end a regimen: the name goes on on the next line ("Drug A +", "Drug B")
 _OPEN_END = re.compile(r"(?:[+/,&(–-]|\b(?:and|or|with|plus|vs\.?|versus|followed\s+by))$", re.I)
-_OPEN_START = re.compile(r"^(?:[+/,&)–-]|(?:and|or|with|plus|vs\.?|versus|followed|then)\b)", re.I)
+# ... or the next line goes on with it: a joiner, its count or dose ('(n = 30)', '10 mg/kg')
+_OPEN_START = re.compile(r"^(?:[+/,&()–-]|(?:and|or|with|plus|vs\.?|versus|followed|then)\b"
+                         r"|\d[\d.,]*\s*(?:mg|g|µg|mcg|mg/m2|mg/kg|mg/m²|%)?(?:\s|$))", re.I)
 _NUMBER = re.compile(r"\d")
 
 
