@@ -47,6 +47,9 @@ class Cell:
     page: int | None = None
     flags: tuple[str, ...] = ()   # review flags (vocab.FLAGS) of this cell alone: its measures carry them
     marks: tuple[str, ...] = ()  # footnote marks set apart from the text ("38<sup>a</sup>" -> "a")
+    # the text's lines when the source breaks the cell over several (HTML <br>, JATS <break/>,
+    # paragraphs, a markdown cell's literal <br>): arms or values stacked one a line; () for one
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -253,13 +253,16 @@ def test_values_with_intervals_one_per_arm(wild):
                                                     ("pfs_median", "placebo", 1.45, None)]
 
 
-def test_values_one_per_unnamed_arm_are_kept_and_flagged(wild):
-    # "pembrolizumab paclitaxel" (one arm a line, the lines lost) beside "196 199": both counts
-    # kept, each for an arm a curator names, instead of none
+def test_values_one_per_arm_stacked_one_a_line(wild):
+    # "pembrolizumab<br>paclitaxel" (one arm a line) beside "196<br>199": each count its arm's
+    # (the cell's lines are kept: Cell.lines), as the three arms of the row below
     m = wild[1]
     got = m[(m.source == GT) & (m.row == 5) & (m.measure == "n")]
     assert [(r.population, r.value, "arm_unnamed" in r.flags) for r in got.itertuples()] == [
-        ("arm 1", 196.0, True), ("arm 2", 199.0, True)]
+        ("pembrolizumab", 196.0, False), ("paclitaxel", 199.0, False)]
+    got = m[(m.source == GT) & (m.row == 6) & (m.measure == "os_median")]
+    assert [(r.population, r.value) for r in got.itertuples()] == [
+        ("pembrolizumab", 10.6), ("chemotherapy", 11.1), ("pembro/chemo", 12.5)]
 
 
 def test_phase_cell_with_the_line_of_therapy(wild):

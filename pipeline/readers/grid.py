@@ -4,7 +4,8 @@ Both formats hold a table as `<table>` with `thead` / `tbody` / `tr` / `th` / `t
 colspan; the readers find the tables, their labels, captions and footnotes, and hand each
 `<table>` element here. lxml parses; this module only reads cells and lays them out:
 
-- `cell_content`: a cell's text with line breaks (`<br>`, `<break/>`) as spaces, footnote marks
+- `cell_content`: a cell's text with line breaks (`<br>`, `<break/>`, paragraphs) as spaces and
+  its lines kept apart (`Cell.lines`: arms or values stacked one a line), footnote marks
   (`<sup>a</sup>`, `<xref ref-type="table-fn">`, a superscript digit glued to a value:
   "10.5<sup>1</sup>") set apart from the text, citations (`<xref ref-type="bibr">`) set apart
   as the row's references;
@@ -39,6 +40,9 @@ _MARK = re.compile(r"^(?:[a-z]{1,2}(?:\s*,\s*[a-z]{1,2})*|[*†‡§¶#‖]+|\d{
 # a superscript after "×10" / "x 10" is an exponent, not a mark
 _EXPONENT_BASE = re.compile(r"(?:[×xX*]\s*10|10\s*[×xX*]?\s*e?)$")
 _WS = re.compile(r"[ \t\r\n\u00a0\u2028\u2029]+")
+# what a line break or the end of a block leaves in a cell's raw text: white space to `_WS`
+# (the text reads as before), the place the cell's lines are split at
+_BREAK = "\u2028"
 # placeholders for citations taken out of a cell's text (private-use characters)
 _PH0 = 0xE000
 _CITE_RUN = r"[\uE000-\uF8FF](?:\s*(?:[,;]|[–—-])\s*[\uE000-\uF8FF])*"
@@ -59,6 +63,7 @@ class CellContent:
     marks: tuple[str, ...] = ()      # footnote marks, in order ("a", "†")
     refs: str | None = None          # citations as written ("12, 14–16"), None if none
     refs_only: bool = False          # the cell held nothing but citations: `text` is them
+    lines: tuple[str, ...] = ()      # the text's lines when line breaks set it over several
 
 
 def _flat(el) -> str:
@@ -94,16 +99,30 @@ def cell_content(el) -> CellContent:
                 walker.skip_subtree()
             continue
         if tag in _BLOCK_ENDS:
-            parts.append(" ")
+            parts.append(_BREAK)
         parts.append(node.tail or "")
     raw = "".join(parts)
     if not cites:
-        return CellContent(_WS.sub(" ", raw).strip(), tuple(marks), None)
+        return CellContent(_WS.sub(" ", raw).strip(), tuple(marks), None, lines=_lines(raw, _one_line))
     raw, refs = _citations_apart(raw, cites)
-    text = re.sub(r"\s+([,.;:)\]])", r"\1", _WS.sub(" ", raw).strip())
+    text = _cited_line(raw)
     if not re.search(r"\w", text):
         return CellContent(refs or "", tuple(marks), refs, refs_only=True)
-    return CellContent(text, tuple(marks), refs)
+    return CellContent(text, tuple(marks), refs, lines=_lines(raw, _cited_line))
+
+
+def _one_line(raw: str) -> str:
+    return _WS.sub(" ", raw).strip()
+
+
+def _cited_line(raw: str) -> str:
+    return re.sub(r"\s+([,.;:)\]])", r"\1", _WS.sub(" ", raw).strip())
+
+
+def _lines(raw: str, line) -> tuple[str, ...]:
+    """The cell's lines, blank ones left out; () when it has one."""
+    out = tuple(t for t in map(line, raw.split(_BREAK)) if t)
+    return out if len(out) > 1 else ()
 
 
 def _start_tag(node, tag: str, parts: list[str], marks: list[str], cites: list[str]) -> bool:
@@ -112,7 +131,7 @@ def _start_tag(node, tag: str, parts: list[str], marks: list[str], cites: list[s
     if not tag or tag in _SKIP:
         return True
     if tag in _LINE_BREAKS:
-        parts.append(" ")
+        parts.append(_BREAK)
     elif tag == "xref" and node.get("ref-type") in _CITATION_TYPES:
         cites.append(_WS.sub(" ", _flat(node)).strip() or node.get("rid") or "?")
         parts.append(chr(_PH0 + min(len(cites) - 1, 0x18FF)))
@@ -336,7 +355,7 @@ class _Body:
                 self.ref_only_cols[j] = False
             if cc.refs and not cc.refs_only and s.origin:
                 refs.append(cc.refs)
-            cells.append(Cell(cc.text, tr.sourceline, spanned=s.spanned, marks=cc.marks))
+            cells.append(Cell(cc.text, tr.sourceline, spanned=s.spanned, marks=cc.marks, lines=cc.lines))
         last = max((e.sourceline for e in tr.iter() if isinstance(e.tag, str) and e.sourceline),
                    default=tr.sourceline)
         self.rows.append(GridRow(cells=tuple(cells), line=tr.sourceline, line_end=last))

@@ -433,8 +433,22 @@ def _data_row(texts: list[str], header: list[str], first: Line, last_line: Line)
     # fewer cells than the header: the copy dropped some, which ones is a guess
     flags = ("cells_missing",) if len(texts) < len(header) else ()
     texts = texts + [""] * (len(header) - len(texts))
-    return GridRow(cells=tuple(Cell(c, first.number) if c.strip() else None for c in texts),
+    return GridRow(cells=tuple(_cell(c, first.number) for c in texts),
                    line=first.number, line_end=last_line.number, flags=flags)
+
+
+# a line break written into a markdown cell (tables converted from HTML keep '<br>')
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def _cell(text: str, line: int) -> Cell | None:
+    """A cell's text; one with literal '<br>' is read as its lines (Cell.lines), joined by spaces."""
+    if not _BR.search(text):
+        return Cell(text, line) if text.strip() else None
+    lines = tuple(t for t in (p.strip() for p in _BR.split(text)) if t)
+    if not lines:
+        return None
+    return Cell(" ".join(lines), line, lines=lines if len(lines) > 1 else ())
 
 
 def read(source: str, data: bytes, path=None):

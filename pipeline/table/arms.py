@@ -22,9 +22,9 @@ from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
-                     parse_line,
-                     slashed_groups)
+                     parse_line, slashed_groups, stacked_arms)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
+from .lone import flag_in_armed_row, flag_lone_arm_rows, lone_in_row
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
@@ -95,6 +95,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     section: str | None = None
     section_line: int | None = None
     n = 0
+    lone_rows: set[int] = set()
     for r in grid.rows:
         if r.section is not None:
             section = r.section
@@ -112,11 +113,25 @@ def grid_to_arms(grid: Grid) -> TableResult:
             res.abbreviations.append(Abbreviation(source=grid.source, short=short, long=long, origin="lexicon"))
         row = _RowMeasures(grid, r, n, specs, rc.texts, rc.doubts, nr, _row_arm_labels(arm, rc, specs))
         _read_measures(row, rc.cells, arm, pe_results)
+        if lone_in_row(row.measures, rc.texts, [j for j, sp in enumerate(specs)
+                                                if sp.is_measure and sp.canonical != "n_total"]):
+            lone_rows.add(n)
         res.measures += row.measures
         res.narrative += row.narrative
     _trial_totals(res)
     _one_row_per_arm(res)
+    flag_lone_arm_rows(res.arms, res.measures, lone_rows)
     return res
+
+
+def _stacked_arms(rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
+    """Regimens one a line in the treatment (else agent) cell beside values one a line."""
+    values = [rc.lines.get(j, ()) for j, sp in enumerate(specs) if sp.is_measure]
+    for kind in ("treatment", "agent"):
+        j = next((j for j, sp in enumerate(specs) if sp.canonical == kind and j in rc.lines), None)
+        if j is not None:
+            return stacked_arms(rc.lines[j], values)
+    return None
 
 
 def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
@@ -126,6 +141,7 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
     treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
         or lettered_arms(arm["treatment"]) \
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
+        or _stacked_arms(rc, specs) \
         or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None)
     for j, sp in enumerate(specs):
         if (sp.is_measure or sp.canonical == "outcomes_text") and j in rc.texts:
@@ -159,6 +175,7 @@ class _RowCells:
     doubts: dict[str, tuple[str, ...]] = field(default_factory=dict)   # column -> its cell's own flags
     extra: dict[str, str] = field(default_factory=dict)
     filled: list[str] = field(default_factory=list)
+    lines: dict[int, tuple[str, ...]] = field(default_factory=dict)   # column -> its cell's lines (Cell.lines)
 
 
 def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, str]) -> _RowCells:
@@ -183,6 +200,8 @@ def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, 
             prev[j] = text
             if c.flags:
                 out.doubts.setdefault(kind, c.flags)
+            if c.lines:
+                out.lines[j] = c.lines
         if spanned and kind not in _EXTRA_KINDS:
             out.filled.append(kind)
         out.texts[j] = text
@@ -282,6 +301,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
         arm["primary_endpoint"] = p.primary_endpoint or arm["primary_endpoint"]
         arm["primary_endpoint_met"] = p.primary_endpoint_met
     _name_arms(row)
+    flag_in_armed_row(row.measures, row.labels)
     _row_flags(row.measures, arm)
     arm["cells"] = json.dumps(row.source_cells, ensure_ascii=False) if row.source_cells else None
     _summarise(arm, row.measures)

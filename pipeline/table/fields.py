@@ -11,7 +11,7 @@ from ..model import Arm, Grid, GridRow
 from ..normalize.drugs import regimen_drugs
 from ..normalize.refs import split_citation
 from ..normalize.text import as_written, clean
-from ..outcomes.review import ordered
+from ..outcomes.review import is_nr_abbreviation, ordered
 
 NCT_RX = re.compile(r"\bNCT\s?\d{8}(?!\d)")
 
@@ -157,6 +157,28 @@ def slashed_groups(text: str | None) -> list[str] | None:
     if not _SLASHED_GROUPS.match(t):
         return None
     return [m.group(1) for m in re.finditer(_GROUP, t)]
+
+
+# a line that does not end a regimen: the name goes on on the next line ("Drug A +", "Drug B")
+_OPEN_END = re.compile(r"(?:[+/,&(–-]|\b(?:and|or|with|plus|vs\.?|versus|followed\s+by))$", re.I)
+# ... or the next line goes on with it: a joiner, its count or dose ('(n = 30)', '10 mg/kg')
+_OPEN_START = re.compile(r"^(?:[+/,&()–-]|(?:and|or|with|plus|vs\.?|versus|followed|then)\b"
+                         r"|\d[\d.,]*\s*(?:mg|g|µg|mcg|mg/m2|mg/kg|mg/m²|%)?(?:\s|$))", re.I)
+_NUMBER = re.compile(r"\d")
+
+
+def stacked_arms(lines: tuple[str, ...], value_lines: list[tuple[str, ...]]) -> list[str] | None:
+    """A treatment cell of k lines, one regimen a line ('Drug A<br>Drug B'), beside a value
+    cell of the row with k lines, one number each ('196<br>199'): the row's k arms, in order.
+    None when a line runs on into the next (a regimen's name broken over lines) or no value
+    cell stacks one number per line."""
+    k = len(lines)
+    if k < 2 or any(_OPEN_END.search(a.strip()) or _OPEN_START.match(b.strip()) for a, b in zip(lines, lines[1:])):
+        return None
+    if not any(len(v) == k and all(_NUMBER.search(x) or is_nr_abbreviation(x) for x in v) for v in value_lines):
+        return None
+    arms = [clean(x).strip() for x in lines]
+    return arms if all(re.search(r"[A-Za-z]", a) for a in arms) else None
 
 
 def labelled_arms(treatment: str | None) -> list[str] | None:
