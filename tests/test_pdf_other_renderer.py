@@ -11,8 +11,9 @@ chromium_twocolcentred (in the narrow column) and chromium_zebra (no rules, alte
 shaded); chromium_headcentred centres the header cells over the two-line header;
 chromium_bottom sets every cell at the bottom of its row; chromium_grid boxes every cell
 (the rules between rows stop where a spanned cell goes on) and chromium_gridcentred also
-centres them. platypus_centred and platypus_bandcentred centre every cell in reportlab's
-layout (booktabs; shaded alternate rows).
+centres them. platypus_centred, platypus_bandcentred and platypus_gridcentred centre every
+cell in reportlab's layout (booktabs; shaded alternate rows; every cell boxed, the borders
+open where a spanned cell goes on).
 The tests read the committed PDFs; they never render (CI has no browser)."""
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ SCORE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
 STYLES = [f"{tool}_{style}" for tool in ("chromium", "platypus")
           for style in ("booktabs", "norules", "band", "twocol", "continued")] + [
     f"chromium_{style}" for style in ("centred", "twocolcentred", "headcentred", "zebra", "grid")] + [
-    "platypus_centred", "platypus_bandcentred", "chromium_gridcentred", "chromium_bottom"]
+    "platypus_centred", "platypus_bandcentred", "platypus_gridcentred", "chromium_gridcentred",
+    "chromium_bottom"]
 
 
 def _extract(style: str, tmp_path: Path) -> Path:

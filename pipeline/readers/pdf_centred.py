@@ -91,9 +91,13 @@ def column_blocks(body: list[TextLine], part_of: dict[int, TablePart], bounds: l
 
 
 def _drawn_rule_between(part: TablePart, a: TextLine, b: TextLine) -> bool:
-    """A drawn rule between lines a and b; the edge of a shaded row is none: a spanned
-    cell centred on its rows runs across the shading of the rows it spans."""
-    return any(a.bottom <= r <= b.top for r in part.rules if r not in part.band_edges)
+    """A drawn rule between lines a and b (one column's words) that crosses their column:
+    the edge of a shaded row is none, nor a grid border where it leaves the column open (a
+    spanned cell centred on its rows runs across the rows it spans)."""
+    x0 = min(w.x0 for w in a.words + b.words)
+    x1 = max(w.x1 for w in a.words + b.words)
+    return any(a.bottom <= r <= b.top and not any(g0 <= x0 and x1 <= g1 for g0, g1 in part.rule_gaps.get(r, ()))
+               for r in part.rules if r not in part.band_edges)
 
 
 def block_alignment(blocks: list[Block], rules: int = 0) -> str:
