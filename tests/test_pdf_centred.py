@@ -14,21 +14,27 @@ X = (10.0, 60.0, 110.0)
 SETTINGS = PdfSettings()
 
 
-def _lines(cells: list[tuple[int, float, list[str]]]) -> list[TextLine]:
-    """(column, top of the first line, the cell's lines) -> body lines, one per visual line."""
-    by_top: dict[float, list[Word]] = {}
-    for col, top, texts in cells:
+def _lines(cells: list[tuple]) -> list[TextLine]:
+    """(column, top of the first line, the cell's lines[, page]) -> body lines, one per
+    visual line."""
+    by_top: dict[tuple[int, float], list[Word]] = {}
+    for col, top, texts, *page in cells:
         for k, text in enumerate(texts):
             t = round(top + k * PITCH, 2)
-            by_top.setdefault(t, []).append(Word(text, X[col], X[col] + 30, t, t + SIZE, SIZE, 1))
+            pg = page[0] if page else 1
+            by_top.setdefault((pg, t), []).append(Word(text, X[col], X[col] + 30, t, t + SIZE, SIZE, pg))
     return [TextLine(tuple(sorted(ws, key=lambda w: w.x0)), n)
             for n, (t, ws) in enumerate(sorted(by_top.items()), start=1)]
 
 
-def _read(cells):
+def _blocks(cells):
     body = _lines(cells)
     part = TablePart(page=1, body=body, body_top=95.0, body_bottom=180.0)
-    blocks = column_blocks(body, {ln.number: part for ln in body}, BOUNDS, SETTINGS)
+    return column_blocks(body, {ln.number: part for ln in body}, BOUNDS, SETTINGS)
+
+
+def _read(cells):
+    blocks = _blocks(cells)
     alignment = block_alignment(blocks)
     rows = aligned_rows(blocks, alignment, BOUNDS, SETTINGS) if alignment != "top" else []
     return alignment, [[cell_text(c) or None for c in r.cells] for r in rows]
@@ -88,5 +94,30 @@ def test_cells_at_the_bottom_of_their_rows_take_the_empty_cells_above_them():
         (2, 159.0, ["third row", "in two lines"]), (0, 159.0 + PITCH, ["Gamma"]), (1, 159.0 + PITCH, ["Delta"]),
     ]
     alignment, rows = _read(bottom)
+    assert alignment == "bottom"
+    assert [r[:2] for r in rows] == [["Alpha", "Omega"], ["Beta", None], ["Gamma", "Delta"]]
+
+
+def test_a_table_ruled_into_rows_is_read_by_its_middles_only_when_centred_throughout():
+    # the same centred cells: with a rule under every row of a short table they still read as
+    # centred; a long ruled table where only these few cells agree on their middles is read
+    # by its rules (a count centred on its group's rows does not make the table centred)
+    blocks = _blocks(CENTRED)
+    assert block_alignment(blocks, rules=2) == "middle"
+    assert block_alignment(blocks, rules=40) == "top"
+
+
+def test_a_bottom_aligned_span_cut_by_the_page_break_goes_on_overleaf():
+    # "Omega" starts on the last row of page 1 and is set at the top of what is left of it
+    # there (it does not reach the row's bottom): it goes on over the first row of page 2,
+    # and "Delta", at the bottom of page 2's second row, stays there
+    cells = [
+        (2, 100.0, ["first wrapped", "cell of the", "first row"]), (0, 100.0 + 2 * PITCH, ["Alpha"]),
+        (1, 100.0, ["Omega"]),
+        (2, 60.0, ["second row", "in two lines"], 2), (0, 60.0 + PITCH, ["Beta"], 2),
+        (2, 81.0, ["third row", "in two lines"], 2), (0, 81.0 + PITCH, ["Gamma"], 2),
+        (1, 81.0 + PITCH, ["Delta"], 2),
+    ]
+    alignment, rows = _read(cells)
     assert alignment == "bottom"
     assert [r[:2] for r in rows] == [["Alpha", "Omega"], ["Beta", None], ["Gamma", "Delta"]]

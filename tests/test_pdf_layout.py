@@ -226,3 +226,8 @@ def test_grid_row_borders_broken_by_spans_are_rules_across_the_table():
     short = [HRule(110, 10, 50)]
     stack = [top] + groups + [head] + border + short
     assert _join_grid_segments(stack, 10, 210) == [top] + groups + [head, HRule(90, 10, 210)] + short
+    # the joined border keeps where it is open, so a cell's lines across it stay one cell
+    joined = _join_grid_segments(stack, 10, 210)[4]
+    assert joined.gaps == ((40, 80),)
+    assert _join_grid_segments([top, head, HRule(100, 30, 150), HRule(100, 150, 200)], 10, 210)[2].gaps == (
+        (10, 30), (200, 210))

@@ -11,8 +11,9 @@ chromium_twocolcentred (in the narrow column) and chromium_zebra (no rules, alte
 shaded); chromium_headcentred centres the header cells over the two-line header;
 chromium_bottom sets every cell at the bottom of its row; chromium_grid boxes every cell
 (the rules between rows stop where a spanned cell goes on) and chromium_gridcentred also
-centres them. platypus_centred and platypus_bandcentred centre every cell in reportlab's
-layout (booktabs; shaded alternate rows).
+centres them. platypus_centred, platypus_bandcentred and platypus_gridcentred centre every
+cell in reportlab's layout (booktabs; shaded alternate rows; every cell boxed, the borders
+open where a spanned cell goes on).
 The tests read the committed PDFs; they never render (CI has no browser)."""
 from __future__ import annotations
 
@@ -33,19 +34,8 @@ SCORE = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score.py"
 STYLES = [f"{tool}_{style}" for tool in ("chromium", "platypus")
           for style in ("booktabs", "norules", "band", "twocol", "continued")] + [
     f"chromium_{style}" for style in ("centred", "twocolcentred", "headcentred", "zebra", "grid")] + [
-    "platypus_centred",
-    pytest.param("platypus_bandcentred", marks=pytest.mark.xfail(strict=True, reason=(
-        "alternate rows shaded and every cell centred: the shading's edges are rules between "
-        "rows, so the table is read by its rules, and a one-line label beside a wrapped cell "
-        "starts a row of its own (F1 0.82, 38 rows for 17)"))),
-    pytest.param("chromium_gridcentred", marks=pytest.mark.xfail(strict=True, reason=(
-        "every cell boxed and centred: a table with rules between rows is read by its rules "
-        "(pdf_centred.py is not used), and a span of an odd number of rows, centred on the "
-        "middle row's line, stays there (F1 0.70, 22 rows for 17)"))),
-    pytest.param("chromium_bottom", marks=pytest.mark.xfail(strict=True, reason=(
-        "cells at the bottom of their rows: a span cut by the page break reads as a span of "
-        "the next page's first rows (Target and Agent of the three rows at the top of page 2; "
-        "cells 0.957), the two cannot be told apart without rules")))]
+    "platypus_centred", "platypus_bandcentred", "platypus_gridcentred", "chromium_gridcentred",
+    "chromium_bottom"]
 
 
 def _extract(style: str, tmp_path: Path) -> Path:

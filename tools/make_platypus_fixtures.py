@@ -18,6 +18,8 @@ a cell spanning down from above, printed once as a platypus SPAN). Styles:
                "(continued)" caption
     centred    booktabs with every cell in the vertical middle of its row
     bandcentred  band with every cell in the vertical middle of its row
+    gridcentred  every cell boxed (platypus GRID: the borders stop where a spanned cell
+               goes on) and in the vertical middle of its row
 
     python tools/make_platypus_fixtures.py --only centred    (render some styles only)
 
@@ -34,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SPEC = FIXTURES / "pmc10584733_table6.table.json"
-STYLES = ("booktabs", "norules", "band", "twocol", "continued", "centred", "bandcentred")
-CENTRED = {"centred": "booktabs", "bandcentred": "band"}     # style -> the style it centres
+STYLES = ("booktabs", "norules", "band", "twocol", "continued", "centred", "bandcentred", "gridcentred")
+CENTRED = {"centred": "booktabs", "bandcentred": "band", "gridcentred": "grid"}   # style -> the style it centres
 VALIGN = "TOP"
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/TTF", "/Library/Fonts"]
 FONT_FILES = {"Serif": "DejaVuSerifCondensed.ttf", "Serif-Bold": "DejaVuSerifCondensed-Bold.ttf",
@@ -118,6 +120,8 @@ def table(spec: dict, style: str, total: float):
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.78, 0.84, 0.9)))
         commands += [("BACKGROUND", (0, r), (-1, r), colors.Color(0.93, 0.95, 0.97))
                      for r in range(2, len(body) + 1, 2)]
+    elif style == "grid":
+        commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     elif style != "norules":
         commands += [("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
                      ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),

@@ -6,22 +6,25 @@ three-line neighbour, so lines with the same baseline are not one row, and a row
 sit below the first line of its own row. Such a table is read by cell blocks instead:
 
     column_blocks     body lines -> per column, blocks of lines one line pitch apart
-                      (one cell each: a wider gap or a rule ends a block)
+                      (one cell each: a wider gap or a drawn rule ends a block)
     block_alignment   "top", "middle" or "bottom": which edge of blocks of different
                       heights side by side agree (the edge the table aligns its cells on)
     aligned_rows      blocks -> rows: blocks whose aligned edges agree are one row; a
                       group of blocks centred on a run of two or more rows whose columns it
                       leaves empty is a spanned cell, given to the first row of the run
 
-A spanned cell set at the bottom of its rows looks like a cell of the last row only; it is
-read as such (the reader cannot tell the two apart without rules). Nothing here knows about
+A spanned cell set at the bottom of its rows is given to the first of the empty cells above
+it; a span cut by a page break (what is left of it set from its top, above its row's bottom)
+goes on over the next page's empty cells. A table ruled into rows (a grid, shaded rows) is
+read here only when its cells are centred throughout; the shading's edges do not cut a
+cell's lines into blocks (a span runs across the rows it spans). Nothing here knows about
 a particular table.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .pdf_grid import Row, _rule_between, _section_text, column_of
+from .pdf_grid import Row, _section_text, column_of
 from .pdf_parts import TablePart
 from .pdf_words import PdfSettings, TextLine, Word
 
@@ -60,7 +63,7 @@ def column_blocks(body: list[TextLine], part_of: dict[int, TablePart], bounds: l
     """Each column's lines (a body line cut at the column bounds) in blocks: a line joins
     the block above when its baseline is at most the table's line pitch (the smallest
     baseline step inside a column) plus `row_gap` x size under the block's last line and
-    no rule lies between them."""
+    no drawn rule lies between them (the edge of a shaded row is none)."""
     per_col: dict[tuple[int, int], list[TextLine]] = {}
     for line in body:
         by_col: dict[int, list[Word]] = {}
@@ -78,7 +81,7 @@ def column_blocks(body: list[TextLine], part_of: dict[int, TablePart], bounds: l
         for ln in lines[1:]:
             last = block.lines[-1]
             if (ln.base - last.base > leading + settings.row_gap * ln.size
-                    or _rule_between(part_of[ln.number], last, ln)):
+                    or _drawn_rule_between(part_of[ln.number], last, ln)):
                 blocks.append(block)
                 block = Block(col, [ln])
             else:
@@ -87,17 +90,28 @@ def column_blocks(body: list[TextLine], part_of: dict[int, TablePart], bounds: l
     return blocks
 
 
-def block_alignment(blocks: list[Block], ruled: bool = False) -> str:
+def _drawn_rule_between(part: TablePart, a: TextLine, b: TextLine) -> bool:
+    """A drawn rule between lines a and b (one column's words) that crosses their column:
+    the edge of a shaded row is none, nor a grid border where it leaves the column open (a
+    spanned cell centred on its rows runs across the rows it spans)."""
+    x0 = min(w.x0 for w in a.words + b.words)
+    x1 = max(w.x1 for w in a.words + b.words)
+    return any(a.bottom <= r <= b.top and not any(g0 <= x0 and x1 <= g1 for g0, g1 in part.rule_gaps.get(r, ()))
+               for r in part.rules if r not in part.band_edges)
+
+
+def block_alignment(blocks: list[Block], rules: int = 0) -> str:
     """The edge a table aligns its cells on: over the pairs of blocks in different columns
     side by side, of different line counts, each the only block of its column beside the
     other (so a column of lines set without row gaps, one block beside many, says nothing),
     the edge (top, middle, bottom) that agrees most often. "top" (the other reader) unless
-    another edge agrees on `MIN_AGREEING` pairs and more than twice as often; and always
-    for a table with rules between its rows (the rules part the rows) or with a column set
-    without row gaps (a block holding more lines than the two or more blocks of another
-    column beside it: the blocks are not cells)."""
-    if ruled:
-        return "top"
+    another edge agrees on `MIN_AGREEING` pairs and more than twice as often. A table with
+    `rules` rules between its rows (a grid, shaded rows) is read by its rules unless its
+    cells are centred throughout: the other edge must agree on at least as many pairs as
+    there are such rules (a few centred cells, a count centred on its group's rows, do not
+    make a ruled table centred). Always "top" for a table with a column set without row
+    gaps (a block holding more lines than the two or more blocks of another column beside
+    it: the blocks are not cells)."""
     counts = {"top": 0, "middle": 0, "bottom": 0}
     ordered = sorted(blocks, key=lambda b: (b.page, b.top))
     beside: dict[int, dict[int, int]] = {}          # block -> column -> blocks beside it there
@@ -127,7 +141,8 @@ def block_alignment(blocks: list[Block], ruled: bool = False) -> str:
         counts["middle"] += abs(a.middle - b.middle) <= tol
         counts["bottom"] += abs(a.bottom - b.bottom) <= tol
     best = max(("middle", "bottom"), key=lambda k: counts[k])
-    return best if counts[best] >= MIN_AGREEING and counts[best] > 2 * counts["top"] else "top"
+    enough = counts[best] >= max(MIN_AGREEING, rules) and counts[best] > 2 * counts["top"]
+    return best if enough else "top"
 
 
 def _edge(block: Block, alignment: str) -> float:
@@ -341,16 +356,26 @@ def _spread_up(rows: list[Row]) -> None:
     """In a table that sets its cells at the bottom of their rows, a spanned cell sits at the
     bottom of its last row, so an empty cell stands for the cell under it (not the one above,
     as where cells sit at the top): each cell moves up to the first of the empty cells above
-    it on its page, where the table stage's filling down gives it to every row it spans."""
+    it on its page, where the table stage's filling down gives it to every row it spans.
+    A cell of a page's last row that does not reach down to its row's bottom is a span cut
+    by the page break (a renderer sets what is left of a cut cell from its top): the empty
+    cells at the top of the next page go on with it, and the cell under them keeps its row."""
     for col in range(len(rows[0].cells) if rows else 0):
-        start = 0                               # the first row after the column's last cell
+        start: int | None = 0                   # the first row after the column's last cell
         for i, row in enumerate(rows):
             if i and row.page != rows[i - 1].page:
-                start = i
+                start = None if _cut_by_break(rows[i - 1], col) else i
             if row.cells[col]:
-                if start < i:
+                if start is not None and start < i:
                     rows[start].cells[col], row.cells[col] = row.cells[col], []
                 start = i + 1
+
+
+def _cut_by_break(row: Row, col: int) -> bool:
+    """The cell of a page's last row in `col` ends more than a line above the row's bottom:
+    in a table that sets its cells at the bottom of their rows, it goes on overleaf."""
+    lines = row.cells[col]
+    return bool(lines) and row.bottom - max(ln.bottom for ln in lines) > lines[-1].size
 
 
 def _row(group: list[Block], ncols: int) -> Row:

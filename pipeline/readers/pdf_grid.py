@@ -461,7 +461,7 @@ def part_list_to_grid(source: str, parts: list[TablePart], settings: PdfSettings
     part_of = {ln.number: p for p in parts for ln in p.body}
     from .pdf_centred import aligned_rows, block_alignment, column_blocks   # it builds on this module
     blocks = column_blocks(body, part_of, bounds, settings)
-    alignment = block_alignment(blocks, ruled=sum(len(p.rules) for p in parts) >= 2)
+    alignment = block_alignment(blocks, rules=sum(len(p.rules) for p in parts))
     if alignment != "top":
         return rows_to_grid(source, parts, columns, aligned_rows(blocks, alignment, bounds, settings))
     row_lines, floating = split_floating(body, bounds, settings)

@@ -42,6 +42,8 @@ class HRule:
     x0: float
     x1: float
     band_edge: bool = field(default=False, compare=False)   # the edge of a shaded band only
+    gaps: tuple[tuple[float, float], ...] = field(default=(), compare=False)  # x-ranges a grid
+    # border joined from segments leaves open (where a spanned cell goes on across it)
 
     @property
     def width(self) -> float:
@@ -297,10 +299,23 @@ def _join_grid_segments(stack: list[HRule], x0: float, x1: float,
         if full_above >= 2 and len(same) > 1 and sum(q.width for q in same) > 0.5 * (x1 - x0):
             if r is same[0]:
                 out.append(HRule(r.y, min(x0, *(q.x0 for q in same)), max(x1, *(q.x1 for q in same)),
-                                 r.band_edge))
+                                 r.band_edge, _open_stretches(same, x0, x1)))
         else:
             out.append(r)
     return out if stack[0].y <= stack[-1].y else out[::-1]
+
+
+def _open_stretches(segments: list[HRule], x0: float, x1: float,
+                    x_gap: float = DEFAULT_RULE_X_GAP) -> tuple[tuple[float, float], ...]:
+    """The x-ranges of x0..x1 that none of the segments covers (wider than `x_gap`)."""
+    gaps, cursor = [], x0
+    for q in sorted(segments, key=lambda q: q.x0):
+        if q.x0 - cursor > x_gap:
+            gaps.append((cursor, q.x0))
+        cursor = max(cursor, q.x1)
+    if x1 - cursor > x_gap:
+        gaps.append((cursor, x1))
+    return tuple(gaps)
 
 
 def _running_text_between(lines, x0: float, x1: float, lo: float, hi: float) -> bool:

@@ -29,6 +29,9 @@ class TablePart:
     header: list[TextLine] = field(default_factory=list)
     body: list[TextLine] = field(default_factory=list)
     rules: list[float] = field(default_factory=list)      # rule y positions inside the body
+    band_edges: list[float] = field(default_factory=list)  # those only the edge of a shaded row
+    rule_gaps: dict[float, tuple[tuple[float, float], ...]] = field(default_factory=dict)  # y -> x-ranges
+    # a grid border leaves open (a spanned cell goes on across it there)
     body_top: float = 0.0                                  # rule above the body
     body_bottom: float = 0.0                               # rule below the body
     after: list[TextLine] = field(default_factory=list)    # notes and legend lines
@@ -171,6 +174,8 @@ def region_to_part(layout: PageLayout, cap: Caption, region: Region, counter: li
     part.header = [ln for ln in lines if top < ln.middle < header_bottom]
     part.body_top, part.body_bottom = header_bottom, bottom
     part.rules = [r.y for r in full if header_bottom < r.y < bottom]
+    part.band_edges = [r.y for r in full if header_bottom < r.y < bottom and r.band_edge]
+    part.rule_gaps = {r.y: r.gaps for r in full if header_bottom < r.y < bottom and r.gaps}
     part.body = [ln for ln in lines if header_bottom < ln.middle < bottom]
     notes_follow = region.top > region.title_y[0]      # caption above or beside
     if notes_follow:
