@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .context import TableContext
-from .kinds import cell_cap, dead_start, kind_of, score_cell, skip_cost
+from .kinds import COUNTS_PER_ARM, cell_cap, dead_start, kind_of, score_cell, skip_cost
 from .settings import NEG, AlignSettings
 from .shapes import _DOSE_UNIT, _PLAIN_NUMBER, outcome_score
 from .tokens import Tok
@@ -78,6 +78,11 @@ class RowScorer:
         if sc is None:
             sc = memo[key] = self._score(kind, i, k)
         return sc
+
+    def counts_per_arm(self, i: int, k: int) -> bool:
+        """Tokens [i, k) are the counts of the row's arms, each with its label ("11 (A) 19 (B)"):
+        one count per arm, never text run into a count column however long."""
+        return COUNTS_PER_ARM.fullmatch(" ".join(self.texts[i:k])) is not None
 
     def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
         """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
@@ -252,7 +257,7 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
                 cols = vocab.get(" ".join(keys[i:k]))
                 if cols:
                     sc += st.vocab_bonus if j in cols else -st.vocab_malus
-            if long_from is not None and k - i > long_from:
+            if long_from is not None and k - i > long_from and not scorer.counts_per_arm(i, k):
                 sc += st.long_value
             if b + sc > nxt[k]:
                 nxt[k] = b + sc
@@ -275,7 +280,7 @@ def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], sc
         if i == T:
             continue
         for k, sc in scorer.moves(kinds, j, i, vocab):
-            if long_from is not None and k - i > long_from:
+            if long_from is not None and k - i > long_from and not scorer.counts_per_arm(i, k):
                 sc += st.long_value
             out.append((i, k, sc))
     return out
