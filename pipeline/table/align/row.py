@@ -79,10 +79,11 @@ class RowScorer:
             sc = memo[key] = self._score(kind, i, k)
         return sc
 
-    def counts_per_arm(self, i: int, k: int) -> bool:
-        """Tokens [i, k) are the counts of the row's arms, each with its label ("11 (A) 19 (B)"):
-        one count per arm, never text run into a count column however long."""
-        return COUNTS_PER_ARM.fullmatch(" ".join(self.texts[i:k])) is not None
+    def long_cost(self, i: int, k: int) -> float:
+        """What a value cell of tokens [i, k), longer than its column's usual cells, costs; none
+        for the counts of the row's arms, each with its label ("11 (A) 19 (B)"): one count per
+        arm, not text run into the count column."""
+        return 0.0 if COUNTS_PER_ARM.fullmatch(" ".join(self.texts[i:k])) else self.ctx.st.long_value
 
     def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
         """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
@@ -257,8 +258,8 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
                 cols = vocab.get(" ".join(keys[i:k]))
                 if cols:
                     sc += st.vocab_bonus if j in cols else -st.vocab_malus
-            if long_from is not None and k - i > long_from and not scorer.counts_per_arm(i, k):
-                sc += st.long_value
+            if long_from is not None and k - i > long_from:
+                sc += scorer.long_cost(i, k)
             if b + sc > nxt[k]:
                 nxt[k] = b + sc
                 nxt_back[k] = (i, False)
@@ -280,8 +281,8 @@ def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], sc
         if i == T:
             continue
         for k, sc in scorer.moves(kinds, j, i, vocab):
-            if long_from is not None and k - i > long_from and not scorer.counts_per_arm(i, k):
-                sc += st.long_value
+            if long_from is not None and k - i > long_from:
+                sc += scorer.long_cost(i, k)
             out.append((i, k, sc))
     return out
 
