@@ -152,6 +152,26 @@ def test_nr_the_legend_defines_as_not_reported_is_narrative():
     assert [(n["column"], n["text"], n["rule"]) for n in res.narrative] == [("os_median", "NR", "nr_not_reported")]
 
 
+def test_nr_in_a_rate_column_settles_nr_as_not_reported():
+    """A response rate is never 'not reached': an 'NR' cell under ORR says what the table's NR
+    means, for its survival columns too; a per-cohort '/NR' keeps the other cohort's value."""
+    rows = [(["Alpha-2", "Gem", "40", "NR", "3.1", "NR"], ()),
+            (["Beta-7", "Cis", "22/30", "18%/25%", "NR/2.6", "7.9"], ())]
+    res = grid_to_arms(grid(HEADER, rows))
+    got = sorted((m["row"], m["measure"], m["population"], m["value"], m["not_reached"]) for m in res.measures
+                 if m["measure"] != "n")
+    assert [g for g in got if g[0] == 1] == [(1, "pfs_median", "all", 3.1, False)]
+    assert all(not g[4] for g in got)
+    assert (2, "pfs_median", "arm 2", 2.6, False) in got and not any(g[:3] == (2, "pfs_median", "arm 1") for g in got)
+    assert [(n["row"], n["column"], n["text"]) for n in res.narrative if n["rule"] == "nr_not_reported"] == \
+        [(1, "orr_pct", "NR"), (1, "os_median", "NR"), (2, "pfs_median", "NR")]
+
+
+def test_nr_unsettled_when_no_rate_column_says_it():
+    res = grid_to_arms(grid(HEADER, [(["Alpha-2", "Gem", "40", "15", "NR", "NR"], ())]))
+    assert flags_of(res, "os_median") == [["nr_unsettled"]] and flags_of(res, "pfs_median") == [["nr_unsettled"]]
+
+
 def test_row_flags_reach_every_measure_and_misfit_spreads():
     res = grid_to_arms(grid(HEADER, [(["Alpha-2", "Gem", "40", "15", "3.1", "6.2"], ("cells_missing",)),
                                      (["Beta-3", "Cis", "31", "12", "2.2", "2011"], ())]))

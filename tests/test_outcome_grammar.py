@@ -330,6 +330,11 @@ OTHER_REVIEWS += [
          id="landmark-rate-in-a-survival-column"),
     Case("2-year OS 27%; OS at 18 months 35%", [M("os_rate", "all", 27.0, 24.0), M("os_rate", "all", 35.0, 18.0)],
          id="named-landmarks-are-rates"),
+    # an interval whose upper bound is not reached is an interval: the median is the number before it
+    Case("mTTP: 5.2 m (95% CI: 3.3- not reached); mOS: 11.6 m (95% CI: 7.4- not reached)",
+         [M("os_median", "all", 11.6)], id="interval-bound-not-reached-after-a-hyphen"),
+    Case("median OS not reached (95% CI, 14.5-NR)", [M("os_median", "all", "NR")],
+         id="not-reached-median-with-a-not-reached-bound"),
 ]
 
 KNOWN_MISSES = [

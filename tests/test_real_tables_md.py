@@ -87,3 +87,33 @@ def test_every_real_file_gives_a_table(real_dataset):
     arms, _ = real_dataset
     md = sorted(p.stem for p in (REAL / "raw").glob("*_md.md"))
     assert [s for s in md if s not in set(arms["source"])] == []
+
+
+def _values(measures: pd.DataFrame, source: str, row: int, measure: str) -> list:
+    m = measures[(measures["source"] == source) & (measures["row"] == row) & (measures["measure"] == measure)]
+    return sorted((canon_pop(x["population"]), None if pd.isna(x["value"]) else round(x["value"], 2), bool(x["not_reached"]))
+                  for x in m.to_dict("records"))
+
+
+def test_counts_of_each_part_stacked_in_a_pasted_count_cell(real_dataset):
+    """'14 (A)' over '22 (B)' in a plain copy: the counts of the row's two parts, one cell
+    however much longer than the other rows' counts."""
+    _, measures = real_dataset
+    got = _values(measures, "PMC10335166_bnad006-T2_plain", 6, "n")
+    assert got == _values(measures, "PMC10335166_bnad006-T2_md", 6, "n") and [v for _, v, _ in got] == [14.0, 22.0]
+
+
+def test_nr_in_a_rate_column_means_not_reported(real_dataset):
+    """An 'NR' under DCR settles the table's NR as not reported: its survival 'NR' cells are no
+    measures, and '15 /NR' keeps cohort 1's median."""
+    _, measures = real_dataset
+    src = "PMC7001551_t0010_plain"
+    assert not measures[measures["source"] == src]["not_reached"].any()
+    assert [v for _, v, _ in _values(measures, src, 1, "os_median")] == [15.0]
+    assert [v for _, v, _ in _values(measures, src, 1, "pfs_median")] == [4.0]
+
+
+def test_not_reached_upper_bound_of_an_interval_is_no_median(real_dataset):
+    _, measures = real_dataset
+    for form in ("md", "plain"):
+        assert _values(measures, f"PMC8016392_T2_{form}", 3, "os_median") == [("all", 9.7, False)]

@@ -89,7 +89,7 @@ def grid_to_arms(grid: Grid) -> TableResult:
     specs = resolve_specs(grid)
     canon = [s.canonical for s in specs]
     results_in_endpoint = endpoint_may_hold_results(canon)
-    res, abbrev, nr = _table_start(grid)
+    res, abbrev, nr = _table_start(grid, specs)
     also = frozenset(k for sp in specs for k in sp.also)
     prev: dict[int, str] = {}
     section: str | None = None
@@ -151,10 +151,24 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
     return treatment
 
 
-def _table_start(grid: Grid) -> tuple[TableResult, dict[str, str], NrMeaning]:
-    """The abbreviations the table defines (legend, then inline), and what it says 'NR' means."""
+_RATE_COLUMNS = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")
+
+
+def _nr_in_rate_column(grid: Grid, specs: list[ColumnSpec]) -> bool:
+    """A cell 'NR' in a response or landmark-rate column: a rate is never 'not reached', so
+    the table uses 'NR' for 'not reported' (one abbreviation, one meaning per table)."""
+    cols = [j for j, sp in enumerate(specs) if sp.canonical in _RATE_COLUMNS]
+    return any(j < len(r.cells) and r.cells[j] is not None and r.cells[j].text.strip() == "NR"
+               for r in grid.rows if r.section is None for j in cols)
+
+
+def _table_start(grid: Grid, specs: list[ColumnSpec]) -> tuple[TableResult, dict[str, str], NrMeaning]:
+    """The abbreviations the table defines (legend, then inline), and what it says 'NR' means
+    (its legend or notes, else an 'NR' in a rate column: not reported)."""
     legend = parse_legend(grid.legend)
     nr = nr_meaning(legend, grid.notes)
+    if not nr.settled and _nr_in_rate_column(grid, specs):
+        nr = NrMeaning("not_reported")
     all_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     inline = inline_definitions(all_text)
     res = TableResult()

@@ -184,6 +184,8 @@ def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: Nr
     out = []
     for (st, en), label in zip(spans, labels):
         found = _numeric_cell_values(text[st:en], spec, None, nr)
+        if not found and nr.meaning == "not_reported" and is_nr_abbreviation(text[st:en]):
+            continue          # "15 /NR": this arm's value is not reported; the others keep their arms
         if len(found) != 1 or found[0].population != "all":
             return None
         out.append(replace(found[0], population=label, start=found[0].start + st, end=found[0].end + st))

@@ -41,6 +41,7 @@ def read_cell(text: str) -> Cell:
         if not _hyphen_prefix(cell, sp):
             SPAN_RULES.get(sp.label_, _ignore)(cell, sp)
     mark_intervals(cell)
+    _not_reached_bound(cell)
     for m in cell.mentions:
         m.arms = arms_named_after(cell, m.end)
     _landmark_after_percentage(cell)
@@ -182,6 +183,19 @@ def mark_intervals(cell: Cell) -> None:
             for x in cell.nums_in(i + 1, end):
                 cell.role.setdefault(x, "interval")
             cell.nr_spans = [(a, b) for (a, b) in cell.nr_spans if not i < a < end]
+
+
+def _not_reached_bound(cell: Cell) -> None:
+    """'(95% CI: 4.1- not reached)': a 'not reached' closing the parentheses of a confidence
+    interval is the interval's upper bound, not a median of its own."""
+    keep = []
+    for (a, b) in cell.nr_spans:
+        opened = next((x for x in range(a - 1, -1, -1) if cell.words[x] in ("(", ")", ";")), None)
+        inside_ci = opened is not None and cell.words[opened] == "(" and \
+            any(cell.role.get(x) == "confidence_interval" for x in range(opened, a))
+        if not (inside_ci and b < len(cell.words) and cell.words[b] in (")", "]")):
+            keep.append((a, b))
+    cell.nr_spans = keep
 
 
 def _landmark_after_percentage(cell: Cell) -> None:

@@ -204,14 +204,14 @@ def _score_value(spec, toks, text, ctx):
 
 
 # counts of the arms or parts a row's regimen cell names, each with its label: "11 (A) 19 (B)"
-_COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
+COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
 
 
 def _score_count(spec, toks, text, ctx):
     """A count, or a count and who the patients are ("512 patients with untreated disease";
     a capitalised drug name after it starts the next column's regimen), or the counts of the
     row's arms ("11 (A) 19 (B)")."""
-    if _COUNTS_PER_ARM.fullmatch(text):
+    if COUNTS_PER_ARM.fullmatch(text):
         return ctx.w.value + ctx.w.value_short   # (as short as each count alone)
     if described_count(text) is not None and len(toks) <= _COUNT_MAX:
         if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):

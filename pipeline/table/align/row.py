@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .context import TableContext
-from .kinds import cell_cap, dead_start, kind_of, score_cell, skip_cost
+from .kinds import COUNTS_PER_ARM, cell_cap, dead_start, kind_of, score_cell, skip_cost
 from .settings import NEG, AlignSettings
 from .shapes import _DOSE_UNIT, _PLAIN_NUMBER, outcome_score
 from .tokens import Tok
@@ -78,6 +78,12 @@ class RowScorer:
         if sc is None:
             sc = memo[key] = self._score(kind, i, k)
         return sc
+
+    def long_cost(self, i: int, k: int) -> float:
+        """What a value cell of tokens [i, k), longer than its column's usual cells, costs; none
+        for the counts of the row's arms, each with its label ("11 (A) 19 (B)"): one count per
+        arm, not text run into the count column."""
+        return 0.0 if COUNTS_PER_ARM.fullmatch(" ".join(self.texts[i:k])) else self.ctx.st.long_value
 
     def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
         """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
@@ -253,7 +259,7 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
                 if cols:
                     sc += st.vocab_bonus if j in cols else -st.vocab_malus
             if long_from is not None and k - i > long_from:
-                sc += st.long_value
+                sc += scorer.long_cost(i, k)
             if b + sc > nxt[k]:
                 nxt[k] = b + sc
                 nxt_back[k] = (i, False)
@@ -276,7 +282,7 @@ def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], sc
             continue
         for k, sc in scorer.moves(kinds, j, i, vocab):
             if long_from is not None and k - i > long_from:
-                sc += st.long_value
+                sc += scorer.long_cost(i, k)
             out.append((i, k, sc))
     return out
 
