@@ -128,6 +128,9 @@ def classify_header(header: str) -> ColumnSpec:
     spec = _by_lexicon(header, key, unit, unit_rep) or _special_form(header, text, key)
     if spec is not None:
         return spec
+    if key.endswith("?"):
+        # "Correlation of marker and response?": a question heads yes/no answers, no measure
+        return ColumnSpec(header, "extra", unit, unit_rep)
     m = _UNIT_PAREN.search(key)
     if m and m.start() > 0:
         # "n (SS)", "Agent (mechanism)", "Trial (phase)": the column is what stands outside
@@ -364,7 +367,12 @@ def split_header_line(line: str) -> list[str]:
     Longest match against the lexicon first; a parenthesised unit joins the cell before it;
     an unknown word starts a new cell when capitalised (or a count's "#": "TKI # Pts"), and
     joins the previous one when it is lower case or a Title Case participle ("Drug(s) Evaluated") or follows a joiner word ("Median", "No.") or a landmark ("3 months").
+    A line whose cells the paste kept apart with tabs is split at its tabs: a tab is the
+    table's own cell boundary, which no word rule second-guesses.
     """
+    tabbed = [c.strip() for c in line.split("\t")]
+    if len([c for c in tabbed if c]) > 1:
+        return [" ".join(c.split()) for c in tabbed if c]
     words = line.split()
     cells: list[str] = []
     i = 0
