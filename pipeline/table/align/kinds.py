@@ -521,9 +521,18 @@ def dead_start(spec: ColumnKind, first: Tok) -> bool:
     a line (_mid_line_tail), an opening parenthesis but in a reference column (shape_score,
     the guards and the fallback refuse these whatever follows; the row programmes skip such
     starts)."""
-    return first.low in ("al.", "al.,") or (not spec.free_text and (
-        first.norm[:1] == "/" or (first.norm[:1] == "(" and not spec.bracket_start)
-        or (not first.first and (first.low in _JOINING_START or _mid_line_tail(first)))))
+    starts = first.starts
+    if starts is None:
+        starts = first.starts = _start_tests(first)
+    return starts[0] or (not spec.free_text and (starts[1] or (starts[2] and not spec.bracket_start)))
+
+
+def _start_tests(first: Tok) -> tuple[bool, bool, bool]:
+    """dead_start's tests of the token alone, worked out once per token: (no cell of any
+    column starts on it, none but a free-text cell, none but one that may start on "(")."""
+    return (first.low in ("al.", "al.,"),
+            first.norm[:1] == "/" or (not first.first and (first.low in _JOINING_START or _mid_line_tail(first))),
+            first.norm[:1] == "(")
 
 
 def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
