@@ -472,12 +472,15 @@ def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
         return True       # "10 mg/kg ORR: 17%": the dose ends the regimen before, no other cell starts on it
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
-    if not spec.labels and ((any(t.colon for t in toks) and _label_in_cell(spec, toks, ctx)) or (
+    colon = caps = False
+    for t in toks:
+        colon, caps = colon or t.colon, caps or t.caps
+    if not spec.labels and ((colon and _label_in_cell(spec, toks, ctx)) or (
             last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return True       # "Chemotherapy:" or a sentence end is free text, not a cell
                           # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m"; a
                           # treatment may name its arm's regimen: "Cohort A: drug X")
-    return not spec.sentence_words and any(t.caps for t in toks)
+    return not spec.sentence_words and caps
 
 
 def _label_in_cell(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
@@ -502,7 +505,7 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
         return spec.score(spec, toks, "", ctx)
     if _guards_refuse(spec, toks, ctx):
         return NEG
-    text = " ".join(t.norm for t in toks)
+    text = " ".join([t.norm for t in toks])
     if "=" in text and not spec.counts and _N_EQUALS.search(text):
         return NEG            # "N = 85" counts patients: a count or population column's
     return spec.score(spec, toks, text, ctx)
@@ -557,8 +560,11 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> flo
     """A span no typed shape of the column accepts: a descriptive column still takes a short
     one at a cost, a value column value-like text it cannot read."""
     n = len(toks)
-    if toks[-1].open_end or toks[0].norm.startswith("(") or any(t.nct or t.caps for t in toks):
+    if toks[-1].open_end or toks[0].norm.startswith("("):
         return NEG
+    for t in toks:
+        if t.nct or t.caps:
+            return NEG
     if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not _PERCENT_START.match(toks[0].norm):
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \

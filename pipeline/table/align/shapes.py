@@ -113,7 +113,10 @@ def _is_target_like(tokens: list[Tok]) -> bool:
 
 
 def _unbalanced(toks: list[Tok]) -> bool:
-    if not any(t.paren for t in toks):
+    for t in toks:
+        if t.paren:
+            break
+    else:
         return False
     depth = 0
     for t in toks:
