@@ -182,17 +182,10 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     best = [[NEG] * (T + 1) for _ in range(C + 1)]
     back: list[list[tuple[int, bool] | None]] = [[None] * (T + 1) for _ in range(C + 1)]
     best[0][0] = 0.0
-    caps, rest = column_caps(kinds, T, ctx.st)
-    heads = None
-    if vocab:
-        # a span can be a seen value only when its first word starts one and it is no longer
-        # than the longest one (a token is at least one word): most spans need no lookup
-        if not isinstance(vocab, Vocab):
-            vocab = Vocab(vocab)
-        heads = [key.split(" ", 1)[0] in vocab.firsts for key in scorer.keys]
+    _, rest = column_caps(kinds, T, ctx.st)
     for j in range(C):
-        _relax_column(j, kinds, toks, ctx, scorer, best, back, caps[j], T - rest[j + 1],
-                      vocab, heads, lengths[j] if lengths else None, spanned_prefix)
+        _relax_column(j, kinds, ctx, scorer, best, back, T - rest[j + 1], vocab,
+                      lengths[j] if lengths else None, spanned_prefix)
     if best[C][T] == NEG:
         return Alignment(NEG, [None] * C)
     spans: list[tuple[int, int] | None] = [None] * C
@@ -204,20 +197,15 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     return Alignment(best[C][T], spans)
 
 
-def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab, heads, long_from,
-                  spanned_prefix) -> None:
+def _relax_column(j, kinds, ctx, scorer, best, back, k_min, vocab, long_from, spanned_prefix) -> None:
     """align_tokens' moves into column j: from every reachable token i, skip the column or
-    give it tokens [i, k)."""
+    give it tokens [i, k) (the row's cell moves, RowScorer.moves, which the alignment margin
+    and the second readings of the row ask for again)."""
     st = ctx.st
-    T, kind = len(toks), kinds[j]
-    skip = skip_cost(kind, st)
+    T = len(scorer.toks)
+    skip = skip_cost(kinds[j], st)
     lead_skip = max(skip, st.skip_spanned) if spanned_prefix else skip
-    use_vocab = bool(vocab) and kind != "outcomes_text"
-    spec = kind_of(kind)
-    free_text = spec.free_text
-    memo, W, score, keys = scorer.memo_of(kind), T + 1, scorer.score, scorer.keys
-    reach = scorer.reaches(kind)
-    longest = vocab.longest if use_vocab else 0
+    long_cost = st.long_value
     cur, nxt, nxt_back = best[j], best[j + 1], back[j + 1]
     for i in range(T + 1):
         b = cur[i]
@@ -229,31 +217,9 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
             nxt_back[i] = (i, True)
         if i == T:
             continue
-        k_hi = min(T, i + maxlen, reach[i])
-        if free_text:
-            # free text scores by its first word and its length only (outcome_score)
-            first = toks[i]
-            for k in range(max(i + 2, k_min), k_hi + 1):
-                sc = outcome_score(first, k - i, False, ctx)
-                if b + sc > nxt[k]:
-                    nxt[k] = b + sc
-                    nxt_back[k] = (i, False)
-            continue
-        if dead_start(spec, toks[i]):
-            continue        # no cell of the column starts here
-        seen = use_vocab and heads[i]
-        for k in range(max(i + 1, k_min), k_hi + 1):
-            sc = memo.get(i * W + k)
-            if sc is None:
-                sc = score(kind, i, k)
-            if sc == NEG:
-                continue
-            if seen and k - i <= longest:
-                cols = vocab.get(" ".join(keys[i:k]))
-                if cols:
-                    sc += st.vocab_bonus if j in cols else -st.vocab_malus
+        for k, sc in scorer.moves(kinds, j, i, vocab):
             if long_from is not None and k - i > long_from:
-                sc += st.long_value
+                sc += long_cost
             if b + sc > nxt[k]:
                 nxt[k] = b + sc
                 nxt_back[k] = (i, False)
