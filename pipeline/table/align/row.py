@@ -44,6 +44,7 @@ class RowScorer:
         self._moves_kinds: list[str] | None = None
         self._moves_vocab: Vocab | None = None
         self._moves: dict[int, list[tuple[int, float]]] = {}
+        self._base: dict[int, list[tuple[int, float]]] = {}    # the same, without the vocab bonus
         self._caps: list[int] = []
         self._rest: list[int] = []
 
@@ -82,19 +83,27 @@ class RowScorer:
     def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
         """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
         programmes score them, the vocab bonus in and the long-value cost not, impossible
-        cells left out. Worked out once for all the programmes run over an aligned row (its
-        alignment margin, its second readings), which ask for the same moves again and again."""
-        if kinds is not self._moves_kinds or vocab is not self._moves_vocab:
-            self._moves_kinds, self._moves_vocab, self._moves = kinds, vocab, {}
+        cells left out. Worked out once for all the programmes run over an aligned row (the
+        row programme of each pass, its alignment margin, its second readings), which ask
+        for the same moves again and again; the cells without the vocab bonus are shared by
+        both passes."""
+        if kinds is not self._moves_kinds:
+            self._moves_kinds, self._moves_vocab, self._moves, self._base = kinds, vocab, {}, {}
             self._caps, self._rest = column_caps(kinds, len(self.toks), self.ctx.st)
+        elif vocab is not self._moves_vocab:
+            self._moves_vocab, self._moves = vocab, {}
         key = j * self.width + i
         got = self._moves.get(key)
         if got is None:
-            got = self._moves[key] = self._cell_moves(kinds, j, i, vocab)
+            base = self._base.get(key)
+            if base is None:
+                base = self._base[key] = self._cell_moves(kinds, j, i)
+            got = self._moves[key] = self._seen_moves(base, j, i, vocab) if vocab and base else base
         return got
 
-    def _cell_moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
-        T, kind, st = len(self.toks), kinds[j], self.ctx.st
+    def _cell_moves(self, kinds: list[str], j: int, i: int) -> list[tuple[int, float]]:
+        """moves without the vocab bonus."""
+        T, kind = len(self.toks), kinds[j]
         k_min = T - self._rest[j + 1]
         k_hi = min(T, i + self._caps[j], self.reach(kind, i))
         if kind_of(kind).free_text:
@@ -103,20 +112,30 @@ class RowScorer:
                     if (sc := outcome_score(first, k - i, False, self.ctx)) != NEG]
         if dead_start(kind_of(kind), self.toks[i]):
             return []
-        # a span can be a seen value only when its first word starts one and it is no longer
-        # than the longest one (as in align_tokens)
-        longest = 0
-        if vocab and not isinstance(vocab, Vocab):
-            longest = self.width
-        elif vocab and self.keys[i].split(" ", 1)[0] in vocab.firsts:
-            longest = vocab.longest
-        memo, W, keys, out = self.memo_of(kind), self.width, self.keys, []
+        memo, W, out = self.memo_of(kind), self.width, []
         for k in range(max(i + 1, k_min), k_hi + 1):
             sc = memo.get(i * W + k)
             if sc is None:
-                sc = self.score(kind, i, k)
-            if sc == NEG:
-                continue
+                sc = memo[i * W + k] = self._score(kind, i, k)
+            if sc != NEG:
+                out.append((k, sc))
+        return out
+
+    def _seen_moves(self, base: list[tuple[int, float]], j: int, i: int, vocab: Vocab) -> list[tuple[int, float]]:
+        """moves: the cells `base` with the bonus of a value seen in column j on other rows
+        (the malus of one seen in another column); free text takes neither."""
+        if kind_of(self._moves_kinds[j]).free_text:
+            return base
+        # a span can be a seen value only when its first word starts one and it is no longer
+        # than the longest one (a token is at least one word): most spans need no lookup
+        if not isinstance(vocab, Vocab):
+            longest = self.width
+        elif self.keys[i].split(" ", 1)[0] in vocab.firsts:
+            longest = vocab.longest
+        else:
+            return base
+        st, keys, out = self.ctx.st, self.keys, []
+        for k, sc in base:
             if k - i <= longest:
                 cols = vocab.get(" ".join(keys[i:k]))
                 if cols:
