@@ -472,12 +472,15 @@ def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool
         return True       # "10 mg/kg ORR: 17%": the dose ends the regimen before, no other cell starts on it
     if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
         return True
-    if not spec.labels and ((any(t.colon for t in toks) and _label_in_cell(spec, toks, ctx)) or (
+    colon = caps = False
+    for t in toks:
+        colon, caps = colon or t.colon, caps or t.caps
+    if not spec.labels and ((colon and _label_in_cell(spec, toks, ctx)) or (
             last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
         return True       # "Chemotherapy:" or a sentence end is free text, not a cell
                           # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m"; a
                           # treatment may name its arm's regimen: "Cohort A: drug X")
-    return not spec.sentence_words and any(t.caps for t in toks)
+    return not spec.sentence_words and caps
 
 
 def _label_in_cell(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
@@ -502,7 +505,7 @@ def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
         return spec.score(spec, toks, "", ctx)
     if _guards_refuse(spec, toks, ctx):
         return NEG
-    text = " ".join(t.norm for t in toks)
+    text = " ".join([t.norm for t in toks])
     if "=" in text and not spec.counts and _N_EQUALS.search(text):
         return NEG            # "N = 85" counts patients: a count or population column's
     return spec.score(spec, toks, text, ctx)
@@ -521,9 +524,18 @@ def dead_start(spec: ColumnKind, first: Tok) -> bool:
     a line (_mid_line_tail), an opening parenthesis but in a reference column (shape_score,
     the guards and the fallback refuse these whatever follows; the row programmes skip such
     starts)."""
-    return first.low in ("al.", "al.,") or (not spec.free_text and (
-        first.norm[:1] == "/" or (first.norm[:1] == "(" and not spec.bracket_start)
-        or (not first.first and (first.low in _JOINING_START or _mid_line_tail(first)))))
+    starts = first.starts
+    if starts is None:
+        starts = first.starts = _start_tests(first)
+    return starts[0] or (not spec.free_text and (starts[1] or (starts[2] and not spec.bracket_start)))
+
+
+def _start_tests(first: Tok) -> tuple[bool, bool, bool]:
+    """dead_start's tests of the token alone, worked out once per token: (no cell of any
+    column starts on it, none but a free-text cell, none but one that may start on "(")."""
+    return (first.low in ("al.", "al.,"),
+            first.norm[:1] == "/" or (not first.first and (first.low in _JOINING_START or _mid_line_tail(first))),
+            first.norm[:1] == "(")
 
 
 def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
@@ -548,8 +560,11 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> flo
     """A span no typed shape of the column accepts: a descriptive column still takes a short
     one at a cost, a value column value-like text it cannot read."""
     n = len(toks)
-    if toks[-1].open_end or toks[0].norm.startswith("(") or any(t.nct or t.caps for t in toks):
+    if toks[-1].open_end or toks[0].norm.startswith("("):
         return NEG
+    for t in toks:
+        if t.nct or t.caps:
+            return NEG
     if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not _PERCENT_START.match(toks[0].norm):
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \

@@ -44,6 +44,7 @@ class RowScorer:
         self._moves_kinds: list[str] | None = None
         self._moves_vocab: Vocab | None = None
         self._moves: dict[int, list[tuple[int, float]]] = {}
+        self._base: dict[int, list[tuple[int, float]]] = {}    # the same, without the vocab bonus
         self._caps: list[int] = []
         self._rest: list[int] = []
 
@@ -88,19 +89,27 @@ class RowScorer:
     def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
         """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
         programmes score them, the vocab bonus in and the long-value cost not, impossible
-        cells left out. Worked out once for all the programmes run over an aligned row (its
-        alignment margin, its second readings), which ask for the same moves again and again."""
-        if kinds is not self._moves_kinds or vocab is not self._moves_vocab:
-            self._moves_kinds, self._moves_vocab, self._moves = kinds, vocab, {}
+        cells left out. Worked out once for all the programmes run over an aligned row (the
+        row programme of each pass, its alignment margin, its second readings), which ask
+        for the same moves again and again; the cells without the vocab bonus are shared by
+        both passes."""
+        if kinds is not self._moves_kinds:
+            self._moves_kinds, self._moves_vocab, self._moves, self._base = kinds, vocab, {}, {}
             self._caps, self._rest = column_caps(kinds, len(self.toks), self.ctx.st)
+        elif vocab is not self._moves_vocab:
+            self._moves_vocab, self._moves = vocab, {}
         key = j * self.width + i
         got = self._moves.get(key)
         if got is None:
-            got = self._moves[key] = self._cell_moves(kinds, j, i, vocab)
+            base = self._base.get(key)
+            if base is None:
+                base = self._base[key] = self._cell_moves(kinds, j, i)
+            got = self._moves[key] = self._seen_moves(base, j, i, vocab) if vocab and base else base
         return got
 
-    def _cell_moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
-        T, kind, st = len(self.toks), kinds[j], self.ctx.st
+    def _cell_moves(self, kinds: list[str], j: int, i: int) -> list[tuple[int, float]]:
+        """moves without the vocab bonus."""
+        T, kind = len(self.toks), kinds[j]
         k_min = T - self._rest[j + 1]
         k_hi = min(T, i + self._caps[j], self.reach(kind, i))
         if kind_of(kind).free_text:
@@ -109,20 +118,30 @@ class RowScorer:
                     if (sc := outcome_score(first, k - i, False, self.ctx)) != NEG]
         if dead_start(kind_of(kind), self.toks[i]):
             return []
-        # a span can be a seen value only when its first word starts one and it is no longer
-        # than the longest one (as in align_tokens)
-        longest = 0
-        if vocab and not isinstance(vocab, Vocab):
-            longest = self.width
-        elif vocab and self.keys[i].split(" ", 1)[0] in vocab.firsts:
-            longest = vocab.longest
-        memo, W, keys, out = self.memo_of(kind), self.width, self.keys, []
+        memo, W, out = self.memo_of(kind), self.width, []
         for k in range(max(i + 1, k_min), k_hi + 1):
             sc = memo.get(i * W + k)
             if sc is None:
-                sc = self.score(kind, i, k)
-            if sc == NEG:
-                continue
+                sc = memo[i * W + k] = self._score(kind, i, k)
+            if sc != NEG:
+                out.append((k, sc))
+        return out
+
+    def _seen_moves(self, base: list[tuple[int, float]], j: int, i: int, vocab: Vocab) -> list[tuple[int, float]]:
+        """moves: the cells `base` with the bonus of a value seen in column j on other rows
+        (the malus of one seen in another column); free text takes neither."""
+        if kind_of(self._moves_kinds[j]).free_text:
+            return base
+        # a span can be a seen value only when its first word starts one and it is no longer
+        # than the longest one (a token is at least one word): most spans need no lookup
+        if not isinstance(vocab, Vocab):
+            longest = self.width
+        elif self.keys[i].split(" ", 1)[0] in vocab.firsts:
+            longest = vocab.longest
+        else:
+            return base
+        st, keys, out = self.ctx.st, self.keys, []
+        for k, sc in base:
             if k - i <= longest:
                 cols = vocab.get(" ".join(keys[i:k]))
                 if cols:
@@ -188,17 +207,10 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     best = [[NEG] * (T + 1) for _ in range(C + 1)]
     back: list[list[tuple[int, bool] | None]] = [[None] * (T + 1) for _ in range(C + 1)]
     best[0][0] = 0.0
-    caps, rest = column_caps(kinds, T, ctx.st)
-    heads = None
-    if vocab:
-        # a span can be a seen value only when its first word starts one and it is no longer
-        # than the longest one (a token is at least one word): most spans need no lookup
-        if not isinstance(vocab, Vocab):
-            vocab = Vocab(vocab)
-        heads = [key.split(" ", 1)[0] in vocab.firsts for key in scorer.keys]
+    _, rest = column_caps(kinds, T, ctx.st)
     for j in range(C):
-        _relax_column(j, kinds, toks, ctx, scorer, best, back, caps[j], T - rest[j + 1],
-                      vocab, heads, lengths[j] if lengths else None, spanned_prefix)
+        _relax_column(j, kinds, ctx, scorer, best, back, T - rest[j + 1], vocab,
+                      lengths[j] if lengths else None, spanned_prefix)
     if best[C][T] == NEG:
         return Alignment(NEG, [None] * C)
     spans: list[tuple[int, int] | None] = [None] * C
@@ -210,20 +222,14 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     return Alignment(best[C][T], spans)
 
 
-def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab, heads, long_from,
-                  spanned_prefix) -> None:
+def _relax_column(j, kinds, ctx, scorer, best, back, k_min, vocab, long_from, spanned_prefix) -> None:
     """align_tokens' moves into column j: from every reachable token i, skip the column or
-    give it tokens [i, k)."""
+    give it tokens [i, k) (the row's cell moves, RowScorer.moves, which the alignment margin
+    and the second readings of the row ask for again)."""
     st = ctx.st
-    T, kind = len(toks), kinds[j]
-    skip = skip_cost(kind, st)
+    T = len(scorer.toks)
+    skip = skip_cost(kinds[j], st)
     lead_skip = max(skip, st.skip_spanned) if spanned_prefix else skip
-    use_vocab = bool(vocab) and kind != "outcomes_text"
-    spec = kind_of(kind)
-    free_text = spec.free_text
-    memo, W, score, keys = scorer.memo_of(kind), T + 1, scorer.score, scorer.keys
-    reach = scorer.reaches(kind)
-    longest = vocab.longest if use_vocab else 0
     cur, nxt, nxt_back = best[j], best[j + 1], back[j + 1]
     for i in range(T + 1):
         b = cur[i]
@@ -235,29 +241,7 @@ def _relax_column(j, kinds, toks, ctx, scorer, best, back, maxlen, k_min, vocab,
             nxt_back[i] = (i, True)
         if i == T:
             continue
-        k_hi = min(T, i + maxlen, reach[i])
-        if free_text:
-            # free text scores by its first word and its length only (outcome_score)
-            first = toks[i]
-            for k in range(max(i + 2, k_min), k_hi + 1):
-                sc = outcome_score(first, k - i, False, ctx)
-                if b + sc > nxt[k]:
-                    nxt[k] = b + sc
-                    nxt_back[k] = (i, False)
-            continue
-        if dead_start(spec, toks[i]):
-            continue        # no cell of the column starts here
-        seen = use_vocab and heads[i]
-        for k in range(max(i + 1, k_min), k_hi + 1):
-            sc = memo.get(i * W + k)
-            if sc is None:
-                sc = score(kind, i, k)
-            if sc == NEG:
-                continue
-            if seen and k - i <= longest:
-                cols = vocab.get(" ".join(keys[i:k]))
-                if cols:
-                    sc += st.vocab_bonus if j in cols else -st.vocab_malus
+        for k, sc in scorer.moves(kinds, j, i, vocab):
             if long_from is not None and k - i > long_from:
                 sc += scorer.long_cost(i, k)
             if b + sc > nxt[k]:

@@ -113,7 +113,10 @@ def _is_target_like(tokens: list[Tok]) -> bool:
 
 
 def _unbalanced(toks: list[Tok]) -> bool:
-    if not any(t.paren for t in toks):
+    for t in toks:
+        if t.paren:
+            break
+    else:
         return False
     depth = 0
     for t in toks:
@@ -265,8 +268,12 @@ def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
     drug or a name in capitals ("Placebo 44 | Drugumab 68.2", "Drug B 66.9 | TRIAL-4
     [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
     SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
-    return any(t.first and toks[k].bare and t.norm[:1].isupper() and not t.colon
-               and (_capitals_name(t) or ctx.kb.is_drug(t.norm)) for k, t in enumerate(toks[1:]))
+    for k in range(1, len(toks)):
+        t = toks[k]
+        if t.first and toks[k - 1].bare and t.norm[:1].isupper() and not t.colon \
+                and (_capitals_name(t) or ctx.kb.is_drug(t.norm)):
+            return True
+    return False
 
 
 def _capitals_name(t: Tok) -> bool:

@@ -26,7 +26,7 @@ class Tok:
     """One token of a body line, with what the column scorers ask of it (worked out once per
     token, not once per span it is in). Read-only by convention."""
     __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before", "first",
-                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare")
+                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare", "starts")
 
     def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
                  tab_before: bool = False, first: bool = False):
@@ -46,6 +46,7 @@ class Tok:
         self.open_end = bool(CONT_END.search(low))      # no cell ends on it ("vs.", "and", "+", "(")
         self.site_digits = bool(_SITE_DIGITS.match(text))   # digits no site cell holds
         self.bare = bool(_BARE_NUMBER.fullmatch(norm))      # a number alone ("44", "68.2")
+        self.starts: tuple[bool, bool, bool] | None = None  # kinds.dead_start's token tests, once
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r}, line {self.line}, {self.start}-{self.end})"
