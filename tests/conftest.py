@@ -23,3 +23,12 @@ def shared_dataset(tmp_path_factory):
     out = tmp_path_factory.mktemp("extracted")
     extract([DATA / "raw"], out)
     return out
+
+
+def extract_frames(paths, out):
+    """arms and measures of `paths` extracted into `out` (--keep-going: a bad file's rows are
+    left out, the others kept), for module fixtures over a folder of tables."""
+    import pandas as pd
+    from pipeline.run import extract
+    extract(paths, out, keep_going=True)
+    return pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet")

@@ -1,19 +1,15 @@
 """More real review tables pasted as plain text (tests/fixtures/wild/wild3, URLs in
 tests/fixtures/wild/SOURCES), read against the page by eye."""
-import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, extract_frames
 
 WILD3 = ROOT / "tests" / "fixtures" / "wild" / "wild3"
 
 
 @pytest.fixture(scope="module")
 def wild3(tmp_path_factory):
-    from pipeline.run import extract
-    out = tmp_path_factory.mktemp("wild3")
-    extract(sorted(WILD3.glob("*.txt")), out, keep_going=True)
-    return pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet")
+    return extract_frames(sorted(WILD3.glob("*.txt")), tmp_path_factory.mktemp("wild3"))
 
 
 def _of(wild3, source):

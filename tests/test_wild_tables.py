@@ -1,19 +1,15 @@
 """Real review tables pasted as plain text (tests/fixtures/wild, URLs in its SOURCES file), read
 against the page by eye: what each must read, value for value, and what it must flag."""
-import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, extract_frames
 
 WILD = ROOT / "tests" / "fixtures" / "wild"
 
 
 @pytest.fixture(scope="module")
 def wild(tmp_path_factory):
-    from pipeline.run import extract
-    out = tmp_path_factory.mktemp("wild")
-    extract(sorted(WILD.glob("*.txt")), out, keep_going=True)
-    return pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet")
+    return extract_frames(sorted(WILD.glob("*.txt")), tmp_path_factory.mktemp("wild"))
 
 
 def _of(wild, source):
