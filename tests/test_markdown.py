@@ -266,3 +266,25 @@ def test_headers_with_a_unit_and_an_interval():
     os_ = [(m["row"], m["value"], m["not_reached"], m["unit_as_reported"]) for m in res.measures if m["measure"] == "os_median"]
     assert os_ == [(1, 8.8, False, "months"), (2, 7.9, False, "months"), (3, None, True, "months"),
                    (4, 9.9, False, "months")]
+
+
+def test_row_that_lost_its_first_value_cell_is_placed_by_the_value_ranges():
+    """'| 5.2 | 28.4 | – | |' under OS | PFS | ORR | EFS (%) when the OS cell was empty: the
+    5.2 is a median PFS (the column's other rows hold 2-9), the 28.4 an ORR (12-47), the '–'
+    the EFS cell, which the other rows all fill (construction of a PMC review table)."""
+    text = ("Table 1.\n"
+            "Trial name | Primary outcome | Treatment arms | Median OS (months) | Median PFS (months) | ORR (%) "
+            "| 2 year-EFS (%) |\n"
+            "---|---|---|---|---|---|---|\n"
+            "SPRUCE-3 [7] | PFS | Drugumab q4w | 5.2 | 28.4 | – | |\n"
+            "Drugumab q8w | 27.1 | 4.8 | 30.2 | – | ||\n"
+            "ALDER-2 [8] | EFS | Placebo | – | – | – | 48.3 |\n"
+            "Otherumab | – | – | – | 57.6 | ||\n"
+            "BIRCH-5 [9] | OS | Otherumab + chemo | 13.4 | 3.1 | 17.5 | – |\n"
+            "Chemo | 8.7 | 2.6 | 12.2 | – | ||\n"
+            "CEDAR-1 | OS | Drugumab | 12.8 | 2.4 | 13.1 | – |\n"
+            "MAPLE-9 [10] | PFS, OS | Drugumab + otherumab | 21.6 | 8.9 | 46.8 | – |\n")
+    (g,), rejects = read_markdown("t", text)
+    assert rejects == []
+    got = sorted((m["measure"], m["value"]) for m in grid_to_arms(realign_shifted_rows(g)).measures if m["row"] == 1)
+    assert got == [("orr", 28.4), ("pfs_median", 5.2)]

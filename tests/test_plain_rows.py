@@ -163,3 +163,34 @@ def test_bulleted_item_lines_continue_the_row_above():
     assert [a["study"] for a in res.arms] == ["Orion-1", "Orion-2"]
     assert [(m["row"], m["measure"], m["value"]) for m in res.measures if m["measure"] != "n"] == [
         (1, "orr", 31.0), (1, "pfs_median", 2.2), (1, "os_median", 8.0), (2, "orr", 25.0), (2, "os_median", 7.1)]
+
+
+def test_a_lone_value_sits_under_the_column_its_trial_endpoint_names():
+    """'OMEGA-12 [9] EFS Cisplatin 52.4' / 'Docetaxel 48.3': the copy dropped the empty cells,
+    every value column reads a bare number alike; the trial's endpoint EFS names the
+    '2 year-EFS (%)' column, so its values are EFS rates (no ORR, no OS), still flagged as a
+    close call, and they do not span down into the next trial's rows."""
+    text = ("Table 4.\n"
+            "Trial name Primary outcome Treatment arms Median OS (months) Median PFS (months) ORR (%) 2 year-EFS (%)\n"
+            "ZETA-31 [8] PFS Cisplatin 12.2 4.4 21.5\n"
+            "Docetaxel 10.1 3.9 17.7\n"
+            "OMEGA-12 [9] EFS Cisplatin 52.4\n"
+            "Docetaxel 48.3\n"
+            "SIGMA-7 [10] OS Carboplatin 9.6 2.7 13.0\n"
+            "Pemetrexed 8.8 2.9 11.4\n")
+    g = grid_of(text)
+    assert [[(j, c.text, c.flags) for j, c in enumerate(r.cells) if c is not None and c.text[:1].isdigit()]
+            for r in g.rows[2:4]] == [[(6, "52.4", ("close_alignment",))], [(6, "48.3", ("close_alignment",))]]
+    res = grid_to_arms(g)
+    assert sorted({m["row"] for m in res.measures}) == [1, 2, 5, 6]
+    assert [a["extra"] for a in res.arms] == [None, None, '{"2 year-EFS (%)": "52.4"}',
+                                              '{"2 year-EFS (%)": "48.3"}', None, None]
+
+
+def test_a_lone_value_stays_where_an_endpoint_naming_two_columns_leaves_it():
+    """'PFS, OS' names two value columns: no telling which of them a lone value is."""
+    from pipeline.table.align.endpoints import _named_column
+    header = ("Trial", "Primary outcome", "Arm", "Median OS (months)", "Median PFS (months)", "ORR (%)")
+    assert _named_column("PFS, OS", header, [3, 4, 5]) is None
+    assert _named_column("OS", header, [3, 4, 5]) == 3
+    assert _named_column("Durable response", header, [3, 4, 5]) is None

@@ -19,6 +19,7 @@ from ..outcomes.cells import endpoint_may_hold_results, states_results
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, named_measure, parse_outcomes
 from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags, consistency_flags, nr_meaning,
                                ordered, repeat_flags)
+from .align import align_kind
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
@@ -192,6 +193,14 @@ class _RowCells:
     lines: dict[int, tuple[str, ...]] = field(default_factory=dict)   # column -> its cell's lines (Cell.lines)
 
 
+def _fills_down(sp: ColumnSpec, names_arm: bool) -> bool:
+    """Does an empty cell of the column take the cell above (one spanning down)? An unknown
+    column whose header gives a unit holds each row's own value ("1 year-RFS (%)"): it does not."""
+    kind = sp.canonical
+    return (kind in FILLABLE and align_kind(sp) != "other") or kind in ("trial", "other") \
+        or (kind == "treatment" and not names_arm)
+
+
 def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, str]) -> _RowCells:
     """The row's cells, an empty one filled from the cell above when its column spans down
     (`prev`, the column's last cell, is updated)."""
@@ -202,8 +211,7 @@ def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, 
         c = r.cells[j] if j < len(r.cells) else None
         kind = sp.canonical
         if c is None or not c.text.strip():
-            fillable = kind in FILLABLE or kind in ("trial", "other") or (kind == "treatment" and not names_arm)
-            if not (fillable and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text"
+            if not (_fills_down(sp, names_arm) and j in prev and kind not in MEASURE_COLUMNS and kind != "outcomes_text"
                     and not grid.explicit_spans) or (kind in _LABEL_KINDS and _states_results(prev[j])):
                 continue      # (results in an endpoint column are the row's own: "mOS: 6.2 m" spans no arm)
             text = prev[j]

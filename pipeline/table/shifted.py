@@ -27,7 +27,7 @@ from ..model import Grid, GridRow
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results
 from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, RowScorer, TableContext, Tok,
-                    skip_cost)
+                    align_kind, skip_cost)
 from .header import classify_header
 
 SHIFT_MARGIN = 3.0      # how much better the content-based reading must be than the positional one
@@ -37,6 +37,7 @@ KIND_WEIGHT = 1.0       # weight of the header's expectation where the column ha
 MOVE_COST = 0.01        # each cell placed away from its written position (breaks ties)
 FLOOR = -12.0           # a cell no column scorer accepts still has a place, at this cost
 MIN_PROFILE = 2         # confident cells a column needs before its profile counts
+RANGE_SLOPE = 2.0       # how fast a number's likeness falls per log unit outside its column's range
 
 _NUM = re.compile(r"(?<![\w.])(\d+(?:[.,·]\d+)?)")
 _YEAR = re.compile(r"^(?:19|20)\d\d\W?$")
@@ -109,8 +110,9 @@ class Profile:
         v = _number(text)
         if v is None or len(self.logs) < MIN_PROFILE:
             return jac
+        # inside the range of the column's numbers fits; outside, the less the farther
         lv = math.log(v)
-        near = sum(math.exp(-abs(lv - x)) for x in self.logs) / len(self.logs)
+        near = math.exp(-RANGE_SLOPE * max(0.0, min(self.logs) - lv, lv - max(self.logs)))
         return 0.5 * jac + 0.5 * near
 
 
@@ -206,7 +208,8 @@ def _placement(r: GridRow) -> tuple[int, ...]:
 
 def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     """The grid with every shifted row placed by content (the grid itself when none moves)."""
-    kinds = [classify_header(h).canonical for h in grid.header]
+    # as the text aligner reads the header: a column of unknown kind with a unit holds values
+    kinds = [align_kind(classify_header(h)) for h in grid.header]
     cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     ctx = TableContext.of_table(grid.legend, cells_text, st, results_in_endpoint=endpoint_may_hold_results(kinds))
     profiles = column_profiles(grid)

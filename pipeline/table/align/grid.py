@@ -13,6 +13,7 @@ from ...outcomes.cells import endpoint_may_hold_results
 from ..header import ColumnSpec, classify_header, split_header_line, table_specs
 from .context import TableContext
 from .doubts import row_doubts
+from .endpoints import place_lone_values
 from .kinds import kind_of
 from .lines import Row, lines_to_rows
 from .results import MIN_LABELLED_CLAUSES, labelled_clauses, result_column
@@ -155,8 +156,8 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     rows = lines_to_rows(table, kinds, ctx, vocab=seen, lengths=lengths)
     line_text = {ln.number: ln.text for ln in table.body}
     index = {ln.number: i for i, ln in enumerate(table.body)}
-    grid_rows = _shared_doubts([_grid_row(table, row, kinds, ctx, seen, lengths, index, line_text)
-                                for row in rows], kinds)
+    grid_rows = [_grid_row(table, row, kinds, ctx, seen, lengths, index, line_text) for row in rows]
+    grid_rows = _shared_doubts(place_lone_values(grid_rows, tuple(header), kinds, st), kinds)
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)
