@@ -2,9 +2,9 @@
 summary (`extract`, unless -q).
 
     tables read:
-      article.pdf: Table 2 (page 7): 14 rows x 7 cols: 8 arms
-      article.pdf: Table 3 (pages 3-4): 24 rows x 3 cols: no trial results (a list): ...
-      article.pdf: Table 1 (page 4): rejected: text not readable: ...
+      article.pdf: Table 2 (page 6): 11 rows x 5 cols: 9 arms
+      article.pdf: Table 3 (pages 7-8): 30 rows x 4 cols: no trial results (a list): ...
+      article.pdf: Table 4 (page 9): rejected: no table next to its caption
 
 Tables of PDF, HTML and JATS files are listed; tables of pasted text and markdown only with
 `verbose` (a run over pasted tables lists what its one-line summary already counts); a run
