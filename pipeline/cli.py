@@ -33,7 +33,7 @@ USAGE = f"""usage: python -m pipeline COMMAND ...    (trialtables {__version__})
 
 commands:
   extract [INPUT ...] [--out DIR] [--jobs N | --dask SCHEDULER] [--keep-going]
-          [--corrections FILE] [--lexicon DIR]                 tables -> Parquet dataset
+          [--corrections FILE] [--lexicon DIR] [-q | -v]       tables -> Parquet dataset
   diff OLD NEW | diff --against REF [NEW] [--json]             field-level dataset diff
   audit [--data DIR] [--out DIR] [--inputs DIR ...]            static HTML review pages
   --version                                                    print the version
@@ -110,6 +110,8 @@ def extract_main(argv: Sequence[str]) -> int:
     ap.add_argument("--lexicon", type=Path, default=None,
                     help="user lexicon folder with headers.tsv / drugs.tsv (default: lexicon/ when present)")
     ap.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="list the tables of text and markdown files too, and of runs of 100 files or more")
     ap.add_argument("--dask", metavar="SCHEDULER",
                     help="run the batches on a Dask cluster (address of its scheduler; needs '.[dask]')")
     a = _parse(ap, argv)
@@ -167,11 +169,22 @@ def extract_main(argv: Sequence[str]) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    for e in report.errors:
-        _say(err, f"skipped: {e}")
-    if not a.quiet:
-        _say(sys.stdout, report.summary())
+    _report(report, a.quiet, a.verbose)
     return EXIT["ok"]
+
+
+def _report(report, quiet: bool, verbose: bool) -> None:
+    """The bad files skipped (stderr), then, unless quiet, the one-line summary and the tables
+    read (stdout: summary.table_lines)."""
+    from .summary import table_lines
+
+    for e in report.errors:
+        _say(sys.stderr, f"skipped: {e}")
+    if quiet:
+        return
+    _say(sys.stdout, report.summary())
+    for line in table_lines(report.table_list, report.files, verbose):
+        _say(sys.stdout, line)
 
 
 

@@ -55,10 +55,14 @@ def printable(name: str) -> str:
 
 @dataclass(frozen=True)
 class Reject:
-    """One source line left out of the dataset, and why."""
+    """One source line left out of the dataset, and why. `table` / `page`: set when the line is
+    the caption of a whole table the reader could not read (a PDF table: its label and the
+    page it starts on), so the run summary lists that table with the others."""
     line: int | None
     text: str | None
     reason: str
+    table: str | None = None
+    page: int | None = None
 
 
 # a rejected line's text is kept in full up to this many characters (a 5 MB line is not)

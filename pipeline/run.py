@@ -24,6 +24,7 @@ from .model import Abbreviation, Arm, Measure, Narrative
 from .pool import batch_results
 from .readers import ARCHIVES, ReadResult, is_archive, read_document
 from .store import DatasetWriter
+from .summary import TableSummary
 from .validate import OUTPUT_FILES, frames, schema_error, screen_values, to_arrow, validated
 
 
@@ -43,6 +44,8 @@ class FileResult:
     # of every line (text inputs only: blank, chrome, title, header, body, notes, legend ...)
     section_lines: list[int] = field(default_factory=list)
     roles: dict[int, str] = field(default_factory=dict)
+    # the run summary's line of every table (summary.TableSummary), in reading order
+    table_list: list[TableSummary] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +65,7 @@ class RunReport:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     out: Path | None = None
+    table_list: list[TableSummary] = field(default_factory=list)   # every good file's tables
 
     def summary(self) -> str:
         fixed = f", {self.corrections} correction(s) applied" if self.corrections else ""
@@ -106,13 +110,16 @@ def extract_file(item: Input | Path) -> FileResult:
                     for label, why in read.skipped]
     labels = [g.label for g in grids]
     screened = 0
+    listed = _unread_tables(inp, read)
     for k, g in enumerate(grids):
         if labels.count(g.label) > 1:
             # two tables with the same (or no) label in one file: keep rows keyed apart
             g = replace(g, label=f"{g.label or 'Table'} ({k + 1})")
+        as_read = g
         g = transpose_arms_in_columns(g)
         t = _grid_to_arms_safe(g, inp.path)
         why = why_not_trial_table(g, t) if t.arms or read.format == "jats" else None
+        listed.append(_table_summary(inp, read.format, as_read, 0 if why else len(t.arms), why))
         if why is not None:
             screened += 1
             res.rejects.append(dict(source=res.source, line=g.header_line, level="table", reason=why,
@@ -133,7 +140,28 @@ def extract_file(item: Input | Path) -> FileResult:
         raise InputError("table has a header but no data rows", file=inp.path, line=hl)
     screen_values(res)
     res.document = document_row(inp, read, res.tables)
+    res.table_list = sorted(listed, key=lambda x: x.pages[:1])   # a PDF's: page by page
     return res
+
+
+def _table_summary(inp: Input, fmt: str | None, g, arms: int, why: str | None) -> TableSummary:
+    """The run summary's record of one grid as the reader gave it."""
+    pages = sorted({r.page for r in g.rows if r.page is not None})
+    return TableSummary(file=Path(inp.path).name, format=fmt, label=g.label, title=g.title,
+                        pages=tuple(pages), rows=len(g.rows), cols=len(g.header), arms=arms,
+                        outcome=why)
+
+
+def _unread_tables(inp: Input, read: ReadResult) -> list[TableSummary]:
+    """The run summary's records of the tables the reader saw but could not read: a PDF
+    table's reject (its label and page), a JATS table given as an image."""
+    name = Path(inp.path).name
+    out = [TableSummary(file=name, format=read.format, label=r.table, title=r.text, pages=(r.page,),
+                        outcome="rejected: " + r.reason.removeprefix(f"page {r.page}: {r.table}: "))
+           for r in read.rejects if r.table is not None]
+    out += [TableSummary(file=name, format=read.format, label=label, outcome=f"not read: {why}")
+            for label, why in read.skipped]
+    return out
 
 
 def _grid_to_arms_safe(g, path: str):
@@ -251,6 +279,7 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
             report.flagged_arms += batch.flagged_arms
             report.flagged_measures += batch.flagged_measures
             report.corrections += batch.corrections
+            report.table_list += batch.table_list
             done += batch.files
             if progress is not None and (total or done) >= 100:
                 progress(f"  {done}/{total} files" if total else f"  {done} files")
@@ -292,6 +321,7 @@ class BatchResult:
     flagged_measures: int = 0
     corrections: int = 0                  # curators' corrections applied
     bad: list[InputError] = field(default_factory=list)
+    table_list: list = field(default_factory=list)   # summary.TableSummary of the good files' tables
     failure: Exception | None = None      # a schema failure that stops the run
 
 
@@ -337,6 +367,7 @@ def extract_batch(files: list[Input | Path], keep_going: bool, corrections: list
     out.flagged_measures = int(meas["flags"].map(len).astype(bool).sum()) if len(meas) else 0
     out.good_files = len(results)
     out.n_tables = sum(r.tables for r in results)
+    out.table_list = [t for r in results for t in r.table_list]
     return out
 
 

@@ -21,6 +21,8 @@ tables are still read. Nothing here knows about a particular table or journal.
 """
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import InputError, Reject
@@ -81,7 +83,7 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
     counter = [0]
     any_text = False
     glyph_fonts: dict[tuple[int, str], set[str]] = {}
-    with open_pdf(path) as pdf:
+    with open_pdf(path) as pdf, _pdfminer_quiet():
         for page_no, page in enumerate(pdf.pages, start=1):
             layout = page_layout(page, page_no, settings)
             glyph_fonts.update({(page_no, k): v for k, v in layout.glyph_fonts.items()})
@@ -102,7 +104,7 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
         raise InputError("PDF has no text layer (scanned image?): run OCR first", file=str(path))
     grids, rejects = [], []
     for p in problems:
-        rejects.append(Reject(None, p.text, f"page {p.page}: {p.label}: {p.reason}"))
+        rejects.append(table_reject(None, p.text, p.page, p.label, p.reason))
     for parts in tables:
         try:
             grid = part_list_to_grid(path.stem, parts, settings)
@@ -111,12 +113,31 @@ def read_pdf_document(path: Path, settings: PdfSettings | None = None
         except InputError as e:
             first = parts[0]
             line = first.header[0].number if first.header else None
-            rejects.append(Reject(line, _title(first) or first.label,
-                                  f"page {first.page}: {first.label}: {e.reason}"))
+            rejects.append(table_reject(line, _title(first) or first.label, first.page, first.label, e.reason))
     if not grids:
         why = rejects[0].reason if rejects else "no table caption (\"Table N\") on any page"
         raise InputError(f"no table found: {why}", file=str(path))
     return grids, rejects
+
+
+def table_reject(line: int | None, text: str | None, page: int, label: str, why: str) -> Reject:
+    """The Reject of a table that cannot be read: "page N: LABEL: why", with its label and page
+    kept apart for the run summary."""
+    return Reject(line, text, f"page {page}: {label}: {why}", table=label, page=page)
+
+
+@contextmanager
+def _pdfminer_quiet():
+    """pdfminer logs what it skips in a page's content (an odd colour operand, a missing
+    font width) as warnings, which reach stderr as bare lines naming no file; what matters
+    for a table (a table that cannot be read) is a Reject already. Errors still show."""
+    log = logging.getLogger("pdfminer")
+    before = log.level
+    log.setLevel(max(before, logging.ERROR))
+    try:
+        yield
+    finally:
+        log.setLevel(before)
 
 
 def _check_glyph_codes(grid: Grid, glyph_fonts: dict[tuple[int, str], set[str]]) -> None:
