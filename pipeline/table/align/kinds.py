@@ -515,7 +515,8 @@ _typed_score = typed_score
 
 
 # capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
-_NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
+_NAMING_WORDS = ("Part", "Arm", "Cohort", "Group")
+_NAMING_END = re.compile(rf"(?:^|/)(?:{'|'.join(_NAMING_WORDS)})$")
 
 
 def dead_start(spec: ColumnKind, first: Tok) -> bool:
@@ -548,7 +549,8 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
         return NEG
     if n > 1 and not spec.free_text and _value_ends_line(toks, ctx):
         return NEG
-    if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:
+    if n > 1 and toks[-1].norm.endswith(_NAMING_WORDS) and _NAMING_END.search(toks[-1].norm) \
+            and not spec.free_text:
         return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
     sc = typed_score(kind, toks, ctx) if n <= ctx.typed_max.get(kind, n) else NEG
     if sc != NEG:

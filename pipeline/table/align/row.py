@@ -38,7 +38,7 @@ class RowScorer:
             self.reach_nct[i] = nxt_nct
             self.reach_caps[i] = nxt_caps
         self.width = T + 1
-        self._reaches: dict[str, list[int]] = {}
+        self._reaches: dict[str | tuple[bool, bool], list[int]] = {}
         self.memo: dict[str, dict[int, float]] = {}    # kind -> {i * width + k: score of [i, k)}
         # cell moves (see moves), for one list of column kinds and one vocab at a time
         self._moves_kinds: list[str] | None = None
@@ -64,11 +64,17 @@ class RowScorer:
         got = self._reaches.get(kind)
         if got is None:
             spec = kind_of(kind)
-            got = self.reach_tab
-            if not spec.holds_nct:
-                got = [min(a, b) for a, b in zip(got, self.reach_nct)]
-            if not spec.sentence_words:
-                got = [min(a, b) for a, b in zip(got, self.reach_caps)]
+            # kinds share their reaches by what stops them (most kinds: an NCT id and a
+            # sentence word), so each list is built once per row, not once per kind
+            stops = (spec.holds_nct, spec.sentence_words)
+            got = self._reaches.get(stops)
+            if got is None:
+                got = self.reach_tab
+                if not spec.holds_nct:
+                    got = list(map(min, got, self.reach_nct))
+                if not spec.sentence_words:
+                    got = list(map(min, got, self.reach_caps))
+                self._reaches[stops] = got
             self._reaches[kind] = got
         return got
 
