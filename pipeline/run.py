@@ -11,6 +11,7 @@ corrections applied (corrections.py), the frames validated (validate.py, schemas
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -254,6 +255,8 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
     writer: DatasetWriter | None = None
     work = partial(extract_batch, keep_going=keep_going, corrections=corrections,
                    corrections_name=corrections_name)
+    if submit is None and jobs == 1:
+        _settle_start_up()
     batches = batch_results(work, iter_inputs(files), jobs, BATCH_FILES, total=total, submit=submit,
                             window=window, preload=_load_stages)
     try:
@@ -376,10 +379,18 @@ def _load_stages() -> None:
     parent: forked workers start with it instead of each paying the start-up again."""
     from schemas.models import validate_all
 
+    validate_all(*frames([]))
+    _settle_start_up()
+
+
+def _settle_start_up() -> None:
+    """Build the grammar, then move what start-up made (spaCy, the patterns, the lexicons:
+    it lives as long as the process) out of the collector's generations, so that each full
+    collection walks only the batches' objects (about 1 % of the instructions per file)."""
     from .outcomes.freetext import nlp_and_matcher
 
     nlp_and_matcher()
-    validate_all(*frames([]))
+    gc.freeze()
 
 
 def _first_error(bad: list[InputError]) -> InputError:

@@ -32,6 +32,8 @@ DATE_RX = re.compile(
     rf"|(?i:\b(?:\d{{1,2}}\s+)?{_MONTH}\s*,?\s*{_YEAR}\b)"
     rf"|(?i:\b(?:as of|cut-?\s?off(?: date)?:?|since|until|through)\s+(?:the end of\s+)?{_YEAR}\b(?![-./]\d))")
 
+_ANY_YEAR = re.compile(_YEAR)
+
 
 def read_cell(text: str) -> Cell:
     """One outcome cell tokenised, with what the patterns and the span rules found."""
@@ -54,11 +56,9 @@ def read_cell(text: str) -> Cell:
 
 def matched_spans(cell: Cell, matcher) -> list:
     """The longest non-overlapping matches, in text order."""
-    from spacy.tokens import Span
     from spacy.util import filter_spans
 
-    doc = cell.doc
-    spans = filter_spans([Span(doc, s, e, label=m) for m, s, e in matcher(doc)])
+    spans = filter_spans(matcher(cell.doc, as_spans=True))
     return sorted(spans, key=lambda s: s.start)
 
 
@@ -258,7 +258,10 @@ def _landmark_headings(cell: Cell) -> None:
 def mark_dates(cell: Cell) -> None:
     """Numbers inside a date ("Data cut-off: 2021-03-04", "(as of 03.2021)", "March
     2021") are never values: rule 'date'."""
-    spans = [m.span() for m in DATE_RX.finditer(cell.norm.text)]
+    text = cell.norm.text
+    if not _ANY_YEAR.search(text):
+        return            # every date form holds a year: most cells need no scan for dates
+    spans = [m.span() for m in DATE_RX.finditer(text)]
     if not spans:
         return
     for i, t in enumerate(cell.doc):

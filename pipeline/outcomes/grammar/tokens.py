@@ -58,6 +58,7 @@ class Cell:
         self.doc = nlp(self.norm.text)
         self.words = [t.text for t in self.doc]
         self.lower = [w.lower() for w in self.words]     # spaCy's LOWER is str.lower()
+        self._num = [bool(NUM_RX.match(w)) for w in self.words]   # is_num, once per token
         self.role: dict[int, str] = {}          # token index -> rule for numbers not values
         self.mentions: list[Mention] = []
         self.timepoints: list[tuple[int, int, float]] = []
@@ -78,7 +79,7 @@ class Cell:
         return self.original[s:e]
 
     def is_num(self, i: int) -> bool:
-        return 0 <= i < len(self.words) and bool(NUM_RX.match(self.words[i]))
+        return 0 <= i < len(self._num) and self._num[i]
 
     def nums_in(self, a: int, b: int) -> list[int]:
         """Token indices of the numbers in [a, b)."""

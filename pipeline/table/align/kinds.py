@@ -18,14 +18,15 @@ from ..counts import described_count
 from ..header import MEASURE_COLUMNS
 from .results import RESPONSE_COLUMNS, SURVIVAL_COLUMNS, read_clauses
 from .settings import NEG, AlignSettings
-from .shapes import (_ABBREV_DOTS, _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
-                     _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX, _N_EQUALS,
+from .shapes import (_DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
+                     _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX,
                      _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
-                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values, _unbalanced,
+                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values,
                      _value_like, outcome_score, regimen_score, _COMPARISON, _hazard_ratio_first, _mid_line_tail,
-                     _reference_inside, _starts_on_dose, _value_ends_line)
+                     _reference_inside, _starts_on_dose)
+from .spans import SpanFacts
 from .tokens import SENTENCE_START, Tok
 
 if TYPE_CHECKING:
@@ -461,26 +462,21 @@ _skip_cost = skip_cost
 
 
 # ---------------------------------------------------------------- one span, one kind
-def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
+def _guards_refuse(spec: ColumnKind, toks: list[Tok], ctx: TableContext, f: SpanFacts) -> bool:
     """The shapes no cell of `spec` takes, whatever its kind's own shapes say."""
-    first, last = toks[0], toks[-1].low
-    if toks[-1].open_end or (first.norm.startswith(("(", "[")) and not spec.bracket_start):
+    if f.open_end or (f.bracket_start and not spec.bracket_start):
         return True       # a cell does not end on "vs.", a label ("placebo:"), an open parenthesis,
                           # nor start on a parenthesis or a bracketed reference (it ends the cell
                           # before), but a reference cell: "[45]", "(21,22)"
-    if not spec.doses and _starts_on_dose(toks):
+    if not spec.doses and f.starts_on_dose:
         return True       # "10 mg/kg ORR: 17%": the dose ends the regimen before, no other cell starts on it
-    if "=" in last or (first.norm in ("N", "n") and len(toks) > 1 and not spec.measure):
+    if f.equals_end or (f.n_first and not spec.measure):
         return True
-    colon = caps = False
-    for t in toks:
-        colon, caps = colon or t.colon, caps or t.caps
-    if not spec.labels and ((colon and _label_in_cell(spec, toks, ctx)) or (
-            last.endswith(".") and last not in _ABBREV_DOTS and len(last) > 2 and not last[:-1].isdigit())):
+    if not spec.labels and ((f.colon and _label_in_cell(spec, toks, ctx)) or f.sentence_end):
         return True       # "Chemotherapy:" or a sentence end is free text, not a cell
                           # (results name their arms: "OCT: 14.3 m vs. placebo: 6.0 m"; a
                           # treatment may name its arm's regimen: "Cohort A: drug X")
-    return not spec.sentence_words and caps
+    return not spec.sentence_words and f.caps
 
 
 def _label_in_cell(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> bool:
@@ -498,24 +494,21 @@ def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
         and first < _REGIMEN_LABEL_MAX and toks[0].norm[:1].isupper()
 
 
-def typed_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
-    """How much tokens read like one of the typed shapes of column `kind` (NEG: none)."""
+def typed_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None) -> float:
+    """How much tokens read like one of the typed shapes of column `kind` (NEG: none);
+    `facts`: the span's SpanFacts when the caller has them."""
     spec = kind_of(kind)
     if spec.free_text:
         return spec.score(spec, toks, "", ctx)
-    if _guards_refuse(spec, toks, ctx):
+    f = facts or SpanFacts(toks, ctx)
+    if _guards_refuse(spec, toks, ctx, f):
         return NEG
-    text = " ".join([t.norm for t in toks])
-    if "=" in text and not spec.counts and _N_EQUALS.search(text):
+    if f.n_equals and not spec.counts:
         return NEG            # "N = 85" counts patients: a count or population column's
-    return spec.score(spec, toks, text, ctx)
+    return spec.score(spec, toks, f.text, ctx)
 
 
 _typed_score = typed_score
-
-
-# capitalised words that head a group's name, its letter or number after them ("Part A", "Cohort 2")
-_NAMING_END = re.compile(r"(?:^|/)(?:Part|Arm|Cohort|Group)$")
 
 
 def dead_start(spec: ColumnKind, first: Tok) -> bool:
@@ -538,33 +531,30 @@ def _start_tests(first: Tok) -> tuple[bool, bool, bool]:
             first.norm[:1] == "(")
 
 
-def shape_score(kind: str, toks: list[Tok], ctx: TableContext) -> float:
+def shape_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None) -> float:
     n = len(toks)
     spec = kind_of(kind)
-    first = toks[0]
-    if dead_start(spec, first) or (first.low == "et" and n > 1 and toks[1].low.startswith("al")):
+    if dead_start(spec, toks[0]):
+        return NEG
+    f = facts or SpanFacts(toks, ctx)
+    if f.et_al:
         return NEG            # "et al." and its rest: never the start of a cell
     if spec.refuse is not None and spec.refuse(toks, ctx):
         return NEG
-    if n > 1 and not spec.free_text and _value_ends_line(toks, ctx):
-        return NEG
-    if n > 1 and _NAMING_END.search(toks[-1].norm) and not spec.free_text:
+    if not spec.free_text and (f.value_ends_line or f.naming_end):
         return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
-    sc = typed_score(kind, toks, ctx) if n <= ctx.typed_max.get(kind, n) else NEG
+    sc = typed_score(kind, toks, ctx, f) if n <= ctx.typed_max.get(kind, n) else NEG
     if sc != NEG:
         return sc
-    return _fallback_score(spec, toks, ctx)
+    return _fallback_score(spec, toks, ctx, f)
 
 
-def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> float:
+def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext, f: SpanFacts) -> float:
     """A span no typed shape of the column accepts: a descriptive column still takes a short
     one at a cost, a value column value-like text it cannot read."""
     n = len(toks)
-    if toks[-1].open_end or toks[0].norm.startswith("("):
+    if f.open_end or f.paren_start or f.nct or f.caps:
         return NEG
-    for t in toks:
-        if t.nct or t.caps:
-            return NEG
     if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not _PERCENT_START.match(toks[0].norm):
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
@@ -575,13 +565,14 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext) -> flo
     return NEG
 
 
-def score_cell(kind: str, toks: list[Tok], ctx: TableContext) -> float:
+def score_cell(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None) -> float:
     """How much tokens `toks` read like a cell of column `kind` (NEG: cannot be one).
 
     A descriptive column whose value fits none of the shapes still takes a short span at a
     cost, so an unusual cell ('Midgut or unknown origin NET' under 'Setting') never makes a
     whole row unreadable; value columns take value-like text they cannot read the same way."""
-    sc = shape_score(kind, toks, ctx)
-    if sc != NEG and _unbalanced(toks):
+    f = facts or SpanFacts(toks, ctx)
+    sc = shape_score(kind, toks, ctx, f)
+    if sc != NEG and f.unbalanced:
         sc += ctx.st.unbalanced   # "(13 G3, 10 GEP, 4" | "GEP NECs)": cut inside a parenthesis
     return sc

@@ -8,6 +8,7 @@ from .context import TableContext
 from .kinds import COUNTS_PER_ARM, cell_cap, dead_start, kind_of, score_cell, skip_cost
 from .settings import NEG, AlignSettings
 from .shapes import _DOSE_UNIT, _PLAIN_NUMBER, outcome_score
+from .spans import SpanFacts
 from .tokens import Tok
 
 
@@ -38,8 +39,9 @@ class RowScorer:
             self.reach_nct[i] = nxt_nct
             self.reach_caps[i] = nxt_caps
         self.width = T + 1
-        self._reaches: dict[str, list[int]] = {}
+        self._reaches: dict[str | tuple[bool, bool], list[int]] = {}
         self.memo: dict[str, dict[int, float]] = {}    # kind -> {i * width + k: score of [i, k)}
+        self._facts: dict[int, SpanFacts] = {}         # i * width + k -> the span's SpanFacts
         # cell moves (see moves), for one list of column kinds and one vocab at a time
         self._moves_kinds: list[str] | None = None
         self._moves_vocab: Vocab | None = None
@@ -64,11 +66,17 @@ class RowScorer:
         got = self._reaches.get(kind)
         if got is None:
             spec = kind_of(kind)
-            got = self.reach_tab
-            if not spec.holds_nct:
-                got = [min(a, b) for a, b in zip(got, self.reach_nct)]
-            if not spec.sentence_words:
-                got = [min(a, b) for a, b in zip(got, self.reach_caps)]
+            # kinds share their reaches by what stops them (most kinds: an NCT id and a
+            # sentence word), so each list is built once per row, not once per kind
+            stops = (spec.holds_nct, spec.sentence_words)
+            got = self._reaches.get(stops)
+            if got is None:
+                got = self.reach_tab
+                if not spec.holds_nct:
+                    got = list(map(min, got, self.reach_nct))
+                if not spec.sentence_words:
+                    got = list(map(min, got, self.reach_caps))
+                self._reaches[stops] = got
             self._reaches[kind] = got
         return got
 
@@ -161,7 +169,12 @@ class RowScorer:
         tkey = (kind, tuple(self.texts[i:k]))
         sc = cache.get(tkey)
         if sc is None:
-            sc = cache[tkey] = score_cell(kind, self.toks[i:k], self.ctx)
+            key = i * self.width + k
+            toks = self.toks[i:k]
+            facts = self._facts.get(key)
+            if facts is None:
+                facts = self._facts[key] = SpanFacts(toks, self.ctx)
+            sc = cache[tkey] = score_cell(kind, toks, self.ctx, facts)
         return sc
 
 

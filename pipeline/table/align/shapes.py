@@ -4,6 +4,7 @@ and free text's."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...normalize.drugs import NOT_DRUGS
@@ -97,8 +98,11 @@ _WORDISH = re.compile(r"[A-Za-z]{2,}")
 _VERSUS = ("vs.", "vs", "versus")
 
 
-def _parts(text: str) -> list[str]:
-    return [p for p in _PARTS_SPLIT.split(text) if p]
+@lru_cache(maxsize=4096)
+def _parts(text: str) -> tuple[str, ...]:
+    """The parts of a regimen or sites cell between its operators ("+", "plus", "/", ",",
+    parentheses ...); the Treatment, Agent and sites columns ask it of the same spans."""
+    return tuple(p for p in _PARTS_SPLIT.split(text) if p)
 
 
 def _is_target_like(tokens: list[Tok]) -> bool:
