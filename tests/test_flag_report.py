@@ -52,4 +52,7 @@ def test_per_flag_counts(report):
     # unflagged measures stays >= 0.99)
     # 2026-12-02 later: 88, 10 wrong once plain rows were read like their markdown twins, which
     # made right wrong values the flag used to catch)
-    assert rep.per_flag["unfit_tokens"] <= 105 and rep.wrong_per_flag["unfit_tokens"] >= 8
+    # 2026-12-03: 87, 9 wrong -> 77, 2 wrong once PMC5842271's pasted count, subgroup-value and merged
+    # note cells were read whole (the values it flagged there are now right; precision among
+    # unflagged 0.9988 -> 1.0, 883/883)
+    assert rep.per_flag["unfit_tokens"] <= 105 and rep.wrong_per_flag["unfit_tokens"] >= 2

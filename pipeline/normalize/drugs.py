@@ -13,8 +13,10 @@ INN_STEMS = re.compile(
     r"(mab|nib|lib|sib|rafenib|ciclib|parib|platin|taxel|rubicin|mycin|abine|stine|tecan|"
     r"fosfamide|mustine|lisib|cept|zomib|tinib|lutamide|relin|gliptin|trexed|azine|"
     r"olimus|rolimus|tide|otide|deg|sertib|tansine|vedotin|govitecan|deruxtecan)$", re.I)
-NOT_DRUGS = {"chemo", "chemotherapy", "placebo", "bsc", "mono", "monotherapy", "radiotherapy",
-             "re-irradiation", "irradiation", "rt", "surgery", "observation", "peptide", "nucleotide"}
+# the arms a trial compares a drug with when they give no drug (a regimen "Drug BSC" is two arms)
+CONTROL_ARMS = {"placebo", "bsc", "best supportive care", "observation"}
+NOT_DRUGS = {"chemo", "chemotherapy", "mono", "monotherapy", "radiotherapy", "re-irradiation", "irradiation",
+             "rt", "surgery", "peptide", "nucleotide", *(w for w in CONTROL_ARMS if " " not in w)}
 
 
 def drug_lexicon() -> dict[str, tuple[str, ...]]:

@@ -110,6 +110,8 @@ def labelled_value(text: str) -> tuple[str, int] | None:
 _SEQ_LABEL = r"[A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2}(?:\s*(?:>=|<=|[><≥≤])\s*\d+(?:\.\d+)?\s*%?)?"
 _SEQ_VALUE = r"(?:\d+(?:\.\d+)?(?:\s*(?:%|mo\b|mos\b|months?\b|wks?\b|weeks?\b))?|NR\b)"
 _SEQ_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL})\s+({_SEQ_VALUE})")
+# "All: 14 AB: 31": each subgroup's label with a colon and a bare number, the next label or the end after it
+_SEQ_COLON_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL}):\s+(\d+(?:\.\d+)?)(?=\s+[A-Z]|\s*$)")
 
 
 def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
@@ -119,7 +121,7 @@ def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
     written alike (all with a unit or none)."""
     out, pos, units = [], 0, set()
     while pos < len(text.rstrip()):
-        m = _SEQ_PAIR.match(text, pos)
+        m = _SEQ_PAIR.match(text, pos) or _SEQ_COLON_PAIR.match(text, pos)
         if m is None:
             return None
         label = clean_population(m.group(1))

@@ -30,7 +30,9 @@ _COUNT_THEN_LABEL = re.compile(rf"(?<![\w.,])(\d{{1,5}})(?![\d.,%])\s+((?:{_LABE
 _COUNT_PAREN_LABEL = re.compile(r"(?<![\w.,])(\d{1,5})\s*\(\s*([A-Za-z][^()\d]{0,30}?)\s*\)")
 _TOTAL_PAREN_COUNT = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s*\)\s*$")
 _TOTAL_PAREN_LABELLED = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s+([A-Za-z][^()]{0,40}?)\s*\)\s*$")
-_LABEL_COLON_COUNT = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:\s*(\d{1,5})(?![\d.,%])")
+# "LS: 4", or "LS 4" after the sentence of the counts before it ("12 (Ib) + 118 (II). LS 4")
+_LABEL_COLON_COUNT = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:\s*(\d{1,5})(?![\d.,%])"
+                                r"|(?<=\)\. )([A-Z][\w-]{0,15})\s+(\d{1,5})(?![\d.,%])")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(\d{1,5})(?![\d.,%])")
 
 
@@ -94,7 +96,9 @@ def _total_and_subgroup(text: str, qualifier: str | None) -> list[Count] | None:
 def _labelled_counts(text: str) -> list[Count] | None:
     """'15 (Ib) + 133 (II). SS: 3': counts each with its label, and no other number."""
     found = [Count(x.group(2).strip(), int(x.group(1)), x.start(1), x.end(1)) for x in _COUNT_PAREN_LABEL.finditer(text)]
-    found += [Count(x.group(1), int(x.group(2)), x.start(2), x.end(2)) for x in _LABEL_COLON_COUNT.finditer(text)]
+    for x in _LABEL_COLON_COUNT.finditer(text):
+        g = 1 if x.group(1) else 3
+        found.append(Count(x.group(g), int(x.group(g + 1)), x.start(g + 1), x.end(g + 1)))
     if not found:
         return None
     found.sort(key=lambda c: c.start)

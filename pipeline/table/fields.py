@@ -8,7 +8,7 @@ import json
 import re
 
 from ..model import Arm, Grid, GridRow
-from ..normalize.drugs import regimen_drugs
+from ..normalize.drugs import CONTROL_ARMS, is_drug_word, regimen_drugs
 from ..normalize.refs import split_citation
 from ..normalize.text import as_written, clean
 from ..outcomes.review import is_nr_abbreviation, ordered
@@ -103,7 +103,7 @@ def arm_labels(treatment: str | None) -> list[str] | None:
         return None
     parts = re.split(r"\s+(?:vs\.?|versus|VS\.?)\s+", clean(treatment))
     if len(parts) < 2:
-        return None
+        return _drug_then_control(clean(treatment))
     letters = [re.search(r"\(([A-Z]|[0-9])\)$", p) for p in parts]
     if all(letters):
         # "Drug 3 mg/kg (A) vs drug + vaccine (B) vs vaccine (C)": the arms are named A, B, C
@@ -125,6 +125,22 @@ def arm_labels(treatment: str | None) -> list[str] | None:
     # a dose and schedule, or the trial's phase, written after an arm's name are no part of it
     # ("Octreotide LAR 30 mg every 28 days", "gemcitabine-docetaxel phase III")
     return [_ARM_TAIL.sub("", p).strip() or p for p in parts]
+
+
+_CONTROL_LAST = re.compile(r"(?i)^(.*\S)\s+(" + "|".join(sorted(CONTROL_ARMS, key=len, reverse=True)) + r")$")
+
+
+def _drug_then_control(treatment: str) -> list[str] | None:
+    """'Drugumab BSC', 'Drugumab placebo': a drug, then with nothing joining them ('+', 'plus',
+    'with') the control arm it was compared with: the two arms; None for any other text."""
+    m = _CONTROL_LAST.match(treatment)
+    if m is None:
+        return None
+    head = m.group(1)
+    last = head.split()[-1]
+    if not is_drug_word(last) or re.search(r"(?i)[+/±&,]|\b(?:plus|with|and|or|then|after)\b", head):
+        return None
+    return [head, m.group(2)]
 
 
 _ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")

@@ -26,6 +26,7 @@ from dataclasses import replace
 from ..model import Grid, GridRow
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results
+from .align.shapes import labelled_values
 from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, RowScorer, TableContext, Tok,
                     align_kind, skip_cost)
 from .header import classify_header
@@ -48,11 +49,17 @@ _UNIT_Y = re.compile(r"\d\s*(?:y|yrs?|years?)\b", re.I)
 
 
 def _shape(text: str) -> frozenset[str]:
-    """Features of a cell's text that a column's cells share."""
+    """Features of a cell's text that a column's cells share. A cell of subgroup labels each
+    with its value ("All: 12 AB: 40") is sized by its values, as the aligner reads it: one
+    cell of two values, like "12 vs. 40", not four words of text."""
     t = clean(text)
     low = t.lower()
     words = t.split()
-    f = {"w1" if len(words) == 1 else "w2-3" if len(words) <= 3 else "w4+"}
+    values = labelled_values(t)
+    size = len(values) if values else len(words)
+    f = {"w1" if size == 1 else "w2-3" if size <= 3 else "w4+"}
+    if values:
+        f.add("num")
     if MISSING_RX.match(low):
         f.add("missing")
     if any(NCT.match(w.strip("()[],;")) for w in words):
@@ -84,6 +91,10 @@ def _shape(text: str) -> frozenset[str]:
 
 
 def _number(text: str) -> float | None:
+    """The cell's first value: its leading number, or the first subgroup's ("AB: 40")."""
+    values = labelled_values(clean(text))
+    if values:
+        text = values[0]
     m = _NUM.search(clean(text))
     if not m or not clean(text)[:1].isdigit():
         return None

@@ -16,9 +16,10 @@ from ...outcomes.cells import parse_value_cell, states_results
 from ...vocab import MAX_MEDIAN_MONTHS
 from ..counts import described_count
 from ..header import MEASURE_COLUMNS
-from .results import RESPONSE_COLUMNS, SURVIVAL_COLUMNS, read_clauses
+from .results import RESPONSE_COLUMNS, SURVIVAL_COLUMNS, noted_results, read_clauses
 from .settings import NEG, AlignSettings
-from .shapes import (_DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
+from .shapes import (COUNTS_OF_PARTS, COUNTS_PER_ARM,
+                     _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
                      _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX,
                      _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
                      _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
@@ -192,6 +193,8 @@ def _score_value(spec, toks, text, ctx):
         return NEG            # "AB: HR 0.61 (...)": a hazard ratio, no count, rate or median
     p, labelled = _read_value(text)
     if p is None:
+        if noted_results(spec.name, toks):
+            return w.results_cell     # "Median follow-up 2 years: 1-year OS 60%": the row's results
         return NEG            # value-like text of another shape gets shape_score's fallback
     units = {v.unit for v in p.values if v.unit}
     if (spec.no_percent and "%" in units) or (
@@ -204,15 +207,12 @@ def _score_value(spec, toks, text, ctx):
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
 
 
-# counts of the arms or parts a row's regimen cell names, each with its label: "11 (A) 19 (B)"
-COUNTS_PER_ARM = re.compile(r"\d+ \([A-Z][\w-]{0,3}\)(?: \d+ \([A-Z][\w-]{0,3}\))+")
-
-
 def _score_count(spec, toks, text, ctx):
     """A count, or a count and who the patients are ("512 patients with untreated disease";
     a capitalised drug name after it starts the next column's regimen), or the counts of the
-    row's arms ("11 (A) 19 (B)")."""
-    if COUNTS_PER_ARM.fullmatch(text):
+    row's arms ("11 (A) 19 (B)"), or of its parts and subgroups, each with its label and no
+    other number ("20 (I) + 90 (II). AB: 6")."""
+    if COUNTS_PER_ARM.fullmatch(text) or COUNTS_OF_PARTS.fullmatch(text):
         return ctx.w.value + ctx.w.value_short   # (as short as each count alone)
     if described_count(text) is not None and len(toks) <= _COUNT_MAX:
         if any(t.colon or (t.norm[:1].isupper() and ctx.kb.is_drug(t.norm.strip(",;()"))) for t in toks[1:]):

@@ -64,7 +64,9 @@ def _name_at(toks: list[Tok], i: int) -> tuple[str, int] | None:
     the index after it."""
     for n in range(min(MAX_NAME_TOKENS, len(toks) - i), 0, -1):
         span = toks[i:i + n]
-        if any(t.colon for t in span[:-1]) or any(_VALUE.match(t.norm) for t in span):
+        # (a landmark may lead the name: "2 year OS", "6 months PFS")
+        lead = 2 if n > 2 and _NUMBER.match(span[0].norm) and time_unit(span[1].low.strip(".,;")) else 0
+        if any(t.colon for t in span[:-1]) or any(_VALUE.match(t.norm) for t in span[lead:]):
             continue
         kind = _measure_column(" ".join(t.norm for t in span).rstrip(":"))
         if kind is not None:
@@ -159,6 +161,22 @@ def read_clauses(toks: list[Tok]) -> list[Clause] | None:
         out.append(c)
         i = c.end
     return out or None
+
+
+_NOTE_MAX = 8           # longest note before a value cell's named results
+
+
+def noted_results(kind: str, toks: list[Tok]) -> bool:
+    """A note ending on a colon, then results that each name their measure, of the column's
+    own family ("Median follow-up 2 years (range 1-4): 1-year OS 60% Median OS 30 weeks"
+    under a survival column): a cell the copy merged over several value columns, which says
+    what each value is."""
+    lead = next((k for k, t in enumerate(toks[:_NOTE_MAX]) if t.colon), None)
+    family = next((f for f in (RESPONSE_COLUMNS, SURVIVAL_COLUMNS) if kind in f), None)
+    if lead is None or family is None or lead + 1 >= len(toks):
+        return False
+    clauses = read_clauses(toks[lead + 1:])
+    return clauses is not None and all(c.named in family and c.label is None for c in clauses)
 
 
 def labelled_clauses(toks: list[Tok], at_most: int | None = None) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .context import TableContext
-from .kinds import COUNTS_PER_ARM, cell_cap, dead_start, kind_of, score_cell, skip_cost
+from .kinds import COUNTS_OF_PARTS, COUNTS_PER_ARM, cell_cap, dead_start, kind_of, score_cell, skip_cost
 from .settings import NEG, AlignSettings
-from .shapes import _DOSE_UNIT, _PLAIN_NUMBER, outcome_score
+from .shapes import _ABBREV_DOTS, _DOSE_UNIT, labelled_values, _PLAIN_NUMBER, outcome_score
 from .spans import SpanFacts
 from .tokens import Tok
 
@@ -91,8 +91,10 @@ class RowScorer:
     def long_cost(self, i: int, k: int) -> float:
         """What a value cell of tokens [i, k), longer than its column's usual cells, costs; none
         for the counts of the row's arms, each with its label ("11 (A) 19 (B)"): one count per
-        arm, not text run into the count column."""
-        return 0.0 if COUNTS_PER_ARM.fullmatch(" ".join(self.texts[i:k])) else self.ctx.st.long_value
+        arm, not text run into the count column; nor for those of its parts and subgroups
+        ("20 (I) + 90 (II). AB: 6")."""
+        text = " ".join(self.texts[i:k])
+        return 0.0 if COUNTS_PER_ARM.fullmatch(text) or COUNTS_OF_PARTS.fullmatch(text) else self.ctx.st.long_value
 
     def moves(self, kinds: list[str], j: int, i: int, vocab: Vocab | None) -> list[tuple[int, float]]:
         """The cells column j may take from token i: (k, score of tokens [i, k)) as the row
@@ -164,6 +166,8 @@ class RowScorer:
         if spec.numeric and ((k < len(self.toks) and _DOSE_UNIT.match(self.toks[k].low))
                              or (kind != "n_total" and self.toks[i].low in ("n", "n="))):
             return NEG          # "30 | mg every 28 days" is a dose; "N = 85" only counts patients
+        if spec.measure and k < len(self.toks) and self._goes_on(i, k):
+            return NEG          # the cell's next clause, a label's value, is the cell's too
         # the same words score the same in every row of the table ("Mono", "2nd", "II")
         cache = self.ctx.cell_scores
         tkey = (kind, tuple(self.texts[i:k]))
@@ -176,6 +180,25 @@ class RowScorer:
                 facts = self._facts[key] = SpanFacts(toks, self.ctx)
             sc = cache[tkey] = score_cell(kind, toks, self.ctx, facts)
         return sc
+
+    def _goes_on(self, i: int, k: int) -> bool:
+        """Does a subgroup's label and value at token k ("AB: 6", "AB 6") go on with the cell
+        [i, k): after a clause that a full stop ends ("20 (I) + 90 (II). | AB: 6"), or after
+        other subgroups' values ("All: 12 | AB: 40"; a label the cell already has starts the
+        next column's values: "A: 12% B: 15% | A: 3.1 mo")?"""
+        label = self.toks[k]
+        if not (label.colon or _clause_end(self.toks[k - 1].low)) or labelled_values(" ".join(self.texts[k:k + 2])) is None:
+            return False
+        if _clause_end(self.toks[k - 1].low):
+            return True
+        if not self.toks[i].colon or labelled_values(" ".join(self.texts[i:k])) is None:
+            return False
+        return label.low not in {t.low for t in self.toks[i:k] if t.colon}
+
+
+def _clause_end(low: str) -> bool:
+    """Does a token end a clause with a full stop ("(II).", "cohort."; not "vs.", "mo.", "12.")?"""
+    return low.endswith(".") and low not in _ABBREV_DOTS and len(low) > 2 and not low[:-1].replace(".", "").isdigit()
 
 
 class Vocab(dict):

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 LINE_RX = re.compile(r"^(?:>=?\s*)?(?:1st|2nd|3rd|[4-9]th|first|second|third|fourth|later|1l|2l|3l|"
                      r"\d(?:st|nd|rd|th)?\+?)(?:[-/ ]?(?:line|l|and|or|1st|2nd|3rd|[4-9]th|\+|beyond|later))*\+?$", re.I)
-PHASE_RX = re.compile(r"^(?:phase\s*)?(?:0|i{1,3}|iv|[1-4])(?:[ab])?(?:\s*/\s*(?:i{1,3}|iv|[1-4])[ab]?)?$", re.I)
+PHASE_RX = re.compile(r"^(?:phase\s*)?(?:0|i{1,3}|iv|[1-4])(?:[ab])?(?:\s*[/–-]\s*(?:i{1,3}|iv|[1-4])[ab]?)?$", re.I)
 REF_RX = re.compile(r"^[\[(]?\d{1,4}(?:\s*[,–-]\s*\d{1,4})*[\])]?[,;]?$")
 TARGET_TOK = re.compile(r"^(?:anti-)?[A-Z0-9][A-Za-z0-9-]*(?:/[A-Z0-9][A-Za-z0-9-]*)*$")
 _ABBREV_DOTS = {"al.", "vs.", "no.", "inc.", "co.", "ltd.", "retro.", "approx.", "mo.", "pts."}
@@ -54,6 +54,15 @@ _VALUE_START = re.compile(r"(?i)(?:\d|nr\b|not\b|n\s*=|na\b)|(?-i:All|[A-Z][A-Z0
 # letter, "Nivolumab 7.5" an arm's regimen and its value)
 _LABELLED_VALUE = re.compile(r"(All|[A-Z][A-Z0-9+/-]{1,7}):?\s+(\d+(?:\.\d+)?(?:\s*(?:%|weeks?|months?|mo|wk|m|w)\b)?%?)")
 _NOT_SUBGROUP = OUTCOME_WORDS | {"vs", "or", "p"}
+
+
+# counts of the arms or parts a row's regimen cell names, each with its label: "11 (A) 19 (B)"
+_PART_COUNT = r"\d+ \([A-Z][\w-]{0,3}\)"
+COUNTS_PER_ARM = re.compile(rf"{_PART_COUNT}(?: {_PART_COUNT})+")
+# the counts of a trial's parts, joined, and of its subgroups, each after its label and the
+# parts' sentence: "20 (I) + 90 (II). AB: 6"
+COUNTS_OF_PARTS = re.compile(rf"{_PART_COUNT}(?:(?: [+/,]| and)? {_PART_COUNT})*(?:[.;,]? [A-Z][\w-]{{0,7}}:? \d+)+"
+                             rf"|{_PART_COUNT}(?:(?: [+/,]| and) {_PART_COUNT})+")
 
 
 def labelled_values(text: str) -> list[str] | None:
