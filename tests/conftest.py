@@ -11,7 +11,7 @@ if str(ROOT) not in sys.path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    """One spaCy pipeline for the session (blank English + sentencizer + matcher)."""
+    """One spaCy pipeline for the session (blank English + matcher)."""
     from pipeline.outcomes.freetext import nlp_and_matcher
     return nlp_and_matcher()
 

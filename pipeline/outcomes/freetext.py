@@ -75,8 +75,8 @@ def parse_outcomes(text: str | None, arms: list[str] | None = None, default: str
         cell.default_unit = default_unit
     state = State(arms)
     used: set[int] = set()
-    for sent in cell.doc.sents:
-        sentence(cell, sent.start, sent.end, state, res, used)
+    for start, end in cell.sentences:
+        sentence(cell, start, end, state, res, used)
     account_numbers(cell, res)
     return res
 

@@ -1,9 +1,9 @@
 """The outcome grammar: free text of an outcome cell -> measures and narrative.
 
 Layers, each importing only the ones above it:
-  nlp.py          spaCy: blank-English tokenizer, sentencizer, Matcher (patterns are data,
+  nlp.py          spaCy: blank-English tokenizer, Matcher (patterns are data,
                   outcomes/data/patterns.json)
-  tokens.py       Cell (tokens and what was found), Mention, Value, token questions
+  tokens.py       Cell (tokens, sentences and what was found), Mention, Value, token questions
   matches.py      matched spans -> mentions, landmarks and narrative roles (one rule per label)
   populations.py  population names: cleaned, split from lists, "all" told apart
   records.py      OutcomeParse: what the grammar returns (model.CellMeasure, CellNarrative)

@@ -1,6 +1,7 @@
 """The spaCy layer of the outcome grammar: a blank-English tokenizer with three rules for
-outcome cells, the sentencizer, and a Matcher built from the token patterns kept as data in
-outcomes/data/patterns.json (each with a label and a comment, validated at load).
+outcome cells and a Matcher built from the token patterns kept as data in
+outcomes/data/patterns.json (each with a label and a comment, validated at load). Sentences
+are cut by grammar/tokens.sentence_bounds (spaCy's sentencizer rule over the token texts).
 
 Nothing here knows a measure: the labels the patterns carry are read by grammar/matches.py.
 """
@@ -86,9 +87,6 @@ def nlp_and_matcher():
     from spacy.schemas import validate_token_pattern
 
     nlp = _blank_english()
-    from spacy.pipeline import Sentencizer
-    # a list bullet ends an item as a full stop ends a sentence ("• ORR: 27% • Grade 3 AEs: 13%")
-    nlp.add_pipe("sentencizer", config={"punct_chars": [*Sentencizer.default_punct_chars, "•", "▪", "●"]})
     data = pattern_data()
     patterns = [expand_units(entry["pattern"], data["duration_words"]) for entry in data["patterns"]]
     for entry, pattern in zip(data["patterns"], patterns):

@@ -10,6 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from functools import lru_cache
+
+from spacy.lang.lex_attrs import is_punct
+from spacy.pipeline import Sentencizer
+
 from ... import vocab
 from ...normalize.text import normalize
 from ...normalize.units import time_unit
@@ -21,6 +26,30 @@ NUM_RX = re.compile(r"^(?:\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+)$")   # "1,234": thou
 VS_WORDS = ("vs.", "vs", "versus")
 # between two values, "v" is "versus" too ("31.5% v 12.4%")
 VS_BETWEEN = (*VS_WORDS, "v", "v.")
+
+
+# what ends a sentence: spaCy's sentencizer's marks, and a list bullet, which ends an item as a
+# full stop ends a sentence ("• ORR: 27% • Grade 3 AEs: 13%")
+SENTENCE_ENDS = frozenset([*Sentencizer.default_punct_chars, "•", "▪", "●"])
+
+
+def sentence_bounds(words: list[str]) -> list[tuple[int, int]]:
+    """The sentences of a cell's tokens, [start, end) each: spaCy's sentencizer rule (a
+    sentence starts at the first token after a sentence end that is no punctuation), worked
+    out over the token texts instead of spaCy Token objects (a sentencizer pipe made the
+    tokenizer's Doc cost twice as much)."""
+    starts, seen_end = [0], False
+    for i, w in enumerate(words):
+        if w in SENTENCE_ENDS:
+            seen_end = True
+        elif seen_end and not _is_punct(w):
+            if i:
+                starts.append(i)
+            seen_end = False
+    return list(zip(starts, starts[1:] + [len(words)])) if words else []
+
+
+_is_punct = lru_cache(maxsize=4096)(is_punct)     # spaCy's IS_PUNCT lexeme attribute
 
 
 def number(word: str) -> float:
@@ -55,8 +84,9 @@ class Cell:
     def __init__(self, text: str, nlp):
         self.original = text
         self.norm = normalize(text)
-        self.doc = nlp(self.norm.text)
+        self.doc = nlp.make_doc(self.norm.text)
         self.words = [t.text for t in self.doc]
+        self.sentences = sentence_bounds(self.words)
         self.lower = [w.lower() for w in self.words]     # spaCy's LOWER is str.lower()
         self._num = [bool(NUM_RX.match(w)) for w in self.words]   # is_num, once per token
         self.role: dict[int, str] = {}          # token index -> rule for numbers not values

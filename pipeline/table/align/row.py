@@ -177,7 +177,9 @@ class RowScorer:
             toks = self.toks[i:k]
             facts = self._facts.get(key)
             if facts is None:
-                facts = self._facts[key] = SpanFacts(toks, self.ctx)
+                shorter = self._facts.get(key - 1) if k - i > 1 else None    # [i, k - 1)
+                facts = self._facts[key] = SpanFacts(toks, self.ctx) if shorter is None \
+                    else shorter.extended(toks, self.ctx)
             sc = cache[tkey] = score_cell(kind, toks, self.ctx, facts)
         return sc
 

@@ -193,23 +193,22 @@ def _trailing_ref(toks: list[Tok]) -> int:
     return 0
 
 
-def _add_drug_part(s: float, words: list[str], drug_words: list[str], ctx: TableContext) -> float:
-    """`s` plus a regimen part naming a drug: the drug, less its other words ("Placebo 44
-    Pembrolizumab" holds two regimens with no operator; a bare number is a value). Added term
-    by term, in the order the score was always summed."""
+def _drug_part_terms(words: list[str], drug_words: list[str], ctx: TableContext) -> list[float]:
+    """What a regimen part naming a drug adds to its regimen's score, term by term in the order
+    they are summed: the drug, less its other words ("Placebo 44 Pembrolizumab" holds two
+    regimens with no operator; a bare number is a value)."""
     kb, w = ctx.kb, ctx.w
-    s += w.regimen_drug
     heads = len(drug_words) + sum(1 for x in words if x.lower() in NOT_DRUGS)
-    s += w.regimen_two_heads * max(0, heads - 1)
+    terms = [w.regimen_drug, w.regimen_two_heads * max(0, heads - 1)]
     for i, x in enumerate(words):
         if _NUMBER.fullmatch(x) and not (i + 1 < len(words) and _DOSE_UNIT.match(words[i + 1].lower())):
-            s += w.regimen_bare_number
+            terms.append(w.regimen_bare_number)
             continue
         if x in drug_words or _DOSE.match(x) or _NUMBER.fullmatch(x):
             continue
-        s += (w.regimen_site_word if kb.is_site(x) else w.regimen_capitalised
-              if x[:1].isupper() and not kb.abbrev.get(x) else w.regimen_word)
-    return s
+        terms.append(w.regimen_site_word if kb.is_site(x) else w.regimen_capitalised
+                     if x[:1].isupper() and not kb.abbrev.get(x) else w.regimen_word)
+    return terms
 
 
 def _other_part_score(p: str, words: list[str], ctx: TableContext) -> float:
@@ -234,17 +233,28 @@ def regimen_score(text: str, ctx: TableContext) -> float:
     text = _GLUED_REF.sub(r" \1", text)
     s = 0.0
     seen_drug = False
+    cache = ctx.regimen_parts
     for p in _parts(text):
-        words = p.split()
-        if not words:
-            continue
-        drug_words = [x for x in words if ctx.kb.is_drug(x)]
-        if drug_words or ctx.kb.is_drug(p):
-            s = _add_drug_part(s, words, drug_words, ctx)
-            seen_drug = True
-        else:
-            s += _other_part_score(p, words, ctx)
+        got = cache.get(p)
+        if got is None:
+            got = cache[p] = _part_terms(p, ctx)
+        for term in got[0]:       # summed term by term, in order: the same float whatever is cached
+            s += term
+        seen_drug = seen_drug or got[1]
     return s if seen_drug or s > 0 else s + ctx.w.regimen_no_drug
+
+
+def _part_terms(p: str, ctx: TableContext) -> tuple[tuple[float, ...], bool]:
+    """What one part of a regimen adds to its score (the terms, in order) and whether it names
+    a drug. A span's parts are mostly those of the span one token shorter: each part is
+    worked out once per table (TableContext.regimen_parts)."""
+    words = p.split()
+    if not words:
+        return (), False
+    drug_words = [x for x in words if ctx.kb.is_drug(x)]
+    if drug_words or ctx.kb.is_drug(p):
+        return tuple(_drug_part_terms(words, drug_words, ctx)), True
+    return (_other_part_score(p, words, ctx),), False
 
 
 def outcome_score(first: Tok, n: int, has_nct: bool, ctx: TableContext) -> float:
@@ -281,12 +291,14 @@ def _value_ends_line(toks: list[Tok], ctx: TableContext) -> bool:
     drug or a name in capitals ("Placebo 44 | Drugumab 68.2", "Drug B 66.9 | TRIAL-4
     [8]"): the end of one row and the start of the next, no one cell (a label, "All: 16 |
     SS: 37", or a word, "37 | Median follow-up ...", may go on in the cell or the row)."""
-    for k in range(1, len(toks)):
-        t = toks[k]
-        if t.first and toks[k - 1].bare and t.norm[:1].isupper() and not t.colon \
-                and (_capitals_name(t) or ctx.kb.is_drug(t.norm)):
-            return True
-    return False
+    return any(_row_break(toks[k - 1], toks[k], ctx) for k in range(1, len(toks)))
+
+
+def _row_break(before: Tok, t: Tok, ctx: TableContext) -> bool:
+    """_value_ends_line's test of one pair of tokens: a bare number, then a line starting on a
+    capitalised drug or a name in capitals."""
+    return t.first and before.bare and t.norm[:1].isupper() and not t.colon \
+        and (_capitals_name(t) or ctx.kb.is_drug(t.norm))
 
 
 def _capitals_name(t: Tok) -> bool:
