@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from functools import lru_cache
 
+from spacy.attrs import ORTH
 from spacy.lang.lex_attrs import is_punct
 from spacy.pipeline import Sentencizer
 
@@ -85,7 +86,8 @@ class Cell:
         self.original = text
         self.norm = normalize(text)
         self.doc = nlp.make_doc(self.norm.text)
-        self.words = [t.text for t in self.doc]
+        strings = self.doc.vocab.strings     # (the texts by their ids: no Token objects made)
+        self.words = [strings[o] for o in self.doc.to_array(ORTH).tolist()]
         self.sentences = sentence_bounds(self.words)
         self.lower = [w.lower() for w in self.words]     # spaCy's LOWER is str.lower()
         self._num = [bool(NUM_RX.match(w)) for w in self.words]   # is_num, once per token

@@ -59,6 +59,7 @@ class TableContext:
         self.cell_scores: dict[tuple[str, tuple[str, ...]], float] = {}   # (kind, words) -> score_cell
         self.regimen_scores: dict[str, float] = {}                    # text -> regimen_score
         self.regimen_parts: dict[str, tuple] = {}                     # part -> shapes._part_terms
+        self.site_parts: dict[str, float] = {}                        # part -> kinds._site_part
         self.line_tokens: dict[int, list[Tok]] = {}                   # line number -> tokens
         self.scorers: dict[tuple[int, int], object] = {}              # body lines [a, b) -> RowScorer
         self.first_pass: dict[tuple[int, int], object] = {}           # lines [a, b) -> first-pass Alignment

@@ -311,25 +311,32 @@ def _score_endpoint_result(spec, toks, text, ctx):
 
 
 def _score_sites(spec, toks, text, ctx):
-    w, kb = ctx.w, ctx.kb
     if len(toks) > (spec.typed_max if "(" in text else 7) or any(t.site_digits for t in toks) or _reference_inside(toks) \
             or toks[0].low in SENTENCE_START:
         return NEG
     parts = _parts(text)
     if not parts:
         return NEG
-    s = 0.0
+    s, cache = 0.0, ctx.site_parts
     for p in parts:
-        words = p.split()
-        if any(kb.is_site(x) for x in words):
-            s += w.site_part
-        elif any(kb.is_drug(x) for x in words):
-            s += w.site_drug_part
-        elif len(words) <= 2 and words[0][:1].isupper():
-            s += w.site_short_part
-        else:
-            s += w.site_other_part
+        term = cache.get(p)
+        if term is None:
+            term = cache[p] = _site_part(p, ctx)
+        s += term
     return s
+
+
+def _site_part(p: str, ctx: TableContext) -> float:
+    """What one part of a sites cell adds to its score (once per part and table: a span's parts
+    are mostly those of the span one token shorter)."""
+    w, kb, words = ctx.w, ctx.kb, p.split()
+    if any(kb.is_site(x) for x in words):
+        return w.site_part
+    if any(kb.is_drug(x) for x in words):
+        return w.site_drug_part
+    if len(words) <= 2 and words[0][:1].isupper():
+        return w.site_short_part
+    return w.site_other_part
 
 
 def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):

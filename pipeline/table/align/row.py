@@ -120,13 +120,14 @@ class RowScorer:
     def _cell_moves(self, kinds: list[str], j: int, i: int) -> list[tuple[int, float]]:
         """moves without the vocab bonus."""
         T, kind = len(self.toks), kinds[j]
+        spec = kind_of(kind)
         k_min = T - self._rest[j + 1]
         k_hi = min(T, i + self._caps[j], self.reach(kind, i))
-        if kind_of(kind).free_text:
+        if spec.free_text:
             first = self.toks[i]
             return [(k, sc) for k in range(max(i + 2, k_min), k_hi + 1)
                     if (sc := outcome_score(first, k - i, False, self.ctx)) != NEG]
-        if dead_start(kind_of(kind), self.toks[i]):
+        if dead_start(spec, self.toks[i]):
             return []
         memo, W, out = self.memo_of(kind), self.width, []
         for k in range(max(i + 1, k_min), k_hi + 1):
