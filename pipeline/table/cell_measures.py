@@ -114,12 +114,24 @@ _SEQ_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL})\s+({_SEQ_VALUE})")
 _SEQ_COLON_PAIR = re.compile(rf"\s*[,;]?\s*({_SEQ_LABEL}):\s+(\d+(?:\.\d+)?)(?=\s+[A-Z]|\s*$)")
 
 
+# "17% Site A 11%": the whole cohort's value first, without a label, a subgroup's label after it
+_LEAD_VALUE = re.compile(rf"\s*({_SEQ_VALUE})(?=\s+[A-Za-z])")
+_VALUE_UNIT = re.compile(r"^[\d.\s]*")
+
+
 def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
     """'All patients 17% Site A 11% PD-L1 > 1 44%' -> (population, start, end) of each value,
     'all' for a label naming the whole cohort; None unless the cell is two or more such pairs
     and nothing else, each label a subgroup's name (no measure, no 'median'), every value
-    written alike (all with a unit or none)."""
+    written alike (all with a unit or none). A cell that opens on a value without a label
+    ('17% Site A 11% Site B 19%': the label of the whole cohort dropped) gives that value to
+    'all' when every value is written with the same unit: the cell ends on a value, so each
+    label heads the value after it."""
     out, pos, units = [], 0, set()
+    lead = _LEAD_VALUE.match(text)
+    if lead is not None:
+        out.append(("all", lead.start(1), lead.end(1)))
+        pos = lead.end()
     while pos < len(text.rstrip()):
         m = _SEQ_PAIR.match(text, pos) or _SEQ_COLON_PAIR.match(text, pos)
         if m is None:
@@ -134,7 +146,15 @@ def labelled_values(text: str) -> list[tuple[str, int, int]] | None:
         pos = m.end()
     if len(out) < 2 or len(units) > 1 or len({lab for lab, _, _ in out}) < len(out):
         return None
+    if lead is not None and not _one_unit([text[st:en] for _, st, en in out]):
+        return None           # "45% at 12 mo", "12 B 15": no subgroups after the cohort's value
     return out
+
+
+def _one_unit(values: list[str]) -> bool:
+    """Are values all written with one and the same unit ("20%", "13%"; "2.5 mo", "3 mo")?"""
+    units = {_VALUE_UNIT.sub("", v) for v in values}
+    return len(units) == 1 and "" not in units
 
 
 def numeric_cell_measures(text: str, spec: ColumnSpec, labels: list[str] | None,

@@ -15,7 +15,8 @@ from dataclasses import replace
 
 from ...model import GridRow
 from ...outcomes.cells import parse_value_cell
-from .kinds import _impossible_for, kind_of
+from .kinds import kind_of
+from .value_cells import impossible_for
 from .settings import AlignSettings
 from .shapes import _PLAIN_NUMBER
 
@@ -40,7 +41,7 @@ def _fits(kind: str, text: str) -> bool:
     if not _PLAIN_NUMBER.fullmatch(text) or "%" in text:
         return False
     p = parse_value_cell(text)
-    return p is not None and bool(p.values) and not _impossible_for(kind_of(kind), p.values)
+    return p is not None and bool(p.values) and not impossible_for(kind_of(kind), p.values)
 
 
 def _moved(row: GridRow, endpoint: str | None, header: tuple[str, ...], kinds: list[str],

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from ...normalize.drugs import NOT_DRUGS
 from ...normalize.units import time_unit
 from ...outcomes.cells import parse_value_cell, states_results
-from ...vocab import MAX_MEDIAN_MONTHS
+from ...outcomes.grammar.populations import ALL_POPULATION
 from ..counts import described_count
 from ..header import MEASURE_COLUMNS
 from .results import RESPONSE_COLUMNS, SURVIVAL_COLUMNS, noted_results, read_clauses
@@ -22,13 +22,14 @@ from .shapes import (COUNTS_OF_PARTS, COUNTS_PER_ARM,
                      _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
                      _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX,
                      _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
-                     _NUMBERISH, _P_VALUE, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
+                     _NUMBERISH, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
-                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref, labelled_values,
+                     OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref,
                      _value_like, outcome_score, regimen_score, _COMPARISON, _hazard_ratio_first, _mid_line_tail,
                      _reference_inside, _starts_on_dose)
 from .spans import SpanFacts
 from .tokens import SENTENCE_START, Tok
+from .value_cells import impossible_for, read_value, subgroups_cell
 
 if TYPE_CHECKING:
     from .context import TableContext
@@ -37,9 +38,9 @@ Scorer = Callable[["ColumnKind", list[Tok], str, "TableContext"], float]
 
 _SHORT_MAX = 8          # longest population / extra cell the short shape accepts
 _VALUE_MAX = 10         # longest value cell a value column's parser is asked to read
+_SUBGROUPS_MAX = 24     # longest cell of subgroups each heading its value ("All patients 20% Site A 13% ...")
 _FALLBACK_MAX = 12      # longest descriptive cell of an unusual shape
 _VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot parse
-_MAX_PERCENT = 100      # largest rate
 _COUNT_MAX = 20         # longest count cell: a count and who the patients are
 _PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")    # a rate: no descriptive cell starts on one
 _REGIMEN_LABEL_MAX = 4  # longest label naming a regimen ("Escalating dose cohorts:")
@@ -183,7 +184,7 @@ def _score_value(spec, toks, text, ctx):
     """A count, rate or median (or an unknown column's value with a unit)."""
     w, n = ctx.w, len(toks)
     if n > _VALUE_MAX:
-        return NEG
+        return _subgroups_score(spec, n, text, ctx)
     if _SLASH_PAIR.fullmatch(text):
         pct = "%" in text
         if (pct and spec.no_percent) or (not pct and spec.percent and "NR" not in text):
@@ -191,8 +192,10 @@ def _score_value(spec, toks, text, ctx):
         return w.value_pair   # one value per cohort: "36/190", "12% /18%", "NR /4"
     if "HR" in text and _hazard_ratio_first(toks):
         return NEG            # "AB: HR 0.61 (...)": a hazard ratio, no count, rate or median
-    p, labelled = _read_value(text)
+    p, labelled = read_value(text)
     if p is None:
+        if (sub := _subgroups_score(spec, n, text, ctx)) != NEG:
+            return sub        # "All patients 20% Site A 13%": the values of the subgroups heading them
         if noted_results(spec.name, toks):
             return w.results_cell     # "Median follow-up 2 years: 1-year OS 60%": the row's results
         return NEG            # value-like text of another shape gets shape_score's fallback
@@ -200,11 +203,17 @@ def _score_value(spec, toks, text, ctx):
     if (spec.no_percent and "%" in units) or (
             spec.percent and units - {"%"}):
         return NEG            # "10%" under a median, "4.9 mo" under a rate: another column's value
-    if _impossible_for(spec, p.values) or (spec.median and _COUNT_AND_SUBSET.fullmatch(text)):
+    if impossible_for(spec, p.values) or (spec.median and _COUNT_AND_SUBSET.fullmatch(text)):
         return NEG            # "454 (64)" under a rate, "2014" under a median: a count, a year
     if labelled:
         return w.value        # values of the subgroups the labels name
     return w.value_missing if p.missing else w.value + (w.value_short if n <= 2 else 0.0)
+
+
+def _subgroups_score(spec, n, text, ctx):
+    """A cell of subgroups each heading its value, as long as the column's typed shapes go
+    (value_cells.subgroups_cell): scored as any value cell; NEG for any other."""
+    return ctx.w.value if n <= spec.typed_max and subgroups_cell(spec, text, ctx) else NEG
 
 
 def _score_count(spec, toks, text, ctx):
@@ -221,47 +230,6 @@ def _score_count(spec, toks, text, ctx):
     if len(toks) > _VALUE_MAX or any(time_unit(t.low.strip(".,;")) for t in toks):
         return NEG            # "1 year": a count has no time unit
     return _score_value(spec, toks, text, ctx)
-
-
-# "A: 2.4 mo B: 2.7 mo", "MSS: 4.4% MSI-H: 35.0%": each value after the short label of its arm
-_LABEL_WORD = r"(?!(?:mo|mos|months?|m|wks?|weeks?|w|days?|d|years?|yrs?|y|NR)\b)[A-Za-z][\w+-]{0,12}"
-_LABEL_COLON = re.compile(rf"(?:^|\s+){_LABEL_WORD}(?: {_LABEL_WORD}){{0,2}}\s*:\s*")
-
-
-def _labelled_values(text: str):
-    """The values of a cell of labelled values (each piece a value cell), None for any other."""
-    pieces = _LABEL_COLON.split(text)
-    if pieces[0].strip() or len(pieces) < 3:
-        return None
-    parsed = [parse_value_cell(x) for x in pieces[1:]]
-    if any(x is None or x.missing or not x.values for x in parsed) or not all(
-            v.unit or v.not_reached for x in parsed for v in x.values):
-        return None           # each value with its unit: "All: 14 LS: 31" may be any column's
-    return type(parsed[0])(values=[v for x in parsed for v in x.values])
-
-
-def _read_value(text: str):
-    """A value cell's parse (None: no value cell) and whether it is read as values of
-    labelled subgroups ("LS 19.4", "All: 14 LS: 31")."""
-    p = parse_value_cell(text) if not _LABEL_COLON.match(text) else _labelled_values(text)
-    if p is None and ("P" in text or "p" in text):
-        rest = _P_VALUE.sub("", text).strip()
-        # "0.34 (0.20–0.59) P < 0.001"; a p-value alone ("p = 0.004") is no value of any column
-        p = parse_value_cell(rest) if rest else None
-    if p is not None:
-        return p, False
-    labelled = labelled_values(text)
-    return (parse_value_cell(labelled[0]), True) if labelled else (None, False)   # the first fits or none
-
-
-def _impossible_for(spec: ColumnKind, values) -> bool:
-    """Is the first value of a cell one the column cannot hold: a rate over 100, a median
-    beyond vocab.MAX_MEDIAN_MONTHS (a year, a count: the schema rejects it too) or of 0?"""
-    v = next((x.value for x in values if x.value is not None), None)
-    if v is None:
-        return False
-    # (a median of 0 months is no median either: "0" is a rate or a count)
-    return (spec.percent and v > _MAX_PERCENT) or (spec.median and not 0 < v <= MAX_MEDIAN_MONTHS)
 
 
 def _score_results(spec, toks, text, ctx):
@@ -295,12 +263,21 @@ def _score_endpoint(spec, toks, text, ctx):
         n -= 3                # (the threshold's words do not make the endpoint longer)
     if n <= 5 and _ENDPOINT_RX.search(text) and not _PERCENT_VALUE.match(toks[0].norm) \
             and not any(t.low in _VERSUS for t in toks):
-        return w.endpoint
+        return NEG if _cohort_tail(toks) else w.endpoint
     if ctx.kb.results_in_endpoint and n <= spec.typed_max and states_results(text):
         return w.endpoint_results + w.endpoint_results_per_token * n   # "Safety and efficacy: ..."
     if n <= 5 and any(t.colon for t in toks):
         return NEG
     return w.endpoint_missing if MISSING_RX.match(text) else NEG
+
+
+def _cohort_tail(toks: list[Tok]) -> bool:
+    """Do words naming the whole cohort follow an endpoint's name ("ORR All patients", "PFS
+    overall 4.1 mo")? They head the value after them, in the next column's cell: an endpoint
+    cell ends on the endpoint's own words."""
+    named = [k for k, t in enumerate(toks) if _ENDPOINT_RX.search(t.norm)]
+    tail = [t.norm for t in toks[named[-1] + 1:]] if named else []
+    return any(ALL_POPULATION.match(" ".join(tail[:k])) for k in range(1, min(len(tail), 3) + 1))
 
 
 def _score_endpoint_result(spec, toks, text, ctx):
@@ -393,8 +370,8 @@ def _no_regimen(toks: list[Tok], ctx: TableContext) -> bool:
 _IDENTITY = dict(counts=False, fallback="descriptive")
 _REGIMEN = dict(typed_max_setting="max_cell_tokens", sentence_words=False, doses=True,
                 refuse=_no_regimen, **_IDENTITY)
-_MEASURE = dict(typed_max=_VALUE_MAX, measure=True, numeric=True, value=True, per_row=True, labels=True,
-                skip="skip_measure", fallback="value")
+_MEASURE = dict(typed_max=_SUBGROUPS_MAX, max_tokens=_SUBGROUPS_MAX, measure=True, numeric=True, value=True,
+                per_row=True, labels=True, skip="skip_measure", fallback="value")
 _PERCENT = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")
 _MEDIAN = ("pfs_median", "os_median")
 _LANDMARK_RATES = ("pfs_rate", "os_rate")     # absent at AlignSettings.skip_rate
