@@ -63,6 +63,7 @@ class RunReport:
     flagged_measures: int = 0
     corrections: int = 0
     non_trial_tables: int = 0     # tables read but holding no trial results (rejects, level "table")
+    unread_tables: int = 0        # tables a reader found but could not read (listed "rejected: ...")
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     out: Path | None = None
@@ -70,7 +71,10 @@ class RunReport:
 
     def summary(self) -> str:
         fixed = f", {self.corrections} correction(s) applied" if self.corrections else ""
-        skipped = f" ({self.non_trial_tables} without trial results)" if self.non_trial_tables else ""
+        notes = [f"{self.non_trial_tables} without trial results"] if self.non_trial_tables else []
+        if self.unread_tables:
+            notes.append(f"{self.unread_tables} more found but not readable")
+        skipped = f" ({'; '.join(notes)})" if notes else ""
         return (f"{self.files} file(s), {self.tables} table(s){skipped}: {self.arms} arms, {self.measures} measures, "
                 f"{self.narrative} numbers left as narrative ({self.unexplained} by no rule), "
                 f"flagged for review: {self.flagged_arms} arms, {self.flagged_measures} measures{fixed}, "
@@ -283,6 +287,7 @@ def _extract(inputs, out, jobs, keep_going, progress, notice, corrections: list,
             report.flagged_measures += batch.flagged_measures
             report.corrections += batch.corrections
             report.table_list += batch.table_list
+            report.unread_tables += sum(1 for t in batch.table_list if (t.outcome or "").startswith("rejected: "))
             done += batch.files
             if progress is not None and (total or done) >= 100:
                 progress(f"  {done}/{total} files" if total else f"  {done} files")

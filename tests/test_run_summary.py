@@ -93,9 +93,12 @@ def test_unreadable_pdf_table_is_one_line_with_its_page(tmp_path):
     pytest.importorskip("reportlab")
     pdf = tmp_path / "two_tables.pdf"
     _two_table_pdf(pdf)
-    assert listed(extract(tmp_path, str(pdf))) == [
+    lines = extract(tmp_path, str(pdf))
+    assert listed(lines) == [
         "two_tables.pdf: Table 1 (page 1): 3 rows x 3 cols: 3 arms",
         "two_tables.pdf: Table 2 (page 2): rejected: no table next to its caption"]
+    # the count says of the tables listed that one was found but not read
+    assert lines[0].startswith("1 file(s), 1 table(s) (1 more found but not readable): 3 arms"), lines[0]
     import pandas as pd
     rejects = pd.read_parquet(tmp_path / "out" / "rejects.parquet")
     assert rejects["reason"].tolist() == ["page 2: Table 2: no table next to its caption"]
@@ -106,9 +109,13 @@ def test_unreadable_pdf_table_is_one_line_with_its_page(tmp_path):
 @pytest.mark.skipif(not (SAMPLES / "pdf").is_dir(), reason="../shared/samples absent")
 def test_every_sample_pdf_table_is_listed_with_its_page(tmp_path):
     """Also: nothing on stderr (pdfminer's warnings about one sample's colours are silenced)."""
-    got = listed(extract(tmp_path, str(SAMPLES / "pdf")))
+    lines = extract(tmp_path, str(SAMPLES / "pdf"))
+    got = listed(lines)
     want_count = sum(len(tables) for tables in SPEC["files"].values())
     assert len(got) == want_count
+    unread = sum(1 for tables in SPEC["files"].values() for t in tables if t.get("rejected_because"))
+    read = want_count - unread
+    assert f" {read} table(s) (" in lines[0] and f"{unread} more found but not readable)" in lines[0], lines[0]
     for name, tables in SPEC["files"].items():
         for t in tables:
             pages = t["pages"]
