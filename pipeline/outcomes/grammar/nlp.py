@@ -93,8 +93,44 @@ def nlp_and_matcher():
         errors = validate_token_pattern(pattern)    # the data as written, before compiling
         if errors:
             raise ValueError(f"patterns.json, rule {entry['label']!r} ({entry.get('comment', '')}): {errors}")
+    labels, patterns = merge_single_words([entry["label"] for entry in data["patterns"]], patterns)
     # flags are not in spaCy's pattern schema: the compiled patterns skip its validation
     matcher = Matcher(nlp.vocab, validate=False)
-    for entry, pattern in zip(data["patterns"], compile_patterns(patterns, nlp.vocab)):
-        matcher.add(entry["label"], [pattern])
+    for label, pattern in zip(labels, compile_patterns(patterns, nlp.vocab)):
+        matcher.add(label, [pattern])
     return nlp, matcher
+
+
+def merge_single_words(labels: list[str], patterns: list[list[dict]]) -> tuple[list[str], list[list[dict]]]:
+    """The patterns with each label's one-word patterns on LOWER ("mpfs", "pfs"; "dor", "cr",
+    "ae" ...) made one word list, where the first of them was: the same matches, but the
+    Matcher tries one pattern less per token for each pattern merged (it tries every pattern
+    at every token; the entries stay apart in patterns.json, each with its comment)."""
+    out_labels: list[str] = []
+    out: list[list[dict]] = []
+    merged: dict[str, set[str]] = {}        # label -> the words of its one merged pattern
+    for label, pattern in zip(labels, patterns):
+        words = _one_word(pattern)
+        if words is None:
+            out_labels.append(label)
+            out.append(pattern)
+        elif label in merged:
+            merged[label] |= words
+        else:
+            merged[label] = words
+            out_labels.append(label)
+            out.append([{"LOWER": {"IN": merged[label]}}])     # filled in as the others come
+    return out_labels, [[{"LOWER": {"IN": sorted(p[0]["LOWER"]["IN"])}}] if isinstance(p[0].get("LOWER"), dict)
+                        and isinstance(p[0]["LOWER"].get("IN"), set) else p for p in out]
+
+
+def _one_word(pattern: list[dict]) -> set[str] | None:
+    """The words of a one-token pattern testing LOWER alone (a word or a word list), else None."""
+    if len(pattern) != 1 or set(pattern[0]) != {"LOWER"}:
+        return None
+    value = pattern[0]["LOWER"]
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return set(value["IN"])
+    return None

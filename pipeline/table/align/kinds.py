@@ -478,10 +478,11 @@ def _labels_regimen(toks: list[Tok], k: int, ctx: TableContext) -> bool:
         and first < _REGIMEN_LABEL_MAX and toks[0].norm[:1].isupper()
 
 
-def typed_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None) -> float:
+def typed_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None,
+                spec: ColumnKind | None = None) -> float:
     """How much tokens read like one of the typed shapes of column `kind` (NEG: none);
-    `facts`: the span's SpanFacts when the caller has them."""
-    spec = kind_of(kind)
+    `facts`: the span's SpanFacts, `spec`: kind_of(kind), when the caller has them."""
+    spec = spec or kind_of(kind)
     if spec.free_text:
         return spec.score(spec, toks, "", ctx)
     f = facts or SpanFacts(toks, ctx)
@@ -515,9 +516,10 @@ def _start_tests(first: Tok) -> tuple[bool, bool, bool]:
             first.norm[:1] == "(")
 
 
-def shape_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None) -> float:
+def shape_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None,
+                spec: ColumnKind | None = None) -> float:
     n = len(toks)
-    spec = kind_of(kind)
+    spec = spec or kind_of(kind)
     if dead_start(spec, toks[0]):
         return NEG
     f = facts or SpanFacts(toks, ctx)
@@ -527,7 +529,7 @@ def shape_score(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts 
         return NEG
     if not spec.free_text and (f.value_ends_line or f.naming_end):
         return NEG            # "... Part" | "A: Pembro": a group's name is not cut from its letter
-    sc = typed_score(kind, toks, ctx, f) if n <= ctx.typed_max.get(kind, n) else NEG
+    sc = typed_score(kind, toks, ctx, f, spec) if n <= ctx.typed_max.get(kind, n) else NEG
     if sc != NEG:
         return sc
     return _fallback_score(spec, toks, ctx, f)
@@ -549,14 +551,15 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext, f: Spa
     return NEG
 
 
-def score_cell(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None) -> float:
+def score_cell(kind: str, toks: list[Tok], ctx: TableContext, facts: SpanFacts | None = None,
+               spec: ColumnKind | None = None) -> float:
     """How much tokens `toks` read like a cell of column `kind` (NEG: cannot be one).
 
     A descriptive column whose value fits none of the shapes still takes a short span at a
     cost, so an unusual cell ('Midgut or unknown origin NET' under 'Setting') never makes a
     whole row unreadable; value columns take value-like text they cannot read the same way."""
     f = facts or SpanFacts(toks, ctx)
-    sc = shape_score(kind, toks, ctx, f)
+    sc = shape_score(kind, toks, ctx, f, spec)
     if sc != NEG and f.unbalanced:
         sc += ctx.st.unbalanced   # "(13 G3, 10 GEP, 4" | "GEP NECs)": cut inside a parenthesis
     return sc

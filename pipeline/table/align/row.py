@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .context import TableContext
-from .kinds import COUNTS_OF_PARTS, COUNTS_PER_ARM, cell_cap, dead_start, kind_of, score_cell, skip_cost
+from .kinds import COUNTS_OF_PARTS, COUNTS_PER_ARM, ColumnKind, cell_cap, dead_start, kind_of, score_cell, skip_cost
 from .settings import NEG, AlignSettings
 from .shapes import _ABBREV_DOTS, _DOSE_UNIT, labelled_values, _PLAIN_NUMBER, outcome_score
 from .spans import SpanFacts
@@ -133,7 +133,7 @@ class RowScorer:
         for k in range(max(i + 1, k_min), k_hi + 1):
             sc = memo.get(i * W + k)
             if sc is None:
-                sc = memo[i * W + k] = self._score(kind, i, k)
+                sc = memo[i * W + k] = self._score(kind, i, k, spec)
             if sc != NEG:
                 out.append((k, sc))
         return out
@@ -160,8 +160,8 @@ class RowScorer:
             out.append((k, sc))
         return out
 
-    def _score(self, kind: str, i: int, k: int) -> float:
-        spec = kind_of(kind)
+    def _score(self, kind: str, i: int, k: int, spec: ColumnKind | None = None) -> float:
+        spec = spec or kind_of(kind)
         if spec.free_text:
             return outcome_score(self.toks[i], k - i, self.reach_nct[i] < k, self.ctx)
         if spec.numeric and ((k < len(self.toks) and _DOSE_UNIT.match(self.toks[k].low))
@@ -181,7 +181,7 @@ class RowScorer:
                 shorter = self._facts.get(key - 1) if k - i > 1 else None    # [i, k - 1)
                 facts = self._facts[key] = SpanFacts(toks, self.ctx) if shorter is None \
                     else shorter.extended(toks, self.ctx)
-            sc = cache[tkey] = score_cell(kind, toks, self.ctx, facts)
+            sc = cache[tkey] = score_cell(kind, toks, self.ctx, facts, spec)
         return sc
 
     def _goes_on(self, i: int, k: int) -> bool:
@@ -326,27 +326,34 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     fwd[0][0] = 0.0
     moves: list[list[tuple[int, int, float]]] = []
     for j in range(C):
-        mj = _column_moves(kinds, j, T - rest[j + 1], fwd[j], scorer, vocab,
+        here, ahead = fwd[j], fwd[j + 1]
+        mj = _column_moves(kinds, j, T - rest[j + 1], here, scorer, vocab,
                            lengths[j] if lengths else None, spanned_prefix, st)
         for i, k, sc in mj:
-            if fwd[j][i] + sc > fwd[j + 1][k]:
-                fwd[j + 1][k] = fwd[j][i] + sc
+            if here[i] + sc > ahead[k]:
+                ahead[k] = here[i] + sc
         moves.append(mj)
     if al.score > fwd[C][T] + 1e-9:
         return al.score - fwd[C][T]     # a reading no move of the programme gives (stacked cells)
     bwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     bwd[C][T] = 0.0
     for j in range(C - 1, -1, -1):
+        here, after = bwd[j], bwd[j + 1]
         for i, k, sc in moves[j]:
-            if bwd[j + 1][k] != NEG and bwd[j + 1][k] + sc > bwd[j][i]:
-                bwd[j][i] = bwd[j + 1][k] + sc
-    chosen, pos = set(), 0
+            if after[k] != NEG and after[k] + sc > here[i]:
+                here[i] = after[k] + sc
+    # the best path through a move off the chosen path (column j's chosen move: tokens
+    # [pos, end), pos == end when the column is left empty)
+    second, pos = NEG, 0
     for j, sp in enumerate(al.spans):
-        nxt = pos if sp is None else sp[1]
-        chosen.add((j, pos, nxt))
-        pos = nxt
-    second = max((fwd[j][i] + sc + bwd[j + 1][k] for j in range(C) for i, k, sc in moves[j]
-                  if (j, i, k) not in chosen and bwd[j + 1][k] != NEG), default=NEG)
+        end = pos if sp is None else sp[1]
+        before, after = fwd[j], bwd[j + 1]
+        for i, k, sc in moves[j]:
+            if (i != pos or k != end) and after[k] != NEG:
+                v = before[i] + sc + after[k]
+                if v > second:
+                    second = v
+        pos = end
     return None if second == NEG else max(0.0, al.score - second)
 
 

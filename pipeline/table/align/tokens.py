@@ -38,8 +38,8 @@ class Tok:
         self.end = end
         self.tab_before = tab_before        # a tab separates it from the token before: a cell boundary
         self.first = first                  # the first token of its line
-        self.nct = bool(NCT.match(norm))    # an NCT id
-        self.nct_text = bool(NCT.match(text))   # the same, as printed
+        self.nct = norm[:3] == "NCT" and bool(NCT.match(norm))    # an NCT id
+        self.nct_text = text[:3] == "NCT" and bool(NCT.match(text))   # the same, as printed
         self.caps = norm in _SENTENCE_CAPS  # a capitalised sentence word ("Among", "In")
         self.colon = norm.endswith(":")     # a label ("placebo:")
         self.paren = "(" in norm or ")" in norm
