@@ -107,7 +107,7 @@ def merge_single_words(labels: list[str], patterns: list[list[dict]]) -> tuple[l
     Matcher tries one pattern less per token for each pattern merged (it tries every pattern
     at every token; the entries stay apart in patterns.json, each with its comment)."""
     out_labels: list[str] = []
-    out: list[list[dict]] = []
+    out: list[list[dict] | set[str]] = []   # a merged pattern as its word set until the end
     merged: dict[str, set[str]] = {}        # label -> the words of its one merged pattern
     for label, pattern in zip(labels, patterns):
         words = _one_word(pattern)
@@ -119,9 +119,8 @@ def merge_single_words(labels: list[str], patterns: list[list[dict]]) -> tuple[l
         else:
             merged[label] = words
             out_labels.append(label)
-            out.append([{"LOWER": {"IN": merged[label]}}])     # filled in as the others come
-    return out_labels, [[{"LOWER": {"IN": sorted(p[0]["LOWER"]["IN"])}}] if isinstance(p[0].get("LOWER"), dict)
-                        and isinstance(p[0]["LOWER"].get("IN"), set) else p for p in out]
+            out.append(words)
+    return out_labels, [[{"LOWER": {"IN": sorted(p)}}] if isinstance(p, set) else p for p in out]
 
 
 def _one_word(pattern: list[dict]) -> set[str] | None:

@@ -125,24 +125,6 @@ def _is_target_like(tokens: list[Tok]) -> bool:
     return True
 
 
-def _unbalanced(toks: list[Tok]) -> bool:
-    for t in toks:
-        if t.paren:
-            break
-    else:
-        return False
-    depth = 0
-    for t in toks:
-        for ch in t.norm:
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth < 0:
-                    return True
-    return depth != 0
-
-
 def _labels_value(toks: list[Tok], i: int) -> bool:
     """Does token i start a label of the values after it ("Nivo vs Nivo-Ipi: 7% vs 18%",
     "OCT: 14.3 m")? A colon ends the label before any number."""

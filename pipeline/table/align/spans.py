@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .shapes import _ABBREV_DOTS, _N_EQUALS, _row_break, _starts_on_dose, _unbalanced, _value_ends_line
+from .shapes import _ABBREV_DOTS, _N_EQUALS, _row_break, _starts_on_dose, _value_ends_line
 from .tokens import Tok
 
 if TYPE_CHECKING:
@@ -50,9 +50,9 @@ class SpanFacts:
         self.n_equals = "=" in text and bool(_N_EQUALS.search(text))     # "N = 85" counts patients
         self.value_ends_line = n > 1 and _value_ends_line(toks, ctx)
         self.naming_end = n > 1 and last.norm.endswith(NAMING_WORDS) and bool(_NAMING_END.search(last.norm))
-        self.unbalanced = _unbalanced(toks)
-        # what `extended` carries on: the length, the last token, the parenthesis depth at the
-        # end and whether it went below zero on the way
+        # cut inside a parenthesis ("(13 G3, 10 GEP, 4" | "GEP NECs)"): one closes before it
+        # opens, or one is left open; `extended` carries on the length, the last token, the
+        # depth at the end and whether it went below zero on the way
         self._n, self._last = n, last
         depth = below = 0
         for t in toks:
@@ -60,6 +60,7 @@ class SpanFacts:
             below = below or depth + low < 0
             depth += d
         self._depth, self._below = depth, below
+        self.unbalanced = bool(below) or depth != 0
 
     def extended(self, toks: list[Tok], ctx: TableContext) -> "SpanFacts":
         """The facts of `toks`: this span and one token more."""
