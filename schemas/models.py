@@ -351,9 +351,12 @@ def check_cross(arms: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     is never above its cohort total. Returns a failure table (empty when all is well)."""
     fails = []
     cell_text = {}
-    for rec in arms.itertuples(index=False):
+    # only the columns read here: itertuples walks every column it is given element by element
+    # (an Arrow string column costs a generator step per value), the values are the same
+    for rec in arms[["source", "table", "row", "outcomes_text"]].itertuples(index=False):
         cell_text[(rec.source, rec.table, rec.row)] = rec
-    for m in measures.itertuples(index=False):
+    cols = ["source", "table", "row", "column", "start", "end", "evidence"]
+    for m in measures[cols].itertuples(index=False):
         arm = cell_text.get((m.source, m.table, m.row))
         if arm is None:
             fails.append(dict(table="measures", row=m.row, source=m.source, check="arm_exists",
