@@ -79,6 +79,26 @@ class Value:
     pop_span: tuple[int, int] | None = None
 
 
+# token id -> (text, lower case, is a number): the same words recur in every cell
+_TOKEN_FACTS: dict[int, tuple[str, str, bool]] = {}
+_MAX_TOKEN_FACTS = 50_000
+
+
+def _token_facts(orths: list[int], strings) -> list[tuple[str, str, bool]]:
+    """Each token's text (by its id: no Token objects made), lower case and NUM_RX test,
+    remembered per id (an id is the hash of its text) up to _MAX_TOKEN_FACTS ids."""
+    out = []
+    for o in orths:
+        f = _TOKEN_FACTS.get(o)
+        if f is None:
+            w = strings[o]
+            f = (w, w.lower(), bool(NUM_RX.match(w)))
+            if len(_TOKEN_FACTS) < _MAX_TOKEN_FACTS:
+                _TOKEN_FACTS[o] = f
+        out.append(f)
+    return out
+
+
 class Cell:
     """One outcome cell: the clean text, its tokens and what the patterns found."""
 
@@ -86,11 +106,11 @@ class Cell:
         self.original = text
         self.norm = normalize(text)
         self.doc = nlp.make_doc(self.norm.text)
-        strings = self.doc.vocab.strings     # (the texts by their ids: no Token objects made)
-        self.words = [strings[o] for o in self.doc.to_array(ORTH).tolist()]
+        facts = _token_facts(self.doc.to_array(ORTH).tolist(), self.doc.vocab.strings)
+        self.words = [f[0] for f in facts]
         self.sentences = sentence_bounds(self.words)
-        self.lower = [w.lower() for w in self.words]     # spaCy's LOWER is str.lower()
-        self._num = [bool(NUM_RX.match(w)) for w in self.words]   # is_num, once per token
+        self.lower = [f[1] for f in facts]     # spaCy's LOWER is str.lower()
+        self._num = [f[2] for f in facts]      # is_num, once per token
         self.role: dict[int, str] = {}          # token index -> rule for numbers not values
         self.mentions: list[Mention] = []
         self.timepoints: list[tuple[int, int, float]] = []
