@@ -61,8 +61,18 @@ def found_flags(f: CellMeasure, p: OutcomeParse, nr: NrMeaning, text: str) -> li
 def outcome_measures(p: OutcomeParse, nr: NrMeaning, text: str) -> list[CellMeasure]:
     """What the outcome grammar found in cell `text`, with review flags; 'NR' the table
     defines as not reported is left out (see nr_narrative)."""
-    return [replace(f, flags=tuple(found_flags(f, p, nr, text))) for f in p.measures
+    return [_with_flags(f, tuple(found_flags(f, p, nr, text))) for f in p.measures
             if not _nr_not_reported(f, nr)]
+
+
+def _with_flags(f: CellMeasure, flags: tuple[str, ...]) -> CellMeasure:
+    """`dataclasses.replace(f, flags=flags)` for the plain dataclass CellMeasure (no
+    __post_init__, no init=False field), as a copy of its attributes: replace walks the
+    dataclass fields in Python for every value of every outcome cell."""
+    out = object.__new__(type(f))
+    out.__dict__.update(f.__dict__)
+    out.flags = flags
+    return out
 
 
 def _nr_not_reported(f: CellMeasure, nr: NrMeaning) -> bool:
