@@ -64,9 +64,12 @@ def clean_population(text: str) -> str:
     return t.strip(" ,;:.")
 
 
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+")
+
+
 def split_list(text: str) -> list[str]:
     """'NETs and NECs', 'A, B and C': the populations of a list, each cleaned."""
-    parts = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+", text) if p.strip()]
+    parts = [p for p in _LIST_SPLIT.split(text) if p.strip()]
     if len(parts) > 1:
         # a head noun shared by the list: "MSI-H and MSS tumors", "stage C and B disease"
         last = parts[-1].split()
