@@ -111,10 +111,25 @@ def cell_matcher(lower: set[str], text: set[str]):
     follow-up") is left out. The Matcher tries every pattern at every token, so a cell costs
     less with fewer of them; the matches are the same, in the same order (the patterns kept
     are in the order of the full Matcher, those left out match nothing)."""
-    _nlp, _labels, _compiled, needs = _rules()
-    active = tuple(k for k, need in enumerate(needs)
-                   if all(not words.isdisjoint(lower if attr == "LOWER" else text) for attr, words in need))
-    return _matcher_of(active) if active else None     # (None: no pattern can match)
+    needs, by_pattern = _needs()
+    have = [not words.isdisjoint(lower if attr == "LOWER" else text) for attr, words in needs]
+    active = []
+    for k, need in enumerate(by_pattern):
+        for n in need:
+            if not have[n]:
+                break
+        else:
+            active.append(k)
+    return _matcher_of(tuple(active)) if active else None     # (None: no pattern can match)
+
+
+@lru_cache(maxsize=1)
+def _needs() -> tuple[list[tuple[str, frozenset[str]]], list[tuple[int, ...]]]:
+    """The words the patterns need, each (attribute, word set) once (several patterns need
+    "median"), and for each pattern the indices of its needs."""
+    needs: dict[tuple[str, frozenset[str]], int] = {}
+    by_pattern = [tuple(needs.setdefault(need, len(needs)) for need in pattern_needs) for pattern_needs in _rules()[3]]
+    return list(needs), by_pattern
 
 
 @lru_cache(maxsize=256)
