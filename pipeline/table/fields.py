@@ -184,8 +184,11 @@ _SLASHED_GROUPS = re.compile(rf"^\s*{_GROUP}(?:\s*/\s*{_GROUP.replace('(', '(?:'
 
 def slashed_groups(text: str | None) -> list[str] | None:
     """'Cohort 1 (dose escalation)/Cohort 2 (dose expansion)' -> ['Cohort 1', 'Cohort 2']: the
-    groups a cell names one after another, split by '/' (their values are split the same way)."""
-    t = clean(text or "")
+    groups a cell names one after another, split by '/' (their values are split the same way).
+    Asked of every cell of a row: one without a '/' (clean adds none) is no such list."""
+    if not text or "/" not in text:
+        return None
+    t = clean(text)
     if not _SLASHED_GROUPS.match(t):
         return None
     return [m.group(1) for m in re.finditer(_GROUP, t)]
