@@ -26,11 +26,14 @@ MEASURE_OF_COLUMN = {"n_total": "n", "orr_pct": "orr", "dcr_pct": "dcr", "pfs_me
 def measure_row(grid: Grid, row: int, column: str, m: CellMeasure, text: str, flags=()) -> Measure:
     """The measure `m` read from cell `text` of `column` on data row `row`, carrying `flags`
     (the row's and the cell's) before its own."""
-    return Measure(source=grid.source, table=grid.label, row=row, measure=m.measure, population=m.population,
-                   value=m.value, unit=m.unit, not_reached=m.not_reached, value_as_reported=m.value_as_reported,
-                   unit_as_reported=m.unit_as_reported, timepoint_months=m.timepoint_months, column=column,
-                   start=m.start, end=m.end, evidence=text[m.start:m.end], flags=[*flags, *m.flags],
-                   corrected=False)
+    # Measure is a TypedDict: the dict written out (calling the class builds the same dict,
+    # through keyword arguments, for every value of every cell)
+    out: Measure = {"source": grid.source, "table": grid.label, "row": row, "measure": m.measure,
+                    "population": m.population, "value": m.value, "unit": m.unit, "not_reached": m.not_reached,
+                    "value_as_reported": m.value_as_reported, "unit_as_reported": m.unit_as_reported,
+                    "timepoint_months": m.timepoint_months, "column": column, "start": m.start, "end": m.end,
+                    "evidence": text[m.start:m.end], "flags": [*flags, *m.flags], "corrected": False}
+    return out
 
 
 def _listed_after(text: str, f: CellMeasure, n) -> bool:
