@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from functools import lru_cache
 
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, ORTH
 from spacy.lang.lex_attrs import is_punct
 from spacy.pipeline import Sentencizer
 
@@ -106,7 +106,8 @@ class Cell:
         self.original = text
         self.norm = normalize(text)
         self.doc = nlp.make_doc(self.norm.text)
-        facts = _token_facts(self.doc.to_array(ORTH).tolist(), self.doc.vocab.strings)
+        orths, self._idx = self._orth_and_idx()
+        facts = _token_facts(orths, self.doc.vocab.strings)
         self.words = [f[0] for f in facts]
         self.sentences = sentence_bounds(self.words)
         self.lower = [f[1] for f in facts]     # spaCy's LOWER is str.lower()
@@ -120,10 +121,18 @@ class Cell:
         self.default: Mention | None = None      # the column's own measure (numeric cells)
         self.default_unit: str | None = None
 
+    def _orth_and_idx(self) -> tuple[list[int], list[int]]:
+        """Each token's id and its character offset in the clean text, in one array (spans
+        are asked of these, not of Token objects made per question)."""
+        if not len(self.doc):
+            return [], []
+        arr = self.doc.to_array([ORTH, IDX])
+        return arr[:, 0].tolist(), arr[:, 1].tolist()
+
     # char span in the ORIGINAL text of tokens [a, b)
     def span(self, a: int, b: int) -> tuple[int, int]:
-        st = self.doc[a].idx
-        en = self.doc[b - 1].idx + len(self.doc[b - 1].text)
+        st = self._idx[a]
+        en = self._idx[b - 1] + len(self.words[b - 1])
         return self.norm.span(st, en)
 
     def text_of(self, a: int, b: int) -> str:
