@@ -16,9 +16,21 @@ from .errors import InputError
 USER_LEXICON_ENV = "TRIALTABLES_LEXICON"
 
 
+_ENV_KEY = os.fsencode(USER_LEXICON_ENV)
+
+
 def user_dir() -> str | None:
-    """The user lexicon folder of this run, if any."""
-    return os.environ.get(USER_LEXICON_ENV) or None
+    """The user lexicon folder of this run, if any.
+
+    Read afresh at every call (a run sets the variable, a later run in the same process may
+    change it), but on POSIX from os.environ's own bytes store: `os.environ.get` of an unset
+    name raises and catches a KeyError inside, and the lexicon lookups ask for this folder per
+    word. Same value as `os.environ.get(USER_LEXICON_ENV) or None`."""
+    data = getattr(os.environ, "_data", None)
+    if os.name != "posix" or not isinstance(data, dict):
+        return os.environ.get(USER_LEXICON_ENV) or None
+    raw = data.get(_ENV_KEY)
+    return os.fsdecode(raw) if raw else None
 
 
 def tsv_rows(text: str, header: str, name: str, allowed_values: set[str] | None = None) -> list[tuple[str, str]]:

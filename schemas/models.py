@@ -346,29 +346,39 @@ def arm_problems(arm: dict) -> dict[str, str]:
     return out
 
 
+def _column(df: pd.DataFrame, col: str) -> list:
+    """A column's values as iterating it gives them (pd.NA for a missing one); a text column
+    through its `tolist` (one conversion, not a Python step per value of the Arrow array)."""
+    s = df[col]
+    return s.tolist() if isinstance(s.dtype, pd.StringDtype) else list(s)
+
+
+_NO_ARM = object()
+
+
 def check_cross(arms: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     """Checks across tables: evidence equals the cell text at [start, end); a subgroup count
     is never above its cohort total. Returns a failure table (empty when all is well)."""
     fails = []
-    cell_text = {}
-    for rec in arms.itertuples(index=False):
-        cell_text[(rec.source, rec.table, rec.row)] = rec
-    for m in measures.itertuples(index=False):
-        arm = cell_text.get((m.source, m.table, m.row))
-        if arm is None:
-            fails.append(dict(table="measures", row=m.row, source=m.source, check="arm_exists",
-                              failure_case=f"no arm row {m.row}"))
+    cell_text = dict(zip(zip(*(_column(arms, c) for c in ("source", "table", "row"))), _column(arms, "outcomes_text")))
+    cols = [_column(measures, c) for c in ("source", "table", "row", "column", "start", "end", "evidence")]
+    for source, table, row, column, start, end, evidence in zip(*cols):
+        arm_text = cell_text.get((source, table, row), _NO_ARM)
+        if arm_text is _NO_ARM:
+            fails.append(dict(table="measures", row=row, source=source, check="arm_exists",
+                              failure_case=f"no arm row {row}"))
             continue
-        if m.column == "outcomes_text":
-            text = arm.outcomes_text or ""
-            if text[m.start:m.end] != m.evidence:
-                fails.append(dict(table="measures", row=m.row, source=m.source, check="evidence_in_cell",
-                                  failure_case=f"{m.evidence!r} != cell[{m.start}:{m.end}]"))
+        if column == "outcomes_text":
+            text = arm_text or ""
+            if text[start:end] != evidence:
+                fails.append(dict(table="measures", row=row, source=source, check="evidence_in_cell",
+                                  failure_case=f"{evidence!r} != cell[{start}:{end}]"))
     if len(measures):
         n = measures[measures["measure"] == "n"]
         totals = n[n["population"] == "all"].groupby(["source", "table", "row"], dropna=False)["value"].max()
+        totals = dict(zip(totals.index, totals.tolist()))     # (a dict: no MultiIndex lookup per count)
         subs = n[n["population"] != "all"]
-        for m in subs.itertuples(index=False):
+        for m in subs[["source", "table", "row", "population", "value"]].itertuples(index=False):
             tot = totals.get((m.source, m.table, m.row))
             if tot is not None and not pd.isna(tot) and m.value > tot:
                 fails.append(dict(table="measures", row=m.row, source=m.source, check="subgroup_not_above_total",

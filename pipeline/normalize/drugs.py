@@ -31,6 +31,13 @@ def _drug_lexicon(user: str | None) -> dict[str, tuple[str, ...]]:
     return {name.lower(): tuple(g.strip() for g in generic.split("|")) for name, generic in rows}
 
 
+@lru_cache(maxsize=4)
+def _multiword_names(user: str | None) -> tuple[str, ...]:
+    """The lexicon's names of more than one word ("trastuzumab deruxtecan", "5-fu/lv"),
+    longest first: what regimen_drugs matches before splitting, sorted once per lexicon."""
+    return tuple(sorted((k for k in _drug_lexicon(user) if " " in k or "/" in k), key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def site_words() -> frozenset[str]:
     text = resources.files("pipeline.normalize").joinpath("data/sites.tsv").read_text("utf-8")
@@ -47,6 +54,9 @@ def is_drug_word(word: str, abbreviations: dict[str, str] | None = None) -> bool
     if abbreviations and word.strip("()[],;") in abbreviations:
         return bool(resolve_name(abbreviations[word.strip("()[],;")], None))
     return bool(INN_STEMS.search(w)) and w.isalpha() and len(w) > 5
+
+
+_LOWER_WORD = re.compile(r"[a-z][a-z-]+")
 
 
 def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, ...]:
@@ -66,7 +76,7 @@ def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, 
             out = long_form_drugs(long)
             if out:
                 return out
-    if " " not in low and INN_STEMS.search(low) and re.fullmatch(r"[a-z][a-z-]+", low) and len(low) > 5:
+    if " " not in low and INN_STEMS.search(low) and _LOWER_WORD.fullmatch(low) and len(low) > 5:
         return (low,)
     glued = _GLUED_MARK.fullmatch(low)
     if glued and glued.group(1) in lex:
@@ -115,8 +125,9 @@ def regimen_drugs(regimen: str | None, agent: str | None,
         return []
     found: list[str] = []
     low = text.lower()
-    lex = drug_lexicon()
-    for name in sorted((k for k in lex if " " in k or "/" in k), key=len, reverse=True):
+    user = user_dir()
+    lex = _drug_lexicon(user)
+    for name in _multiword_names(user):
         i = low.find(name)
         if i >= 0 and (i == 0 or not low[i - 1].isalnum()) and (
                 i + len(name) == len(low) or not low[i + len(name)].isalnum()):
@@ -132,12 +143,15 @@ def regimen_drugs(regimen: str | None, agent: str | None,
     return sorted(set(found))
 
 
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+
+
 def lexicon_abbreviations(regimen: str | None, known: dict[str, str]) -> dict[str, str]:
     """Abbreviations in a regimen cell that only the project's drug lexicon explains
     ('CBDCA' -> 'carboplatin'), for the abbreviations table (origin 'lexicon')."""
     out: dict[str, str] = {}
     lex = drug_lexicon()
-    for word in re.findall(r"[A-Za-z0-9][A-Za-z0-9-]*", clean(regimen or "")):
+    for word in _WORD.findall(clean(regimen or "")):
         low = word.lower()
         if word in known or low not in lex:
             continue

@@ -26,11 +26,14 @@ MEASURE_OF_COLUMN = {"n_total": "n", "orr_pct": "orr", "dcr_pct": "dcr", "pfs_me
 def measure_row(grid: Grid, row: int, column: str, m: CellMeasure, text: str, flags=()) -> Measure:
     """The measure `m` read from cell `text` of `column` on data row `row`, carrying `flags`
     (the row's and the cell's) before its own."""
-    return Measure(source=grid.source, table=grid.label, row=row, measure=m.measure, population=m.population,
-                   value=m.value, unit=m.unit, not_reached=m.not_reached, value_as_reported=m.value_as_reported,
-                   unit_as_reported=m.unit_as_reported, timepoint_months=m.timepoint_months, column=column,
-                   start=m.start, end=m.end, evidence=text[m.start:m.end], flags=[*flags, *m.flags],
-                   corrected=False)
+    # Measure is a TypedDict: the dict written out (calling the class builds the same dict,
+    # through keyword arguments, for every value of every cell)
+    out: Measure = {"source": grid.source, "table": grid.label, "row": row, "measure": m.measure,
+                    "population": m.population, "value": m.value, "unit": m.unit, "not_reached": m.not_reached,
+                    "value_as_reported": m.value_as_reported, "unit_as_reported": m.unit_as_reported,
+                    "timepoint_months": m.timepoint_months, "column": column, "start": m.start, "end": m.end,
+                    "evidence": text[m.start:m.end], "flags": [*flags, *m.flags], "corrected": False}
+    return out
 
 
 def _listed_after(text: str, f: CellMeasure, n) -> bool:
@@ -61,8 +64,18 @@ def found_flags(f: CellMeasure, p: OutcomeParse, nr: NrMeaning, text: str) -> li
 def outcome_measures(p: OutcomeParse, nr: NrMeaning, text: str) -> list[CellMeasure]:
     """What the outcome grammar found in cell `text`, with review flags; 'NR' the table
     defines as not reported is left out (see nr_narrative)."""
-    return [replace(f, flags=tuple(found_flags(f, p, nr, text))) for f in p.measures
+    return [_with_flags(f, tuple(found_flags(f, p, nr, text))) for f in p.measures
             if not _nr_not_reported(f, nr)]
+
+
+def _with_flags(f: CellMeasure, flags: tuple[str, ...]) -> CellMeasure:
+    """`dataclasses.replace(f, flags=flags)` for the plain dataclass CellMeasure (no
+    __post_init__, no init=False field), as a copy of its attributes: replace walks the
+    dataclass fields in Python for every value of every outcome cell."""
+    out = object.__new__(type(f))
+    out.__dict__.update(f.__dict__)
+    out.flags = flags
+    return out
 
 
 def _nr_not_reported(f: CellMeasure, nr: NrMeaning) -> bool:

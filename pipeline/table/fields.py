@@ -27,17 +27,22 @@ _AFTER_LINE = re.compile(r"\b(?:after|beyond|post|following|progression (?:on|af
                          r"refractory to|failure of|failing)\b")
 
 
+# (the patterns of the functions below, compiled once: they run for every cell of every row)
+_LINE_WORD = re.compile(r"\b(first|second|third|fourth|later|1st|2nd|3rd|[4-9]th|1l|2l|3l)\b")
+_LINE_NUMBER = re.compile(r"^(?:>=?\s*)?(\d)(?:st|nd|rd|th)?\b")
+
+
 def parse_line(text: str | None) -> int | None:
     if not text:
         return None
     t = clean(text).lower()
-    m = re.search(r"\b(first|second|third|fourth|later|1st|2nd|3rd|[4-9]th|1l|2l|3l)\b", t)
+    m = _LINE_WORD.search(t)
     if m:
         line = ORDINAL.get(m.group(1))
         if line is not None and _AFTER_LINE.search(t[:m.start()]):
             return line + 1       # "After first-line", "Beyond second line": the next line
         return line
-    m = re.match(r"^(?:>=?\s*)?(\d)(?:st|nd|rd|th)?\b", t)
+    m = _LINE_NUMBER.match(t)
     return int(m.group(1)) if m else None
 
 
@@ -71,11 +76,15 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
     return _phase_parts(m.group(1)), design
 
 
+_PHASE_SPLIT = re.compile(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", re.I)
+_SUB_PHASE = re.compile(r"[ab]$", re.I)
+
+
 def _phase_parts(phase: str) -> str:
     """'Ib/II' -> 'I/II', '3' -> 'III'."""
     parts = []
-    for p in re.split(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", phase, flags=re.I):
-        core = re.sub(r"[ab]$", "", p, flags=re.I)
+    for p in _PHASE_SPLIT.split(phase):
+        core = _SUB_PHASE.sub("", p)
         parts.append(PHASE_MAP.get(core.lower(), core.upper()))
     return "/".join(dict.fromkeys(parts))
 
@@ -84,10 +93,13 @@ def _phase_parts(phase: str) -> str:
 _LINE_IN_PHASE = re.compile(r"(?i)(?:[≥>]\s*)?\b(?:first|second|third|fourth|1st|2nd|3rd|[4-9]th)[\s-]+line\b")
 
 
+_SITES_SPLIT = re.compile(r"\s*(?:,|/|;|\bor\b|\band\b)\s*")
+
+
 def split_sites(text: str | None) -> list[str]:
     if not text:
         return []
-    return [p for p in (s.strip() for s in re.split(r"\s*(?:,|/|;|\bor\b|\band\b)\s*", clean(text))) if p]
+    return [p for p in (s.strip() for s in _SITES_SPLIT.split(clean(text))) if p]
 
 
 _DOSE_UNITS = r"mg/kg|mg/m2|mg/m²|mg|g|µg|mcg|gy|iu"
@@ -97,14 +109,18 @@ _SCHEDULE_TAIL = re.compile(rf"(?:\s+(\d[\d,.]*\s*(?:{_DOSE_UNITS})))?\s+({_SCHE
 _ARM_TAIL = re.compile(rf"\s+(?:\d[\d,.]*\s*(?:{_DOSE_UNITS})\s+(?:{_SCHEDULE})|phase\s+(?:iv|i{{1,3}}|[1-4])(?:/(?:iv|i{{1,3}}|[1-4]))?)$", re.I)
 
 
+_VS_SPLIT = re.compile(r"\s+(?:vs\.?|versus|VS\.?)\s+")
+_ARM_LETTER = re.compile(r"\(([A-Z]|[0-9])\)$")
+
+
 def arm_labels(treatment: str | None) -> list[str] | None:
     """'Sintilimab + CAPOX vs. placebo + CAPOX' -> the two arm labels; None for one arm."""
     if not treatment:
         return None
-    parts = re.split(r"\s+(?:vs\.?|versus|VS\.?)\s+", clean(treatment))
+    parts = _VS_SPLIT.split(clean(treatment))
     if len(parts) < 2:
         return _drug_then_control(clean(treatment))
-    letters = [re.search(r"\(([A-Z]|[0-9])\)$", p) for p in parts]
+    letters = [_ARM_LETTER.search(p) for p in parts]
     if all(letters):
         # "Drug 3 mg/kg (A) vs drug + vaccine (B) vs vaccine (C)": the arms are named A, B, C
         return [m.group(1) for m in letters]
@@ -168,8 +184,11 @@ _SLASHED_GROUPS = re.compile(rf"^\s*{_GROUP}(?:\s*/\s*{_GROUP.replace('(', '(?:'
 
 def slashed_groups(text: str | None) -> list[str] | None:
     """'Cohort 1 (dose escalation)/Cohort 2 (dose expansion)' -> ['Cohort 1', 'Cohort 2']: the
-    groups a cell names one after another, split by '/' (their values are split the same way)."""
-    t = clean(text or "")
+    groups a cell names one after another, split by '/' (their values are split the same way).
+    Asked of every cell of a row: one without a '/' (clean adds none) is no such list."""
+    if not text or "/" not in text:
+        return None
+    t = clean(text)
     if not _SLASHED_GROUPS.match(t):
         return None
     return [m.group(1) for m in re.finditer(_GROUP, t)]
@@ -249,6 +268,12 @@ def _unbracketed(text: str) -> str:
     return text
 
 
+_OPEN_SEP = re.compile(r"([(\[])[\s,;]+")
+_SEP_CLOSE = re.compile(r"[\s,;]+([)\]])")
+_EMPTY_BRACKETS = re.compile(r"\(\)|\[\]")
+_SPACES2 = re.compile(r"\s{2,}")
+
+
 def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     """The NCT id of the row and its study label ("TRIAL-1 (NCT + 8 digits)" gives both)."""
     trial_cell = cells.get("trial_id")
@@ -259,9 +284,9 @@ def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     if not trial_cell:
         return None, study
     m = NCT_RX.search(trial_cell)
-    rest = re.sub(r"[\s,;]+([)\]])", r"\1", re.sub(r"([(\[])[\s,;]+", r"\1", NCT_RX.sub("", trial_cell)))
-    rest = _unbracketed(clean(re.sub(r"\(\)|\[\]", "", rest)))
-    rest = re.sub(r"\s{2,}", " ", rest)
+    rest = _SEP_CLOSE.sub(r"\1", _OPEN_SEP.sub(r"\1", NCT_RX.sub("", trial_cell)))
+    rest = _unbracketed(clean(_EMPTY_BRACKETS.sub("", rest)))
+    rest = _SPACES2.sub(" ", rest)
     if rest and not study:
         study = rest
     return (m.group(0).replace(" ", "") if m else None), study

@@ -110,7 +110,20 @@ def _median_with_hr(header: str, key: str) -> ColumnSpec | None:
 def classify_header(header: str) -> ColumnSpec:
     """Header text -> column: the lexicon first, then landmark rates, then the header's parts
     (a non-unit parenthesis, 'A/B' compositions, leading group words), then its head noun and
-    qualifiers ("Median survival" is OS; "PFS (%)" a rate)."""
+    qualifiers ("Median survival" is OS; "PFS (%)" a rate).
+
+    The reader asks this of the same strings many times over (every header line, sub-header
+    and candidate cell): the answer (a frozen ColumnSpec) depends only on the text and the
+    lexicon, so it is remembered per (text, user lexicon folder), a bounded cache."""
+    return _classified(header, user_dir())
+
+
+@lru_cache(maxsize=8192)
+def _classified(header: str, user: str | None) -> ColumnSpec:
+    return _classify(header)
+
+
+def _classify(header: str) -> ColumnSpec:
     text = clean(header)
     key = _FOOTMARK.sub("", text.lower()).strip()
     key = re.sub(r"(?<=\w)\(s\)", "s", key)          # "Primary site(s)" -> "primary sites"
@@ -369,7 +382,19 @@ def split_header_line(line: str) -> list[str]:
     joins the previous one when it is lower case or a Title Case participle ("Drug(s) Evaluated") or follows a joiner word ("Median", "No.") or a landmark ("3 months").
     A line whose cells the paste kept apart with tabs is split at its tabs: a tab is the
     table's own cell boundary, which no word rule second-guesses.
+
+    Asked of the same lines many times by the text reader: remembered per (line, user lexicon
+    folder), a bounded cache; each caller gets its own list.
     """
+    return list(_split_cached(line, user_dir()))
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(line: str, user: str | None) -> tuple[str, ...]:
+    return tuple(_split_header_line(line))
+
+
+def _split_header_line(line: str) -> list[str]:
     tabbed = [c.strip() for c in line.split("\t")]
     if len([c for c in tabbed if c]) > 1:
         return [" ".join(c.split()) for c in tabbed if c]

@@ -11,6 +11,8 @@ from .tokens import Cell
 
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _P_BEFORE = re.compile(r"\b[Pp]\s*(?:[=<>≤≥]|&lt;)\s*$")
+# what every match of _P_BEFORE holds: a cell without it has no p-value to find before a number
+_P_SIGN = re.compile(r"[Pp]\s*(?:[=<>≤≥]|&lt;)")
 _INTERVAL = re.compile(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:[–—-]|to)\s*\d+(?:\.\d+)?\s*%?\s*\)")
 
 
@@ -22,11 +24,12 @@ def account_numbers(cell: Cell, res: OutcomeParse) -> None:
     tok_rule: dict[tuple[int, int], str] = {}
     for i, rule in cell.role.items():
         tok_rule[cell.span(i, i + 1)] = rule
+    p_values = _P_SIGN.search(text) is not None     # (else _P_BEFORE is searched in vain per number)
     for m in DIGITS.finditer(text):
         s, e = m.start(), m.end()
         if any(cs <= s and e <= ce for cs, ce in covered):
             continue
-        if _P_BEFORE.search(text, 0, s):
+        if p_values and _P_BEFORE.search(text, 0, s):
             rule = "p_value"          # "P = 0.0238", whatever its clause
         else:
             rule = next((r for (ts, te), r in tok_rule.items() if ts <= s and e <= te), None) \

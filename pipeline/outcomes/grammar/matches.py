@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ...normalize.units import time_unit, to_months
-from .nlp import nlp_and_matcher
+from .nlp import cell_matcher, nlp_and_matcher
 from .tokens import MEASURES, VS_WORDS, Cell, Mention, number
 
 # pattern labels whose numbers are narrative, under the label's own name (vocab.NARRATIVE_RULES)
@@ -37,9 +37,9 @@ _ANY_YEAR = re.compile(_YEAR)
 
 def read_cell(text: str) -> Cell:
     """One outcome cell tokenised, with what the patterns and the span rules found."""
-    nlp, matcher = nlp_and_matcher()
+    nlp, _all_patterns = nlp_and_matcher()
     cell = Cell(text, nlp)
-    for sp in matched_spans(cell, matcher):
+    for sp in matched_spans(cell, cell_matcher(set(cell.lower), set(cell.words))):
         if not _hyphen_prefix(cell, sp):
             SPAN_RULES.get(sp.label_, _ignore)(cell, sp)
     mark_intervals(cell)
@@ -55,9 +55,12 @@ def read_cell(text: str) -> Cell:
 
 
 def matched_spans(cell: Cell, matcher) -> list:
-    """The longest non-overlapping matches, in text order."""
+    """The longest non-overlapping matches, in text order (none without a matcher: no
+    pattern can match the cell)."""
     from spacy.util import filter_spans
 
+    if matcher is None:
+        return []
     spans = filter_spans(matcher(cell.doc, as_spans=True))
     return sorted(spans, key=lambda s: s.start)
 

@@ -82,8 +82,9 @@ def _blank_english():
 
 
 @lru_cache(maxsize=1)
-def nlp_and_matcher():
-    from spacy.matcher import Matcher
+def _rules():
+    """The tokenizer and the Matcher's rules: each pattern's label, its compiled form, and the
+    words it cannot match without (`_needed_words`)."""
     from spacy.schemas import validate_token_pattern
 
     nlp = _blank_english()
@@ -94,11 +95,72 @@ def nlp_and_matcher():
         if errors:
             raise ValueError(f"patterns.json, rule {entry['label']!r} ({entry.get('comment', '')}): {errors}")
     labels, patterns = merge_single_words([entry["label"] for entry in data["patterns"]], patterns)
+    return nlp, labels, compile_patterns(patterns, nlp.vocab), [_needed_words(p) for p in patterns]
+
+
+@lru_cache(maxsize=1)
+def nlp_and_matcher():
+    """The tokenizer and the Matcher of every pattern."""
+    nlp, labels, _compiled, _needs = _rules()
+    return nlp, _matcher_of(tuple(range(len(labels))))
+
+
+def cell_matcher(lower: set[str], text: set[str]):
+    """The Matcher of the patterns that can match a cell whose tokens are `text` (`lower` in
+    lower case): a pattern needing a word the cell does not have ("hazard ratio", "median
+    follow-up") is left out. The Matcher tries every pattern at every token, so a cell costs
+    less with fewer of them; the matches are the same, in the same order (the patterns kept
+    are in the order of the full Matcher, those left out match nothing)."""
+    needs, by_pattern = _needs()
+    have = [not words.isdisjoint(lower if attr == "LOWER" else text) for attr, words in needs]
+    active = []
+    for k, need in enumerate(by_pattern):
+        for n in need:
+            if not have[n]:
+                break
+        else:
+            active.append(k)
+    return _matcher_of(tuple(active)) if active else None     # (None: no pattern can match)
+
+
+@lru_cache(maxsize=1)
+def _needs() -> tuple[list[tuple[str, frozenset[str]]], list[tuple[int, ...]]]:
+    """The words the patterns need, each (attribute, word set) once (several patterns need
+    "median"), and for each pattern the indices of its needs."""
+    needs: dict[tuple[str, frozenset[str]], int] = {}
+    by_pattern = [tuple(needs.setdefault(need, len(needs)) for need in pattern_needs) for pattern_needs in _rules()[3]]
+    return list(needs), by_pattern
+
+
+@lru_cache(maxsize=1024)
+def _matcher_of(active: tuple[int, ...]):
+    """The Matcher of the patterns `active` (indices, in order). Bounded: the bench, real and
+    synthetic tables together use some 250 pattern sets; one is built in well under 1 ms."""
+    from spacy.matcher import Matcher
+
+    nlp, labels, compiled, _needs = _rules()
     # flags are not in spaCy's pattern schema: the compiled patterns skip its validation
     matcher = Matcher(nlp.vocab, validate=False)
-    for label, pattern in zip(labels, compile_patterns(patterns, nlp.vocab)):
-        matcher.add(label, [pattern])
-    return nlp, matcher
+    for k in active:
+        matcher.add(labels[k], [compiled[k]])
+    return matcher
+
+
+def _needed_words(pattern: list[dict]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """For each token of `pattern` that must be there (no "OP") and tests LOWER or TEXT alone
+    (a word or a word list): the attribute and the words, one of which the cell must have."""
+    out = []
+    for spec in pattern:
+        if "OP" in spec or len(spec) != 1:
+            continue
+        (attr, value), = spec.items()
+        if attr not in ("LOWER", "TEXT"):
+            continue
+        if isinstance(value, str):
+            out.append((attr, frozenset([value])))
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            out.append((attr, frozenset(value["IN"])))
+    return tuple(out)
 
 
 def merge_single_words(labels: list[str], patterns: list[list[dict]]) -> tuple[list[str], list[list[dict]]]:

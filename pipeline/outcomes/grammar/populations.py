@@ -5,6 +5,7 @@ patients", "ITT population") or no population at all ("analysis", "follow-up").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...normalize.units import time_unit
 from .tokens import Value
@@ -44,19 +45,31 @@ def arms_header(text: str | None) -> list[str] | None:
     return names
 
 
+_SPACES = re.compile(r"\s+")
+_N_AFTER = re.compile(r"\s*\((?:n\s*=\s*\d+|\d+/\d+)\)\s*$")
+_SPACED_SIGN = re.compile(r"(?<=\w)\s+([+−-])$")
+_LEAD_WHO = re.compile(r"^(?:the|those|patients|pts)\s+(?:with\s+)?", re.I)
+_LEAD_WITH = re.compile(r"^(?:patients|pts)\s+with\s+", re.I)
+
+
+@lru_cache(maxsize=4096)
 def clean_population(text: str) -> str:
-    """A population as written, without a trailing "(n = 20)" and a leading "patients with"."""
-    t = re.sub(r"\s+", " ", text).strip(" ,;:.")      # typographic spaces and tabs fold to one space
-    t = re.sub(r"\s*\((?:n\s*=\s*\d+|\d+/\d+)\)\s*$", "", t)      # "PD-L1+ (n = 20)"
-    t = re.sub(r"(?<=\w)\s+([+−-])$", r"\1", t)                    # "PD-L1 +" -> "PD-L1+"
-    t = re.sub(r"^(?:the|those|patients|pts)\s+(?:with\s+)?", "", t, flags=re.I)
-    t = re.sub(r"^(?:patients|pts)\s+with\s+", "", t, flags=re.I)
+    """A population as written, without a trailing "(n = 20)" and a leading "patients with".
+    (Pure, asked again of the same labels and contexts: a bounded cache, compiled patterns.)"""
+    t = _SPACES.sub(" ", text).strip(" ,;:.")      # typographic spaces and tabs fold to one space
+    t = _N_AFTER.sub("", t)      # "PD-L1+ (n = 20)"
+    t = _SPACED_SIGN.sub(r"\1", t)                    # "PD-L1 +" -> "PD-L1+"
+    t = _LEAD_WHO.sub("", t)
+    t = _LEAD_WITH.sub("", t)
     return t.strip(" ,;:.")
+
+
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+")
 
 
 def split_list(text: str) -> list[str]:
     """'NETs and NECs', 'A, B and C': the populations of a list, each cleaned."""
-    parts = [p for p in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+", text) if p.strip()]
+    parts = [p for p in _LIST_SPLIT.split(text) if p.strip()]
     if len(parts) > 1:
         # a head noun shared by the list: "MSI-H and MSS tumors", "stage C and B disease"
         last = parts[-1].split()

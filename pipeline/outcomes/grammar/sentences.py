@@ -56,9 +56,14 @@ def labelled_parts(cell: Cell, clauses: list[tuple[int, int]]) -> list[tuple[int
     """Clauses cut again where a new label starts without a ";" before it ("Arm A: ORR 12%
     Arm B: ORR 9%", "Arm A: median OS 9 months 41% at 1 year Arm B: median OS 6 months"):
     so each label's results keep their own population."""
+    # a label needs a named measure right after its colon, at most _MAX_LABEL + 1 tokens
+    # on: only the tokens 2..7 before a measure's start are asked (the others cannot be one)
+    measure_starts = sorted({m.start for m in cell.mentions if m.label in MEASURES})
     out = []
     for c0, c1 in clauses:
-        starts = [p for p in range(c0 + 1, c1) if _label_starts(cell, p, c1)]
+        near = {p for s in measure_starts if c0 + 3 <= s <= c1
+                for p in range(max(c0 + 1, s - _MAX_LABEL - 1), s - 1)}
+        starts = [p for p in sorted(near) if _label_starts(cell, p, c1)]
         for p0, p1 in zip([c0, *starts], [*starts, c1]):
             out.append((p0, p1))
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from functools import lru_cache
 
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, ORTH
 from spacy.lang.lex_attrs import is_punct
 from spacy.pipeline import Sentencizer
 
@@ -79,6 +79,26 @@ class Value:
     pop_span: tuple[int, int] | None = None
 
 
+# token id -> (text, lower case, is a number): the same words recur in every cell
+_TOKEN_FACTS: dict[int, tuple[str, str, bool]] = {}
+_MAX_TOKEN_FACTS = 50_000
+
+
+def _token_facts(orths: list[int], strings) -> list[tuple[str, str, bool]]:
+    """Each token's text (by its id: no Token objects made), lower case and NUM_RX test,
+    remembered per id (an id is the hash of its text) up to _MAX_TOKEN_FACTS ids."""
+    out = []
+    for o in orths:
+        f = _TOKEN_FACTS.get(o)
+        if f is None:
+            w = strings[o]
+            f = (w, w.lower(), bool(NUM_RX.match(w)))
+            if len(_TOKEN_FACTS) < _MAX_TOKEN_FACTS:
+                _TOKEN_FACTS[o] = f
+        out.append(f)
+    return out
+
+
 class Cell:
     """One outcome cell: the clean text, its tokens and what the patterns found."""
 
@@ -86,11 +106,12 @@ class Cell:
         self.original = text
         self.norm = normalize(text)
         self.doc = nlp.make_doc(self.norm.text)
-        strings = self.doc.vocab.strings     # (the texts by their ids: no Token objects made)
-        self.words = [strings[o] for o in self.doc.to_array(ORTH).tolist()]
+        orths, self._idx = self._orth_and_idx()
+        facts = _token_facts(orths, self.doc.vocab.strings)
+        self.words = [f[0] for f in facts]
         self.sentences = sentence_bounds(self.words)
-        self.lower = [w.lower() for w in self.words]     # spaCy's LOWER is str.lower()
-        self._num = [bool(NUM_RX.match(w)) for w in self.words]   # is_num, once per token
+        self.lower = [f[1] for f in facts]     # spaCy's LOWER is str.lower()
+        self._num = [f[2] for f in facts]      # is_num, once per token
         self.role: dict[int, str] = {}          # token index -> rule for numbers not values
         self.mentions: list[Mention] = []
         self.timepoints: list[tuple[int, int, float]] = []
@@ -100,10 +121,18 @@ class Cell:
         self.default: Mention | None = None      # the column's own measure (numeric cells)
         self.default_unit: str | None = None
 
+    def _orth_and_idx(self) -> tuple[list[int], list[int]]:
+        """Each token's id and its character offset in the clean text, in one array (spans
+        are asked of these, not of Token objects made per question)."""
+        if not len(self.doc):
+            return [], []
+        arr = self.doc.to_array([ORTH, IDX])
+        return arr[:, 0].tolist(), arr[:, 1].tolist()
+
     # char span in the ORIGINAL text of tokens [a, b)
     def span(self, a: int, b: int) -> tuple[int, int]:
-        st = self.doc[a].idx
-        en = self.doc[b - 1].idx + len(self.doc[b - 1].text)
+        st = self._idx[a]
+        en = self._idx[b - 1] + len(self.words[b - 1])
         return self.norm.span(st, en)
 
     def text_of(self, a: int, b: int) -> str:
