@@ -345,23 +345,28 @@ def _relax_column(j, kinds, ctx, scorer, best, back, k_min, vocab, long_from, sp
 
 def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], scorer: RowScorer,
                   vocab: Vocab | None, long_from: int | None, spanned_prefix: bool,
-                  st: AlignSettings) -> list[tuple[int, int, float]]:
-    """align_tokens' moves into column j, (i, k, score), from every token i a path reaches,
-    k == i a skip, scored and pruned as align_tokens scores and prunes them."""
+                  st: AlignSettings) -> list[tuple[int, float | None, list[tuple[int, float]]]]:
+    """align_tokens' moves into column j from every token i a path reaches: (i, the skip's
+    score or None when the column may not be skipped there, the cell moves (k, score)), scored
+    and pruned as align_tokens scores and prunes them. The row's cell move lists are used as
+    they are unless a cell is long (one tuple per start, not one per move)."""
     T = len(scorer.toks)
     skip = skip_cost(kinds[j], st)
-    out = []
+    table, at = scorer.moves_table(kinds, vocab), j * scorer.width
+    out: list[tuple[int, float | None, list[tuple[int, float]]]] = []
     for i in range(T + 1):
         if reached[i] == NEG:
             continue
-        if i >= k_min:
-            out.append((i, i, max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip))
+        sk = None if i < k_min else max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip
         if i == T:
+            out.append((i, sk, []))
             continue
-        for k, sc in scorer.moves(kinds, j, i, vocab):
-            if long_from is not None and k - i > long_from:
-                sc += scorer.long_cost(i, k)
-            out.append((i, k, sc))
+        mv = table.get(at + i)
+        if mv is None:
+            mv = scorer.moves(kinds, j, i, vocab)
+        if long_from is not None and any(k - i > long_from for k, _ in mv):
+            mv = [(k, sc + scorer.long_cost(i, k) if k - i > long_from else sc) for k, sc in mv]
+        out.append((i, sk, mv))
     return out
 
 
@@ -371,7 +376,9 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     """How much better a row's alignment scores than its closest other reading (other cell
     boundaries, or another column left empty): small means the row could as well be read
     another way. None when there is no other reading. The best path through each move not on
-    the chosen path is its score before plus after the move (a forward and a backward pass)."""
+    the chosen path is its score before plus after the move (a forward and a backward pass;
+    each column's moves are looked at in the backward pass, when the scores after it are
+    known)."""
     T, C = len(toks), len(kinds)
     if al.score == NEG:
         return None
@@ -379,36 +386,48 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     _, rest = column_caps(kinds, T, st)
     fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     fwd[0][0] = 0.0
-    moves: list[list[tuple[int, int, float]]] = []
+    moves = []
     for j in range(C):
         here, ahead = fwd[j], fwd[j + 1]
         mj = _column_moves(kinds, j, T - rest[j + 1], here, scorer, vocab,
                            lengths[j] if lengths else None, spanned_prefix, st)
-        for i, k, sc in mj:
-            if here[i] + sc > ahead[k]:
-                ahead[k] = here[i] + sc
+        for i, sk, mv in mj:
+            b = here[i]
+            if sk is not None and b + sk > ahead[i]:
+                ahead[i] = b + sk
+            for k, sc in mv:
+                if b + sc > ahead[k]:
+                    ahead[k] = b + sc
         moves.append(mj)
     if al.score > fwd[C][T] + 1e-9:
         return al.score - fwd[C][T]     # a reading no move of the programme gives (stacked cells)
+    # column j's chosen move: tokens [pos, end), pos == end when the column is left empty
+    chosen, pos = [], 0
+    for sp in al.spans:
+        end = pos if sp is None else sp[1]
+        chosen.append((pos, end))
+        pos = end
     bwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     bwd[C][T] = 0.0
+    second = NEG        # the best path through a move off the chosen path
     for j in range(C - 1, -1, -1):
-        here, after = bwd[j], bwd[j + 1]
-        for i, k, sc in moves[j]:
-            if after[k] != NEG and after[k] + sc > here[i]:
-                here[i] = after[k] + sc
-    # the best path through a move off the chosen path (column j's chosen move: tokens
-    # [pos, end), pos == end when the column is left empty)
-    second, pos = NEG, 0
-    for j, sp in enumerate(al.spans):
-        end = pos if sp is None else sp[1]
-        before, after = fwd[j], bwd[j + 1]
-        for i, k, sc in moves[j]:
-            if (i != pos or k != end) and after[k] != NEG:
-                v = before[i] + sc + after[k]
-                if v > second:
-                    second = v
-        pos = end
+        before, here, after = fwd[j], bwd[j], bwd[j + 1]
+        pos, end = chosen[j]
+        for i, sk, mv in moves[j]:
+            b = before[i]
+            if sk is not None and (a := after[i]) != NEG:
+                if a + sk > here[i]:
+                    here[i] = a + sk
+                if (i != pos or i != end) and b + sk + a > second:
+                    second = b + sk + a
+            for k, sc in mv:
+                a = after[k]
+                if a == NEG:
+                    continue
+                if a + sc > here[i]:
+                    here[i] = a + sc
+                if (i != pos or k != end) and b + sc + a > second:
+                    second = b + sc + a
     return None if second == NEG else max(0.0, al.score - second)
 
 
