@@ -370,6 +370,21 @@ def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], sc
     return out
 
 
+def _margin_forward(kinds, j, k_min, fwd, scorer, vocab, long_from, spanned_prefix, st):
+    """alignment_margin's forward moves into column j: fwd[j + 1] from fwd[j]; the column's
+    moves (_column_moves), for the backward pass."""
+    here, ahead = fwd[j], fwd[j + 1]
+    mj = _column_moves(kinds, j, k_min, here, scorer, vocab, long_from, spanned_prefix, st)
+    for i, sk, mv in mj:
+        b = here[i]
+        if sk is not None and b + sk > ahead[i]:
+            ahead[i] = b + sk
+        for k, sc in mv:
+            if b + sc > ahead[k]:
+                ahead[k] = b + sc
+    return mj
+
+
 def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: TableContext,
                      scorer: RowScorer, vocab: Vocab | None = None, lengths: Lengths | None = None,
                      spanned_prefix: bool = False) -> float | None:
@@ -386,19 +401,8 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     _, rest = column_caps(kinds, T, st)
     fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     fwd[0][0] = 0.0
-    moves = []
-    for j in range(C):
-        here, ahead = fwd[j], fwd[j + 1]
-        mj = _column_moves(kinds, j, T - rest[j + 1], here, scorer, vocab,
-                           lengths[j] if lengths else None, spanned_prefix, st)
-        for i, sk, mv in mj:
-            b = here[i]
-            if sk is not None and b + sk > ahead[i]:
-                ahead[i] = b + sk
-            for k, sc in mv:
-                if b + sc > ahead[k]:
-                    ahead[k] = b + sc
-        moves.append(mj)
+    moves = [_margin_forward(kinds, j, T - rest[j + 1], fwd, scorer, vocab, lengths[j] if lengths else None,
+                             spanned_prefix, st) for j in range(C)]
     if al.score > fwd[C][T] + 1e-9:
         return al.score - fwd[C][T]     # a reading no move of the programme gives (stacked cells)
     # column j's chosen move: tokens [pos, end), pos == end when the column is left empty
