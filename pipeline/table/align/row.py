@@ -156,7 +156,8 @@ class RowScorer:
                 memo[base + k] = NEG        # "N = 85" only counts patients (see _score)
             return out
         label = self.label_at() if spec.measure else None
-        cache, texts = self.ctx.cell_scores, self.text_tuple
+        ctx, texts, facts_of = self.ctx, self.text_tuple, self._facts
+        cache = ctx.cell_scores
         for k in range(max(i + 1, k_min), k_hi + 1):
             sc = memo.get(base + k)
             if sc is None:
@@ -165,8 +166,14 @@ class RowScorer:
                 else:
                     tkey = (kind, texts[i:k])
                     sc = cache.get(tkey)
-                    if sc is None:
-                        sc = cache[tkey] = self._fresh_score(kind, i, k, spec)
+                    if sc is None:      # _fresh_score, inline: one call less per new span
+                        toks = self.toks[i:k]
+                        facts = facts_of.get(base + k)
+                        if facts is None:
+                            shorter = facts_of.get(base + k - 1) if k - i > 1 else None
+                            facts = facts_of[base + k] = SpanFacts(toks, ctx) if shorter is None \
+                                else shorter.extended(toks, ctx)
+                        sc = cache[tkey] = score_cell(kind, toks, ctx, facts, spec)
                 memo[base + k] = sc
             if sc != NEG:
                 out.append((k, sc))
