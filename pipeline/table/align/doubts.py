@@ -84,6 +84,99 @@ def _relax_two_state(j, d, mine, kinds, ctx, scorer, vocab, best, back, k_min) -
                 nxt_back[d2][k] = (d, i, False)
 
 
+# how near st.close_margin a margin summed in another order than second_reading sums it (a
+# forward plus a backward pass, not one left-to-right pass) may come before only
+# second_reading's own sums decide (their rounding differs by far less)
+_SUM_SLACK = 1e-6
+
+
+def close_value_columns(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen: Alignment,
+                        vocab: Vocab | None, scorer: RowScorer) -> list[int] | None:
+    """The filled value columns that some reading scoring less than st.close_margin below the
+    chosen alignment changes: those for which second_reading(only=j) gives a margin below
+    close_margin (row_doubts' close_alignment). The best reading changing column j is the best
+    path through a move of column j other than the chosen one: its score before plus after
+    the move, from ONE forward and ONE backward pass over second_reading's moves, for every
+    column at once, where second_reading takes a two-state pass per column. None when a
+    margin falls within _SUM_SLACK of close_margin (or the chosen score is not finite): the
+    caller then asks second_reading."""
+    if not math.isfinite(chosen.score):
+        return None
+    # the value columns a reading may change
+    mine_of = {j: chosen.spans[j] for j in _value_columns(kinds) if chosen.spans[j] is not None}
+    if not mine_of:
+        return []
+    T, C, st = len(toks), len(kinds), ctx.st
+    _, rest = column_caps(kinds, T, st)
+    skips = [skip_cost(k, st) for k in kinds]
+    table = scorer.moves_table(kinds, vocab)
+    fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
+    fwd[0][0] = 0.0
+    for j in range(C):
+        _plain_forward(j, fwd, T - rest[j + 1], skips[j], scorer, kinds, vocab)
+    bwd = [[NEG] * (T + 1) for _ in range(C + 1)]
+    bwd[C][T] = 0.0
+    out = []
+    # the backward pass need not go further left than the first value column
+    for j in range(C - 1, min(mine_of) - 1, -1):
+        dev = _plain_backward(fwd[j], bwd[j], bwd[j + 1], T - rest[j + 1], skips[j], table, j * scorer.width,
+                              mine_of.get(j))
+        if j in mine_of:
+            margin = chosen.score - dev
+            if abs(margin - st.close_margin) < _SUM_SLACK:
+                return None
+            if margin < st.close_margin:
+                out.append(j)
+    return sorted(out)
+
+
+def _plain_forward(j, fwd, k_min, skip, scorer, kinds, vocab) -> None:
+    """close_value_columns' forward moves into column j (second_reading's: no long-value cost,
+    no spanned-prefix skip)."""
+    cur, nxt, T = fwd[j], fwd[j + 1], len(scorer.toks)
+    table, at = scorer.moves_table(kinds, vocab), j * scorer.width
+    for i in range(T + 1):
+        b = cur[i]
+        if b == NEG:
+            continue
+        if i >= k_min and b + skip > nxt[i]:
+            nxt[i] = b + skip
+        if i == T:
+            continue
+        mv = table.get(at + i)
+        for k, sc in (scorer.moves(kinds, j, i, vocab) if mv is None else mv):
+            if (v := b + sc) > nxt[k]:
+                nxt[k] = v
+
+
+def _plain_backward(before, here, after, k_min, skip, table, at, mine) -> float:
+    """close_value_columns' backward moves out of a column (the moves table at j * width + i:
+    the forward pass worked them out for every token i it reaches); with `mine`, the column's
+    chosen cell, also the best score of a path through any other move of the column."""
+    lo, hi = mine if mine is not None else (-1, -1)
+    dev, T = NEG, len(before) - 1
+    for i in range(T + 1):
+        b = before[i]
+        if b == NEG:
+            continue
+        if i >= k_min and after[i] != NEG:
+            if (v := after[i] + skip) > here[i]:
+                here[i] = v
+            if mine is not None and b + v > dev:
+                dev = b + v
+        if i == T:
+            continue
+        for k, sc in table[at + i]:
+            a = after[k]
+            if a == NEG:
+                continue
+            if (v := a + sc) > here[i]:
+                here[i] = v
+            if mine is not None and (i != lo or k != hi) and b + v > dev:
+                dev = b + v
+    return dev
+
+
 def second_best_margin(toks: list[Tok], kinds: list[str], ctx: TableContext, chosen: Alignment,
                        vocab: Vocab | None = None, scorer: RowScorer | None = None) -> float:
     """How much better the chosen alignment scores than the best reading that changes one of
@@ -220,8 +313,11 @@ def row_doubts(lines: list[Line], toks: list[Tok], kinds: list[str], al: Alignme
     row: list[str] = []
     cells: dict[int, list[str]] = {}
     value_cols = _value_columns(kinds)
-    second = second_reading(toks, kinds, ctx, al, vocab, scorer)
-    if second.margin < st.close_margin:
+    close = close_value_columns(toks, kinds, ctx, al, vocab, scorer) if scorer is not None else None
+    if close is not None:
+        for j in close:
+            cells.setdefault(j, []).append("close_alignment")
+    elif (second := second_reading(toks, kinds, ctx, al, vocab, scorer)).margin < st.close_margin:
         # every value cell some close reading changes (one reading may change some, another
         # reading others)
         for j in sorted(value_cols):

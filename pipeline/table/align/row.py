@@ -22,6 +22,11 @@ class RowScorer:
         T = len(toks)
         self.keys = [t.low for t in toks]
         self.texts = [t.text for t in toks]
+        # a tuple, so that a span's words (the table-wide cell_scores key) are one slice
+        self.text_tuple = tuple(self.texts)
+        # dose_after[k]: token k is a dose unit ("30 | mg"): no numeric cell ends just before it
+        self.dose_after = [bool(_DOSE_UNIT.match(t.low)) for t in toks] + [False]
+        self._label_at: list[bool] | None = None       # see label_at
         # reach_*[i]: the largest k such that span [i, k) holds no such token (after its first)
         self.reach_tab = [T] * (T + 1)
         self.reach_nct = [T] * (T + 1)
@@ -103,13 +108,8 @@ class RowScorer:
         row programme of each pass, its alignment margin, its second readings), which ask
         for the same moves again and again; the cells without the vocab bonus are shared by
         both passes."""
-        if kinds is not self._moves_kinds:
-            self._moves_kinds, self._moves_vocab, self._moves, self._base = kinds, vocab, {}, {}
-            self._caps, self._rest = column_caps(kinds, len(self.toks), self.ctx.st)
-        elif vocab is not self._moves_vocab:
-            self._moves_vocab, self._moves = vocab, {}
         key = j * self.width + i
-        got = self._moves.get(key)
+        got = self.moves_table(kinds, vocab).get(key)
         if got is None:
             base = self._base.get(key)
             if base is None:
@@ -117,23 +117,64 @@ class RowScorer:
             got = self._moves[key] = self._seen_moves(base, j, i, vocab) if vocab and base else base
         return got
 
+    def label_at(self) -> list[bool]:
+        """Per token k, _goes_on's first test of it (a label, or the token before ends a
+        clause), worked out once per row: most cells end before no such token."""
+        if self._label_at is None:
+            toks = self.toks
+            self._label_at = [k > 0 and (toks[k].colon or _clause_end(toks[k - 1].low))
+                              for k in range(len(toks))] + [False]
+        return self._label_at
+
+    def moves_table(self, kinds: list[str], vocab: Vocab | None) -> dict[int, list[tuple[int, float]]]:
+        """The moves worked out so far for `kinds` and `vocab`, by j * width + i: the
+        programmes look a start up here and call moves only for one not there yet."""
+        if kinds is not self._moves_kinds:
+            self._moves_kinds, self._moves_vocab, self._moves, self._base = kinds, vocab, {}, {}
+            self._caps, self._rest = column_caps(kinds, len(self.toks), self.ctx.st)
+        elif vocab is not self._moves_vocab:
+            self._moves_vocab, self._moves = vocab, {}
+        return self._moves
+
     def _cell_moves(self, kinds: list[str], j: int, i: int) -> list[tuple[int, float]]:
-        """moves without the vocab bonus."""
+        """moves without the vocab bonus (the scores as _score gives them, its tests that do
+        not depend on k made once per start token)."""
         T, kind = len(self.toks), kinds[j]
         spec = kind_of(kind)
         k_min = T - self._rest[j + 1]
-        k_hi = min(T, i + self._caps[j], self.reach(kind, i))
+        k_hi = min(T, i + self._caps[j], self.reaches(kind)[i])
         if spec.free_text:
             first = self.toks[i]
             return [(k, sc) for k in range(max(i + 2, k_min), k_hi + 1)
                     if (sc := outcome_score(first, k - i, False, self.ctx)) != NEG]
         if dead_start(spec, self.toks[i]):
             return []
-        memo, W, out = self.memo_of(kind), self.width, []
+        memo, out, base = self.memo_of(kind), [], i * self.width
+        dose = self.dose_after if spec.numeric else None
+        if dose is not None and kind != "n_total" and self.keys[i] in ("n", "n="):
+            for k in range(max(i + 1, k_min), k_hi + 1):
+                memo[base + k] = NEG        # "N = 85" only counts patients (see _score)
+            return out
+        label = self.label_at() if spec.measure else None
+        ctx, texts, facts_of = self.ctx, self.text_tuple, self._facts
+        cache = ctx.cell_scores
         for k in range(max(i + 1, k_min), k_hi + 1):
-            sc = memo.get(i * W + k)
+            sc = memo.get(base + k)
             if sc is None:
-                sc = memo[i * W + k] = self._score(kind, i, k, spec)
+                if (dose is not None and dose[k]) or (label is not None and label[k] and self._goes_on(i, k)):
+                    sc = NEG
+                else:
+                    tkey = (kind, texts[i:k])
+                    sc = cache.get(tkey)
+                    if sc is None:      # _fresh_score, inline: one call less per new span
+                        toks = self.toks[i:k]
+                        facts = facts_of.get(base + k)
+                        if facts is None:
+                            shorter = facts_of.get(base + k - 1) if k - i > 1 else None
+                            facts = facts_of[base + k] = SpanFacts(toks, ctx) if shorter is None \
+                                else shorter.extended(toks, ctx)
+                        sc = cache[tkey] = score_cell(kind, toks, ctx, facts, spec)
+                memo[base + k] = sc
             if sc != NEG:
                 out.append((k, sc))
         return out
@@ -151,38 +192,48 @@ class RowScorer:
             longest = vocab.longest
         else:
             return base
-        st, keys, out = self.ctx.st, self.keys, []
-        for k, sc in base:
-            if k - i <= longest:
-                cols = vocab.get(" ".join(keys[i:k]))
-                if cols:
-                    sc += st.vocab_bonus if j in cols else -st.vocab_malus
-            out.append((k, sc))
-        return out
+        # the list is copied only when some span is a seen value (most rows' spans are not)
+        st, keys, out = self.ctx.st, self.keys, None
+        text, end = keys[i], i + 1          # the words of tokens [i, end), grown word by word
+        for n, (k, sc) in enumerate(base):
+            if k - i > longest:
+                break                       # base runs by k: every later span is longer
+            while end < k:
+                text += " " + keys[end]
+                end += 1
+            cols = vocab.get(text)
+            if cols:
+                if out is None:
+                    out = list(base)
+                out[n] = (k, sc + (st.vocab_bonus if j in cols else -st.vocab_malus))
+        return base if out is None else out
 
     def _score(self, kind: str, i: int, k: int, spec: ColumnKind | None = None) -> float:
         spec = spec or kind_of(kind)
         if spec.free_text:
             return outcome_score(self.toks[i], k - i, self.reach_nct[i] < k, self.ctx)
-        if spec.numeric and ((k < len(self.toks) and _DOSE_UNIT.match(self.toks[k].low))
-                             or (kind != "n_total" and self.toks[i].low in ("n", "n="))):
+        if spec.numeric and (self.dose_after[k] or (kind != "n_total" and self.toks[i].low in ("n", "n="))):
             return NEG          # "30 | mg every 28 days" is a dose; "N = 85" only counts patients
         if spec.measure and k < len(self.toks) and self._goes_on(i, k):
             return NEG          # the cell's next clause, a label's value, is the cell's too
         # the same words score the same in every row of the table ("Mono", "2nd", "II")
         cache = self.ctx.cell_scores
-        tkey = (kind, tuple(self.texts[i:k]))
+        tkey = (kind, self.text_tuple[i:k])
         sc = cache.get(tkey)
         if sc is None:
-            key = i * self.width + k
-            toks = self.toks[i:k]
-            facts = self._facts.get(key)
-            if facts is None:
-                shorter = self._facts.get(key - 1) if k - i > 1 else None    # [i, k - 1)
-                facts = self._facts[key] = SpanFacts(toks, self.ctx) if shorter is None \
-                    else shorter.extended(toks, self.ctx)
-            sc = cache[tkey] = score_cell(kind, toks, self.ctx, facts, spec)
+            sc = cache[tkey] = self._fresh_score(kind, i, k, spec)
         return sc
+
+    def _fresh_score(self, kind: str, i: int, k: int, spec: ColumnKind) -> float:
+        """score_cell of tokens [i, k), their SpanFacts extended from those of [i, k - 1)."""
+        key = i * self.width + k
+        toks = self.toks[i:k]
+        facts = self._facts.get(key)
+        if facts is None:
+            shorter = self._facts.get(key - 1) if k - i > 1 else None    # [i, k - 1)
+            facts = self._facts[key] = SpanFacts(toks, self.ctx) if shorter is None \
+                else shorter.extended(toks, self.ctx)
+        return score_cell(kind, toks, self.ctx, facts, spec)
 
     def _goes_on(self, i: int, k: int) -> bool:
         """Does a subgroup's label and value at token k ("AB: 6", "AB 6") go on with the cell
@@ -242,9 +293,10 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     above whatever they hold (they cost at most `st.skip_spanned`)."""
     scorer = scorer or RowScorer(toks, ctx)
     T, C = len(toks), len(kinds)
-    # best[j][i]: best score of columns [0, j) over tokens [0, i); back[j][i]: (i before, skipped)
+    # best[j][i]: best score of columns [0, j) over tokens [0, i); back[j][i]: the token the
+    # column's move started on, i itself for a skip (a move into column j ends past its start)
     best = [[NEG] * (T + 1) for _ in range(C + 1)]
-    back: list[list[tuple[int, bool] | None]] = [[None] * (T + 1) for _ in range(C + 1)]
+    back: list[list[int]] = [[-1] * (T + 1) for _ in range(C + 1)]
     best[0][0] = 0.0
     _, rest = column_caps(kinds, T, ctx.st)
     for j in range(C):
@@ -255,8 +307,8 @@ def align_tokens(toks: list[Tok], kinds: list[str], ctx: TableContext, vocab: Vo
     spans: list[tuple[int, int] | None] = [None] * C
     i = T
     for j in range(C, 0, -1):
-        pi, skipped = back[j][i]
-        spans[j - 1] = None if skipped else (pi, i)
+        pi = back[j][i]
+        spans[j - 1] = None if pi == i else (pi, i)
         i = pi
     return Alignment(best[C][T], spans)
 
@@ -270,6 +322,7 @@ def _relax_column(j, kinds, ctx, scorer, best, back, k_min, vocab, long_from, sp
     skip = skip_cost(kinds[j], st)
     lead_skip = max(skip, st.skip_spanned) if spanned_prefix else skip
     cur, nxt, nxt_back = best[j], best[j + 1], back[j + 1]
+    table, at = scorer.moves_table(kinds, vocab), j * scorer.width
     for i in range(T + 1):
         b = cur[i]
         if b == NEG:
@@ -277,37 +330,66 @@ def _relax_column(j, kinds, ctx, scorer, best, back, k_min, vocab, long_from, sp
         sk = lead_skip if i == 0 else skip
         if b + sk > nxt[i] and i >= k_min:
             nxt[i] = b + sk
-            nxt_back[i] = (i, True)
+            nxt_back[i] = i
         if i == T:
             continue
-        for k, sc in scorer.moves(kinds, j, i, vocab):
-            if long_from is not None and k - i > long_from:
+        mv = table.get(at + i)
+        if mv is None:
+            mv = scorer.moves(kinds, j, i, vocab)
+        if long_from is None:
+            for k, sc in mv:
+                if (v := b + sc) > nxt[k]:
+                    nxt[k] = v
+                    nxt_back[k] = i
+            continue
+        for k, sc in mv:
+            if k - i > long_from:
                 sc += scorer.long_cost(i, k)
             if b + sc > nxt[k]:
                 nxt[k] = b + sc
-                nxt_back[k] = (i, False)
+                nxt_back[k] = i
 
 
 def _column_moves(kinds: list[str], j: int, k_min: int, reached: list[float], scorer: RowScorer,
                   vocab: Vocab | None, long_from: int | None, spanned_prefix: bool,
-                  st: AlignSettings) -> list[tuple[int, int, float]]:
-    """align_tokens' moves into column j, (i, k, score), from every token i a path reaches,
-    k == i a skip, scored and pruned as align_tokens scores and prunes them."""
+                  st: AlignSettings) -> list[tuple[int, float | None, list[tuple[int, float]]]]:
+    """align_tokens' moves into column j from every token i a path reaches: (i, the skip's
+    score or None when the column may not be skipped there, the cell moves (k, score)), scored
+    and pruned as align_tokens scores and prunes them. The row's cell move lists are used as
+    they are unless a cell is long (one tuple per start, not one per move)."""
     T = len(scorer.toks)
     skip = skip_cost(kinds[j], st)
-    out = []
+    table, at = scorer.moves_table(kinds, vocab), j * scorer.width
+    out: list[tuple[int, float | None, list[tuple[int, float]]]] = []
     for i in range(T + 1):
         if reached[i] == NEG:
             continue
-        if i >= k_min:
-            out.append((i, i, max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip))
+        sk = None if i < k_min else max(skip, st.skip_spanned) if spanned_prefix and i == 0 else skip
         if i == T:
+            out.append((i, sk, []))
             continue
-        for k, sc in scorer.moves(kinds, j, i, vocab):
-            if long_from is not None and k - i > long_from:
-                sc += scorer.long_cost(i, k)
-            out.append((i, k, sc))
+        mv = table.get(at + i)
+        if mv is None:
+            mv = scorer.moves(kinds, j, i, vocab)
+        if long_from is not None and any(k - i > long_from for k, _ in mv):
+            mv = [(k, sc + scorer.long_cost(i, k) if k - i > long_from else sc) for k, sc in mv]
+        out.append((i, sk, mv))
     return out
+
+
+def _margin_forward(kinds, j, k_min, fwd, scorer, vocab, long_from, spanned_prefix, st):
+    """alignment_margin's forward moves into column j: fwd[j + 1] from fwd[j]; the column's
+    moves (_column_moves), for the backward pass."""
+    here, ahead = fwd[j], fwd[j + 1]
+    mj = _column_moves(kinds, j, k_min, here, scorer, vocab, long_from, spanned_prefix, st)
+    for i, sk, mv in mj:
+        b = here[i]
+        if sk is not None and b + sk > ahead[i]:
+            ahead[i] = b + sk
+        for k, sc in mv:
+            if b + sc > ahead[k]:
+                ahead[k] = b + sc
+    return mj
 
 
 def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: TableContext,
@@ -316,7 +398,9 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     """How much better a row's alignment scores than its closest other reading (other cell
     boundaries, or another column left empty): small means the row could as well be read
     another way. None when there is no other reading. The best path through each move not on
-    the chosen path is its score before plus after the move (a forward and a backward pass)."""
+    the chosen path is its score before plus after the move (a forward and a backward pass;
+    each column's moves are looked at in the backward pass, when the scores after it are
+    known)."""
     T, C = len(toks), len(kinds)
     if al.score == NEG:
         return None
@@ -324,36 +408,37 @@ def alignment_margin(toks: list[Tok], kinds: list[str], al: Alignment, ctx: Tabl
     _, rest = column_caps(kinds, T, st)
     fwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     fwd[0][0] = 0.0
-    moves: list[list[tuple[int, int, float]]] = []
-    for j in range(C):
-        here, ahead = fwd[j], fwd[j + 1]
-        mj = _column_moves(kinds, j, T - rest[j + 1], here, scorer, vocab,
-                           lengths[j] if lengths else None, spanned_prefix, st)
-        for i, k, sc in mj:
-            if here[i] + sc > ahead[k]:
-                ahead[k] = here[i] + sc
-        moves.append(mj)
+    moves = [_margin_forward(kinds, j, T - rest[j + 1], fwd, scorer, vocab, lengths[j] if lengths else None,
+                             spanned_prefix, st) for j in range(C)]
     if al.score > fwd[C][T] + 1e-9:
         return al.score - fwd[C][T]     # a reading no move of the programme gives (stacked cells)
+    # column j's chosen move: tokens [pos, end), pos == end when the column is left empty
+    chosen, pos = [], 0
+    for sp in al.spans:
+        end = pos if sp is None else sp[1]
+        chosen.append((pos, end))
+        pos = end
     bwd = [[NEG] * (T + 1) for _ in range(C + 1)]
     bwd[C][T] = 0.0
+    second = NEG        # the best path through a move off the chosen path
     for j in range(C - 1, -1, -1):
-        here, after = bwd[j], bwd[j + 1]
-        for i, k, sc in moves[j]:
-            if after[k] != NEG and after[k] + sc > here[i]:
-                here[i] = after[k] + sc
-    # the best path through a move off the chosen path (column j's chosen move: tokens
-    # [pos, end), pos == end when the column is left empty)
-    second, pos = NEG, 0
-    for j, sp in enumerate(al.spans):
-        end = pos if sp is None else sp[1]
-        before, after = fwd[j], bwd[j + 1]
-        for i, k, sc in moves[j]:
-            if (i != pos or k != end) and after[k] != NEG:
-                v = before[i] + sc + after[k]
-                if v > second:
-                    second = v
-        pos = end
+        before, here, after = fwd[j], bwd[j], bwd[j + 1]
+        pos, end = chosen[j]
+        for i, sk, mv in moves[j]:
+            b = before[i]
+            if sk is not None and (a := after[i]) != NEG:
+                if a + sk > here[i]:
+                    here[i] = a + sk
+                if (i != pos or i != end) and b + sk + a > second:
+                    second = b + sk + a
+            for k, sc in mv:
+                a = after[k]
+                if a == NEG:
+                    continue
+                if a + sc > here[i]:
+                    here[i] = a + sc
+                if (i != pos or k != end) and b + sc + a > second:
+                    second = b + sc + a
     return None if second == NEG else max(0.0, al.score - second)
 
 
