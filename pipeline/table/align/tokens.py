@@ -142,5 +142,5 @@ _BULLETS = "•▪◦●"
 
 def ends_continuation(text: str) -> bool:
     """Does a line end inside a cell ("Gemcitabine +", "... vs.")?"""
-    toks = clean(text).split()
+    toks = (text if text.isascii() else clean(text)).rsplit(None, 1)     # (the last word of clean(text))
     return bool(toks) and bool(CONT_END.search(toks[-1].lower()))
