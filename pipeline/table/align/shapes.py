@@ -31,7 +31,9 @@ DESIGN_WORDS = re.compile(r"(?i)retro(?:spective)?\.?|prospective|observational|
                           r"registry|cohort|expanded access|single-arm|randomi[sz]ed")
 MISSING_RX = re.compile(r"^(?:-+|—|na|n/a|nr|nd|ne|not reported|not available|ongoing)$", re.I)
 
-_PARTS_SPLIT = re.compile(r"\s*(?:\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b)\s*")
+# (the operators' characters in one class and their words behind one \b: the same splits as
+# "\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b", twice as fast)
+_PARTS_SPLIT = re.compile(r"\s*(?:[+/,()]|\b(?:plus\b|vs\.?|versus\b|or\b|and\b))\s*")
 _HEAD_REST = re.compile(r"^(\S+)(.*)$")
 _MONO_RX = re.compile(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent")
 _INLINE_ABBR = re.compile(r"\w \([A-Z][A-Za-z0-9-]+\)")
@@ -212,7 +214,8 @@ _GLUED_REF = re.compile(r"(?<=[A-Za-z])(\[\d{1,4}[^\[\]]{0,8}\])")
 
 def regimen_score(text: str, ctx: TableContext) -> float:
     """How much a span reads like a regimen: drug names joined by "+", "plus", "vs." ..."""
-    text = _GLUED_REF.sub(r" \1", text)
+    if "[" in text:           # (the only texts _GLUED_REF can change)
+        text = _GLUED_REF.sub(r" \1", text)
     s = 0.0
     seen_drug = False
     cache = ctx.regimen_parts
