@@ -338,7 +338,7 @@ def _score_treatment(spec, toks, text, ctx):
 
 
 def _score_agent(spec, toks, text, ctx):
-    bonus = ctx.w.inline_abbreviation if _INLINE_ABBR.search(text) else 0.0
+    bonus = ctx.w.inline_abbreviation if " (" in text and _INLINE_ABBR.search(text) else 0.0
     return _score_regimen_cell(spec, toks, text, ctx, NEG, bonus)
 
 
