@@ -108,15 +108,20 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
     out = []
     at = Tok._at
     for ln in lines:
-        prev_end = 0
+        # the runs of _TOKEN ([^ \t]+) and their offsets, from str.split (a tab is a space of
+        # the same length); prev_end: the end of the last token kept
         text, number, tabs = ln.text, ln.number, "\t" in ln.text
-        for m in _TOKEN.finditer(text):
-            word = _word(m.group(0))
-            if word is None:
-                continue
-            start = m.start()
-            out.append(at(word, number, start, m.end(), tabs and "\t" in text[prev_end:start], prev_end == 0))
-            prev_end = m.end()
+        prev_end = pos = 0
+        for piece in (text.replace("\t", " ") if tabs else text).split(" "):
+            if piece:
+                word = _word(piece)
+                end = pos + len(piece)
+                if word is not None:
+                    out.append(at(word, number, pos, end, tabs and "\t" in text[prev_end:pos], prev_end == 0))
+                    prev_end = end
+                pos = end + 1
+            else:
+                pos += 1
     return out
 
 
