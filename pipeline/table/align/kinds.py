@@ -21,7 +21,7 @@ from .settings import NEG, AlignSettings
 from .shapes import (COUNTS_OF_PARTS, COUNTS_PER_ARM,
                      _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
                      _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX,
-                     _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _NAME_WITH_NCT, _NOT_REACHED,
                      _NUMBERISH, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
                      OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref,
@@ -42,7 +42,6 @@ _SUBGROUPS_MAX = 24     # longest cell of subgroups each heading its value ("All
 _FALLBACK_MAX = 12      # longest descriptive cell of an unusual shape
 _VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot parse
 _COUNT_MAX = 20         # longest count cell: a count and who the patients are
-_PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")    # a rate: no descriptive cell starts on one
 _REGIMEN_LABEL_MAX = 4  # longest label naming a regimen ("Escalating dose cohorts:")
 _RESULTS_MAX = 40       # longest labelled result cell (several clauses over several lines)
 
@@ -319,7 +318,7 @@ def _site_part(p: str, ctx: TableContext) -> float:
 def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
     if len(toks) > ctx.st.max_cell_tokens:
         return NEG
-    if (_NUMBER.fullmatch(toks[0].norm) and not _starts_on_dose(toks)) or _PERCENT_START.match(toks[0].norm):
+    if (toks[0].number and not _starts_on_dose(toks)) or toks[0].percent:
         return NEG            # "44 Drugumab": a value and the next arm's regimen (doses follow
                               # drugs, but a dose of radiation may lead: "50 Gy radiotherapy + drug A")
     if _MONO_RX.fullmatch(text):
@@ -541,10 +540,10 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext, f: Spa
     n = len(toks)
     if f.open_end or f.paren_start or f.nct or f.caps:
         return NEG
-    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not _PERCENT_START.match(toks[0].norm):
+    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not toks[0].percent:
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
-            and not (spec.no_percent and _PERCENT_START.match(toks[0].norm)) \
+            and not (spec.no_percent and toks[0].percent) \
             and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks) \
             and not _hazard_ratio_first(toks):
         return ctx.w.fallback_value

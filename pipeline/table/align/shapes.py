@@ -11,7 +11,7 @@ from ...normalize.drugs import NOT_DRUGS
 from ...normalize.text import clean
 from ...normalize.units import time_unit
 from .settings import NEG
-from .tokens import SENTENCE_START, Tok
+from .tokens import NUMBER, SENTENCE_START, Tok
 
 if TYPE_CHECKING:
     from .context import Knowledge, TableContext
@@ -37,7 +37,7 @@ _PARTS_SPLIT = re.compile(r"\s*(?:[+/,()]|\b(?:plus\b|vs\.?|versus\b|or\b|and\b)
 _HEAD_REST = re.compile(r"^(\S+)(.*)$")
 _MONO_RX = re.compile(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent")
 _INLINE_ABBR = re.compile(r"\w \([A-Z][A-Za-z0-9-]+\)")
-_NUMBER = re.compile(r"[\d.]+")
+_NUMBER = NUMBER         # (Tok.number: a token's norm is one)
 _ENDPOINT_RX = re.compile(r"(?i)\b(orr|rr|dcr|cbr|pfs|os|ttp|ttf|efs|dfs|rfs|dor|response|survival|safety|"
                           r"tolerability|toxicity|dlt|mtd|"
                           r"\d+-?(?:mo|month|year|yr|wk|week)s?-?(?:os|pfs)?)\b")

@@ -26,7 +26,8 @@ class Tok:
     """One token of a body line, with what the column scorers ask of it (worked out once per
     token, not once per span it is in). Read-only by convention."""
     __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before", "first",
-                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare", "starts")
+                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare", "number",
+                 "percent", "starts")
 
     def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
                  tab_before: bool = False, first: bool = False):
@@ -39,7 +40,7 @@ class Tok:
         self.tab_before = tab_before        # a tab separates it from the token before: a cell boundary
         self.first = first                  # the first token of its line
         (self.nct, self.nct_text, self.caps, self.colon, self.paren, self.open_end, self.site_digits,
-         self.bare) = _text_tests(text, low, norm)
+         self.bare, self.number, self.percent) = _text_tests(text, low, norm)
         self.starts: tuple[bool, bool, bool] | None = None  # kinds.dead_start's token tests, once
 
     @classmethod
@@ -48,7 +49,7 @@ class Tok:
         Tok(text, low, norm, ...) makes it, without working the word's tests out again."""
         t = object.__new__(cls)
         (t.text, t.low, t.norm, t.nct, t.nct_text, t.caps, t.colon, t.paren, t.open_end, t.site_digits,
-         t.bare) = word
+         t.bare, t.number, t.percent) = word
         t.line, t.start, t.end, t.tab_before, t.first, t.starts = line, start, end, tab_before, first, None
         return t
 
@@ -58,6 +59,8 @@ class Tok:
 
 _TOKEN = re.compile(r"[^ \t]+")
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER = re.compile(r"[\d.]+")                      # (shapes._NUMBER)
+PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")     # a rate: no descriptive cell starts on one (kinds)
 
 
 def _text_tests(text: str, low: str, norm: str) -> tuple[bool, ...]:
@@ -69,7 +72,9 @@ def _text_tests(text: str, low: str, norm: str) -> tuple[bool, ...]:
             "(" in norm or ")" in norm,
             bool(CONT_END.search(low)),                      # no cell ends on it ("vs.", "and", "+", "(")
             bool(_SITE_DIGITS.match(text)),                  # digits no site cell holds
-            bool(_BARE_NUMBER.fullmatch(norm)))              # a number alone ("44", "68.2")
+            bool(_BARE_NUMBER.fullmatch(norm)),              # a number alone ("44", "68.2")
+            bool(NUMBER.fullmatch(norm)),                    # digits and points only ("44", "1.2.")
+            bool(PERCENT_START.match(norm)))                 # a rate ("12%", "4.5%")
 
 
 # raw token text -> (text, low, norm, then _text_tests), None for a token that cleans to
