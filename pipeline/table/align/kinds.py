@@ -83,14 +83,14 @@ def _score_trial_id(spec, toks, text, ctx):
             return w.nct_alone
         rest = " ".join(t.text for t in toks[1:])
         return w.nct_named if _PARENTHESISED.fullmatch(rest) else NEG
-    if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
+    if n <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named        # "TRIAL-1 (NCT + 8 digits)"
     return w.trial_id_missing if MISSING_RX.match(text) else NEG
 
 
 def _score_trial(spec, toks, text, ctx):
     """A trial id, as a trial-id column reads it, or else a study name."""
-    if toks[0].nct_text or (len(toks) <= 5 and _NAME_WITH_NCT.fullmatch(text)):
+    if toks[0].nct_text or (len(toks) <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text)):
         return _score_trial_id(spec, toks, text, ctx)
     return _score_study(spec, toks, text, ctx)
 
@@ -105,7 +105,7 @@ def _score_study(spec, toks, text, ctx):
     if 0 < k < n:         # "ALPHA-006 [15, 16]", "STELLA [37]": a name and its reference
         sc = typed_score("study", toks[:k], ctx)
         return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
-    if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
+    if n <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named
     if any(t.nct_text for t in toks) or _reference_inside(toks):
         return NEG        # (a bracketed reference ends the name: "STELLA [37] | Sustained response")
@@ -153,8 +153,17 @@ def _score_line(spec, toks, text, ctx):
     return w.line_missing if MISSING_RX.match(text) else NEG
 
 
+# the ASCII characters a phase ("II", "Phase 1b"), a design word ("Retrospective") or a missing
+# mark ("-", "NA", "ongoing") may start with, in either case: a text starting on another ASCII
+# character (a drug's name, a number past 4) is none of them
+_PHASE_FIRST = frozenset("pP01234iIrRoOcCeEsS-nN")
+
+
 def _score_phase(spec, toks, text, ctx):
     w = ctx.w
+    c = text[:1]
+    if c.isascii() and c not in _PHASE_FIRST:
+        return NEG
     m = _HEAD_REST.match(text)
     if m is None:
         return NEG
