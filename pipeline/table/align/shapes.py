@@ -116,12 +116,15 @@ def _parts(text: str) -> tuple[str, ...]:
     return tuple(p for p in _PARTS_SPLIT.split(text) if p)
 
 
+_NOT_LETTER = re.compile(r"[^A-Za-z]")
+
+
 def _is_target_like(tokens: list[Tok]) -> bool:
     for t in tokens:
         w = clean(t.text)
         if not TARGET_TOK.match(w):
             return False
-        letters = re.sub(r"[^A-Za-z]", "", w)
+        letters = _NOT_LETTER.sub("", w)
         if not letters or sum(c.isupper() for c in letters) < max(2, len(letters) * 0.6):
             return False
     return True
