@@ -76,7 +76,10 @@ _RESIZING_RE = re.compile("[" + "".join(sorted(_RESIZING)) + "]")
 
 
 def normalize(s: str) -> Normalized:
-    if s.isascii() or _RESIZING.isdisjoint(s):
+    if s.isascii():
+        # of the characters replaced only the tab is ASCII: the others need not be looked for
+        return Normalized(s.replace("\t", " ") if "\t" in s else s, None)
+    if _RESIZING.isdisjoint(s):
         # one character for one: the offsets are the identity
         return Normalized(_replace(s, _ONE_FOR_ONE), None)
     # the stretches between resizing characters map one for one (_replace); only the
@@ -128,8 +131,20 @@ def as_written(s: str) -> str:
     return " ".join(_replace(s, _SPACING).split())
 
 
+# non-ASCII text -> clean(text): the same cell, line or word is cleaned again by every stage
+# that reads it (the aligner's groupings of lines, the header and legend readers ...), and
+# normalize's walk is the dear part; bounded, as it lives as long as the process
+_CLEANED: dict[str, str] = {}
+_CLEANED_MAX = 20_000
+
+
 def clean(s: str) -> str:
     """Normalized text with runs of spaces folded and ends stripped (for matching, not spans)."""
     if s.isascii():
         return " ".join(s.split())
-    return " ".join(normalize(s).text.split())
+    got = _CLEANED.get(s)
+    if got is None:
+        if len(_CLEANED) >= _CLEANED_MAX:
+            _CLEANED.clear()
+        got = _CLEANED[s] = " ".join(normalize(s).text.split())
+    return got

@@ -21,7 +21,7 @@ from .settings import NEG, AlignSettings
 from .shapes import (COUNTS_OF_PARTS, COUNTS_PER_ARM,
                      _DIGIT, _DISEASE_STATE, _ENDPOINT_RX, _ET_AL, _HEAD_REST, _INLINE_ABBR,
                      _COUNT_AND_SUBSET, _DOSE_UNIT, _JOINING_START, _LINE_DIGITS, _LINE_PHRASE, _MONO_RX,
-                     _NAME_WITH_NCT, _NOT_REACHED, _NUMBER,
+                     _NAME_WITH_NCT, _NOT_REACHED,
                      _NUMBERISH, _PARENTHESISED, _PARENTHESISED_OR_EMPTY, _PERCENT_VALUE, _SLASH_PAIR,
                      _TRIAL_NAME, _VALUE_START, _VERSUS, _YEAR, DESIGN_WORDS, LINE_RX, LINE_WORDS, MISSING_RX,
                      OUTCOME_WORDS, PHASE_RX, REF_RX, _is_target_like, _parts, _trailing_ref,
@@ -42,7 +42,6 @@ _SUBGROUPS_MAX = 24     # longest cell of subgroups each heading its value ("All
 _FALLBACK_MAX = 12      # longest descriptive cell of an unusual shape
 _VALUE_FALLBACK_MAX = 16    # longest value-like cell a value column cannot parse
 _COUNT_MAX = 20         # longest count cell: a count and who the patients are
-_PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")    # a rate: no descriptive cell starts on one
 _REGIMEN_LABEL_MAX = 4  # longest label naming a regimen ("Escalating dose cohorts:")
 _RESULTS_MAX = 40       # longest labelled result cell (several clauses over several lines)
 
@@ -84,14 +83,14 @@ def _score_trial_id(spec, toks, text, ctx):
             return w.nct_alone
         rest = " ".join(t.text for t in toks[1:])
         return w.nct_named if _PARENTHESISED.fullmatch(rest) else NEG
-    if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
+    if n <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named        # "TRIAL-1 (NCT + 8 digits)"
     return w.trial_id_missing if MISSING_RX.match(text) else NEG
 
 
 def _score_trial(spec, toks, text, ctx):
     """A trial id, as a trial-id column reads it, or else a study name."""
-    if toks[0].nct_text or (len(toks) <= 5 and _NAME_WITH_NCT.fullmatch(text)):
+    if toks[0].nct_text or (len(toks) <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text)):
         return _score_trial_id(spec, toks, text, ctx)
     return _score_study(spec, toks, text, ctx)
 
@@ -106,7 +105,7 @@ def _score_study(spec, toks, text, ctx):
     if 0 < k < n:         # "ALPHA-006 [15, 16]", "STELLA [37]": a name and its reference
         sc = typed_score("study", toks[:k], ctx)
         return w.study_short if sc == NEG and toks[0].norm[:1].isupper() and k <= 3 else sc
-    if n <= 5 and _NAME_WITH_NCT.fullmatch(text):
+    if n <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text):
         return w.nct_named
     if any(t.nct_text for t in toks) or _reference_inside(toks):
         return NEG        # (a bracketed reference ends the name: "STELLA [37] | Sustained response")
@@ -154,8 +153,17 @@ def _score_line(spec, toks, text, ctx):
     return w.line_missing if MISSING_RX.match(text) else NEG
 
 
+# the ASCII characters a phase ("II", "Phase 1b"), a design word ("Retrospective") or a missing
+# mark ("-", "NA", "ongoing") may start with, in either case: a text starting on another ASCII
+# character (a drug's name, a number past 4) is none of them
+_PHASE_FIRST = frozenset("pP01234iIrRoOcCeEsS-nN")
+
+
 def _score_phase(spec, toks, text, ctx):
     w = ctx.w
+    c = text[:1]
+    if c.isascii() and c not in _PHASE_FIRST:
+        return NEG
     m = _HEAD_REST.match(text)
     if m is None:
         return NEG
@@ -319,7 +327,7 @@ def _site_part(p: str, ctx: TableContext) -> float:
 def _score_regimen_cell(spec, toks, text, ctx, mono: float, bonus: float):
     if len(toks) > ctx.st.max_cell_tokens:
         return NEG
-    if (_NUMBER.fullmatch(toks[0].norm) and not _starts_on_dose(toks)) or _PERCENT_START.match(toks[0].norm):
+    if (toks[0].number and not _starts_on_dose(toks)) or toks[0].percent:
         return NEG            # "44 Drugumab": a value and the next arm's regimen (doses follow
                               # drugs, but a dose of radiation may lead: "50 Gy radiotherapy + drug A")
     if _MONO_RX.fullmatch(text):
@@ -338,7 +346,7 @@ def _score_treatment(spec, toks, text, ctx):
 
 
 def _score_agent(spec, toks, text, ctx):
-    bonus = ctx.w.inline_abbreviation if _INLINE_ABBR.search(text) else 0.0
+    bonus = ctx.w.inline_abbreviation if " (" in text and _INLINE_ABBR.search(text) else 0.0
     return _score_regimen_cell(spec, toks, text, ctx, NEG, bonus)
 
 
@@ -541,10 +549,10 @@ def _fallback_score(spec: ColumnKind, toks: list[Tok], ctx: TableContext, f: Spa
     n = len(toks)
     if f.open_end or f.paren_start or f.nct or f.caps:
         return NEG
-    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not _PERCENT_START.match(toks[0].norm):
+    if spec.fallback == "descriptive" and n <= _FALLBACK_MAX and not toks[0].percent:
         return ctx.w.fallback_descriptive + ctx.w.fallback_per_token * n
     if spec.fallback == "value" and n <= _VALUE_FALLBACK_MAX and _VALUE_START.match(toks[0].norm) \
-            and not (spec.no_percent and _PERCENT_START.match(toks[0].norm)) \
+            and not (spec.no_percent and toks[0].percent) \
             and _value_like(toks, ctx.kb) and not any(_DOSE_UNIT.match(t.low) for t in toks) \
             and not _hazard_ratio_first(toks):
         return ctx.w.fallback_value

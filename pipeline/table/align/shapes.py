@@ -11,7 +11,7 @@ from ...normalize.drugs import NOT_DRUGS
 from ...normalize.text import clean
 from ...normalize.units import time_unit
 from .settings import NEG
-from .tokens import SENTENCE_START, Tok
+from .tokens import NUMBER, SENTENCE_START, Tok
 
 if TYPE_CHECKING:
     from .context import Knowledge, TableContext
@@ -31,11 +31,13 @@ DESIGN_WORDS = re.compile(r"(?i)retro(?:spective)?\.?|prospective|observational|
                           r"registry|cohort|expanded access|single-arm|randomi[sz]ed")
 MISSING_RX = re.compile(r"^(?:-+|—|na|n/a|nr|nd|ne|not reported|not available|ongoing)$", re.I)
 
-_PARTS_SPLIT = re.compile(r"\s*(?:\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b)\s*")
+# (the operators' characters in one class and their words behind one \b: the same splits as
+# "\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b", twice as fast)
+_PARTS_SPLIT = re.compile(r"\s*(?:[+/,()]|\b(?:plus\b|vs\.?|versus\b|or\b|and\b))\s*")
 _HEAD_REST = re.compile(r"^(\S+)(.*)$")
 _MONO_RX = re.compile(r"(?i)mono(?:therapy)?|monotherapy|alone|single agent")
 _INLINE_ABBR = re.compile(r"\w \([A-Z][A-Za-z0-9-]+\)")
-_NUMBER = re.compile(r"[\d.]+")
+_NUMBER = NUMBER         # (Tok.number: a token's norm is one)
 _ENDPOINT_RX = re.compile(r"(?i)\b(orr|rr|dcr|cbr|pfs|os|ttp|ttf|efs|dfs|rfs|dor|response|survival|safety|"
                           r"tolerability|toxicity|dlt|mtd|"
                           r"\d+-?(?:mo|month|year|yr|wk|week)s?-?(?:os|pfs)?)\b")
@@ -114,12 +116,15 @@ def _parts(text: str) -> tuple[str, ...]:
     return tuple(p for p in _PARTS_SPLIT.split(text) if p)
 
 
+_NOT_LETTER = re.compile(r"[^A-Za-z]")
+
+
 def _is_target_like(tokens: list[Tok]) -> bool:
     for t in tokens:
         w = clean(t.text)
         if not TARGET_TOK.match(w):
             return False
-        letters = re.sub(r"[^A-Za-z]", "", w)
+        letters = _NOT_LETTER.sub("", w)
         if not letters or sum(c.isupper() for c in letters) < max(2, len(letters) * 0.6):
             return False
     return True
@@ -212,7 +217,8 @@ _GLUED_REF = re.compile(r"(?<=[A-Za-z])(\[\d{1,4}[^\[\]]{0,8}\])")
 
 def regimen_score(text: str, ctx: TableContext) -> float:
     """How much a span reads like a regimen: drug names joined by "+", "plus", "vs." ..."""
-    text = _GLUED_REF.sub(r" \1", text)
+    if "[" in text:           # (the only texts _GLUED_REF can change)
+        text = _GLUED_REF.sub(r" \1", text)
     s = 0.0
     seen_drug = False
     cache = ctx.regimen_parts

@@ -33,17 +33,20 @@ class SpanFacts:
 
     def __init__(self, toks: list[Tok], ctx: TableContext):
         first, last, n = toks[0], toks[-1], len(toks)
-        self.text = text = " ".join([t.norm for t in toks])
+        self.text = text = first.norm if n == 1 else " ".join([t.norm for t in toks])
         self.et_al = first.low == "et" and n > 1 and toks[1].low.startswith("al")   # "et al."
         self.open_end = last.open_end               # ends on "vs.", "and", "+", "("
         self.bracket_start = first.norm.startswith(("(", "["))
         self.paren_start = first.norm.startswith("(")
-        self.starts_on_dose = _starts_on_dose(toks)     # "10 mg/kg ..."
+        self.starts_on_dose = n > 1 and _starts_on_dose(toks)     # "10 mg/kg ..." (two tokens at least)
         self.equals_end = "=" in last.low
         self.n_first = first.norm in ("N", "n") and n > 1
-        colon = caps = nct = False
-        for t in toks:
-            colon, caps, nct = colon or t.colon, caps or t.caps, nct or t.nct
+        if n == 1:
+            colon, caps, nct = first.colon, first.caps, first.nct
+        else:
+            colon = caps = nct = False
+            for t in toks:
+                colon, caps, nct = colon or t.colon, caps or t.caps, nct or t.nct
         self.colon, self.caps, self.nct = colon, caps, nct
         low = last.low      # a sentence's end (not "et al.", "vs.", nor a number's point)
         self.sentence_end = low.endswith(".") and low not in _ABBREV_DOTS and len(low) > 2 and not low[:-1].isdigit()
@@ -54,11 +57,12 @@ class SpanFacts:
         # opens, or one is left open; `extended` carries on the length, the last token, the
         # depth at the end and whether it went below zero on the way
         self._n, self._last = n, last
-        depth = below = 0
+        depth, below = 0, False
         for t in toks:
-            d, low = _paren_walk(t)
-            below = below or depth + low < 0
-            depth += d
+            if t.paren:         # (_paren_walk of a token without parentheses: 0, 0)
+                d, low = _paren_walk(t)
+                below = below or depth + low < 0
+                depth += d
         self._depth, self._below = depth, below
         self.unbalanced = bool(below) or depth != 0
 
@@ -79,9 +83,12 @@ class SpanFacts:
         f.n_equals = (bool(_N_EQUALS.search(text)) if "=" in t.norm else self.n_equals)
         f.value_ends_line = self.value_ends_line or _row_break(self._last, t, ctx)
         f.naming_end = t.norm.endswith(NAMING_WORDS) and bool(_NAMING_END.search(t.norm))
-        d, lo = _paren_walk(t)
-        f._below = self._below or self._depth + lo < 0
-        f._depth = self._depth + d
+        if t.paren:
+            d, lo = _paren_walk(t)
+            f._below = self._below or self._depth + lo < 0
+            f._depth = self._depth + d
+        else:                   # (_paren_walk: 0, 0)
+            f._below, f._depth = self._below, self._depth
         f.unbalanced = f._below or f._depth != 0
         f._n, f._last = n, t
         return f

@@ -26,7 +26,8 @@ class Tok:
     """One token of a body line, with what the column scorers ask of it (worked out once per
     token, not once per span it is in). Read-only by convention."""
     __slots__ = ("text", "low", "norm", "line", "start", "end", "tab_before", "first",
-                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare", "starts")
+                 "nct", "caps", "colon", "paren", "open_end", "nct_text", "site_digits", "bare", "number",
+                 "percent", "starts")
 
     def __init__(self, text: str, low: str, norm: str, line: int, start: int, end: int,
                  tab_before: bool = False, first: bool = False):
@@ -38,15 +39,19 @@ class Tok:
         self.end = end
         self.tab_before = tab_before        # a tab separates it from the token before: a cell boundary
         self.first = first                  # the first token of its line
-        self.nct = norm[:3] == "NCT" and bool(NCT.match(norm))    # an NCT id
-        self.nct_text = text[:3] == "NCT" and bool(NCT.match(text))   # the same, as printed
-        self.caps = norm in _SENTENCE_CAPS  # a capitalised sentence word ("Among", "In")
-        self.colon = norm.endswith(":")     # a label ("placebo:")
-        self.paren = "(" in norm or ")" in norm
-        self.open_end = bool(CONT_END.search(low))      # no cell ends on it ("vs.", "and", "+", "(")
-        self.site_digits = bool(_SITE_DIGITS.match(text))   # digits no site cell holds
-        self.bare = bool(_BARE_NUMBER.fullmatch(norm))      # a number alone ("44", "68.2")
+        (self.nct, self.nct_text, self.caps, self.colon, self.paren, self.open_end, self.site_digits,
+         self.bare, self.number, self.percent) = _text_tests(text, low, norm)
         self.starts: tuple[bool, bool, bool] | None = None  # kinds.dead_start's token tests, once
+
+    @classmethod
+    def _at(cls, word: tuple, line: int, start: int, end: int, tab_before: bool, first: bool) -> "Tok":
+        """The token of a word (_word: its clean forms and tests) at a place in a line: as
+        Tok(text, low, norm, ...) makes it, without working the word's tests out again."""
+        t = object.__new__(cls)
+        (t.text, t.low, t.norm, t.nct, t.nct_text, t.caps, t.colon, t.paren, t.open_end, t.site_digits,
+         t.bare, t.number, t.percent) = word
+        t.line, t.start, t.end, t.tab_before, t.first, t.starts = line, start, end, tab_before, first, None
+        return t
 
     def __repr__(self) -> str:
         return f"Tok({self.text!r}, line {self.line}, {self.start}-{self.end})"
@@ -54,6 +59,44 @@ class Tok:
 
 _TOKEN = re.compile(r"[^ \t]+")
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER = re.compile(r"[\d.]+")                      # (shapes._NUMBER)
+PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")     # a rate: no descriptive cell starts on one (kinds)
+
+
+def _text_tests(text: str, low: str, norm: str) -> tuple[bool, ...]:
+    """A token's tests that depend on its characters only (see Tok)."""
+    return (norm[:3] == "NCT" and bool(NCT.match(norm)),     # an NCT id
+            text[:3] == "NCT" and bool(NCT.match(text)),     # the same, as printed
+            norm in _SENTENCE_CAPS,                          # a capitalised sentence word ("Among", "In")
+            norm.endswith(":"),                              # a label ("placebo:")
+            "(" in norm or ")" in norm,
+            bool(CONT_END.search(low)),                      # no cell ends on it ("vs.", "and", "+", "(")
+            bool(_SITE_DIGITS.match(text)),                  # digits no site cell holds
+            bool(_BARE_NUMBER.fullmatch(norm)),              # a number alone ("44", "68.2")
+            bool(NUMBER.fullmatch(norm)),                    # digits and points only ("44", "1.2.")
+            bool(PERCENT_START.match(norm)))                 # a rate ("12%", "4.5%")
+
+
+# raw token text -> (text, low, norm, then _text_tests), None for a token that cleans to
+# nothing: most words of a table (numbers, drug names, operators) come again and again, in
+# its rows and in every table after it; bounded, as it lives as long as the process
+_WORDS: dict[str, tuple | None] = {}
+_WORDS_MAX = 50_000
+
+
+def _word(text: str) -> tuple | None:
+    got = _WORDS.get(text, False)
+    if got is False:
+        if len(_WORDS) >= _WORDS_MAX:
+            _WORDS.clear()
+        c = clean(text)
+        if c:
+            low = c.lower()
+            got = (text, low, c, *_text_tests(text, low, c))
+        else:
+            got = None              # a lone typographic space between two spaces
+        _WORDS[text] = got
+    return got
 
 
 def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None) -> list[Tok]:
@@ -68,15 +111,22 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
             out += got
         return out
     out = []
+    at = Tok._at
     for ln in lines:
-        prev_end = 0
-        for m in _TOKEN.finditer(ln.text):
-            c = clean(m.group(0))
-            if not c:
-                continue            # a lone typographic space between two spaces
-            tab = "\t" in ln.text[prev_end:m.start()]
-            out.append(Tok(m.group(0), c.lower(), c, ln.number, m.start(), m.end(), tab, prev_end == 0))
-            prev_end = m.end()
+        # the runs of _TOKEN ([^ \t]+) and their offsets, from str.split (a tab is a space of
+        # the same length); prev_end: the end of the last token kept
+        text, number, tabs = ln.text, ln.number, "\t" in ln.text
+        prev_end = pos = 0
+        for piece in (text.replace("\t", " ") if tabs else text).split(" "):
+            if piece:
+                word = _word(piece)
+                end = pos + len(piece)
+                if word is not None:
+                    out.append(at(word, number, pos, end, tabs and "\t" in text[prev_end:pos], prev_end == 0))
+                    prev_end = end
+                pos = end + 1
+            else:
+                pos += 1
     return out
 
 
@@ -102,5 +152,5 @@ _BULLETS = "•▪◦●"
 
 def ends_continuation(text: str) -> bool:
     """Does a line end inside a cell ("Gemcitabine +", "... vs.")?"""
-    toks = clean(text).split()
+    toks = (text if text.isascii() else clean(text)).rsplit(None, 1)     # (the last word of clean(text))
     return bool(toks) and bool(CONT_END.search(toks[-1].lower()))
