@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # character -> replacement; every key is one code point
 REPLACEMENTS: dict[str, str] = {
@@ -131,20 +132,16 @@ def as_written(s: str) -> str:
     return " ".join(_replace(s, _SPACING).split())
 
 
-# non-ASCII text -> clean(text): the same cell, line or word is cleaned again by every stage
-# that reads it (the aligner's groupings of lines, the header and legend readers ...), and
-# normalize's walk is the dear part; bounded, as it lives as long as the process
-_CLEANED: dict[str, str] = {}
-_CLEANED_MAX = 20_000
-
-
 def clean(s: str) -> str:
     """Normalized text with runs of spaces folded and ends stripped (for matching, not spans)."""
     if s.isascii():
         return " ".join(s.split())
-    got = _CLEANED.get(s)
-    if got is None:
-        if len(_CLEANED) >= _CLEANED_MAX:
-            _CLEANED.clear()
-        got = _CLEANED[s] = " ".join(normalize(s).text.split())
-    return got
+    return _clean_non_ascii(s)
+
+
+# the same cell, line or word is cleaned again by every stage that reads it (the aligner's
+# groupings of lines, the header and legend readers ...), and normalize's walk is the dear
+# part; bounded, as it lives as long as the process
+@lru_cache(maxsize=20_000)
+def _clean_non_ascii(s: str) -> str:
+    return " ".join(normalize(s).text.split())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ...model import Line
 from ...normalize.text import clean
@@ -57,7 +58,6 @@ class Tok:
         return f"Tok({self.text!r}, line {self.line}, {self.start}-{self.end})"
 
 
-_TOKEN = re.compile(r"[^ \t]+")
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 NUMBER = re.compile(r"[\d.]+")                      # (shapes._NUMBER)
 PERCENT_START = re.compile(r"\d+(?:\.\d+)?%$")     # a rate: no descriptive cell starts on one (kinds)
@@ -80,23 +80,13 @@ def _text_tests(text: str, low: str, norm: str) -> tuple[bool, ...]:
 # raw token text -> (text, low, norm, then _text_tests), None for a token that cleans to
 # nothing: most words of a table (numbers, drug names, operators) come again and again, in
 # its rows and in every table after it; bounded, as it lives as long as the process
-_WORDS: dict[str, tuple | None] = {}
-_WORDS_MAX = 50_000
-
-
+@lru_cache(maxsize=50_000)
 def _word(text: str) -> tuple | None:
-    got = _WORDS.get(text, False)
-    if got is False:
-        if len(_WORDS) >= _WORDS_MAX:
-            _WORDS.clear()
-        c = clean(text)
-        if c:
-            low = c.lower()
-            got = (text, low, c, *_text_tests(text, low, c))
-        else:
-            got = None              # a lone typographic space between two spaces
-        _WORDS[text] = got
-    return got
+    c = clean(text)
+    if not c:
+        return None              # a lone typographic space between two spaces
+    low = c.lower()
+    return (text, low, c, *_text_tests(text, low, c))
 
 
 def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None) -> list[Tok]:
@@ -113,7 +103,7 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
     out = []
     at = Tok._at
     for ln in lines:
-        # the runs of _TOKEN ([^ \t]+) and their offsets, from str.split (a tab is a space of
+        # the runs of characters other than space and tab and their offsets, from str.split (a tab is a space of
         # the same length); prev_end: the end of the last token kept
         text, number, tabs = ln.text, ln.number, "\t" in ln.text
         prev_end = pos = 0
