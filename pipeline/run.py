@@ -15,6 +15,7 @@ import gc
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -234,8 +235,9 @@ def extract(inputs: list[Path], out: Path, jobs: int = 1, keep_going: bool = Fal
             raise InputError("the user lexicon is not a folder", file=str(lexicon))
         os.environ[USER_LEXICON_ENV] = os.path.abspath(lexicon)
     try:
-        return _extract(inputs, out, jobs, keep_going, progress, notice, read_corrections(corrections),
-                        str(corrections) if corrections else "corrections.tsv", submit, window)
+        with _young_collections_rarer():
+            return _extract(inputs, out, jobs, keep_going, progress, notice, read_corrections(corrections),
+                            str(corrections) if corrections else "corrections.tsv", submit, window)
     finally:
         if before is None:
             os.environ.pop(USER_LEXICON_ENV, None)
@@ -386,6 +388,27 @@ def _load_stages() -> None:
 
     validate_all(*frames([]))
     _settle_start_up()
+
+
+# Objects allocated (net) before the youngest generation is collected; CPython's default is
+# 700. A file makes tens of thousands of short-lived records, spans and tokens, so at 700
+# the collector ran about 15 times per file (30,638 young and 252 full collections over the
+# 2,000-file bench corpus with one process). At 10,000: 2,000 and 15, CPU time 88 s -> 74 s
+# (median of three rounds on this machine, 0384976 took 70 s), peak memory 356 -> 377 MB.
+# The output is the same: the collector only frees cycles, it never changes a value.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+@contextmanager
+def _young_collections_rarer():
+    """GC_YOUNG_THRESHOLD for the length of a run (forked workers inherit it); the caller's
+    threshold is back afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _settle_start_up() -> None:
