@@ -385,7 +385,9 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def _many_inputs(tmp_path: Path, n: int = 12) -> Path:
+def _many_inputs(tmp_path: Path, n: int = 96) -> Path:
+    """Enough files that a run with two workers outlasts the signal (12 files were done in
+    about 0.3 s once the run got faster, so SIGTERM could land after the handler was gone)."""
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(n):
