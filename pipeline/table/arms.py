@@ -20,7 +20,7 @@ from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, nam
 from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags, consistency_flags, nr_meaning,
                                ordered, repeat_flags)
 from .align import align_kind
-from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures
+from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures, unread_numbers
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
                      parse_line, slashed_groups, stacked_arms)
@@ -294,9 +294,12 @@ class _RowMeasures:
             self.narrative += nr_narrative(self.grid, self.n, column, text, found)
 
     def add_narrative(self, column: str, p: OutcomeParse) -> None:
+        self.add_cell_narrative(column, p.narrative)
+
+    def add_cell_narrative(self, column: str, items) -> None:
         g = self.grid
         self.narrative += [Narrative(source=g.source, table=g.label, row=self.n, column=column, start=nv.start,
-                                     end=nv.end, text=nv.text, rule=nv.rule) for nv in p.narrative]
+                                     end=nv.end, text=nv.text, rule=nv.rule) for nv in items]
 
 
 def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_results: str | None) -> None:
@@ -360,6 +363,7 @@ def _numeric_cells(row: _RowMeasures) -> None:
         row.measures += cell_ms
         if row.nr.meaning == "not_reported":
             row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
+        row.add_cell_narrative(sp.canonical, unread_numbers(text, found, sp, row.labels))
 
 
 def _subgroups_named(read) -> list[str] | None:

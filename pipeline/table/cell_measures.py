@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import CellMeasure, Grid, Measure, Narrative
+from ..model import CellMeasure, CellNarrative, Grid, Measure, Narrative
 from ..normalize.units import to_months
 from ..outcomes.cells import CellParse, CellValue, parse_value_cell
+from ..outcomes.grammar.accounting import DIGITS
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, named_measure, names_other_outcome, parse_outcomes
 from ..outcomes.grammar.populations import ALL_POPULATION, clean_population
 from ..outcomes.review import UNNAMED_ARM, NrMeaning, cell_flags, is_nr_abbreviation, same_clause, value_flags
@@ -106,6 +107,23 @@ _COUNT_AND_PERCENT = re.compile(r"^\s*\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)\s*$")
 _LABEL_THEN_VALUE = re.compile(r"^\s*([A-Za-z][\w+/-]*(?: [A-Za-z][\w+/-]*){0,2})\s+(\d+(?:\.\d+)?\s*\S*)\s*$")
 _NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na", "vs", "versus", "total",
                 "overall", "all", "not", "reached", "and", "or"}
+
+
+def unread_numbers(text: str, found: list[CellMeasure], spec: ColumnSpec,
+                   labels: list[str] | None) -> list[CellNarrative]:
+    """The numbers of value cell `text` that no measure of `found` covers ('17,6%', '83% at 3 y',
+    the '0.70' of '7.3 vs. 5.9 (HR 0.70)'), each with the rule the outcome grammar gives it
+    when the cell is read as text ('no_rule' where that reading makes it a measure the cell
+    reader did not keep): nothing of a value cell is left out silently."""
+    covered = [(f.start, f.end) for f in found]
+    loose = [m.span() for m in DIGITS.finditer(text)
+             if not any(cs <= m.start() and m.end() <= ce for cs, ce in covered)]
+    if not loose:
+        return []
+    measure = MEASURE_OF_COLUMN[spec.canonical]
+    p = parse_outcomes(text, labels, default=measure, default_unit="%" if measure in RATE_MEASURES else spec.unit)
+    rules = {(nv.start, nv.end): nv.rule for nv in p.narrative}
+    return [CellNarrative(s, e, text[s:e], rules.get((s, e), "no_rule")) for s, e in loose]
 
 
 def labelled_value(text: str) -> tuple[str, int] | None:

@@ -10,7 +10,7 @@ from .records import OutcomeParse
 from .tokens import Cell
 
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_P_BEFORE = re.compile(r"\b[Pp]\s*(?:[=<>≤≥]|&lt;)\s*$")
+_P_BEFORE = re.compile(r"\b[Pp]\s*(?:[=<>≤≥]|&lt;)\s*\.?$")     # ".0029" after "P =" too
 # what every match of _P_BEFORE holds: a cell without it has no p-value to find before a number
 _P_SIGN = re.compile(r"[Pp]\s*(?:[=<>≤≥]|&lt;)")
 _INTERVAL = re.compile(r"\(\s*\d+(?:\.\d+)?\s*%?\s*(?:[–—-]|to)\s*\d+(?:\.\d+)?\s*%?\s*\)")
