@@ -108,6 +108,10 @@ OTHER_REVIEWS = [
          [M("n", "all", 64), M("orr", "all", 20.3), M("dcr", "all", 65.6), M("os_rate", "all", 55.0, 12),
           M("os_median", "all", "NR")], narrative={"11.7": "follow_up", "12": "timepoint_of_measure"},
          id="three-way-respectively-and-follow-up"),
+    # PMC5842271 Table 2: the median follow-up abbreviated FU, in parentheses after the medians
+    Case("Median OS not reached vs. 7.6 months (median FU 9.4)",
+         [M("os_median", "arm 1", "NR"), M("os_median", "arm 2", 7.6)], narrative={"9.4": "follow_up"},
+         id="median-fu-is-follow-up"),
     Case("Among 80 patients, 45 and 35 had PD-L1 CPS \u2265 10 and CPS < 10 tumors, respectively. "
          "ORR, 40.0% in CPS \u2265 10 and 17.1% in CPS < 10",
          [M("n", "all", 80), M("n", "PD-L1 CPS \u2265 10", 45), M("n", "CPS < 10", 35),

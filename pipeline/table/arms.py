@@ -357,13 +357,16 @@ def _numeric_cells(row: _RowMeasures) -> None:
             found = [replace(cm, population=sp.arm) if cm.population == "all" else cm for cm in found]
         paired = ("column_paired",) if _paired_column(row, j) else ()
         mixed = ("column_mixes_outcomes",) if "other" in sp.also else ()     # "Median PFS/RFS"
+        unread = unread_numbers(text, found, sp, row.labels)
+        partly = ("no_rule_in_cell",) if any(n.rule == "no_rule" for n in unread) else ()
         cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
-                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ()), *mixed))
+                               (*row.flags(sp.canonical), *(paired if cm.population == "all" else ()), *mixed,
+                                *(partly if "no_rule_in_cell" not in cm.flags else ())))
                    for cm in found]
         row.measures += cell_ms
         if row.nr.meaning == "not_reported":
             row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
-        row.add_cell_narrative(sp.canonical, unread_numbers(text, found, sp, row.labels))
+        row.add_cell_narrative(sp.canonical, unread)
 
 
 def _subgroups_named(read) -> list[str] | None:
