@@ -20,6 +20,15 @@ CASES = [
     ("47.6 weeks", [(47.6, False, "weeks")]),
     ("37%", [(37.0, False, "%")]),
     ("130 d", [(130.0, False, "days")]), ("14.3 m", [(14.3, False, "months")]), ("2.1 y", [(2.1, False, "years")]),
+    # wild round 4 (markdown pages): PMC7824026 Table 1 writes a decimal comma ("17,6%"),
+    # PMC4644179 Table 1 a footnote mark after a unit or an NR ("6.8 y vs NR*"); invented values
+    ("23,4%", [(23.4, False, "%")]),
+    ("11% vs 4,5%", [(11.0, False, "%"), (4.5, False, "%")]),
+    ("1,234", [(1234.0, False, None)]),                  # thousands, not a decimal comma
+    ("2,5 months", None),                                # a comma before a duration: not read as a decimal
+    ("5.9 y vs NR*", [(5.9, False, "years"), (None, True, None)]),
+    ("4.2 y vs 3.6 y*", [(4.2, False, "years"), (3.6, False, "years")]),
+    ("18 m* vs 11 m", [(18.0, False, "months"), (11.0, False, "months")]),
     ("Gem + Cis", None),
     ("[12]", None),
 ]

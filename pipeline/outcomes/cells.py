@@ -15,8 +15,12 @@ from ..normalize.units import time_unit
 
 MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not available|not evaluable|"
                      r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
-# a number: "8.4", or a whole one with thousands separators ("1,234", never "1,23" or "1,2345")
-_NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
+# a number: "8.4", a whole one with thousands separators ("1,234", never "1,23" or "1,2345"),
+# or a rate with a decimal comma ("17,6%": one or two digits after the comma, then "%")
+_NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+,\d{1,2}(?=\s*%)|\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+# a footnote mark after a value's unit or an NR ("5.1 y*", "NR*")
+_MARK = re.compile(r"[†‡*§¶#]+")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
 _UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z])", re.I)
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
@@ -192,7 +196,9 @@ def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None,
     if m:
         end = m.end(1)
         st, en = norm.span(m.start(1), end)
-        v = CellValue(float(m.group(1).replace(",", "")), False, st, en, m.group(1))
+        num = m.group(1)
+        value = float(num.replace(",", ".") if _DECIMAL_COMMA.fullmatch(num) else num.replace(",", ""))
+        v = CellValue(value, False, st, en, num)
         p = m.end()
         um = _UNIT.match(s, p)
         if um and um.group(1) == "%":
@@ -202,15 +208,20 @@ def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None,
             # a unit right after a value that is not followed by "vs." applies to it
             v.unit, v.unit_as_reported = time_unit(um.group(1).rstrip(".")), um.group(1)
             p = um.end()
+        if um and not m.group(2):
+            mk = _MARK.match(s, p)
+            p = mk.end() if mk else p
         return v, p
     m = _NR.match(s, pos)
     if m:
         st, en = norm.span(m.start(), m.end())
+        mk = _MARK.match(s, m.end())
+        after = mk.end() if mk else m.end()
         if nr_means_missing and "reached" not in m.group(0).lower():
             # an "NR" that is no value here (not reported); "not reached" written out says
             # what it means whatever the table's NR is
-            return CellValue(None, False, st, en, m.group(0), missing=True), m.end()
-        return CellValue(None, True, st, en, m.group(0)), m.end()
+            return CellValue(None, False, st, en, m.group(0), missing=True), after
+        return CellValue(None, True, st, en, m.group(0)), after
     m = _DASH.match(s, pos)
     if m:
         st, en = norm.span(m.start(), m.end())
