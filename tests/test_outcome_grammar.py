@@ -108,6 +108,11 @@ OTHER_REVIEWS = [
          [M("n", "all", 64), M("orr", "all", 20.3), M("dcr", "all", 65.6), M("os_rate", "all", 55.0, 12),
           M("os_median", "all", "NR")], narrative={"11.7": "follow_up", "12": "timepoint_of_measure"},
          id="three-way-respectively-and-follow-up"),
+    # PMC4644179 Table 1 (wild round 4): "y" for years in a landmark, "2-y" before the measure
+    Case("OS 68% at 5 y", [M("os_rate", "all", 68.0, 60)], narrative={"5": "timepoint_of_measure"},
+         id="landmark-in-y"),
+    Case("2-y OS: 41%", [M("os_rate", "all", 41.0, 24)], narrative={"2": "timepoint_of_measure"},
+         id="landmark-y-before-measure"),
     # PMC5842271 Table 2: the median follow-up abbreviated FU, in parentheses after the medians
     Case("Median OS not reached vs. 7.6 months (median FU 9.4)",
          [M("os_median", "arm 1", "NR"), M("os_median", "arm 2", 7.6)], narrative={"9.4": "follow_up"},

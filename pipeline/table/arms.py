@@ -274,6 +274,9 @@ class _RowMeasures:
     measures: list[Measure] = field(default_factory=list)
     narrative: list[Narrative] = field(default_factory=list)
     source_cells: dict[str, str] = field(default_factory=dict)   # the cells read, as written
+    # a value cell holding numbers none of which was read, one with no rule ("62% at 4 y" under
+    # N): the cell is not what its column holds, the row may sit a column off
+    unread_cell: bool = False
 
     def flags(self, column: str) -> tuple[str, ...]:
         """Flags every measure of `column` carries: the row's, then its cell's."""
@@ -327,7 +330,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
         arm["primary_endpoint_met"] = p.primary_endpoint_met
     _name_arms(row)
     flag_in_armed_row(row.measures, row.labels)
-    _row_flags(row.measures, arm)
+    _row_flags(row.measures, arm, row.unread_cell)
     arm["cells"] = json.dumps(row.source_cells, ensure_ascii=False) if row.source_cells else None
     _summarise(arm, row.measures)
 
@@ -367,6 +370,12 @@ def _numeric_cells(row: _RowMeasures) -> None:
         if row.nr.meaning == "not_reported":
             row.narrative += nr_narrative(row.grid, row.n, sp.canonical, text, cell_ms)
         row.add_cell_narrative(sp.canonical, unread)
+        row.unread_cell = row.unread_cell or (not found and any(n.rule in _UNFIT_RULES for n in unread))
+
+
+# rules of a value cell's numbers that say the cell holds values, but none its column's: with
+# no measure read from the cell, the row may sit a column off ("62% at 4 y" under N)
+_UNFIT_RULES = frozenset({"no_rule", "no_measure_named", "unknown_unit", "unit_does_not_fit"})
 
 
 def _subgroups_named(read) -> list[str] | None:
@@ -472,15 +481,16 @@ def _name_arms(row: _RowMeasures) -> None:
                 m["population"] = short[m["population"]]
 
 
-def _row_flags(row_ms: list[Measure], arm: Arm) -> None:
-    """Flags the row's values earn together; a misfit puts every value of the row in doubt."""
+def _row_flags(row_ms: list[Measure], arm: Arm, unread_cell: bool = False) -> None:
+    """Flags the row's values earn together; a misfit (or a value cell none of whose numbers
+    could be read) puts every value of the row in doubt."""
     for k, fl in consistency_flags(row_ms).items():
         row_ms[k]["flags"] += fl
     for k, fl in repeat_flags(row_ms).items():
         row_ms[k]["flags"] += fl
     for k, fl in clash_flags(row_ms).items():
         row_ms[k]["flags"] += fl
-    if any(f in MISFIT_FLAGS for m in row_ms for f in m["flags"]):
+    if unread_cell or any(f in MISFIT_FLAGS for m in row_ms for f in m["flags"]):
         # a value that does not fit its column, or two that contradict each other: the
         # row's cells may sit a column off, every value of the row is in doubt
         arm["flags"] = ordered([*arm["flags"], "row_values_misfit"])

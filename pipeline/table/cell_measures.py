@@ -109,6 +109,24 @@ _NOT_A_LABEL = {"median", "mean", "approximately", "about", "ca", "n", "nr", "na
                 "overall", "all", "not", "reached", "and", "or"}
 
 
+# a value's own parenthesis after it, past its unit and footnote mark, holding one word:
+# "7.4 y (EFS)", "14 m* (TTF)" (not "(CI not reported)", "(HR 0.7)")
+_OWN_PAREN = re.compile(r"\s*(?:[A-Za-z]{1,6}\.?)?\s*[*†‡§¶#]*\s*\(\s*([A-Za-z][\w-]{1,10})\s*\)")
+# short words of statistics, not of an outcome
+_STATISTICS = frozenset({"CI", "HR", "OR", "P", "IQR", "SD", "SE", "range"})
+
+
+def other_outcome_after(text: str, end: int) -> bool:
+    """Does the value ending at `end` name another outcome in its own parenthesis ('7.4 y (EFS)'
+    in a median PFS column, '21 m (TTF)')? Then it is that outcome's value, not the column's."""
+    m = _OWN_PAREN.match(text, end)
+    return m is not None and m.group(1) not in _STATISTICS and names_other_outcome(m.group(1))
+
+
+def _other_outcome_label(label: str | None) -> bool:
+    return bool(label) and " " not in label and label not in _STATISTICS and names_other_outcome(label)
+
+
 def unread_numbers(text: str, found: list[CellMeasure], spec: ColumnSpec,
                    labels: list[str] | None) -> list[CellNarrative]:
     """The numbers of value cell `text` that no measure of `found` covers ('17,6%', '83% at 3 y',
@@ -123,7 +141,8 @@ def unread_numbers(text: str, found: list[CellMeasure], spec: ColumnSpec,
     measure = MEASURE_OF_COLUMN[spec.canonical]
     p = parse_outcomes(text, labels, default=measure, default_unit="%" if measure in RATE_MEASURES else spec.unit)
     rules = {(nv.start, nv.end): nv.rule for nv in p.narrative}
-    return [CellNarrative(s, e, text[s:e], rules.get((s, e), "no_rule")) for s, e in loose]
+    return [CellNarrative(s, e, text[s:e], "other_outcome" if other_outcome_after(text, e)
+                          else rules.get((s, e), "no_rule")) for s, e in loose]
 
 
 def labelled_value(text: str) -> tuple[str, int] | None:
@@ -326,7 +345,8 @@ def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
     return [replace(f, flags=tuple(x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")),
                     timepoint_months=f.timepoint_months if f.timepoint_months is not None else (
                         spec.timepoint_months if f.measure == measure else None))
-            for f in p.measures if f.measure != "n" and not _nr_not_reported(f, nr)]
+            for f in p.measures if f.measure != "n" and not _nr_not_reported(f, nr)
+            and not other_outcome_after(text, f.end)]
 
 
 _NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate, _value_cell)
@@ -375,6 +395,8 @@ def _parsed_values(parsed: CellParse, spec: ColumnSpec, measure: str, labels: li
     for v, pop in zip(parsed.values, _populations(parsed, labels)):
         if v.missing or (v.not_reached and not measure.endswith("_median")):
             continue             # only a median can be not reached: a count or a rate is missing
+        if _other_outcome_label(v.label):
+            continue             # "7.4 y (EFS)": another outcome's value (narrative other_outcome)
         normalised = _NORMALISE[measure](v, spec)
         if normalised is None:
             continue
