@@ -32,8 +32,9 @@ CASES = [
     ("TKI", "agent", None, None),
     # PMC9220769 Table 1: a Title Case participle after the heading it qualifies
     ("Regimen or Drug(s) Evaluated", "agent", None, None), ("Year Published", "extra", None, None),
-    # PMC5455211 Table 1: a label column whose cells say more after a comma
-    ("Study, line (year)", "study", "years", None), ("Median OS, months", "os_median", None, None),
+    # PMC5455211 Table 1: a label column whose cells say more after a comma; a measure's unit
+    # after a comma is its unit (PMC10901538 Table I: "mOS, month")
+    ("Study, line (year)", "study", "years", None), ("Median OS, months", "os_median", "months", None),
     # a heading with its unit and then whose values the column holds
     ("mOS (months) Rx", "os_median", "months", None), ("PFS (months) HR", "extra", None, None),
 ]
@@ -77,6 +78,12 @@ LINES = [
      ["First author", "Study", "TKI", "# Pts", "ORR %", "Median PFS (mo)"]),
     ("Study (n) Regimen or Drug(s) Evaluated Molecular Targets ORR (%)",
      ["Study (n)", "Regimen or Drug(s) Evaluated", "Molecular Targets", "ORR (%)"]),
+    # PMC10901538 Table I (plain copy, wild round 4): units after a comma end their cells, and
+    # "NCT Trial No." is one heading
+    ("Author Drug name NCT Trial No. Phase Therapy mOS, month mPFS, month ORR, % Ref",
+     ["Author", "Drug name", "NCT Trial No.", "Phase", "Therapy", "mOS, month", "mPFS, month", "ORR, %", "Ref"]),
+    ("Study Phase N ORR, % Median PFS, months Median OS, months",
+     ["Study", "Phase", "N", "ORR, %", "Median PFS, months", "Median OS, months"]),
 ]
 
 
@@ -96,6 +103,10 @@ COMPOSED = [
     ("Overall survival (%)", "os_rate", "%", None, None, (), "invented: (%) makes a rate"),
     ("PFS (%)", "pfs_rate", "%", None, None, (), "invented: (%) makes a rate"),
     ("3 months PFS (%)", "pfs_rate", "%", 3.0, None, (), "real: PMC5842271"),
+    ("mOS, month", "os_median", "months", None, None, (), "real: PMC10901538 (a unit after a comma)"),
+    ("ORR, %", "orr_pct", "%", None, None, (), "real: PMC10901538"),
+    ("Median PFS, wks", "pfs_median", "weeks", None, None, (), "invented"),
+    ("First author(s), year", "study", None, None, None, (), "real: PMC10901538 (a year is no unit of a study)"),
     ("Survival rate at 2 years", "os_rate", "%", 24.0, None, (), "invented"),
     ("Response rate (%)", "orr_pct", "%", None, None, (), "issue"),
     ("Objective responses", "orr_pct", None, None, None, (), "invented"),

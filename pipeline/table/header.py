@@ -59,6 +59,9 @@ def _header_lexicon(user: str | None) -> dict[str, str]:
 
 _UNIT_PAREN = re.compile(r"\s*[\(\[]\s*([^()\[\]]*?)\s*[\)\]]\s*$")
 _FOOTMARK = re.compile(r"[*†‡§¶#]+$")
+# a unit written after a comma instead of in parentheses: "mOS, month", "ORR, %"
+_UNIT_WORD = r"%|percent|months?|mo|mos|weeks?|wks?|days?|years?|yrs?"
+_UNIT_COMMA = re.compile(rf"\s*,\s*({_UNIT_WORD})\s*$")
 _CONJUNCTIONS = {"and", "&", "or", "of", "/", "+", "with", "per", "at", "by", "in"}
 # the time words a landmark is written with ("6-month", "3 mo", "1 year", "12 wks")
 _TIME_WORDS = r"months?|mo|years?|yrs?|weeks?|wks?"
@@ -138,6 +141,13 @@ def _classify(header: str) -> ColumnSpec:
         if u:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
+    m = None if unit else _UNIT_COMMA.search(key)
+    if m and m.start() > 0:
+        u, rep = _unit_of(m.group(1))
+        head = key[:m.start()].strip()
+        inner = _by_lexicon(header, head, u, rep) or _composed(header, head, u, rep)
+        if inner is not None and inner.is_measure:
+            return inner            # "mOS, month", "ORR, %": a measure in its unit
     spec = _by_lexicon(header, key, unit, unit_rep) or _special_form(header, text, key)
     if spec is not None:
         return spec
@@ -410,6 +420,12 @@ def _split_header_line(line: str) -> list[str]:
             cells[-1] += " " + " ".join(words[i:j + 1])
             i = j + 1
             continue
+        if cells and cells[-1].endswith(",") and re.fullmatch(_UNIT_WORD, w, re.I):
+            # "mOS, month mPFS, month": the unit after the comma ends its cell
+            cells[-1] += " " + w
+            last_joins = False
+            i += 1
+            continue
         match = _lexicon_match(words, i)
         if match and _joins_unknown(cells, w):
             match = 0        # "Metastatic treatment": a known word in lower case ends an unknown cell
@@ -447,9 +463,11 @@ def _lexicon_match(words: list[str], i: int) -> int:
     """How many words from words[i] on make one header the lexicon knows (0: none)."""
     by_first, phrases = _phrases()
     low = [clean(x).lower() for x in words[i:i + 6]]
+    if low[0].endswith(",") and i + 1 < len(words) and re.fullmatch(_UNIT_WORD, words[i + 1], re.I):
+        low[0] = low[0][:-1]        # "mOS, month": the heading before its unit
     match = next((len(ph) for ph in by_first.get(low[0], ())
                   if len(ph) <= len(low) and tuple(low[:len(ph)]) == ph), 0)
-    if match > 1 and all((clean(w).lower(),) in phrases for w in words[i:i + match]) \
+    if match == 2 and all((clean(w).lower(),) in phrases for w in words[i:i + match]) \
             and all(w[:1].isupper() for w in words[i + 1:i + match]) \
             and len({_lexicon_kind(w) for w in words[i:i + match]}) > 1:
         match = 1   # "Trial Phase": two known headers side by side, not one ("Treatment Arms" is one)
