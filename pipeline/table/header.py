@@ -91,7 +91,19 @@ _MEDIAN_THEN_HR = re.compile(r"^((?:median\s+|m)\S.*?)[\s,;/]+\(?\s*(?:hr|hazard
 
 
 def _special_form(header: str, text: str, key: str) -> ColumnSpec | None:
-    return _semicolon_first(header, text) or _median_with_hr(header, key)
+    return _semicolon_first(header, text) or _median_with_hr(header, key) or _comma_unit(header, key)
+
+
+def _comma_unit(header: str, key: str) -> ColumnSpec | None:
+    """'mOS, month', 'ORR, %': a measure with its unit written after a comma (only a measure:
+    'First author(s), year' is no study in years)."""
+    m = _UNIT_COMMA.search(key)
+    if m is None or m.start() == 0:
+        return None
+    u, rep = _unit_of(m.group(1))
+    head = key[:m.start()].strip()
+    inner = _by_lexicon(header, head, u, rep) or _composed(header, head, u, rep)
+    return inner if inner is not None and inner.is_measure else None
 
 
 def _semicolon_first(header: str, text: str) -> ColumnSpec | None:
@@ -141,13 +153,6 @@ def _classify(header: str) -> ColumnSpec:
         if u:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
-    m = None if unit else _UNIT_COMMA.search(key)
-    if m and m.start() > 0:
-        u, rep = _unit_of(m.group(1))
-        head = key[:m.start()].strip()
-        inner = _by_lexicon(header, head, u, rep) or _composed(header, head, u, rep)
-        if inner is not None and inner.is_measure:
-            return inner            # "mOS, month", "ORR, %": a measure in its unit
     spec = _by_lexicon(header, key, unit, unit_rep) or _special_form(header, text, key)
     if spec is not None:
         return spec
