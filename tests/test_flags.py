@@ -21,6 +21,12 @@ VALUE_CASES = [
     ("pfs_median", 12.0, "12", "%", "pfs_median", ["value_kind_mismatch"], "percent-under-median"),
     ("orr", 4.9, "4.9", "months", "orr", ["value_kind_mismatch"], "duration-under-rate"),
     ("orr", 19.4, "19.4", "%", "orr", [], "percent-under-rate"),
+    # wild round 4 (PMC11707515 Table 3, PMC6424488 Table 1, plain copies): hazard ratios read
+    # as a response rate and a median when the stacked arms' cells were misplaced
+    ("orr", 0.58, "0.58", None, "orr", ["value_kind_mismatch"], "real-hazard-ratio-under-rate"),
+    ("pfs_median", 0.897, "0.897", None, "pfs_median", ["value_kind_mismatch"], "real-hazard-ratio-under-median"),
+    ("pfs_median", 1.45, "1.45", "months", "pfs_median", [], "real-short-median-PMC8016392"),
+    ("orr", 0.5, "0.5", "%", "orr", [], "invented-small-rate"),
 ]
 
 

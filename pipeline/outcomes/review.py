@@ -57,6 +57,11 @@ def is_nr_abbreviation(as_reported: str | None) -> bool:
     return bool(as_reported) and bool(_NR_ABBREV.match(as_reported.strip()))
 
 
+# below 1 with two decimals or more: how hazard ratios are written, never a response rate in %
+# or a median in months ("0.58", "0.897"); "1.45" months and "0.5" % stay plain values
+_HR_SHAPE = re.compile(r"0\.\d{2,}")
+
+
 def value_flags(measure: str, value: float | None, as_reported: str, unit: str | None,
                 column_measure: str | None = None) -> list[str]:
     """Flags of one value from its own shape. `unit`: the unit written with the value in the
@@ -67,6 +72,8 @@ def value_flags(measure: str, value: float | None, as_reported: str, unit: str |
     rate = kind in ("orr", "dcr", "pfs_rate", "os_rate")
     if unit is not None and ((kind == "n") or (rate and unit != "%") or (kind.endswith("_median") and unit == "%")):
         out.append("value_kind_mismatch")
+    elif (rate or kind.endswith("_median")) and _HR_SHAPE.fullmatch(as_reported.strip()):
+        out.append("value_kind_mismatch")              # "0.58" under ORR, "0.897" under PFS: a hazard ratio's shape
     elif measure in ("n",) or measure.endswith("_median"):
         digits = as_reported.strip()
         if digits.isdigit() and YEAR_RANGE[0] <= int(digits) <= YEAR_RANGE[1]:
