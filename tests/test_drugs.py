@@ -32,6 +32,13 @@ CASES = [
     # PMC5455211 Table 1: a footnote letter glued to the drug's name
     ("A: P + cetuximabb", None, ["cetuximab"]), ("A: Nivolumabd", None, ["nivolumab"]),
     ("C: MTX", None, ["methotrexate"]),
+    # wild round 4 (PMC7824026 Table 1, markdown): drugs joined by a hyphen, with or without a space
+    ("nivolumab- ipilimumab", None, ["ipilimumab", "nivolumab"]),
+    ("axitinib- pembro", None, ["axitinib", "pembrolizumab"]),
+    # PMC9600578 Table 1 and PMC5842271 Table 2 (real): a hyphenated pair of names or legend abbreviations
+    ("Gem-Cis + durvalumab", None, ["cisplatin", "durvalumab", "gemcitabine"]),
+    ("Doxorubicin-dacarbazine +/− ifosfamide", None, ["dacarbazine", "doxorubicin", "ifosfamide"]),
+    ("Drug-A", None, []),                                  # a hyphen in a name that is no drug's
 ]
 
 

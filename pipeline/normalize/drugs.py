@@ -61,7 +61,7 @@ _LOWER_WORD = re.compile(r"[a-z][a-z-]+")
 
 def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, ...]:
     """One name as written -> generic names ((), when it is not a drug)."""
-    n = clean(name).strip("()[],;. ")
+    n = clean(name).strip("()[],;. -")
     if not n:
         return ()
     low = n.lower()
@@ -76,6 +76,12 @@ def resolve_name(name: str, abbreviations: dict[str, str] | None) -> tuple[str, 
             out = long_form_drugs(long)
             if out:
                 return out
+    pieces = [x for x in low.split("-") if x]
+    if len(pieces) > 1 and " " not in low:
+        # "nivolumab-ipilimumab", "cyclo-pembro": drugs joined by a hyphen, each a name
+        each = [resolve_name(x, abbreviations) or resolve_name(x.capitalize(), abbreviations) for x in pieces]
+        if all(each):
+            return tuple(d for got in each for d in got)
     if " " not in low and INN_STEMS.search(low) and _LOWER_WORD.fullmatch(low) and len(low) > 5:
         return (low,)
     glued = _GLUED_MARK.fullmatch(low)
@@ -135,11 +141,9 @@ def regimen_drugs(regimen: str | None, agent: str | None,
             low = low[:i] + " , " + low[i + len(name):]
             text = text[:i] + " , " + text[i + len(name):]
     for part in _SPLIT.split(text):
-        for word_group in (part, *part.split()):
-            got = resolve_name(word_group, abbreviations)
-            if got:
-                found.extend(got)
-                break
+        whole = resolve_name(part, abbreviations)
+        # else every word of the part that names a drug ("nivolumab- ipilimumab": both)
+        found.extend(whole or [d for w in part.split() for d in resolve_name(w, abbreviations)])
     return sorted(set(found))
 
 
