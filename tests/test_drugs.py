@@ -60,3 +60,15 @@ def test_design_word_in_phase_column():
     assert parse_phase("II (randomized parallel arms)") == ("II", "randomized parallel arms")
     assert parse_phase("Ib/II") == ("I/II", None)
     assert parse_phase("–") == (None, None)
+
+
+@pytest.mark.parametrize("cell,want", [
+    # PMC4644179 Table 1 (wild round 4, markdown): the reference number, and a footnote letter,
+    # glued to the phase under "Study type"
+    ("Phase III69", ("III", None)), ("Phase II70,a", ("II", None)), ("IIb12", ("II", None)),
+    # a phase in digits takes no glued number: "12" is no phase
+    ("12", (None, None)), ("Phase 2", ("II", None)),
+])
+def test_reference_glued_to_a_phase(cell, want):
+    from pipeline.table.fields import parse_phase
+    assert parse_phase(cell) == want

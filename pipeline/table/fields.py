@@ -48,8 +48,10 @@ def parse_line(text: str | None) -> int | None:
 
 _PHASE_NUM = r"(?:iv|i{1,3}|[0-4])[ab]?"
 # "Phase II", "Ib/II", "I-II", "Phase Ib/phase II", "III/ ≥3L" (a phase then the line), "II randomized"
+# a reference number (and footnote letter) glued to a roman phase: "Phase III69", "Phase II70,a"
+_GLUED_REF = r"(?:(?<=[ivab])\d{1,3}(?:\s*[,–-]\s*\d{1,3})*(?:,\s*[a-e])?)?"
 _PHASE_CELL = re.compile(rf"^(?:phase\s*)?({_PHASE_NUM}(?:\s*(?:/|-|–|to)\s*(?:phase\s*)?{_PHASE_NUM})?)"
-                         rf"(?![\w])\s*(.*)$", re.I)
+                         rf"{_GLUED_REF}(?![\w])\s*(.*)$", re.I)
 
 
 def parse_phase(text: str | None) -> tuple[str | None, str | None]:
