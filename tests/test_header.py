@@ -24,6 +24,7 @@ CASES = [
     ("Best ORR", "orr_pct", None, None), ("Survival mOS (months)", "os_median", "months", None),
     ("Study design", "phase", None, None), ("Design", "phase", None, None),   # "Phase III", "Retrospective"
     ("Study type", "phase", None, None),          # PMC4644179 Table 1 (wild round 4): "Phase III69"
+    ("Notes", "outcomes_text", None, None),       # PMC6067083 Table 1 (wild round 4): sentences after the medians
     # pasted PMC headers seen on review pages (pages corpus), one word apart from a known synonym
     ("Clinicaltrial.gov ID", "trial_id", None, None), ("Settings", "line", None, None),
     ("Efficacy results", "outcomes_text", None, None), ("Safety results", "other", None, None),

@@ -1,4 +1,4 @@
-"""A real review table from the fourth round of trying the pipeline on unseen PMC table pages
+"""Real review tables from the fourth round of trying the pipeline on unseen PMC table pages
 (tests/fixtures/wild/wild4/SOURCES): PMC10901538 Table I, pasted as plain text, whose header
 writes the units after commas ("Therapy mOS, month mPFS, month ORR, %"). Before the header
 reader knew that form, "Therapy mOS, month mPFS, month" was one column: every treatment was
@@ -43,3 +43,30 @@ def test_no_median_pair_under_the_response_rate(dataset):
     _, m = dataset
     assert set(m[m["measure"] == "orr"]["column"]) == {"orr_pct"}
     assert not m[(m["measure"] == "orr") & (m["value"] < 10)].shape[0]
+
+
+NOTES_TABLE = DATA.parent / "fixtures" / "wild" / "wild4" / "PMC6067083_t0005_plain.txt"
+
+
+@pytest.fixture(scope="module")
+def notes_dataset(tmp_path_factory):
+    from pipeline.run import extract
+    out = tmp_path_factory.mktemp("notes")
+    extract([NOTES_TABLE], out)
+    return (pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet"),
+            pd.read_parquet(out / "rejects.parquet"))
+
+
+def test_a_notes_column_of_sentences_is_free_text(notes_dataset):
+    """PMC6067083 Table 1: '... Median PFS (m) Median OS (m) Notes', the notes two sentences
+    long. Read as a column of 16 tokens at most, the rows with a note were rejected and the
+    arm lines under them given to the trial before (Taal's arms under Kreisl, unflagged)."""
+    arms, m, rejects = notes_dataset
+    assert rejects.empty
+    by_line = {r.line_no: r for r in arms.itertuples()}
+    # every arm line under a trial's first line keeps that trial's study
+    assert by_line[13].study == by_line[12].study == "Taal et al. (2014)"
+    assert by_line[16].study == by_line[15].study == "Wick et al. (2017)"
+    assert by_line[18].study == by_line[17].study == "Chinot et al. (2014)"
+    first = m[m["row"] == by_line[9].row]
+    assert sorted(zip(first["measure"], first["value"])) == [("n", 85.0), ("os_median", 9.2), ("pfs_median", 4.2)]
