@@ -25,10 +25,11 @@ def shared_dataset(tmp_path_factory):
     return out
 
 
-def extract_frames(paths, out):
+def extract_frames(paths, out, *also: str):
     """arms and measures of `paths` extracted into `out` (--keep-going: a bad file's rows are
-    left out, the others kept), for module fixtures over a folder of tables."""
+    left out, the others kept), then the other tables named in `also` ("narrative",
+    "rejects"), for module fixtures over a folder of tables."""
     import pandas as pd
     from pipeline.run import extract
     extract(paths, out, keep_going=True)
-    return pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet")
+    return tuple(pd.read_parquet(out / f"{name}.parquet") for name in ("arms", "measures", *also))

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import DATA, extract_frames
 from pipeline.outcomes.grammar.accounting import DIGITS
 from pipeline.table.cell_measures import numeric_cell_measures, unread_numbers
 from pipeline.table.header import MEASURE_COLUMNS, classify_header
@@ -69,10 +69,8 @@ WILD4 = FIXTURES / "wild" / "wild4" / "PMC4644179_t1-tcrm-11-1663_md.md"
 
 @pytest.fixture(scope="module")
 def wild4(tmp_path_factory):
-    from pipeline.run import extract
-    out = tmp_path_factory.mktemp("wild4")
-    extract([WILD4], out)
-    return pd.read_parquet(out / "measures.parquet"), pd.read_parquet(out / "narrative.parquet")
+    _, measures, narrative = extract_frames([WILD4], tmp_path_factory.mktemp("wild4"), "narrative")
+    return measures, narrative
 
 
 def test_a_value_cell_none_of_whose_numbers_fits_puts_its_row_in_doubt(wild4):

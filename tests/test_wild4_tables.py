@@ -5,20 +5,16 @@ reader knew that form, "Therapy mOS, month mPFS, month" was one column: every tr
 empty and the median pairs sat under ORR."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from conftest import DATA
+from conftest import DATA, extract_frames
 
 TABLE = DATA.parent / "fixtures" / "wild" / "wild4" / "PMC10901538_tI-ijo-64-04-05624_plain.txt"
 
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
-    from pipeline.run import extract
-    out = tmp_path_factory.mktemp("wild4")
-    extract([TABLE], out)
-    return pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet")
+    return extract_frames([TABLE], tmp_path_factory.mktemp("wild4"))
 
 
 def test_every_row_has_its_treatment(dataset):
@@ -50,11 +46,7 @@ NOTES_TABLE = DATA.parent / "fixtures" / "wild" / "wild4" / "PMC6067083_t0005_pl
 
 @pytest.fixture(scope="module")
 def notes_dataset(tmp_path_factory):
-    from pipeline.run import extract
-    out = tmp_path_factory.mktemp("notes")
-    extract([NOTES_TABLE], out)
-    return (pd.read_parquet(out / "arms.parquet"), pd.read_parquet(out / "measures.parquet"),
-            pd.read_parquet(out / "rejects.parquet"))
+    return extract_frames([NOTES_TABLE], tmp_path_factory.mktemp("notes"), "rejects")
 
 
 def test_a_notes_column_of_sentences_is_free_text(notes_dataset):
