@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
+from ..lexicon import user_dir
 from ..model import CellMeasure, CellNarrative, Grid, Measure, Narrative
 from ..normalize.units import to_months
 from ..outcomes.cells import CellParse, CellValue, parse_value_cell
@@ -138,8 +140,8 @@ def unread_numbers(text: str, found: list[CellMeasure], spec: ColumnSpec,
              if not any(cs <= m.start() and m.end() <= ce for cs, ce in covered)]
     if not loose:
         return []
-    measure = MEASURE_OF_COLUMN[spec.canonical]
-    p = parse_outcomes(text, labels, default=measure, default_unit="%" if measure in RATE_MEASURES else spec.unit)
+    p = _text_reading(text, tuple(labels) if labels else None, MEASURE_OF_COLUMN[spec.canonical], spec.unit,
+                      user_dir())
     rules = {(nv.start, nv.end): nv.rule for nv in p.narrative}
     return [CellNarrative(s, e, text[s:e], "other_outcome" if other_outcome_after(text, e)
                           else rules.get((s, e), "no_rule")) for s, e in loose]
@@ -337,11 +339,20 @@ def _value_cell(text, spec, measure, labels, nr) -> list[CellMeasure]:
     return _parsed_values(parsed, spec, measure, labels)
 
 
+@lru_cache(maxsize=256)
+def _text_reading(text: str, labels: tuple[str, ...] | None, measure: str, unit: str | None,
+                  user: str | None) -> OutcomeParse:
+    """A value cell read as outcome text, its unnamed values the column's measure; asked twice
+    of a cell that is no plain value (its measures, then the rules of its other numbers), so
+    remembered per (cell, user lexicon folder). Read only by its callers."""
+    return parse_outcomes(text, list(labels) if labels else None, default=measure,
+                          default_unit="%" if measure in RATE_MEASURES else unit)
+
+
 def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
     """Not a plain value ("OCT: 14.3 m vs. placebo: 6.0 m", "5.7 mo (43.2% 6-mo PFS)"): the
     cell read as text whose unnamed values are the column's measure."""
-    unit = "%" if measure in RATE_MEASURES else spec.unit
-    p = parse_outcomes(text, labels, default=measure, default_unit=unit)
+    p = _text_reading(text, tuple(labels) if labels else None, measure, spec.unit, user_dir())
     return [replace(f, flags=tuple(x for x in found_flags(f, p, nr, text) if x not in ("nr_unsettled", "arm_unnamed")),
                     timepoint_months=f.timepoint_months if f.timepoint_months is not None else (
                         spec.timepoint_months if f.measure == measure else None))
