@@ -90,3 +90,35 @@ def test_names_not_repeated_per_heading_are_no_arm_sub_header():
             "KAPPA-1 210 44.0% 8.8\n")
     grid = read_any("t", text.encode(), None).grids[0]
     assert list(grid.header) == ["Study", "Patients", "ORR", "PFS (months)"]
+
+
+# invented, in the construction of PMC11707515 Table 3 (wild round 4): each cell stacked on
+# lines of its own, trials separated by blank lines, a trial's last value ("4") alone after one
+_STACKED = """Table 3.
+
+Trial Treatment mOS (months) ORR (%)
+ALPHA-1 [10]
+Drugumab
+9.1
+12
+
+4
+
+BETA-2 [11]
+Drugib
+7.7
+"""
+
+
+def test_a_lone_number_after_a_blank_line_is_the_tables_when_rows_follow():
+    from pipeline.readers.text import read_text
+    roles = read_text("t", _STACKED).roles
+    assert "notes" not in roles.values()
+    assert roles[11] == "body" and roles[12] == "body"       # "BETA-2 [11]" and "Drugib"
+
+
+def test_a_lone_number_before_a_sentence_is_a_footnote():
+    from pipeline.readers.text import read_text
+    text = _STACKED.split("\n\n4\n\n")[0] + "\n\n1\nThe trial was stopped early for futility.\n"
+    roles = read_text("t", text).roles
+    assert [roles[n] for n in (9, 10)] == ["notes", "notes"]

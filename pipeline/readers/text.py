@@ -53,6 +53,7 @@ def is_chrome(line: str) -> bool:
 
 # a footnote's marker on a line of its own ends the body; after a blank line, so does a note
 _FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
+_LONE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
 _FOOTNOTE = re.compile(r"^\s*\d{1,2}\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
 
 
@@ -218,6 +219,10 @@ def _row_after_blank(lines: list[Line], j: int) -> bool:
     if k >= len(lines):
         return False
     t = lines[k].text.strip()
+    if _LONE_NUMBER.match(t):
+        # "4": a footnote's number, or one value of a cell stacked over blank-separated lines;
+        # a value when what follows it is more of the table, not the footnote's sentence
+        return _row_after_blank(lines, k + 1) if k + 1 < len(lines) else False
     if LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE_MARK.match(t) or _FOOTNOTE.match(t) \
             or is_chrome(t):
         return False
