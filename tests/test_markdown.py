@@ -120,6 +120,9 @@ def test_heading_above_the_alignment_row_and_the_column_names_under_it():
 @pytest.mark.parametrize("text, line", [
     ("After first-line", 2), ("Beyond second line", 3), ("Progression on first-line therapy", 2),
     ("First-line", 1), ("Second-line and beyond", 2), ("Third or later line", 3),
+    # PMC11149099 Table 1 (wild round 4): section rows naming a drug's generation, no line
+    ("1st generation", None), ("2nd-generation ALK inhibitors", None),
+    ("Third-generation EGFR TKI, first line", 1),
 ])
 def test_line_after_a_named_line(text, line):
     from pipeline.table.fields import parse_line

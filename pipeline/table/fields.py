@@ -32,10 +32,14 @@ _LINE_WORD = re.compile(r"\b(first|second|third|fourth|later|1st|2nd|3rd|[4-9]th
 _LINE_NUMBER = re.compile(r"^(?:>=?\s*)?(\d)(?:st|nd|rd|th)?\b")
 
 
+# an ordinal of a drug's generation, not of a line of therapy ("2nd-generation TKIs")
+_GENERATION = re.compile(r"\b(?:first|second|third|fourth|1st|2nd|3rd|[4-9]th)[\s-]+gen(?:eration)?s?\b")
+
+
 def parse_line(text: str | None) -> int | None:
     if not text:
         return None
-    t = clean(text).lower()
+    t = _GENERATION.sub(" ", clean(text).lower())
     m = _LINE_WORD.search(t)
     if m:
         line = ORDINAL.get(m.group(1))
