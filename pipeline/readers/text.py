@@ -53,8 +53,8 @@ def is_chrome(line: str) -> bool:
 
 # a footnote's marker on a line of its own ends the body; after a blank line, so does a note
 _FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
-_LONE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
-_FOOTNOTE = re.compile(r"^\s*\d{1,2}\s*$|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
+_LONE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")     # a footnote's number, or a stacked cell's value
+_FOOTNOTE = re.compile(rf"{_LONE_NUMBER.pattern}|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
 
 
 # a heading over several columns ("Response rate" over ORR and DCR, "Median survival" over OS

@@ -364,7 +364,7 @@ def _numeric_cells(row: _RowMeasures) -> None:
         partly = ("no_rule_in_cell",) if any(n.rule == "no_rule" for n in unread) else ()
         cell_ms = [measure_row(row.grid, row.n, sp.canonical, cm, text,
                                (*row.flags(sp.canonical), *(paired if cm.population == "all" else ()), *mixed,
-                                *(partly if "no_rule_in_cell" not in cm.flags else ())))
+                                *partly))
                    for cm in found]
         row.measures += cell_ms
         if row.nr.meaning == "not_reported":

@@ -118,15 +118,16 @@ _OWN_PAREN = re.compile(r"\s*(?:[A-Za-z]{1,6}\.?)?\s*[*†‡§¶#]*\s*\(\s*([A-
 _STATISTICS = frozenset({"CI", "HR", "OR", "P", "IQR", "SD", "SE", "range"})
 
 
+def _other_outcome_label(label: str | None) -> bool:
+    """Does a one-word label name an outcome not measured here ('EFS', 'TTF'; not 'CI', 'HR')?"""
+    return bool(label) and " " not in label and label not in _STATISTICS and names_other_outcome(label)
+
+
 def other_outcome_after(text: str, end: int) -> bool:
     """Does the value ending at `end` name another outcome in its own parenthesis ('7.4 y (EFS)'
     in a median PFS column, '21 m (TTF)')? Then it is that outcome's value, not the column's."""
     m = _OWN_PAREN.match(text, end)
-    return m is not None and m.group(1) not in _STATISTICS and names_other_outcome(m.group(1))
-
-
-def _other_outcome_label(label: str | None) -> bool:
-    return bool(label) and " " not in label and label not in _STATISTICS and names_other_outcome(label)
+    return m is not None and _other_outcome_label(m.group(1))
 
 
 def unread_numbers(text: str, found: list[CellMeasure], spec: ColumnSpec,
