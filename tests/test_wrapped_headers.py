@@ -1,7 +1,9 @@
 """Pasted PMC headers whose cells wrap onto lines of their own: a unit or interval under the
 last heading ("(95% CI)", "(%)"), a short reference heading after the value columns ("Ref"),
-and a first heading wrapped over lines above the header line ("Study Name" / "[Reference]").
-Invented tables that keep the construction of real pages."""
+a first heading wrapped over lines above the header line ("Study Name" / "[Reference]"), and
+a header broken inside its cells, its words going on over the next lines ("No. of" /
+"patients", from a header cell's line break). Invented tables that keep the construction of
+real pages."""
 import pytest
 
 from pipeline.readers.text import read_text, text_to_tables
@@ -41,7 +43,23 @@ SIGMA-4 [12] Exampumab (PD-1) Global III 210 OS 9.9 2.2 14
 OMEGA-2 [31] Samplimab (PD-L1) Asian II 88 PFS 7.1 3.4 21"""
 
 
+WORDS_GO_ON = """Table 3.
+
+Invented kinase inhibitor trials
+
+Trial Phase No. of
+patients Treatment Objective
+response rate Progression-free
+survival, months Overall survival,
+months
+DELTA-301 III 612 Examplinib + samplumab 24.2 7.9 19.8
+KAPPA-22 II 57 Examplinib 11.0 3.1 10.4"""
+
+
 @pytest.mark.parametrize("text, first, last, want", [
+    (WORDS_GO_ON, "Trial", "Overall survival, months",
+     [(1, "n", 612), (1, "orr", 24.2), (1, "os_median", 19.8), (1, "pfs_median", 7.9),
+      (2, "n", 57), (2, "orr", 11.0), (2, "os_median", 10.4), (2, "pfs_median", 3.1)]),
     (UNIT_AND_REF, "Trial", "Ref",
      [(1, "n", 31), (1, "os_median", 8.8), (1, "pfs_median", 3.3),
       (2, "n", 140), (2, "os_median", 6.2), (2, "pfs_median", 1.9)]),
@@ -53,6 +71,20 @@ def test_wrapped_header_cells_join_the_header(text, first, last, want):
     header, got = _measures(text)
     assert (header[0], header[-1]) == (first, last)
     assert got == want
+
+
+def test_header_words_going_on_are_header_lines():
+    roles = read_text("t", WORDS_GO_ON).roles
+    assert [roles[n] for n in range(5, 11)] == ["header"] * 5 + ["body"]
+
+
+def test_lower_case_line_that_names_no_column_is_no_header_words():
+    # a lower-case line after the header that makes the joined header name fewer known
+    # columns goes on as the table's (here a section row, read as one)
+    text = "Trial Phase N ORR (%)\nmonotherapy cohorts\nGAMMA-1 II 40 25\n"
+    table = text_to_tables("t", text)[0]
+    assert table.header_cells is None
+    assert [ln.text for ln in table.body][0] == "monotherapy cohorts"
 
 
 def test_wrapped_header_lines_are_header_lines():

@@ -14,7 +14,7 @@ from ..model import Line, TextTable
 from ..normalize.abbreviations import LEGEND_LABEL as LEGEND
 from ..normalize.abbreviations import is_unlabelled_legend as unlabelled_legend
 from ..normalize.text import clean
-from ..table.header import classify_header, split_header_line
+from ..table.header import UNIT_WORD, VALUE_KINDS, classify_header, group_of, split_header_line
 
 # Lines a browser copy of a PMC page adds around a table.
 CHROME_PATTERNS = [
@@ -57,24 +57,6 @@ _LONE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")     # a footnote's number, or a st
 _FOOTNOTE = re.compile(rf"{_LONE_NUMBER.pattern}|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
 
 
-# a heading over several columns ("Response rate" over ORR and DCR, "Median survival" over OS
-# and PFS, "Efficacy", "Safety", "Percentage of patients" over the patients' settings); the
-# words say which sub-columns it takes (an empty set: columns that hold no outcome)
-_GROUPS = (("response", {"orr_pct", "dcr_pct"}), ("survival", {"pfs_median", "os_median", "pfs_rate", "os_rate"}),
-           ("safety|toxicit|adverse|\\baes?\\b|^(?:percentage|proportion|distribution|share) of", set()),
-           ("efficacy|outcome|result|activity", {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate",
-                                                 "os_rate", "n_total"}))
-_VALUE_KINDS = {"n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "other"}
-
-
-def _group_of(cell: str) -> set[str] | None:
-    low = cell.lower()
-    for rx, kinds in _GROUPS:
-        if re.search(rx, low):
-            return kinds
-    return None
-
-
 # a header cell's parenthesis on a line of its own: a unit or an interval, no value
 _UNIT_TAIL = re.compile(r"^\((?:%|95\s*%\s*CI|[A-Za-z][A-Za-z ;,./%]{0,30})\)$")
 
@@ -92,14 +74,14 @@ def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
         return None
     if len(t.split()) <= 4 and not looks_like_header(t):
         kind = classify_header(t).canonical
-        known = _group_of(t) is not None or kind in _VALUE_KINDS or (
+        known = group_of(t) is not None or kind in VALUE_KINDS or (
             kind in _TAIL_KINDS and len(t.split()) <= 2
             and all(classify_header(c).canonical != kind for c in top))
         return [t] if known else None   # else a section ("First-line therapy") or a trial name
     cells = split_header_line(t)
     kinds = [classify_header(c).canonical for c in cells]
-    taken = set().union(*(_group_of(c) or set() for c in top))
-    if len(cells) >= 2 and all(k in _VALUE_KINDS for k in kinds) and not taken & set(kinds):
+    taken = set().union(*(group_of(c) or set() for c in top))
+    if len(cells) >= 2 and all(k in VALUE_KINDS for k in kinds) and not taken & set(kinds):
         return cells
     return None
 
@@ -112,11 +94,47 @@ def _sub_header(line: str, top: list[str]) -> list[str]:
     sub = split_header_line(line)
     if looks_like_header(line, sub):
         return sub
-    empty_group = any(_group_of(c) == set() for c in top)
+    empty_group = any(group_of(c) == set() for c in top)
     if empty_group and len(sub) >= 2 and not re.search(r"\d", line) \
             and all(classify_header(c).canonical == "extra" for c in sub):
         return sub
     return []
+
+
+# a line that goes on with the header line's last words: no digits outside a parenthesis, and
+# its first letter lower case ("No. of" / "patients", "Objective" / "response rate")
+_WORDS_GO_ON = re.compile(r"^[\s(\[]*[a-z]")
+
+
+# a header line that stops inside a cell: a comma, a hyphen or slash, or a joining word
+_BROKEN_END = re.compile(r"(?:[,/(–-]|\b(?:of|and|or|with|per|at|by|in|to|No\.))$", re.I)
+
+
+def _known(cells: list[str]) -> int:
+    return sum(1 for c in cells if classify_header(c).canonical != "extra")
+
+
+def _joined_header(lines: list[Line], h: int) -> tuple[list[str], int]:
+    """The header cells when header line h breaks inside its cells and its words go on over
+    the next lines ("Trial Phase No. of" / "patients Treatment Objective" / "response rate
+    ..."): the lines joined and split again while each line goes on (see _WORDS_GO_ON) and the
+    joined line names more known columns, or as many when the line before stops inside a
+    cell (see _BROKEN_END) or the line is a unit ("months"). Returns the cells and the index of the
+    last line taken (h: the header line is whole)."""
+    text = clean(lines[h].text).strip()
+    cells = split_header_line(lines[h].text)
+    k = h
+    while k + 1 < len(lines):
+        t = clean(lines[k + 1].text).strip()
+        if not _WORDS_GO_ON.match(t) or re.search(r"\d", re.sub(r"\([^()]*\)", "", t)) \
+                or "\t" in lines[h].text:
+            break
+        joined = split_header_line(f"{text} {t}")
+        if _known(joined) < _known(cells) or (_known(joined) == _known(cells) and not (
+                _BROKEN_END.search(text) or re.fullmatch(rf"(?:{UNIT_WORD})(?:\s*,\s*|\s+)?", t, re.I))):
+            break
+        text, cells, k = f"{text} {t}", joined, k + 1
+    return cells, k
 
 
 def _wrapped_lines(lines: list[Line], h: int, cells: list[str]) -> tuple[list[str], int, int]:
@@ -147,8 +165,8 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     _wrapped_cells), and a sub-header row (see _sub_header) that replaces the group headings
     above it ("Response rate", "Median survival"), each taking the sub-columns its words
     name."""
-    cells = split_header_line(lines[h].text)
-    wrapped, tails, j = _wrapped_lines(lines, h, cells)
+    cells, h_words = _joined_header(lines, h)
+    wrapped, tails, j = _wrapped_lines(lines, h_words, cells)
     if j >= len(lines):
         return None, h
     top = cells + wrapped
@@ -157,21 +175,21 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
         return armed, j
     sub = _sub_header(lines[j].text, top)
     sub_kinds = [classify_header(c).canonical for c in sub]
-    groups = [k for k, c in enumerate(top) if _group_of(c) is not None]
-    plain = [k for k in groups if _group_of(top[k]) == set()]
+    groups = [k for k, c in enumerate(top) if group_of(c) is not None]
+    plain = [k for k in groups if group_of(top[k]) == set()]
     not_sub = ("trial", "trial_id", "study") if plain else ("extra", "trial", "trial_id", "study")
     if not sub or not groups or any(k in not_sub for k in sub_kinds) \
             or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
-        if (wrapped or tails) and j - 1 > h:
+        if (wrapped or tails or h_words > h) and j - 1 > h:
             return tuple(top), j - 1
         return None, h        # no sub-header row: the lines after the header are the body's
     # each sub-column goes to the first group heading whose words name it; a column of no
     # outcome to a heading that takes such columns; else to the last heading that takes value
     # columns at all (a safety heading takes none)
     placed: dict[int, list[str]] = {k: [] for k in groups}
-    takers = [k for k in groups if _group_of(top[k])] or groups
+    takers = [k for k in groups if group_of(top[k])] or groups
     for c, kind in zip(sub, sub_kinds):
-        g = next((k for k in groups if kind in _group_of(top[k])),
+        g = next((k for k in groups if kind in group_of(top[k])),
                  plain[0] if kind == "extra" and plain else takers[-1])
         placed[g].append(c)
     out: list[str] = []
@@ -188,7 +206,7 @@ def _arm_sub_header(line: str, top: list[str]) -> tuple[str, ...] | None:
     if re.search(r"\d", line):
         return None
     names = split_header_line(line)
-    heads = [k for k, c in enumerate(top) if classify_header(c).canonical in _VALUE_KINDS - {"n_total"}]
+    heads = [k for k, c in enumerate(top) if classify_header(c).canonical in VALUE_KINDS - {"n_total"}]
     m = len(names) // len(heads) if len(heads) >= 2 else 0
     if m < 2 or m * len(heads) != len(names) or names != names[:m] * len(heads) \
             or len(set(names[:m])) < m or any(classify_header(c).is_measure for c in names):
@@ -258,8 +276,19 @@ def looks_like_header(line: str, cells: list[str] | None = None) -> bool:
 
 
 def find_header(lines: list[Line], start: int) -> int | None:
+    """The first line that looks like a header, unless it is a title that names a column or
+    two ("Kinase inhibitor trials"): a line without digits, a blank line after it, and after
+    that a line that looks like a header naming more known columns (with the words it goes on
+    with, see _joined_header), which is the header."""
     for i in range(start, len(lines)):
         if lines[i].text.strip() and looks_like_header(lines[i].text):
+            k = i + 1
+            while k < len(lines) and not lines[k].text.strip():
+                k += 1
+            if k > i + 1 and k < len(lines) and not re.search(r"\d", lines[i].text) \
+                    and looks_like_header(lines[k].text) \
+                    and _known(_joined_header(lines, k)[0]) > _known(split_header_line(lines[i].text)):
+                return k
             return i
     return None
 

@@ -60,8 +60,8 @@ def _header_lexicon(user: str | None) -> dict[str, str]:
 _UNIT_PAREN = re.compile(r"\s*[\(\[]\s*([^()\[\]]*?)\s*[\)\]]\s*$")
 _FOOTMARK = re.compile(r"[*†‡§¶#]+$")
 # a unit written after a comma instead of in parentheses: "mOS, month", "ORR, %"
-_UNIT_WORD = r"%|percent|months?|mo|mos|weeks?|wks?|days?|years?|yrs?"
-_UNIT_COMMA = re.compile(rf"\s*,\s*({_UNIT_WORD})\s*$")
+UNIT_WORD = r"%|percent|months?|mo|mos|weeks?|wks?|days?|years?|yrs?"
+_UNIT_COMMA = re.compile(rf"\s*,\s*({UNIT_WORD})\s*$")
 _CONJUNCTIONS = {"and", "&", "or", "of", "/", "+", "with", "per", "at", "by", "in"}
 # the time words a landmark is written with ("6-month", "3 mo", "1 year", "12 wks")
 _TIME_WORDS = r"months?|mo|years?|yrs?|weeks?|wks?"
@@ -425,7 +425,7 @@ def _split_header_line(line: str) -> list[str]:
             cells[-1] += " " + " ".join(words[i:j + 1])
             i = j + 1
             continue
-        if cells and cells[-1].endswith(",") and re.fullmatch(_UNIT_WORD, w, re.I):
+        if cells and cells[-1].endswith(",") and re.fullmatch(UNIT_WORD, w, re.I):
             # "mOS, month mPFS, month": the unit after the comma ends its cell
             cells[-1] += " " + w
             last_joins = False
@@ -468,7 +468,7 @@ def _lexicon_match(words: list[str], i: int) -> int:
     """How many words from words[i] on make one header the lexicon knows (0: none)."""
     by_first, phrases = _phrases()
     low = [clean(x).lower() for x in words[i:i + 6]]
-    if low[0].endswith(",") and i + 1 < len(words) and re.fullmatch(_UNIT_WORD, words[i + 1], re.I):
+    if low[0].endswith(",") and i + 1 < len(words) and re.fullmatch(UNIT_WORD, words[i + 1], re.I):
         low[0] = low[0][:-1]        # "mOS, month": the heading before its unit
     match = next((len(ph) for ph in by_first.get(low[0], ())
                   if len(ph) <= len(low) and tuple(low[:len(ph)]) == ph), 0)
@@ -502,3 +502,26 @@ def _joins_next(cell: str, w: str) -> bool:
             or _LANDMARK_CELL.match(clean(cell)):
         return True          # a joiner opens a cell: "Median follow-up time" ends before "Publish year"
     return cw in _CONJUNCTIONS and len(cell.split()) > 1
+
+
+# a heading over several columns ("Response rate" over ORR and DCR, "Median survival" over OS
+# and PFS, "Efficacy", "Available data", "Safety", "Percentage of patients" over the patients'
+# settings); the words say which sub-columns it takes (an empty set: columns that hold no
+# outcome). Used by the readers that rebuild a header printed over several lines.
+_ANY_OUTCOME = frozenset({"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "n_total"})
+GROUP_HEADINGS = (
+    ("response", frozenset({"orr_pct", "dcr_pct"})),
+    ("survival", frozenset({"pfs_median", "os_median", "pfs_rate", "os_rate"})),
+    ("safety|toxicit|adverse|\\baes?\\b|^(?:percentage|proportion|distribution|share) of", frozenset()),
+    ("efficacy|outcome|result|activity|\\b(?:available|clinical) data\\b", _ANY_OUTCOME),
+)
+VALUE_KINDS = frozenset({"n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "other"})
+
+
+def group_of(cell: str) -> frozenset[str] | None:
+    """The sub-columns a group heading takes (see GROUP_HEADINGS); None: the cell is none."""
+    low = cell.lower()
+    for rx, kinds in GROUP_HEADINGS:
+        if re.search(rx, low):
+            return kinds
+    return None
