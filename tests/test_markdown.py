@@ -92,8 +92,8 @@ def test_three_level_header_pushed_to_the_left():
             "OAK-9 | Exampinib vs placebo | 11.2 vs 8.4 | 0.71 (0.58–0.86) | 4.9 vs 2.6 | 0.55 (0.44–0.69) | 7% vs 2% | 61% vs 40% |\n")
     (g,), rejects = read_markdown("t", text)
     assert rejects == []
-    assert g.header == ("Trial", "Regimen", "OS Median (Months)", "OS HR (95% CI)", "PFS Median (Months)",
-                        "PFS HR (95% CI)", "ORR", "Grade ≥3 AEs")
+    assert g.header == ("Trial", "Regimen", "OS Median (Months)", "HR (95% CI) (OS)", "PFS Median (Months)",
+                        "HR (95% CI) (PFS)", "ORR", "Grade ≥3 AEs")
     got = sorted((m["measure"], m["population"], m["value"]) for m in grid_to_arms(g).measures)
     assert got == [("orr", "Exampinib", 7.0), ("orr", "placebo", 2.0), ("os_median", "Exampinib", 11.2),
                    ("os_median", "placebo", 8.4), ("pfs_median", "Exampinib", 4.9), ("pfs_median", "placebo", 2.6)]

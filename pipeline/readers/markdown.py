@@ -15,6 +15,7 @@ from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow, Line
 from ..normalize.abbreviations import is_unlabelled_legend, legend_and_notes, legend_label, parse_legend
 from ..table.header import classify_header
+from ..table.header_levels import TEST_SUBCELL, spread_levels
 from .text import LABEL, MAX_LINE_CHARS, long_lines, split_lines
 
 _ALIGN_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -284,9 +285,11 @@ def _table_at(source: str, lines: list[Line], i: int, caption: _Caption) -> tupl
     if d > 1:
         # a header row broken over lines ('... | PFS |', 'OS |', '||', then '|---|')
         t = "".join(ln.text.strip() for ln in lines[i:i + d])
+    else:
+        t, d = _broken_header(lines, i)
     header = _header_cells(t)
     start = i + d + 1 if i + d < len(lines) and _ALIGN_ROW.match(lines[i + d].text) \
-        and "-" in lines[i + d].text else i + 1
+        and "-" in lines[i + d].text else i + d
     heading = None
     if sum(1 for c in header if c.strip()) == 1 and start < len(lines) and _names_columns(lines[start].text):
         # a heading over the whole table above its '|---|' row ('After first line | ||||'), the
@@ -322,10 +325,26 @@ def _header_span(lines: list[Line], i: int) -> int:
     return 1
 
 
+def _broken_header(lines: list[Line], i: int) -> tuple[str, int]:
+    """A header row with leading pipes broken inside a cell and no alignment row under it
+    ('| ... | Beneficial', 'subgroup |', 'Adverse effects | Conclusions | ||||'): its lines up
+    to the next that starts with a pipe, joined (a space where a line ends inside a cell),
+    and how many lines it takes (1: the row is whole)."""
+    t = lines[i].text.strip()
+    if not t.startswith("|") or t.endswith("|"):
+        return lines[i].text, 1
+    d = 1
+    while d < MAX_HEADER_LINES and i + d < len(lines):
+        u = lines[i + d].text.strip()
+        if not u or u.startswith("|") or "|" not in u and _ends_table(lines, i + d):
+            break
+        t = f"{t} {u}" if not t.endswith("|") else t + u
+        d += 1
+    return t, d
+
+
 # the outcome headings a sub-header row splits into sub-columns (a count has none)
 _GROUP_KINDS = {"orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate"}
-# sub-columns that say how a group's value is tested, not what it is ('P', 'HR', '95% CI')
-_TEST_SUBCELL = re.compile(r"^(?:p|p\s*value|p-value|hr|95%\s*ci|ci)$", re.I)
 
 
 def _sub_cells(texts: list[str], width: int) -> list[str] | None:
@@ -344,7 +363,7 @@ _NOT_VALUE = re.compile(r"(?i)95\s*%\s*CI|[≥≤<>]\s*\d+|\bgrade\s*\d+|\d+\s*-
 
 
 def _named_under(group: str, sub: str) -> str:
-    return f"{sub} ({group})" if _TEST_SUBCELL.match(sub) else f"{group} {sub}"
+    return f"{sub} ({group})" if TEST_SUBCELL.match(sub) else f"{group} {sub}"
 
 
 def _one_heading_spread(named: list[str], first: list[str], width: int) -> list[str] | None:
@@ -393,6 +412,31 @@ def _spread_subheader(rows: list[list[str]], header: list[str]) -> tuple[list[st
     return None
 
 
+MAX_SUB_ROWS = 3
+
+
+def _spread_levels(rows: list[list[str]], header: list[str]) -> tuple[list[str], int] | None:
+    """The header completed by rows of sub-headings under it, each packed to the left (see
+    table.header_levels), and how many rows they are; None when the header has no empty
+    cells at its end or no such rows follow it."""
+    e = next((k for k, h in enumerate(reversed(header)) if h.strip()), 0)
+    named = [h.strip() for h in header[:len(header) - e]]
+    if not e or not all(named):
+        return None
+    levels: list[list[str]] = []
+    for texts in rows:
+        width = max(len(header), len(texts))
+        sub = _sub_cells(texts, width)
+        if sub is None:
+            break
+        levels.append(sub)
+    if not levels:
+        return None
+    width = len(header)
+    spread = spread_levels(named, levels, width)
+    return (spread, len(levels)) if spread is not None else None
+
+
 def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
                ) -> tuple[list[str], list[GridRow], list[str], list[Reject]]:
     """The body's rows as grid rows (data and section rows), with the header as a sub-header
@@ -400,7 +444,8 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
     rows: list[GridRow] = []
     legend_parts: list[str] = []
     rejects: list[Reject] = []
-    spread = _spread_subheader([texts for texts, _, _ in body[:2]], header)
+    spread = _spread_subheader([texts for texts, _, _ in body[:2]], header) \
+        or _spread_levels([texts for texts, _, _ in body[:MAX_SUB_ROWS]], header)
     if spread is not None:
         header, used = spread
         body = body[used:]
