@@ -344,6 +344,12 @@ OTHER_REVIEWS += [
          [M("os_median", "all", 11.6)], id="interval-bound-not-reached-after-a-hyphen"),
     Case("median OS not reached (95% CI, 14.5-NR)", [M("os_median", "all", "NR")],
          id="not-reached-median-with-a-not-reached-bound"),
+    # a response rate named with its landmark before it (PMC9546183 Table 1, 'Other' column:
+    # "1-year DCR, 37%"; other words and numbers)
+    Case("1-year DCR, 52%; 2-year PFS, 48%", [M("dcr", "all", 52.0, 12.0), M("pfs_rate", "all", 48.0, 24.0)],
+         {"1": "timepoint_of_measure", "2": "timepoint_of_measure"}, id="landmark-before-a-response-rate"),
+    Case("16-week ORR 21%", [M("orr", "all", 21.0, round(16 * WK, 4))], {"16": "timepoint_of_measure"},
+         id="weeks-landmark-before-orr"),
 ]
 
 KNOWN_MISSES = [

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from ..normalize.text import normalize
 from ..normalize.units import time_unit
 
-MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not available|not evaluable|"
-                     r"not estimable|ongoing|pending|unknown|none|nr\*?)$", re.I)
+# a cell that holds no value: a dash, "NA", "NS" (not stated), "NR" (whose meaning the
+# table's legend settles), "ongoing" ...; the one definition, used by the aligner too
+MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|NS|not reported|not available|not evaluable|"
+                     r"not estimable|not stated|ongoing|pending|unknown|none|nr\*?)$", re.I)
 # a number: "8.4", a whole one with thousands separators ("1,234", never "1,23" or "1,2345"),
 # or a rate with a decimal comma ("17,6%": one or two digits after the comma, then "%")
 _NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+,\d{1,2}(?=\s*%)|\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")

@@ -24,8 +24,9 @@ from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, out
 from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
                      parse_line, slashed_groups, stacked_arms)
-from .header import MEASURE_COLUMNS, ColumnSpec, classify_header, table_specs
+from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 from .lone import flag_in_armed_row, flag_lone_arm_rows, lone_in_row
+from .specs import resolve_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
@@ -55,31 +56,6 @@ class TableResult:
     measures: list[Measure] = field(default_factory=list)
     narrative: list[Narrative] = field(default_factory=list)
     abbreviations: list[Abbreviation] = field(default_factory=list)
-
-
-def resolve_specs(grid: Grid) -> list[ColumnSpec]:
-    """Classify headers; 'trial' becomes trial_id when its cells are NCT ids, else study;
-    a second column of the same canonical name is kept as extra."""
-    specs = table_specs(grid.header)
-    out: list[ColumnSpec] = []
-    seen: set[str] = set()
-    for j, sp in enumerate(specs):
-        canon = sp.canonical
-        if canon == "trial":
-            cells = [r.cells[j].text for r in grid.rows if not r.section and j < len(r.cells) and r.cells[j]]
-            nct = sum(1 for c in cells if NCT_RX.search(c))
-            canon = "trial_id" if cells and nct * 2 >= len(cells) and "trial_id" not in seen else "study"
-        elif canon in ("extra", "ref") and "trial_id" not in seen and "trial_id" not in (s.canonical for s in specs):
-            # a column of ClinicalTrials.gov ids under another name ("Reference number")
-            cells = [r.cells[j].text for r in grid.rows if not r.section and j < len(r.cells) and r.cells[j]]
-            if cells and all(NCT_RX.fullmatch(c.strip()) for c in cells):
-                canon = "trial_id"
-        key = f"{canon}@{sp.timepoint_months}" if canon in ("pfs_rate", "os_rate") else canon
-        if key in seen and canon not in ("extra", "other") and sp.arm is None:
-            canon = "extra"
-        seen.add(key)
-        out.append(replace(sp, canonical=canon))
-    return out
 
 
 def grid_to_arms(grid: Grid) -> TableResult:

@@ -16,8 +16,9 @@ import re
 from dataclasses import replace
 
 from ..model import Cell, Grid, GridRow
-from .arms import TableResult, resolve_specs
+from .arms import TableResult
 from .header import MEASURE_COLUMNS, classify_header, header_lexicon
+from .specs import resolve_specs
 
 # columns whose text makes a table one of trial results even when no value was read from it
 OUTCOME_COLUMNS = frozenset(MEASURE_COLUMNS) - {"n_total"} | {"outcomes_text", "endpoint_result",

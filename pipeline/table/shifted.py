@@ -29,7 +29,8 @@ from ..outcomes.cells import endpoint_may_hold_results
 from .align.shapes import labelled_values
 from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, RowScorer, TableContext, Tok,
                     align_kind, skip_cost)
-from .header import classify_header
+from .header import table_specs
+from .specs import resolve_specs
 
 SHIFT_MARGIN = 3.0      # how much better the content-based reading must be than the positional one
 PROFILE_WEIGHT = 6.0    # weight of a cell's likeness to its column's confident cells (0..1)
@@ -39,6 +40,7 @@ MOVE_COST = 0.01        # each cell placed away from its written position (break
 FLOOR = -12.0           # a cell no column scorer accepts still has a place, at this cost
 MIN_PROFILE = 2         # confident cells a column needs before its profile counts
 RANGE_SLOPE = 2.0       # how fast a number's likeness falls per log unit outside its column's range
+ZERO_AS = 0.5           # a zero is sized as this (no logarithm): below the range of most columns
 
 _NUM = re.compile(r"(?<![\w.])(\d+(?:[.,·]\d+)?)")
 _YEAR = re.compile(r"^(?:19|20)\d\d\W?$")
@@ -91,7 +93,8 @@ def _shape(text: str) -> frozenset[str]:
 
 
 def _number(text: str) -> float | None:
-    """The cell's first value: its leading number, or the first subgroup's ("AB: 40")."""
+    """The cell's first value: its leading number, or the first subgroup's ("AB: 40"); a zero
+    as ZERO_AS, so it fits no column's range better than its other numbers do."""
     values = labelled_values(clean(text))
     if values:
         text = values[0]
@@ -102,7 +105,7 @@ def _number(text: str) -> float | None:
         v = float(m.group(1).replace(",", ".").replace("·", "."))
     except ValueError:
         return None
-    return v if v > 0 else None
+    return v if v > 0 else ZERO_AS
 
 
 class Profile:
@@ -219,8 +222,11 @@ def _placement(r: GridRow) -> tuple[int, ...]:
 
 def realign_shifted_rows(grid: Grid, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     """The grid with every shifted row placed by content (the grid itself when none moves)."""
-    # as the text aligner reads the header: a column of unknown kind with a unit holds values
-    kinds = [align_kind(classify_header(h)) for h in grid.header]
+    # as the text aligner reads the header (a column of unknown kind with a unit holds
+    # values); a column the table stage keeps as extra (a count column of prose, a second
+    # column of a kind: resolve_specs) is read as one here too
+    kinds = [align_kind(sp if sp.canonical == "extra" else head)
+             for head, sp in zip(table_specs(grid.header), resolve_specs(grid))]
     cells_text = " ".join(c.text for r in grid.rows for c in r.cells if c is not None)
     ctx = TableContext.of_table(grid.legend, cells_text, st, results_in_endpoint=endpoint_may_hold_results(kinds))
     profiles = column_profiles(grid)

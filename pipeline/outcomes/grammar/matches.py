@@ -13,7 +13,7 @@ import re
 
 from ...normalize.units import time_unit, to_months
 from .nlp import cell_matcher, nlp_and_matcher
-from .tokens import MEASURES, VS_WORDS, Cell, Mention, number
+from .tokens import MEASURES, RATE_MEASURES, VS_WORDS, Cell, Mention, number
 
 # pattern labels whose numbers are narrative, under the label's own name (vocab.NARRATIVE_RULES)
 NARRATIVE_LABELS = {"threshold", "assessment_time", "criteria_version", "non_responder_count", "responder_count", "dose",
@@ -92,7 +92,8 @@ def _confidence_interval(cell: Cell, sp) -> None:
 
 
 def _measure_span(cell: Cell, sp) -> None:
-    """A measure or a look-alike named; a number inside a rate's name is its landmark ('6-mo PFS')."""
+    """A measure or a look-alike named; a number inside a rate's name is its landmark ('6-mo PFS',
+    '12-week DCR')."""
     m = Mention(sp.label_, sp.start, sp.end)
     nums = cell.nums_in(sp.start, sp.end)
     if nums and sp.label_ in ("pfs_rate", "os_rate") and nums[0] > 0 and cell.lower[nums[0] - 1] in VS_WORDS:
@@ -102,7 +103,7 @@ def _measure_span(cell: Cell, sp) -> None:
         if head < sp.end:
             cell.mentions.append(Mention(_MEDIAN_OF[sp.label_], head, sp.end))
         return
-    if nums and sp.label_ in ("pfs_rate", "os_rate"):
+    if nums and sp.label_ in RATE_MEASURES:
         unit = next((time_unit(cell.lower[i]) for i in range(nums[0] + 1, sp.end)
                      if time_unit(cell.lower[i])), "months")
         m.tp_months = round(to_months(number(cell.words[nums[0]]), unit), 4)

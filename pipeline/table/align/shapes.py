@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ...normalize.drugs import NOT_DRUGS
+from ...outcomes.cells import MISSING as MISSING_RX
 from ...normalize.text import clean
 from ...normalize.units import time_unit
 from .settings import NEG
@@ -29,7 +30,7 @@ LINE_WORDS = re.compile(r"(?i)any|all|mixed|pretreated|pre-treated|previously tr
                         r"(?:>=|≥)?\s*\d(?:st|nd|rd|th)?\s*-\s*\d?(?:st|nd|rd|th)|\d(?:st|nd|rd|th)\s*(?:or|/)\s*\d(?:st|nd|rd|th)")
 DESIGN_WORDS = re.compile(r"(?i)retro(?:spective)?\.?|prospective|observational|real-world|case series|pooled(?: analysis)?|"
                           r"registry|cohort|expanded access|single-arm|randomi[sz]ed")
-MISSING_RX = re.compile(r"^(?:-+|—|na|n/a|nr|nd|ne|not reported|not available|ongoing)$", re.I)
+
 
 # (the operators' characters in one class and their words behind one \b: the same splits as
 # "\+|\bplus\b|\bvs\.?|\bversus\b|/|,|\(|\)|\bor\b|\band\b", twice as fast)

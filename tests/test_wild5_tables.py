@@ -1,0 +1,69 @@
+"""A real review table of the fifth wild round (tests/fixtures/wild/wild5/SOURCES):
+PMC9546183 Table 1, as its page renders to markdown. Its "Patients" column holds eligibility
+text beside the "No." count column, its "Other" column landmark rates, and its last row is an
+arm whose spanned cells the copy left out at the start ("10 (TM) | 0 | NS | 2-year PFS, 36% |
+NS | ||||"). Before, that row lost its ORR of 0 % (read as the Patients cell), its landmark
+rates were in no column read, and no flag said so."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA, extract_frames
+from pipeline.model import Cell, Grid, GridRow
+from pipeline.table.specs import resolve_specs
+from pipeline.table.shifted import _number
+
+TABLE = DATA.parent / "fixtures" / "wild" / "wild5" / "PMC9546183_cncr34332-tbl-0001_md.md"
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    return extract_frames([TABLE], tmp_path_factory.mktemp("wild5e"))
+
+
+def _row(m, row):
+    got = m[m["row"] == row]
+    return sorted((r.measure, r.population, r.value, None if r.timepoint_months != r.timepoint_months
+                   else r.timepoint_months) for r in got.itertuples())
+
+
+def test_arm_row_with_its_leading_cells_left_out(dataset):
+    arms, m = dataset
+    last = arms.sort_values("row").iloc[-1]
+    assert last["study"].startswith("Miano") and list(last["filled"]) == ["study", "phase"]
+    assert _row(m, int(last["row"])) == [("n", "TM", 10.0, None), ("orr", "all", 0.0, None),
+                                         ("pfs_rate", "all", 36.0, 24.0)]
+
+
+def test_landmark_rates_of_the_other_column(dataset):
+    """'FNCLCC/FSG (Penel 2011 76 ) | 2 | OL, single-arm | 40 | ... | 11 | 91 | 1-year PFS, 67%;
+    2-year PFS, 55%; 2-year OS, 95% | ...'"""
+    arms, m = dataset
+    row = int(arms[arms["study"].str.startswith("FNCLCC")]["row"].item())
+    assert _row(m, row) == [("dcr", "all", 91.0, None), ("n", "all", 40.0, None), ("orr", "all", 11.0, None),
+                            ("os_rate", "all", 95.0, 24.0), ("pfs_rate", "all", 55.0, 24.0),
+                            ("pfs_rate", "all", 67.0, 12.0)]
+
+
+def _grid(header, rows):
+    return Grid(source="t", label=None, title=None, header=tuple(header),
+                rows=tuple(GridRow(cells=tuple(Cell(c) for c in r)) for r in rows))
+
+
+@pytest.mark.parametrize("cells, kind", [
+    # eligibility text under "Patients" (PMC9546183, other words): not a count
+    (["Adults; any line; 20% FAP", "Aged >=12 years; not resectable", "Progressive disease; second line"], "extra"),
+    # counts written with who the patients are, or "n =": a count column
+    (["120 patients with untreated disease", "Untreated, n = 45", "88"], "n_total"),
+    # too few cells to tell: the header's word stands
+    (["Adults; any line", "Aged >=12 years; not resectable"], "n_total"),
+])
+def test_a_count_column_of_prose_is_no_count(cells, kind):
+    grid = _grid(["Study", "Patients", "ORR (%)"], [[f"S{k}", c, "12"] for k, c in enumerate(cells)])
+    assert [sp.canonical for sp in resolve_specs(grid)] == ["study", kind, "orr_pct"]
+
+
+def test_a_zero_is_sized_below_the_columns_ranges():
+    """A zero has no logarithm: it is sized small, not left unsized (an unsized number fitted
+    any numeric column's shape, so '0' read as a count as well as a rate)."""
+    assert _number("0") == 0.5 and _number("0%") == 0.5 and _number("12") == 12.0
