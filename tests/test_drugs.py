@@ -39,6 +39,11 @@ CASES = [
     ("Gem-Cis + durvalumab", None, ["cisplatin", "durvalumab", "gemcitabine"]),
     ("Doxorubicin-dacarbazine +/− ifosfamide", None, ["dacarbazine", "doxorubicin", "ifosfamide"]),
     ("Drug-A", None, []),                                  # a hyphen in a name that is no drug's
+    # wild round 5 (PMC6961440, PMC8286895 Table 1): drugs with no INN stem the rules know
+    ("Abiraterone + prednisone", None, ["abiraterone", "prednisone"]),
+    ("Radium-223", None, ["radium ra 223 dichloride"]),
+    ("BCNU/ temozolomide", None, ["carmustine", "temozolomide"]),
+    ("Vorinostat", None, ["vorinostat"]),
 ]
 
 

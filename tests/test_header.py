@@ -86,6 +86,9 @@ LINES = [
      ["Author", "Drug name", "NCT Trial No.", "Phase", "Therapy", "mOS, month", "mPFS, month", "ORR, %", "Ref"]),
     ("Study Phase N ORR, % Median PFS, months Median OS, months",
      ["Study", "Phase", "N", "ORR, %", "Median PFS, months", "Median OS, months"]),
+    # an abbreviation with a lower-case prefix starts its cell (prostate-cancer tables' "rPFS")
+    ("Trial Treatment Control N OS (months) rPFS (months) iORR (%)",
+     ["Trial", "Treatment", "Control", "N", "OS (months)", "rPFS (months)", "iORR (%)"]),
 ]
 
 

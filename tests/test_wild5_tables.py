@@ -67,3 +67,35 @@ def test_a_zero_is_sized_below_the_columns_ranges():
     """A zero has no logarithm: it is sized small, not left unsized (an unsized number fitted
     any numeric column's shape, so '0' read as a count as well as a rate)."""
     assert _number("0") == 0.5 and _number("0%") == 0.5 and _number("12") == 12.0
+
+
+CONTROL = DATA.parent / "fixtures" / "wild" / "wild5" / "PMC6961440_T1_md.md"
+
+
+@pytest.fixture(scope="module")
+def with_control(tmp_path_factory):
+    return extract_frames([CONTROL], tmp_path_factory.mktemp("wild5c"))
+
+
+def test_a_comparison_column_names_the_second_arm(with_control):
+    """'PREVAIL Beer TM et al., 2014 | Enzalutamide | Placebo | ... |' / '32.4 versus 30.2 |
+    20.0 versus 5.4 | ...': the values of 'Drug used' and of 'Comparison', not 'arm 1' and 'arm 2'."""
+    arms, m = with_control
+    row = int(arms[arms["treatment"] == "Enzalutamide"]["row"].item())
+    assert _row(m, row) == [("os_median", "Enzalutamide", 32.4, None), ("os_median", "Placebo", 30.2, None),
+                            ("pfs_median", "Enzalutamide", 20.0, None), ("pfs_median", "Placebo", 5.4, None)]
+    assert not any("arm_unnamed" in f for f in m["flags"])
+
+
+def test_a_control_column_in_pasted_text(tmp_path):
+    """The same construction pasted as text, invented names: the control's cell is a regimen,
+    the count after it its own column's."""
+    text = ("Table 1.\nPhase III trials\nTrial Treatment Control N OS (months) rPFS (months)\n"
+            "ALPHA-1 Exampamide Placebo 1195 15.8 vs 11.2 5.6 vs 3.6\n"
+            "BETA-2 Samplitaxel + prednisone Mitoxantrone + prednisone 755 15.1 vs 12.7 2.8 vs 1.4\n")
+    src = tmp_path / "control_plain.txt"
+    src.write_text(text)
+    arms, m = extract_frames([src], tmp_path / "out")
+    assert list(arms["treatment"]) == ["Exampamide", "Samplitaxel + prednisone"]
+    assert _row(m, 2) == [("n", "all", 755.0, None), ("os_median", "Mitoxantrone + prednisone", 12.7, None),
+                          ("os_median", "Samplitaxel + prednisone", 15.1, None)]

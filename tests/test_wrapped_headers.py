@@ -97,6 +97,8 @@ def test_wrapped_header_lines_are_header_lines():
 @pytest.mark.parametrize("above", [
     "Selected trials",           # a short title right above the header: no column name
     "Phase 2 and 3",             # digits: not a wrapped heading
+    "Phase III trials",          # names a column or two, right under the label: the title
+    "Kinase inhibitor trials",
 ])
 def test_short_title_above_the_header_stays_a_title(above):
     text = f"Table 1.\n\n{above}\nTrial Phase N ORR (%)\nGAMMA-1 II 40 25\n"

@@ -275,19 +275,23 @@ def looks_like_header(line: str, cells: list[str] | None = None) -> bool:
         and not re.search(r"\bNCT\d{8}\b", line)
 
 
-def find_header(lines: list[Line], start: int) -> int | None:
+def find_header(lines: list[Line], start: int, titled: bool = True) -> int | None:
     """The first line that looks like a header, unless it is a title that names a column or
-    two ("Kinase inhibitor trials"): a line without digits, a blank line after it, and after
-    that a line that looks like a header naming more known columns (with the words it goes on
-    with, see _joined_header), which is the header."""
+    two ("Kinase inhibitor trials", "Phase III trials"): a line without digits, then a line
+    that looks like a header naming more known columns (with the words it goes on with, see
+    _joined_header), which is the header. The title is followed by a blank line, or it is the
+    first line under a label that has no title (`titled` False) and names no group heading
+    (a two-level header's top line does)."""
+    first = next((i for i in range(start, len(lines)) if lines[i].text.strip()), None)
     for i in range(start, len(lines)):
         if lines[i].text.strip() and looks_like_header(lines[i].text):
             k = i + 1
             while k < len(lines) and not lines[k].text.strip():
                 k += 1
-            if k > i + 1 and k < len(lines) and not re.search(r"\d", lines[i].text) \
-                    and looks_like_header(lines[k].text) \
-                    and _known(_joined_header(lines, k)[0]) > _known(split_header_line(lines[i].text)):
+            cells = split_header_line(lines[i].text)
+            title_shape = k > i + 1 or (not titled and i == first and not any(group_of(c) is not None for c in cells))
+            if title_shape and k < len(lines) and not re.search(r"\d", lines[i].text) \
+                    and looks_like_header(lines[k].text) and _known(_joined_header(lines, k)[0]) > _known(cells):
                 return k
             return i
     return None
@@ -350,7 +354,7 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     header, body, legend and notes, each line's role recorded in `read.roles`."""
     roles = read.roles
     label, title, i = _label_line(lines[0].text) if labelled else (None, None, 0)
-    h = find_header(lines, i)
+    h = find_header(lines, i, titled=title is not None or not labelled)
     if h is None:
         for ln in lines:
             roles[ln.number] = _quiet_role(ln.text, "preamble")

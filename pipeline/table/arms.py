@@ -30,14 +30,14 @@ from .specs import resolve_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
-            "primary_sites", "ref", "population", "primary_endpoint", "extra")
+            "primary_sites", "ref", "population", "primary_endpoint", "control", "extra")
 # The treatment is filled only on a row that names no arm of its own (its trial and agent cells
 # span down too: "2L | 120 | 22.5%" under the row of its regimen); a row with an agent or a
 # trial of its own and no regimen is not the arm above ("CT1" must not become "Avelumab"). A
 # treatment cell the reader marks as spanned (HTML rowspan) is always copied.
 _ARM_NAMING = ("trial_id", "study", "trial", "agent", "target")
 # columns kept in the arm's `extra` (by header), not in its fields, and never listed as filled
-_EXTRA_KINDS = ("extra", "other", "population")
+_EXTRA_KINDS = ("extra", "other", "population", "control")
 ARM_VALUE_COLUMN = {"n": "n_total", "orr": "orr_pct", "dcr": "dcr_pct",
                     "pfs_median": "pfs_median_months", "os_median": "os_median_months"}
 _SECONDARY = re.compile(r"(?i)^(?:other\s+|key\s+)?secondary\s+(?:end\s*-?\s*points?|outcomes?)\b")
@@ -119,13 +119,24 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
         or lettered_arms(arm["treatment"]) \
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
         or _stacked_arms(rc, specs) \
-        or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None)
+        or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None) \
+        or _with_control(arm, rc, specs)
     for j, sp in enumerate(specs):
         if (sp.is_measure or sp.canonical == "outcomes_text") and j in rc.texts:
             named = cell_arm_names(rc.texts[j])
             if named and (treatment is None or len(treatment) == len(named)):
                 return named
     return treatment
+
+
+def _with_control(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
+    """A one-arm treatment and the row's control arm in a column of its own ("Enzalutamide |
+    Placebo" under "Treatment | Comparator"): the two arms of its "x vs. y" values."""
+    first = arm["treatment"] or arm["agent"]
+    control = next((rc.texts[j] for j, sp in enumerate(specs) if sp.canonical == "control" and j in rc.texts), None)
+    if not first or not control or arm_labels(control):
+        return None
+    return [clean(first), clean(control)]
 
 
 _RATE_COLUMNS = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")

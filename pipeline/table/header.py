@@ -393,7 +393,8 @@ def split_header_line(line: str) -> list[str]:
     """Split a pasted header line into header cells.
 
     Longest match against the lexicon first; a parenthesised unit joins the cell before it;
-    an unknown word starts a new cell when capitalised (or a count's "#": "TKI # Pts"), and
+    an unknown word starts a new cell when capitalised (or a count's "#": "TKI # Pts", or an
+    abbreviation with a lower-case prefix: "rPFS"), and
     joins the previous one when it is lower case or a Title Case participle ("Drug(s) Evaluated") or follows a joiner word ("Median", "No.") or a landmark ("3 months").
     A line whose cells the paste kept apart with tabs is split at its tabs: a tab is the
     table's own cell boundary, which no word rule second-guesses.
@@ -440,6 +441,7 @@ def _split_header_line(line: str) -> list[str]:
             last_joins = False
             continue
         if cells and (last_joins or not w[:1].isupper() and not w[:1].isdigit() and w[:1] != "#"
+                      and not _ABBREVIATION.match(w)
                       or _PARTICIPLE.match(w) and not match and not classify_header(cells[-1]).is_measure):
             cells[-1] += " " + w
         else:
@@ -451,6 +453,10 @@ def _split_header_line(line: str) -> list[str]:
 
 # a heading with its unit, then words after it ("mOS (months) Rx", "PFS (mo) Control arm")
 _AFTER_UNIT = re.compile(r"^(.*?\([^()]*\))\s+([A-Za-z][^()]*)$")
+
+# an abbreviation with a lower-case prefix starts a cell as a capitalised word does ("rPFS",
+# "iORR", "cORR")
+_ABBREVIATION = re.compile(r"^[a-z]{1,2}[A-Z]{2,}")
 
 # a Title Case participle qualifies the heading before it ("Regimen or Drug(s) Evaluated")
 _PARTICIPLE = re.compile(r"^[A-Z][a-z]{2,}ed$")

@@ -33,6 +33,8 @@ def align_kind(spec: ColumnSpec, labelled: bool = False) -> str:
         return result_column(spec.canonical)
     if spec.canonical == "extra" and _YEAR_HEADER.search(spec.header):
         return "year"
+    if spec.canonical == "control":
+        return "treatment"    # a control arm's cell is a regimen
     return "other" if spec.canonical == "extra" and spec.unit else spec.canonical
 
 
