@@ -65,6 +65,9 @@ def test_design_word_in_phase_column():
     assert parse_phase("II (randomized parallel arms)") == ("II", "randomized parallel arms")
     assert parse_phase("Ib/II") == ("I/II", None)
     assert parse_phase("–") == (None, None)
+    # PMC6354678 Table 5 (wild round 5): a design column's phase, then what it compares
+    assert parse_phase("Phase II: Exampinib + samplitaxel versus samplitaxel") == (
+        "II", "Exampinib + samplitaxel versus samplitaxel")
 
 
 @pytest.mark.parametrize("cell,want", [

@@ -99,3 +99,24 @@ def test_a_control_column_in_pasted_text(tmp_path):
     assert list(arms["treatment"]) == ["Exampamide", "Samplitaxel + prednisone"]
     assert _row(m, 2) == [("n", "all", 755.0, None), ("os_median", "Mitoxantrone + prednisone", 12.7, None),
                           ("os_median", "Samplitaxel + prednisone", 15.1, None)]
+
+
+def test_a_design_cell_that_names_the_arms(tmp_path):
+    """PMC6354678 Table 5 (wild round 5, pasted text) has no regimen column: its 'Study design'
+    cells give the phase, then the regimens compared ('Phase III: Two investigational schedules
+    of ifosfamide versus doxorubicin'); invented names and numbers. Before, such a cell was
+    dropped with no trace (phase and treatment empty, 'arm 1'/'arm 2'), and a row whose cell
+    had a capitalised word after the colon could not be aligned at all (rejected)."""
+    text = ("Table 5.\nRandomized trials\nTrial Study design N Objective response rate Overall Survival\n"
+            "Oak 2007 [12] Phase II: Exampinib + samplitaxel versus samplitaxel 122 16% versus 8% 18 versus 12 mo\n"
+            "Elm 2009 [13] Phase III: Two schedules of samplitaxel versus exampinib 326 30% versus 20% 9 versus 11 mo\n")
+    src = tmp_path / "design_plain.txt"
+    src.write_text(text)
+    arms, m = extract_frames([src], tmp_path / "out")
+    assert list(arms["phase"]) == ["II", "III"]
+    assert list(arms["treatment"]) == ["Exampinib + samplitaxel versus samplitaxel",
+                                       "Two schedules of samplitaxel versus exampinib"]
+    assert _row(m, 1) == [("n", "all", 122.0, None), ("orr", "Exampinib + samplitaxel", 16.0, None),
+                          ("orr", "samplitaxel", 8.0, None), ("os_median", "Exampinib + samplitaxel", 18.0, None),
+                          ("os_median", "samplitaxel", 12.0, None)]
+    assert _row(m, 2)[0] == ("n", "all", 326.0, None)

@@ -60,7 +60,8 @@ _PHASE_CELL = re.compile(rf"^(?:phase\s*)?({_PHASE_NUM}(?:\s*(?:/|-|–|to)\s*(?
 
 def parse_phase(text: str | None) -> tuple[str | None, str | None]:
     """'II (randomized parallel arms)' -> ('II', 'randomized parallel arms'); 'I-II' -> ('I/II',
-    None); 'Ib' -> ('I', None) (the fixed phase set has no sub-phases); 'II randomized' -> ('II', 'randomized'); '–' -> (None, None)."""
+    None); 'Ib' -> ('I', None) (the fixed phase set has no sub-phases); 'II randomized' -> ('II', 'randomized');
+    'Phase III: A versus B' -> ('III', 'A versus B'); '–' -> (None, None)."""
     if not text:
         return None, None
     t = clean(text)
@@ -71,10 +72,10 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
         rest = re.sub(r"\s*([,;])\s*", r"\1 ", f"{m.group(2)[:in_line.start()]} {m.group(2)[in_line.end():]}")
         rest = re.sub(r"\s{2,}", " ", rest).strip(" ,;")
         return _phase_parts(m.group(1)), rest or None
-    if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$", m.group(2).strip())):
+    if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$|^:\s*\S", m.group(2).strip())):
         # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
         return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
-    rest = m.group(2).strip().lstrip(",;").strip()
+    rest = m.group(2).strip().lstrip(",;:").strip()   # "Phase II: A versus B": the text after it
     if rest.startswith("/"):
         rest = ""                      # "III/ ≥3L": the line, read by parse_line
     rest = rest[1:-1].strip() if rest.startswith("(") and rest.endswith(")") else rest
@@ -335,6 +336,10 @@ def arm_record(grid: Grid, r: GridRow, n: int, section: str | None, section_line
     treatment = cells.get("treatment") if has_treatment_column else agent
     phase_cell, study = _phase_cell(cells, study, also)
     phase, design = parse_phase(phase_cell)
+    if treatment is None and agent is None and design and (arm_labels(design) or regimen_drugs(design, None, abbrev)):
+        # "Phase II: Gemcitabine + docetaxel versus gemcitabine" in a table with no regimen
+        # column: the phase, and the regimen of the row's arms
+        treatment, design = design, None
     drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
     return Arm(
         source=grid.source, table=grid.label, title=grid.title, row=n, section=section,

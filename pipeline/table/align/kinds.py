@@ -169,6 +169,9 @@ def _score_phase(spec, toks, text, ctx):
         return NEG
     head, rest = m.group(1), m.group(2).strip()
     named = head.lower() == "phase"
+    if named and rest and rest.split()[0].endswith(":") and PHASE_RX.match(rest.split()[0][:-1]) \
+            and len(rest.split()) > 1:
+        return w.phase            # "Phase III: A versus B": the phase, and the regimens it compares
     if PHASE_RX.match(head) or (named and rest and PHASE_RX.match(rest.split()[0])):
         if not rest or _PARENTHESISED_OR_EMPTY.fullmatch(rest) or (named and len(rest.split()) == 1):
             return w.phase
@@ -390,7 +393,8 @@ KINDS: dict[str, ColumnKind] = {k.name: k for k in [
     ColumnKind("study", _score_study, max_tokens=12, holds_nct=True, **_IDENTITY),
     ColumnKind("target", _score_target, typed_max=3, max_tokens=12, sentence_words=False, **_IDENTITY),
     ColumnKind("line", _score_line, typed_max=8, max_tokens=12, sentence_words=False, **_IDENTITY),
-    ColumnKind("phase", _score_phase, max_tokens=12, sentence_words=False, **_IDENTITY),
+    # (a phase cell may say what it compares after a colon: "Phase III: Two schedules of A versus B")
+    ColumnKind("phase", _score_phase, max_tokens=12, labels=True, **_IDENTITY),
     ColumnKind("treatment", _score_treatment, labelled_regimen=True, **_REGIMEN),
     ColumnKind("agent", _score_agent, **_REGIMEN),
     ColumnKind("primary_sites", _score_sites, typed_max=12, max_tokens=12, sentence_words=False, **_IDENTITY),
