@@ -139,3 +139,50 @@ def test_numbers_cut_from_cells_stacked_over_blank_lines_are_flagged():
     unflagged = sorted((m["row"], m["measure"], m["value"]) for m in res.measures if not m["flags"])
     assert unflagged == [(3, "n", 44), (3, "os_median", 7.7), (3, "pfs_median", 2.4)]
     assert any("lines_joined_by_guess" in a["flags"] for a in res.arms if a["row"] == 2)
+
+
+# PMC6111731 Table 2 (wild round 5, pasted text) prints each header cell on lines of its own
+# ("Author, Year" / "Trial Name", "Intervention" / "n", "Control" / "n"), right under the
+# title, and a section row after the last heading; invented names and numbers. Before, the
+# lone "n" ended the table as a footnote's letter and the file gave no row at all.
+HEADINGS_ONE_A_LINE = """Table 2.
+Invented randomised trials of kinase inhibitors.
+Author, Year
+Trial Name
+Country Population Intervention
+n
+Control
+n
+Median Overall Survival (Months)
+Response Rate
+First line treatment
+Oak, 2009 [3] ALPHA Asia Never-smokers Exampinib 409 Samplitaxel 408 18.2 vs. 17.1 41% vs. 30%
+Elm, 2011 [4] BETA Europe EGFR mutation Exampinib 86 Samplitaxel 87 22.5 vs. 20.1 62% vs. 28%"""
+
+
+def test_header_cells_one_a_line_under_the_title():
+    table = text_to_tables("t", HEADINGS_ONE_A_LINE)[0]
+    assert table.title == "Invented randomised trials of kinase inhibitors."
+    assert table.header_cells == ("Author, Year Trial Name", "Country", "Population", "Intervention", "n",
+                                  "Control", "n", "Median Overall Survival (Months)", "Response Rate")
+    roles = read_text("t", HEADINGS_ONE_A_LINE).roles
+    assert [roles[n] for n in range(3, 14)] == ["header"] * 8 + ["body"] * 3
+
+
+def test_lone_n_is_no_footnote_letter():
+    from pipeline.readers.text import _FOOTNOTE_MARK
+    assert not _FOOTNOTE_MARK.match("n") and _FOOTNOTE_MARK.match("a") and _FOOTNOTE_MARK.match("*")
+
+
+def test_counts_after_the_treatment_and_the_control_are_the_arms(tmp_path):
+    """'Intervention | n | Control | n': each count is its arm's (409 and 408), not the whole
+    cohort's and a repeated column."""
+    from conftest import extract_frames
+    src = tmp_path / "one_a_line_plain.txt"
+    src.write_text(HEADINGS_ONE_A_LINE)
+    arms, m = extract_frames([src], tmp_path / "out")
+    first = m[m["row"] == 1]
+    assert sorted((r.measure, r.population, r.value) for r in first.itertuples()) == [
+        ("n", "Exampinib", 409.0), ("n", "Samplitaxel", 408.0), ("orr", "Exampinib", 41.0),
+        ("orr", "Samplitaxel", 30.0), ("os_median", "Exampinib", 18.2), ("os_median", "Samplitaxel", 17.1)]
+    assert arms["n_total"].isna().all()

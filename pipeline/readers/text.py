@@ -52,7 +52,7 @@ def is_chrome(line: str) -> bool:
 
 
 # a footnote's marker on a line of its own ends the body; after a blank line, so does a note
-_FOOTNOTE_MARK = re.compile(r"^\s*[a-z*†‡§¶#⁎]\s*$")
+_FOOTNOTE_MARK = re.compile(r"^\s*(?!n\s*$)[a-z*†‡§¶#⁎]\s*$")   # ("n" alone: a count's heading)
 _LONE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")     # a footnote's number, or a stacked cell's value
 _FOOTNOTE = re.compile(rf"{_LONE_NUMBER.pattern}|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
 
@@ -63,6 +63,9 @@ _UNIT_TAIL = re.compile(r"^\((?:%|95\s*%\s*CI|[A-Za-z][A-Za-z ;,./%]{0,30})\)$")
 # the kinds of column whose heading can wrap onto a short line of its own after the value
 # columns ("Ref" under a long "Median OS months (95% CI)" heading)
 _TAIL_KINDS = {"ref"}
+# headings no section row is named like ("Control", "Comparator"): a short line of their own
+# after the header line is the header's
+_HEADING_ONLY_KINDS = {"control"}
 
 
 def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
@@ -74,7 +77,7 @@ def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
         return None
     if len(t.split()) <= 4 and not looks_like_header(t):
         kind = classify_header(t).canonical
-        known = group_of(t) is not None or kind in VALUE_KINDS or (
+        known = group_of(t) is not None or kind in VALUE_KINDS or kind in _HEADING_ONLY_KINDS or (
             kind in _TAIL_KINDS and len(t.split()) <= 2
             and all(classify_header(c).canonical != kind for c in top))
         return [t] if known else None   # else a section ("First-line therapy") or a trial name
@@ -177,7 +180,10 @@ def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None
     sub_kinds = [classify_header(c).canonical for c in sub]
     groups = [k for k, c in enumerate(top) if group_of(c) is not None]
     plain = [k for k in groups if group_of(top[k]) == set()]
-    not_sub = ("trial", "trial_id", "study") if plain else ("extra", "trial", "trial_id", "study")
+    # a row's own fields are no sub-columns of a group heading ("First line treatment" under
+    # "Response Rate" is a section row)
+    identity = ("trial", "trial_id", "study", "line", "phase", "treatment", "agent", "target", "control", "ref")
+    not_sub = identity if plain else ("extra", *identity)
     if not sub or not groups or any(k in not_sub for k in sub_kinds) \
             or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
         if (wrapped or tails or h_words > h) and j - 1 > h:
@@ -359,7 +365,7 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
         for ln in lines:
             roles[ln.number] = _quiet_role(ln.text, "preamble")
         return None
-    lead = _header_lead(lines, i, h)
+    lead = _header_lead(lines, i, h, titled_above=int(labelled and title is None))
     for ln in lines[:h - lead]:
         roles[ln.number] = _quiet_role(ln.text, "title")
     header_cells, h_end = _header_continued(lines, h)
@@ -384,18 +390,20 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
 MAX_LEAD_LINES = 3
 
 
-def _header_lead(lines: list[Line], start: int, h: int) -> int:
+def _header_lead(lines: list[Line], start: int, h: int, titled_above: int = 0) -> int:
     """How many lines right above the header line h are its first cell wrapped over lines
     of their own ("Study Name" / "[Reference]" above "Agents Country Phase ..."): up to
-    MAX_LEAD_LINES short lines without digits after a blank line, which together name a
-    known column the header line lacks (0: none)."""
+    MAX_LEAD_LINES short lines without digits after a blank line (or after the title's line
+    right under a label that has none, `titled_above` 1), which together name a known column
+    the header line lacks (0: none)."""
     k = 0
-    while k < MAX_LEAD_LINES and h - k - 1 >= start:
+    limit = start + titled_above      # (the title's line right under an untitled label stays the title)
+    while k < MAX_LEAD_LINES and h - k - 1 >= limit:
         t = clean(lines[h - k - 1].text).strip()
         if not t or len(t.split()) > 3 or re.search(r"\d", t) or LABEL.match(t):
             break
         k += 1
-    if not k or (h - k - 1 >= start and lines[h - k - 1].text.strip()):
+    if not k or (h - k - 1 >= limit and lines[h - k - 1].text.strip()):
         return 0
     lead = " ".join(clean(ln.text).strip() for ln in lines[h - k:h])
     kind = classify_header(lead).canonical

@@ -345,6 +345,10 @@ def _numeric_cells(row: _RowMeasures) -> None:
         found = numeric_cell_measures(text, sp, None, row.nr, listed) if listed else read[j]
         if sp.arm:
             found = [replace(cm, population=sp.arm) if cm.population == "all" else cm for cm in found]
+        elif sp.arm_index is not None:
+            # "Intervention | n | Control | n": the count of one of the row's arms
+            arm = row.labels[sp.arm_index] if row.labels and len(row.labels) == 2 else f"arm {sp.arm_index + 1}"
+            found = [replace(cm, population=arm) if cm.population == "all" else cm for cm in found]
         paired = ("column_paired",) if _paired_column(row, j) else ()
         mixed = ("column_mixes_outcomes",) if "other" in sp.also else ()     # "Median PFS/RFS"
         unread = unread_numbers(text, found, sp, row.labels)

@@ -38,6 +38,9 @@ class ColumnSpec:
     # the arm whose values the column holds, when columns of one measure side by side differ
     # only by an arm's name after their common heading ("PFS Drug | PFS Placebo")
     arm: str | None = None
+    # a count column that follows one arm's regimen column ("Intervention | n | Control | n"):
+    # which of the row's arms (0: the treatment's, 1: the control's) the count is of
+    arm_index: int | None = None
 
     @property
     def is_measure(self) -> bool:

@@ -57,4 +57,22 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             canon = "extra"
         seen.add(key)
         out.append(replace(sp, canonical=canon))
+    return _counts_per_arm(specs, out)
+
+
+_REGIMEN_KINDS = ("treatment", "agent")
+
+
+def _counts_per_arm(heads: list[ColumnSpec], out: list[ColumnSpec]) -> list[ColumnSpec]:
+    """A count column right after the treatment's column and another right after the
+    control's ("Intervention | n | Control | n"): each counts its arm's patients, not the
+    whole cohort; the second is a count too, not a repeated column."""
+    j = next((j for j, sp in enumerate(out) if sp.canonical == "control"), None)
+    i = next((i for i, sp in enumerate(out) if sp.canonical in _REGIMEN_KINDS), None)
+    if j is None or i is None or i > j or j + 1 >= len(out) or out[i + 1].canonical != "n_total" \
+            or heads[j + 1].canonical != "n_total":
+        return out
+    out = list(out)
+    out[i + 1] = replace(out[i + 1], arm_index=0)
+    out[j + 1] = replace(out[j + 1], canonical="n_total", arm_index=1)
     return out
