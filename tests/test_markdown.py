@@ -291,3 +291,23 @@ def test_row_that_lost_its_first_value_cell_is_placed_by_the_value_ranges():
     assert rejects == []
     got = sorted((m["measure"], m["value"]) for m in grid_to_arms(realign_shifted_rows(g)).measures if m["row"] == 1)
     assert got == [("orr", 28.4), ("pfs_median", 5.2)]
+
+
+def test_a_sentence_on_a_line_of_its_own_goes_on_with_the_cell_above():
+    """PMC5422557 Table 5 (wild round 5): the next lines of a row's toxicity cell, each a row of
+    one cell ('| 2 patients died due to TRAE ... | |||||||'), are no section rows; a short
+    name on such a row still is (invented names and numbers)."""
+    text = ("Table 1.\n"
+            "| Trial | N | Drug | ORR, % | Toxicity findings |\n"
+            "|---|---|---|---|---|\n"
+            "| OAK-1 | 120 | Exampumab | 14 | 12% of patients had grade 3-4 TRAEs |\n"
+            "| 2 patients died of TRAEs (1 colitis and 1 hepatitis) | ||||\n"
+            "| Second line | ||||\n"
+            "| ELM-2 | 80 | Samplumab | 9 | No deaths were reported |\n")
+    (g,), rejects = read_markdown("t", text)
+    assert [r.section for r in g.rows] == [None, "Second line", None]
+    tox = g.rows[0].cells[4]
+    assert tox.text == "12% of patients had grade 3-4 TRAEs 2 patients died of TRAEs (1 colitis and 1 hepatitis)"
+    assert tox.flags == ("lines_joined_by_guess",)
+    got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in grid_to_arms(g).measures)
+    assert got == [(1, "n", "all", 120), (1, "orr", "all", 14.0), (2, "n", "all", 80), (2, "orr", "all", 9.0)]

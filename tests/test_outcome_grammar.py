@@ -350,6 +350,11 @@ OTHER_REVIEWS += [
          {"1": "timepoint_of_measure", "2": "timepoint_of_measure"}, id="landmark-before-a-response-rate"),
     Case("16-week ORR 21%", [M("orr", "all", 21.0, round(16 * WK, 4))], {"16": "timepoint_of_measure"},
          id="weeks-landmark-before-orr"),
+    # counts in a sentence about deaths or toxicity are of patients with the event, no cohort
+    # (PMC5422557 Table 5, wild round 5: "2 patients died due to TRAE (1 pneumonitis and 1
+    # hypercalcemia)" gave two counts of 1 for 'pneumonitis' and 'hypercalcemia)')
+    Case("3 patients died of TRAEs (2 colitis and 1 myocarditis)", [],
+         {"3": "no_measure_named", "2": "no_measure_named", "1": "no_measure_named"}, id="event-counts-no-cohort"),
 ]
 
 KNOWN_MISSES = [

@@ -463,6 +463,11 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
         elif not rows and k <= 1 and _is_subheader_row(texts, header):
             header = [(h + " " + s).strip() if s.strip() else h
                       for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
+        elif len(nonempty) == 1 and texts[0].strip() and rows and rows[-1].section is None \
+                and _SENTENCE.search(texts[0]) and len(texts[0].split()) >= MIN_SENTENCE_WORDS:
+            # '| 2 patients died of pneumonitis | |||||': a sentence, no section's name: the
+            # next line of the row's last cell, put there by guess
+            rows[-1] = _cell_goes_on(rows[-1], texts[0].strip(), last_line)
         elif len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
             rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
                                 section=_strip_emphasis(texts[0])))
@@ -472,6 +477,23 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
         else:
             rows.append(_data_row(texts, header, first, last_line))
     return header, rows, legend_parts, rejects
+
+
+# a verb of a sentence of results or toxicity, which no section's name has
+_SENTENCE = re.compile(r"(?i)\b(?:was|were|is|are|had|has|have|died|experienced|reported|observed|occurred|"
+                       r"showed|required|developed|discontinued)\b")
+MIN_SENTENCE_WORDS = 4
+
+
+def _cell_goes_on(row: GridRow, text: str, last_line: Line) -> GridRow:
+    """The row with `text` as the next line of its last cell, that cell (its measures)
+    flagged lines_joined_by_guess."""
+    k = max(j for j, c in enumerate(row.cells) if c is not None and c.text.strip())
+    c = row.cells[k]
+    cells = list(row.cells)
+    cells[k] = replace(c, text=f"{c.text} {text}", lines=(*(c.lines or (c.text,)), text),
+                       flags=tuple(dict.fromkeys((*c.flags, "lines_joined_by_guess"))))
+    return replace(row, cells=tuple(cells), line_end=last_line.number)
 
 
 def _data_row(texts: list[str], header: list[str], first: Line, last_line: Line) -> GridRow:

@@ -34,7 +34,15 @@ def is_count_num(cell: Cell, i: int, used: set[int]) -> bool:
             and unit_after(cell, i)[0] is None)
 
 
+# words of a sentence about events (deaths, toxicity, discontinuations): its counts are of
+# patients with the event, no cohort or subgroup ("2 died of TRAEs (1 pneumonitis and 1 colitis)")
+EVENT_WORDS = {"died", "death", "deaths", "experienced", "discontinued", "discontinuation", "toxicity",
+               "toxicities", "trae", "traes", "aes", "irae", "iraes"}
+
+
 def counts(cell: Cell, a: int, b: int, res: OutcomeParse, used: set[int]) -> None:
+    if any(cell.lower[x] in EVENT_WORDS for x in range(a, b)):
+        return
     i = a
     while i < b:
         if not is_count_num(cell, i, used):
