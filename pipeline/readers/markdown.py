@@ -437,6 +437,17 @@ def _spread_levels(rows: list[list[str]], header: list[str]) -> tuple[list[str],
     return (spread, len(levels)) if spread is not None else None
 
 
+def _completed_header(body: list[tuple[list[str], Line, Line]], header: list[str]
+                      ) -> tuple[list[str], list[tuple[list[str], Line, Line]]]:
+    """The header completed by the sub-header rows under it (pushed to the left by the copy),
+    and the body rows after them."""
+    spread = _spread_subheader([texts for texts, _, _ in body[:2]], header) \
+        or _spread_levels([texts for texts, _, _ in body[:MAX_SUB_ROWS]], header)
+    if spread is None:
+        return header, body
+    return spread[0], body[spread[1]:]
+
+
 def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
                ) -> tuple[list[str], list[GridRow], list[str], list[Reject]]:
     """The body's rows as grid rows (data and section rows), with the header as a sub-header
@@ -444,11 +455,7 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
     rows: list[GridRow] = []
     legend_parts: list[str] = []
     rejects: list[Reject] = []
-    spread = _spread_subheader([texts for texts, _, _ in body[:2]], header) \
-        or _spread_levels([texts for texts, _, _ in body[:MAX_SUB_ROWS]], header)
-    if spread is not None:
-        header, used = spread
-        body = body[used:]
+    header, body = _completed_header(body, header)
     for k, (texts, first, last_line) in enumerate(body):
         while len(texts) > len(header) and not texts[-1].strip():
             texts = texts[:-1]       # '| 2018 | |': a trailing empty cell past the header
@@ -463,14 +470,14 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
         elif not rows and k <= 1 and _is_subheader_row(texts, header):
             header = [(h + " " + s).strip() if s.strip() else h
                       for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
-        elif len(nonempty) == 1 and texts[0].strip() and rows and rows[-1].section is None \
-                and _SENTENCE.search(texts[0]) and len(texts[0].split()) >= MIN_SENTENCE_WORDS:
-            # '| 2 patients died of pneumonitis | |||||': a sentence, no section's name: the
-            # next line of the row's last cell, put there by guess
-            rows[-1] = _cell_goes_on(rows[-1], texts[0].strip(), last_line)
-        elif len(nonempty) == 1 and texts[0].strip() and len(header) > 2:
-            rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
-                                section=_strip_emphasis(texts[0])))
+        elif len(nonempty) == 1 and texts[0].strip() and (len(header) > 2 or _continues(rows, texts[0])):
+            if _continues(rows, texts[0]):
+                # '| 2 patients died of pneumonitis | |||||': a sentence, no section's name: the
+                # next line of the row's last cell, put there by guess
+                rows[-1] = _cell_goes_on(rows[-1], texts[0].strip(), last_line)
+            else:
+                rows.append(GridRow(cells=tuple(None for _ in header), line=first.number,
+                                    section=_strip_emphasis(texts[0])))
         elif len(texts) > len(header):
             rejects.append(Reject(first.number, reject_text(first.text),
                                   f"row has {len(texts)} cells but the header has {len(header)}"))
@@ -483,6 +490,12 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
 _SENTENCE = re.compile(r"(?i)\b(?:was|were|is|are|had|has|have|died|experienced|reported|observed|occurred|"
                        r"showed|required|developed|discontinued)\b")
 MIN_SENTENCE_WORDS = 4
+
+
+def _continues(rows: list[GridRow], text: str) -> bool:
+    """Is a row of one cell `text` right after a data row a sentence going on with its cell?"""
+    return bool(rows) and rows[-1].section is None and bool(_SENTENCE.search(text)) \
+        and len(text.split()) >= MIN_SENTENCE_WORDS
 
 
 def _cell_goes_on(row: GridRow, text: str, last_line: Line) -> GridRow:
