@@ -37,7 +37,8 @@ FLAGS: dict[str, str] = {
                              "visible continuation, and reading the lines as two rows scores almost as well",
     "cells_shifted": "the copy shifted the row's cells; placing them by what they look like left a second "
                      "placement of its values almost as good (markdown)",
-    "cells_missing": "the row has fewer cells than the header (markdown): which cells the copy "
+    "cells_missing": "the row has fewer cells than the header (markdown), or leaves empty a column of "
+                     "values other rows fill, after its first value (pasted text): which cells the copy "
                      "dropped is a guess, a value may sit one column off",
     "row_values_misfit": "a value of the row does not fit its column or contradicts another: the "
                          "row's cells may sit a column off, so all its values are in doubt",

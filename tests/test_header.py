@@ -86,6 +86,9 @@ LINES = [
      ["Author", "Drug name", "NCT Trial No.", "Phase", "Therapy", "mOS, month", "mPFS, month", "ORR, %", "Ref"]),
     ("Study Phase N ORR, % Median PFS, months Median OS, months",
      ["Study", "Phase", "N", "ORR, %", "Median PFS, months", "Median OS, months"]),
+    # PMC7739522 Table III (wild round 5): a hyphenated qualifier keeps the words after it
+    ("Study ORR (%) Discontinuation rate because of drug-related AEs (%) Treatment-related AEs (%)",
+     ["Study", "ORR (%)", "Discontinuation rate because of drug-related AEs (%)", "Treatment-related AEs (%)"]),
     # an abbreviation with a lower-case prefix starts its cell (prostate-cancer tables' "rPFS")
     ("Trial Treatment Control N OS (months) rPFS (months) iORR (%)",
      ["Trial", "Treatment", "Control", "N", "OS (months)", "rPFS (months)", "iORR (%)"]),

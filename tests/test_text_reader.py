@@ -40,8 +40,10 @@ def test_header_over_three_lines_with_a_sub_header_under_a_share_heading():
             "Kinase inhibitor\n"
             "Lee et al.[12] 2009 VEGF inhibitor Drugib vs. placebo III 210 41a 59 7 5.1\n")
     (t,) = read_text("t", text).tables
+    # the sub-columns keep their heading's words and unit: shares of patients, in %, no outcome
     assert t.header_cells == ("Authors and reference", "Year", "Agent", "Arm", "Phase", "No. of patients",
-                              "Resectable gastric cancer", "Unresectable gastric cancer", "Response rate (%)",
+                              "Proportion of patients Resectable gastric cancer (%)",
+                              "Proportion of patients Unresectable gastric cancer (%)", "Response rate (%)",
                               "Median overall survival (months)")
     assert [ln.number for ln in t.body] == [4, 5]
 

@@ -120,3 +120,35 @@ def test_a_design_cell_that_names_the_arms(tmp_path):
                           ("orr", "samplitaxel", 8.0, None), ("os_median", "Exampinib + samplitaxel", 18.0, None),
                           ("os_median", "samplitaxel", 12.0, None)]
     assert _row(m, 2)[0] == ("n", "all", 326.0, None)
+
+
+# PMC7739522 Table III (wild round 5, pasted text), invented names and numbers: AE grades on a
+# sub-header line under the last adverse-events heading, and arm rows whose empty outcome
+# cells the copy dropped, so their values sit packed to the left
+PACKED = """Table 3.
+Invented trials of checkpoint inhibitors
+Study name Phase Arms OS (months) PFS (months) ORR (%) Discontinuation rate because of drug-related AEs (%) Treatment-related AEs (%)
+Any grade Grade 3 or 4
+OAK-1 III Exampumab 13.1 3.2 18 30 61 19
+vs. placebo 10.2 2.7 4 16 48 7
+ELM-2 II Samplumab 17.9 9.8 22 82 35
+Samplumab + exampumab 12.4 7.1 10 69 23
+PINE-3 II Exampumab 19.0 5.5 20 12 74 28"""
+
+
+def test_grades_under_the_last_adverse_events_heading():
+    from pipeline.readers.text import text_to_tables
+    t = text_to_tables("t", PACKED)[0]
+    assert t.header_cells[-3:] == ("Discontinuation rate because of drug-related AEs (%)",
+                                   "Treatment-related AEs Any grade (%)", "Treatment-related AEs Grade 3 or 4 (%)")
+
+
+def test_rows_packed_to_the_left_are_flagged(tmp_path):
+    """ELM-2 gives no PFS: its five values fill the first five value columns by guess. Rows
+    that fill every column of values are not flagged."""
+    src = tmp_path / "packed_plain.txt"
+    src.write_text(PACKED)
+    arms, m = extract_frames([src], tmp_path / "out")
+    flagged = {r.row: "cells_missing" in r.flags for r in arms.itertuples()}
+    assert flagged == {1: False, 2: False, 3: True, 4: True, 5: False}
+    assert all("cells_missing" in f for f in m[m["row"].isin([3, 4])]["flags"])

@@ -14,7 +14,8 @@ from ..model import Line, TextTable
 from ..normalize.abbreviations import LEGEND_LABEL as LEGEND
 from ..normalize.abbreviations import is_unlabelled_legend as unlabelled_legend
 from ..normalize.text import clean
-from ..table.header import UNIT_WORD, VALUE_KINDS, classify_header, group_of, split_header_line
+from ..table.header import split_header_line
+from .text_header import LABEL, find_header, header_continued, header_lead
 
 # Lines a browser copy of a PMC page adds around a table.
 CHROME_PATTERNS = [
@@ -23,9 +24,7 @@ CHROME_PATTERNS = [
     re.compile(r"^\s*doi:\s*\S+\s*$", re.I),
     re.compile(r"^\s*(open in a new tab|copy|download|view|share|cite)\s*$", re.I),
 ]
-LABEL = re.compile(r"^\s*(?:#+\s*)?\**\s*(Table\s+[A-Z]?\d+[A-Za-z]?)\s*[.:]?\**\s*(.*?)\s*$")
 
-MIN_HEADER_CELLS = 2
 # A pasted table row is a few hundred characters; the row aligner's cost grows with the square
 # of a line's tokens, so a line longer than this is rejected (reported), not aligned.
 MAX_LINE_CHARS = 10_000
@@ -56,179 +55,6 @@ _FOOTNOTE_MARK = re.compile(r"^\s*(?!n\s*$)[a-z*†‡§¶#⁎]\s*$")   # ("n" a
 _LONE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")     # a footnote's number, or a stacked cell's value
 _FOOTNOTE = re.compile(rf"{_LONE_NUMBER.pattern}|^\s*[*†‡§¶#⁎]|^\s*[a-z]\s|^\s*(?:Note|Notes|Source|Data)\b")
 
-
-# a header cell's parenthesis on a line of its own: a unit or an interval, no value
-_UNIT_TAIL = re.compile(r"^\((?:%|95\s*%\s*CI|[A-Za-z][A-Za-z ;,./%]{0,30})\)$")
-
-# the kinds of column whose heading can wrap onto a short line of its own after the value
-# columns ("Ref" under a long "Median OS months (95% CI)" heading)
-_TAIL_KINDS = {"ref"}
-# headings no section row is named like ("Control", "Comparator"): a short line of their own
-# after the header line is the header's
-_HEADING_ONLY_KINDS = {"control"}
-
-
-def _wrapped_cells(t: str, top: list[str]) -> list[str] | None:
-    """The header cells a line after the header adds when the header wraps onto it (None: the
-    line is no continuation). Either a short heading of its own ("Median survival", "Grade 3/4
-    AEs"), or a line of known value columns none of which a group heading above takes
-    ("Response rate (%) Median overall survival (months)" after "... Percentage of patients")."""
-    if not t or re.search(r"\d(?![/–-]?\d?\s*AEs?\b)(?!/\d)(?![^()]*\))", t):
-        return None
-    if len(t.split()) <= 4 and not looks_like_header(t):
-        kind = classify_header(t).canonical
-        known = group_of(t) is not None or kind in VALUE_KINDS or kind in _HEADING_ONLY_KINDS or (
-            kind in _TAIL_KINDS and len(t.split()) <= 2
-            and all(classify_header(c).canonical != kind for c in top))
-        return [t] if known else None   # else a section ("First-line therapy") or a trial name
-    cells = split_header_line(t)
-    kinds = [classify_header(c).canonical for c in cells]
-    taken = set().union(*(group_of(c) or set() for c in top))
-    if len(cells) >= 2 and all(k in VALUE_KINDS for k in kinds) and not taken & set(kinds):
-        return cells
-    return None
-
-
-def _sub_header(line: str, top: list[str]) -> list[str]:
-    """The cells of a sub-header row under group headings (empty: the line is none): known
-    value columns ("ORR DCR OS PFS"), or, under a heading whose columns hold no outcome
-    ("Percentage of patients (%)"), two or more cells without numbers ("Locally advanced
-    Metastatic")."""
-    sub = split_header_line(line)
-    if looks_like_header(line, sub):
-        return sub
-    empty_group = any(group_of(c) == set() for c in top)
-    if empty_group and len(sub) >= 2 and not re.search(r"\d", line) \
-            and all(classify_header(c).canonical == "extra" for c in sub):
-        return sub
-    return []
-
-
-# a line that goes on with the header line's last words: no digits outside a parenthesis, and
-# its first letter lower case ("No. of" / "patients", "Objective" / "response rate")
-_WORDS_GO_ON = re.compile(r"^[\s(\[]*[a-z]")
-
-
-# a header line that stops inside a cell: a comma, a hyphen or slash, or a joining word
-_BROKEN_END = re.compile(r"(?:[,/(–-]|\b(?:of|and|or|with|per|at|by|in|to|No\.))$", re.I)
-
-
-def _known(cells: list[str]) -> int:
-    return sum(1 for c in cells if classify_header(c).canonical != "extra")
-
-
-def _joined_header(lines: list[Line], h: int) -> tuple[list[str], int]:
-    """The header cells when header line h breaks inside its cells and its words go on over
-    the next lines ("Trial Phase No. of" / "patients Treatment Objective" / "response rate
-    ..."): the lines joined and split again while each line goes on (see _WORDS_GO_ON) and the
-    joined line names more known columns, or as many when the line before stops inside a
-    cell (see _BROKEN_END) or the line is a unit ("months"). Returns the cells and the index of the
-    last line taken (h: the header line is whole)."""
-    text = clean(lines[h].text).strip()
-    cells = split_header_line(lines[h].text)
-    k = h
-    while k + 1 < len(lines):
-        t = clean(lines[k + 1].text).strip()
-        if not _WORDS_GO_ON.match(t) or re.search(r"\d", re.sub(r"\([^()]*\)", "", t)) \
-                or "\t" in lines[h].text:
-            break
-        joined = split_header_line(f"{text} {t}")
-        if _known(joined) < _known(cells) or (_known(joined) == _known(cells) and not (
-                _BROKEN_END.search(text) or re.fullmatch(rf"(?:{UNIT_WORD})(?:\s*,\s*|\s+)?", t, re.I))):
-            break
-        text, cells, k = f"{text} {t}", joined, k + 1
-    return cells, k
-
-
-def _wrapped_lines(lines: list[Line], h: int, cells: list[str]) -> tuple[list[str], int, int]:
-    """The header cells wrapped onto the lines after header line h (see _wrapped_cells), how
-    many units those lines added to the cell before them ("(95% CI)", "(%)": `cells` and the
-    wrapped cells are completed in place), and the index of the first line that is neither."""
-    j = h + 1
-    wrapped: list[str] = []
-    tails = 0
-    while j < len(lines):
-        t = clean(lines[j].text).strip()
-        if _UNIT_TAIL.match(t):
-            last = wrapped if wrapped else cells
-            last[-1] = f"{last[-1]} {t}"
-            tails += 1
-        else:
-            more = _wrapped_cells(t, cells + wrapped)
-            if more is None:
-                break
-            wrapped += more
-        j += 1
-    return wrapped, tails, j
-
-
-def _header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None, int]:
-    """Header cells when the header goes on over the next lines, and the index of its last
-    line. Two shapes from PMC pages: header cells wrapped onto lines of their own (see
-    _wrapped_cells), and a sub-header row (see _sub_header) that replaces the group headings
-    above it ("Response rate", "Median survival"), each taking the sub-columns its words
-    name."""
-    cells, h_words = _joined_header(lines, h)
-    wrapped, tails, j = _wrapped_lines(lines, h_words, cells)
-    if j >= len(lines):
-        return None, h
-    top = cells + wrapped
-    armed = _arm_sub_header(lines[j].text, top)
-    if armed:
-        return armed, j
-    sub = _sub_header(lines[j].text, top)
-    sub_kinds = [classify_header(c).canonical for c in sub]
-    groups = [k for k, c in enumerate(top) if group_of(c) is not None]
-    plain = [k for k in groups if group_of(top[k]) == set()]
-    # a row's own fields are no sub-columns of a group heading ("First line treatment" under
-    # "Response Rate" is a section row)
-    identity = ("trial", "trial_id", "study", "line", "phase", "treatment", "agent", "target", "control", "ref")
-    not_sub = identity if plain else ("extra", *identity)
-    if not sub or not groups or any(k in not_sub for k in sub_kinds) \
-            or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
-        if (wrapped or tails or h_words > h) and j - 1 > h:
-            return tuple(top), j - 1
-        return None, h        # no sub-header row: the lines after the header are the body's
-    # each sub-column goes to the first group heading whose words name it; a column of no
-    # outcome to a heading that takes such columns; else to the last heading that takes value
-    # columns at all (a safety heading takes none)
-    placed: dict[int, list[str]] = {k: [] for k in groups}
-    takers = [k for k in groups if group_of(top[k])] or groups
-    for c, kind in zip(sub, sub_kinds):
-        g = next((k for k in groups if kind in group_of(top[k])),
-                 plain[0] if kind == "extra" and plain else takers[-1])
-        placed[g].append(c)
-    out: list[str] = []
-    for k, c in enumerate(top):
-        out.extend(placed.get(k) or [c])
-    return tuple(out), j
-
-
-def _arm_sub_header(line: str, top: list[str]) -> tuple[str, ...] | None:
-    """A row of arm names under the value headings, the same names under each ("RR PFS (months)
-    OS (months)" over "TKI Chemotherapy TKI Chemotherapy TKI Chemotherapy"): each heading becomes
-    one column per arm, the arm's name after the heading ("RR TKI", "PFS Chemotherapy (months)").
-    None unless the names repeat once per value heading, two or more of each."""
-    if re.search(r"\d", line):
-        return None
-    names = split_header_line(line)
-    heads = [k for k, c in enumerate(top) if classify_header(c).canonical in VALUE_KINDS - {"n_total"}]
-    m = len(names) // len(heads) if len(heads) >= 2 else 0
-    if m < 2 or m * len(heads) != len(names) or names != names[:m] * len(heads) \
-            or len(set(names[:m])) < m or any(classify_header(c).is_measure for c in names):
-        return None
-    out: list[str] = []
-    for k, c in enumerate(top):
-        if k not in heads:
-            out.append(c)
-            continue
-        unit = _UNIT_PAREN.search(c)
-        base = c[:unit.start()].strip() if unit else c
-        out += [f"{base} {name}{' ' + unit.group(0).strip() if unit else ''}" for name in names[:m]]
-    return tuple(out)
-
-
-_UNIT_PAREN = re.compile(r"\s*\([^()]*\)\s*$")
 
 # words that open a sentence of notes, not a cell
 _SENTENCE_OPENERS = {"The", "This", "These", "In", "All", "Data", "Values", "Results", "Patients", "Note", "Notes"}
@@ -266,41 +92,6 @@ def _rows_follow(lines: list[Line], j: int) -> bool:
     t = rest[0]
     return not (LEGEND.match(t) or unlabelled_legend(t) or _FOOTNOTE_MARK.match(t)
                 or _FOOTNOTE.match(t) or is_chrome(t))
-
-
-def looks_like_header(line: str, cells: list[str] | None = None) -> bool:
-    """`cells`: the line already split by split_header_line."""
-    cells = split_header_line(line) if cells is None else cells
-    if len(cells) < 2:
-        return False
-    known = [classify_header(c).canonical for c in cells]
-    n_known = sum(1 for k in known if k != "extra")
-    # half the cells known, or four known columns among long unknown ones ("Discontinuation
-    # rate because of drug-related AEs (%)")
-    return n_known >= MIN_HEADER_CELLS and (n_known * 2 >= len(cells) or n_known >= 4) \
-        and not re.search(r"\bNCT\d{8}\b", line)
-
-
-def find_header(lines: list[Line], start: int, titled: bool = True) -> int | None:
-    """The first line that looks like a header, unless it is a title that names a column or
-    two ("Kinase inhibitor trials", "Phase III trials"): a line without digits, then a line
-    that looks like a header naming more known columns (with the words it goes on with, see
-    _joined_header), which is the header. The title is followed by a blank line, or it is the
-    first line under a label that has no title (`titled` False) and names no group heading
-    (a two-level header's top line does)."""
-    first = next((i for i in range(start, len(lines)) if lines[i].text.strip()), None)
-    for i in range(start, len(lines)):
-        if lines[i].text.strip() and looks_like_header(lines[i].text):
-            k = i + 1
-            while k < len(lines) and not lines[k].text.strip():
-                k += 1
-            cells = split_header_line(lines[i].text)
-            title_shape = k > i + 1 or (not titled and i == first and not any(group_of(c) is not None for c in cells))
-            if title_shape and k < len(lines) and not re.search(r"\d", lines[i].text) \
-                    and looks_like_header(lines[k].text) and _known(_joined_header(lines, k)[0]) > _known(cells):
-                return k
-            return i
-    return None
 
 
 def text_to_tables(source: str, text: str) -> list[TextTable]:
@@ -365,10 +156,10 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
         for ln in lines:
             roles[ln.number] = _quiet_role(ln.text, "preamble")
         return None
-    lead = _header_lead(lines, i, h, titled_above=int(labelled and title is None))
+    lead = header_lead(lines, i, h, titled_above=int(labelled and title is None))
     for ln in lines[:h - lead]:
         roles[ln.number] = _quiet_role(ln.text, "title")
-    header_cells, h_end = _header_continued(lines, h)
+    header_cells, h_end = header_continued(lines, h)
     if lead:
         first = " ".join(clean(ln.text).strip() for ln in lines[h - lead:h])
         header_cells = (first, *(header_cells or split_header_line(lines[h].text)))
@@ -385,30 +176,6 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
     return TextTable(source=source, label=label, title=title, header=lines[h], body=tuple(body),
                      header_cells=header_cells,
                      legend=" ".join(legend_parts) or None, notes=tuple(notes))
-
-
-MAX_LEAD_LINES = 3
-
-
-def _header_lead(lines: list[Line], start: int, h: int, titled_above: int = 0) -> int:
-    """How many lines right above the header line h are its first cell wrapped over lines
-    of their own ("Study Name" / "[Reference]" above "Agents Country Phase ..."): up to
-    MAX_LEAD_LINES short lines without digits after a blank line (or after the title's line
-    right under a label that has none, `titled_above` 1), which together name a known column
-    the header line lacks (0: none)."""
-    k = 0
-    limit = start + titled_above      # (the title's line right under an untitled label stays the title)
-    while k < MAX_LEAD_LINES and h - k - 1 >= limit:
-        t = clean(lines[h - k - 1].text).strip()
-        if not t or len(t.split()) > 3 or re.search(r"\d", t) or LABEL.match(t):
-            break
-        k += 1
-    if not k or (h - k - 1 >= limit and lines[h - k - 1].text.strip()):
-        return 0
-    lead = " ".join(clean(ln.text).strip() for ln in lines[h - k:h])
-    kind = classify_header(lead).canonical
-    header_kinds = {classify_header(c).canonical for c in split_header_line(lines[h].text)}
-    return k if kind != "extra" and kind not in header_kinds else 0
 
 
 def _label_line(text: str) -> tuple[str, str | None, int]:

@@ -193,7 +193,7 @@ def _without_extra_words(header: str, key: str) -> ColumnSpec | None:
     tail = _AFTER_UNIT.match(header)
     if tail:
         inner = classify_header(tail.group(1))       # "mOS (months) Rx": the measure, then whose
-        if inner.is_measure and classify_header(tail.group(2)).canonical in ("extra", "agent", "treatment"):
+        if inner.is_measure and classify_header(tail.group(2)).canonical in ("extra", "agent", "treatment", "control"):
             return replace(inner, header=header)
     if 1 < len(words) and _PARTICIPLE.match(words[-1].capitalize()):
         inner = classify_header(" ".join(words[:-1]))
@@ -423,17 +423,11 @@ def _split_header_line(line: str) -> list[str]:
     last_joins = False
     while i < len(words):
         w = words[i]
-        if cells and w[:1] in "([":
-            # "(%)", "(months)", "(95% CI)" belong to the previous cell
-            j = _paren_end(words, i)
-            cells[-1] += " " + " ".join(words[i:j + 1])
-            i = j + 1
-            continue
-        if cells and cells[-1].endswith(",") and re.fullmatch(UNIT_WORD, w, re.I):
-            # "mOS, month mPFS, month": the unit after the comma ends its cell
-            cells[-1] += " " + w
+        glued = _glued(cells, words, i)
+        if glued:
+            cells[-1] += " " + " ".join(words[i:i + glued])
+            i += glued
             last_joins = False
-            i += 1
             continue
         match = _lexicon_match(words, i)
         if match and _joins_unknown(cells, w):
@@ -452,6 +446,20 @@ def _split_header_line(line: str) -> list[str]:
         last_joins = _joins_next(cells[-1], w) and not match
         i += 1
     return cells
+
+
+def _glued(cells: list[str], words: list[str], i: int) -> int:
+    """How many words from words[i] on belong to the cell before, whatever they are (0:
+    none): a parenthesis ("(%)", "(months)", "(95% CI)"), a unit after a comma ("mOS, month
+    mPFS, month": it ends its cell), a word after a qualifier ("drug-related AEs")."""
+    if not cells:
+        return 0
+    w = words[i]
+    if w[:1] in "([":
+        return _paren_end(words, i) - i + 1
+    if cells[-1].endswith(",") and re.fullmatch(UNIT_WORD, w, re.I) or QUALIFIER_END.search(cells[-1]):
+        return 1
+    return 0
 
 
 # a heading with its unit, then words after it ("mOS (months) Rx", "PFS (mo) Control arm")
@@ -497,6 +505,11 @@ def _joins_unknown(cells: list[str], w: str) -> bool:
     that cell ("Metastatic treatment", "Agent tested"), as header cells start capitalised."""
     return bool(cells) and w.isalpha() and w.islower() and len(w) > 2 \
         and classify_header(cells[-1]).canonical == "extra"
+
+
+# a hyphenated qualifier qualifies the words after it, known or not ("drug-related AEs (%)",
+# "Treatment-related AEs"): they go on in its cell
+QUALIFIER_END = re.compile(r"(?i)\w-(?:related|emergent|associated|induced|mediated)$")
 
 
 _LANDMARK_CELL = re.compile(rf"^\d+(?:\.\d+)?\s*-?\s*(?:{_TIME_WORDS}|mos)$", re.I)

@@ -38,7 +38,7 @@ def _kind(text: str) -> str:
 TEST_SUBCELL = re.compile(r"^(?:p|p\s*values?|p-values?|hr|hr\s*\(95\s*%\s*ci\)|95\s*%\s*ci|ci)$", re.I)
 
 
-def _named(group: str, sub: str) -> str:
+def named_under(group: str, sub: str) -> str:
     """A sub-column's name: its heading's words, then its own, the heading's unit last
     ("Median (months)" over "Test" -> "Median Test (months)"); a test's sub-column names its
     heading in parentheses ("HR (Overall survival)"), no measure of it."""
@@ -77,7 +77,7 @@ def _fit(col: _Col, sub: str) -> int:
         return 1 if kind not in _OUTCOME_KINDS else -1
     if not takes:
         return -3 if kind in _OUTCOME_KINDS else 1
-    return 2 if kind in takes or _kind(_named(name, sub)) in takes else 0
+    return 2 if kind in takes or _kind(named_under(name, sub)) in takes else 0
 
 
 def _chunks(n: int, g: int):
@@ -104,7 +104,7 @@ def _one_level(cells: list[_Col], subs: list[str], g: int) -> tuple[int, list[_C
                 for k, c in enumerate(cells):
                     if k in heads:
                         a, b = runs[heads.index(k)]
-                        out += [(_named(c[0], s), s) for s in subs[a:b]]
+                        out += [(named_under(c[0], s), s) for s in subs[a:b]]
                     else:
                         out.append(c)
                 best = (score, out)

@@ -140,6 +140,39 @@ def _shared_doubts(rows: list[GridRow], kinds: list[str]) -> list[GridRow]:
     return out
 
 
+def _packed_left(rows: list[GridRow], kinds: list[str]) -> list[GridRow]:
+    """A row of values that leaves empty a column of values other rows of the table fill,
+    after its first value ("A 31 14 NR 37" under OS PFS ORR Discontinuation Any grade Grade
+    3/4), had its empty cells dropped by the copy, which packed the rest to the left; which
+    cells were dropped, the aligner guessed: cells_missing, as for a markdown row with fewer
+    cells than the header."""
+    data = [r for r in rows if r.section is None and r.cells]
+    if len(data) < 3:
+        return rows
+    values = [j for j, k in enumerate(kinds) if kind_of(k).measure]
+    if not values:
+        return rows
+    # the columns of values a third of the rows fill (a reference or notes column left empty
+    # is no sign)
+    held = [j for j in range(len(kinds)) if _mostly_numbers([r.cells[j] for r in data], len(data))]
+    out = []
+    for r in rows:
+        filled = [j for j in values if r.section is None and r.cells[j] is not None]
+        if filled and "cells_missing" not in r.flags and any(j > filled[0] and r.cells[j] is None for j in held):
+            r = replace(r, flags=(*r.flags, "cells_missing"))
+        out.append(r)
+    return out
+
+
+def _mostly_numbers(cells: list[Cell | None], n: int) -> bool:
+    """Do a third of the rows or more fill this column, mostly with numbers?"""
+    texts = [c.text for c in cells if c is not None]
+    return len(texts) * 3 >= n and sum(bool(_NUMBER_CELL.match(t)) for t in texts) * 2 > len(texts)
+
+
+_NUMBER_CELL = re.compile(r"^\s*[<>≤≥~]?\d")
+
+
 def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
     """A pasted table's header and body lines -> a Grid of cells, aligned with settings `st`."""
     header = list(table.header_cells) if table.header_cells else split_header_line(table.header.text)
@@ -159,7 +192,7 @@ def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -
     line_text = {ln.number: ln.text for ln in table.body}
     index = {ln.number: i for i, ln in enumerate(table.body)}
     grid_rows = [_grid_row(table, row, kinds, ctx, seen, lengths, index, line_text) for row in rows]
-    grid_rows = _shared_doubts(place_lone_values(grid_rows, tuple(header), kinds, st), kinds)
+    grid_rows = _packed_left(_shared_doubts(place_lone_values(grid_rows, tuple(header), kinds, st), kinds), kinds)
     return Grid(source=table.source, label=table.label, title=table.title, header=tuple(header),
                 rows=tuple(grid_rows), legend=table.legend, notes=table.notes,
                 header_line=table.header.number)
