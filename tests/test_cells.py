@@ -12,7 +12,7 @@ CASES = [
     ("NR", [(None, True, None)]),
     ("Not reached", [(None, True, None)]),
     ("–", "missing"), ("-", "missing"), ("NA", "missing"), ("Not reported", "missing"), ("Ongoing", "missing"),
-    ("NS", "missing"), ("not stated", "missing"),
+    ("not stated", "missing"),
     ("5.4 (HR 1.11; P = 0.35)", [(5.4, False, None)]),
     ("1.8 (95% CI, 0.9–2.4)", [(1.8, False, None)]),
     ("62.7 vs. 65.4", [(62.7, False, None), (65.4, False, None)]),

@@ -152,3 +152,12 @@ def test_rows_packed_to_the_left_are_flagged(tmp_path):
     flagged = {r.row: "cells_missing" in r.flags for r in arms.itertuples()}
     assert flagged == {1: False, 2: False, 3: True, 4: True, 5: False}
     assert all("cells_missing" in f for f in m[m["row"].isin([3, 4])]["flags"])
+
+
+def test_ns_is_no_empty_cell_in_pasted_text():
+    """'NS' is a missing value only where a grid gives it a cell of its own (the row above);
+    in pasted text it is as often the test written under a value ('8.4% versus 5.5%' / 'NS'),
+    and read as an empty cell it shifted the values after it a column (PMC6354678, PMC6111731)."""
+    from pipeline.outcomes.cells import MISSING, NOT_STATED, parse_value_cell
+    assert NOT_STATED.match("NS") and not MISSING.match("NS")
+    assert parse_value_cell("NS") is None and parse_value_cell("not stated").missing

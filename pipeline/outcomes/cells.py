@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from ..normalize.text import normalize
 from ..normalize.units import time_unit
 
-# a cell that holds no value: a dash, "NA", "NS" (not stated), "NR" (whose meaning the
-# table's legend settles), "ongoing" ...; the one definition, used by the aligner too
-MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|NS|not reported|not available|not evaluable|"
+# a cell that holds no value: a dash, "NA", "NR" (whose meaning the table's legend settles),
+# "ongoing" ...; the one definition, used by the aligner too
+MISSING = re.compile(r"^(?:-+|—|NA|N/A|n\.?a\.?|ND|NE|not reported|not available|not evaluable|"
                      r"not estimable|not stated|ongoing|pending|unknown|none|nr\*?)$", re.I)
+# "NS": not stated, or not significant (a comparison's test). A cell of its own in a grid
+# holds no value (the realigner of shifted rows, table/shifted.py); in pasted text it is as
+# often the test written under a value, so the aligner does not take it for an empty cell
+NOT_STATED = re.compile(r"^(?:NS|n\.s\.|not stated|not significant)$", re.I)
 # a number: "8.4", a whole one with thousands separators ("1,234", never "1,23" or "1,2345"),
 # or a rate with a decimal comma ("17,6%": one or two digits after the comma, then "%")
 _NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+,\d{1,2}(?=\s*%)|\d+(?:\.\d+)?)([a-e](?![a-z])|[†‡*§¶#]+)?")

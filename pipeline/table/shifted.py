@@ -25,9 +25,10 @@ from dataclasses import replace
 
 from ..model import Grid, GridRow
 from ..normalize.text import clean
-from ..outcomes.cells import endpoint_may_hold_results
+from ..outcomes.cells import NOT_STATED, endpoint_may_hold_results
 from .align.shapes import labelled_values
 from .align import (DEFAULT_SETTINGS, MISSING_RX, NCT, NEG, PHASE_RX, AlignSettings, RowScorer, TableContext, Tok,
+                    kind_of,
                     align_kind, skip_cost)
 from .header import table_specs
 from .specs import resolve_specs
@@ -178,6 +179,8 @@ def place_row(r: GridRow, kinds: list[str], ctx: TableContext, profiles: list[Pr
     def fit(i: int, j: int) -> float:
         k0, k1 = spans[i]
         sc = scorer.score(kinds[j], k0, k1) if k1 > k0 else 0.0
+        if sc == NEG and NOT_STATED.match(present[i].text.strip()) and kind_of(kinds[j]).numeric:
+            sc = ctx.w.value_missing     # "NS", a cell of its own: no value, as "NA" is
         sc = max(sc, FLOOR) if sc != NEG else FLOOR
         like = profiles[j].likeness(present[i].text)
         if like is not None:
