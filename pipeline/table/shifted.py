@@ -165,6 +165,16 @@ def _row_tokens(present) -> tuple[list[Tok], list[tuple[int, int]]]:
     return toks, spans
 
 
+def _kind_score(scorer: RowScorer, kind: str, span: tuple[int, int], text: str, ctx: TableContext) -> float:
+    """How well a cell's tokens fit a column of `kind` by the aligner's scorers; FLOOR for a
+    cell none accepts; "NS", a cell of its own, as an empty value cell ("NA" is one)."""
+    k0, k1 = span
+    sc = scorer.score(kind, k0, k1) if k1 > k0 else 0.0
+    if sc == NEG and NOT_STATED.match(text.strip()) and kind_of(kind).numeric:
+        sc = ctx.w.value_missing
+    return max(sc, FLOOR) if sc != NEG else FLOOR
+
+
 def place_row(r: GridRow, kinds: list[str], ctx: TableContext, profiles: list[Profile],
               votes: dict[tuple[int, int], float] | None = None) -> GridRow:
     """The row with its cells under the columns that suit them (the row itself when the
@@ -177,11 +187,7 @@ def place_row(r: GridRow, kinds: list[str], ctx: TableContext, profiles: list[Pr
     scorer = RowScorer(toks, ctx)
 
     def fit(i: int, j: int) -> float:
-        k0, k1 = spans[i]
-        sc = scorer.score(kinds[j], k0, k1) if k1 > k0 else 0.0
-        if sc == NEG and NOT_STATED.match(present[i].text.strip()) and kind_of(kinds[j]).numeric:
-            sc = ctx.w.value_missing     # "NS", a cell of its own: no value, as "NA" is
-        sc = max(sc, FLOOR) if sc != NEG else FLOOR
+        sc = _kind_score(scorer, kinds[j], spans[i], present[i].text, ctx)
         like = profiles[j].likeness(present[i].text)
         if like is not None:
             sc = KIND_WEIGHT * sc + PROFILE_WEIGHT * like
