@@ -15,7 +15,7 @@ def _matcher(merge: bool):
     nlp = _blank_english()
     data = pattern_data()
     labels = [e["label"] for e in data["patterns"]]
-    patterns = [expand_units(e["pattern"], data["duration_words"]) for e in data["patterns"]]
+    patterns = [expand_units(e["pattern"], data["duration_words"], data["planned_words"]) for e in data["patterns"]]
     if merge:
         labels, patterns = merge_single_words(labels, patterns)
     m = Matcher(nlp.vocab, validate=False)

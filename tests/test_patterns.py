@@ -22,7 +22,7 @@ def _matches(matcher, doc):
 
 def test_compiled_patterns_match_exactly_what_the_word_lists_match():
     data = pattern_data()
-    patterns = [expand_units(e["pattern"], data["duration_words"]) for e in data["patterns"]]
+    patterns = [expand_units(e["pattern"], data["duration_words"], data["planned_words"]) for e in data["patterns"]]
     plain_nlp, flag_nlp = spacy.blank("en"), spacy.blank("en")
     plain, flagged = Matcher(plain_nlp.vocab), Matcher(flag_nlp.vocab, validate=False)
     for entry, pat, comp in zip(data["patterns"], patterns, compile_patterns(patterns, flag_nlp.vocab)):
@@ -61,6 +61,6 @@ def test_pattern_data_is_valid_for_spacy():
     data = pattern_data()
     from spacy.schemas import validate_token_pattern
     for entry in data["patterns"]:
-        assert validate_token_pattern(expand_units(entry["pattern"], data["duration_words"])) == [], entry
+        assert validate_token_pattern(expand_units(entry["pattern"], data["duration_words"], data["planned_words"])) == [], entry
     assert "months" in json.dumps(expand_units(data["patterns"][0]["pattern"] + [{"LOWER": {"IN": "UNIT"}}],
                                                 data["duration_words"]))

@@ -161,3 +161,19 @@ def test_ns_is_no_empty_cell_in_pasted_text():
     from pipeline.outcomes.cells import MISSING, NOT_STATED, parse_value_cell
     assert NOT_STATED.match("NS") and not MISSING.match("NS")
     assert parse_value_cell("NS") is None and parse_value_cell("not stated").missing
+
+
+@pytest.mark.parametrize("cell, measures, rules", [
+    # PMC8505556 Table 1 (wild round 6, markdown): an ongoing trial's planned enrolment
+    ("29 (Est)", [], [("29", "sample_size")]),
+    ("340 (planned)", [], [("340", "sample_size")]),
+    # a subgroup in parentheses is still its count's population
+    ("24 (evaluable)", [("evaluable", 24.0)], []),
+])
+def test_a_planned_enrolment_is_no_count_of_patients(cell, measures, rules):
+    from pipeline.table.cell_measures import numeric_cell_measures, unread_numbers
+    from pipeline.table.header import classify_header
+    spec = classify_header("Number")
+    found = numeric_cell_measures(cell, spec, None)
+    assert [(m.population, m.value) for m in found] == measures
+    assert [(n.text, n.rule) for n in unread_numbers(cell, found, spec, None)] == rules

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import CellMeasure
+from ..outcomes.grammar.nlp import pattern_data
 
 # words after a number that make it something else than a count of patients
 _NOT_PATIENTS = {"cohort", "cohorts", "arm", "arms", "site", "sites", "line", "lines", "trial", "trials",
@@ -259,11 +260,18 @@ def regimen_counts(text: str | None) -> list[Count]:
     return out if len(out) > 1 and len({c.label for c in out}) == len(out) else []
 
 
+# what a parenthesis after a count may say of it that names no subgroup: the count is planned
+# (the grammar's words, outcomes/data/patterns.json "planned_words")
+PLANNED = re.compile("(?i)" + "|".join(re.escape(w) for w in pattern_data()["planned_words"]))
+
+
 def count_measures(counts: list[Count], text: str, labels: list[str] | None = None) -> list[CellMeasure]:
     """The `n` measures of counts read from cell `text`; `labels`: the row's arm labels, so
     "11 (A) 19 (B)" on arms "Part A: ..." / "Part B: ..." counts the arms by their own names."""
     out = []
     for c in counts:
+        if c.label and PLANNED.fullmatch(c.label.strip()):
+            continue      # "29 (Est)": an ongoing trial's planned enrolment, no patients counted yet
         pop = c.label or "all"
         if labels and c.label and len(c.label) <= 2:
             pop = next((lab for lab in labels if lab.split()[-1] == c.label), pop)

@@ -17,8 +17,11 @@ def pattern_data() -> dict:
     return json.loads(resources.files("pipeline.outcomes").joinpath("data/patterns.json").read_text("utf-8"))
 
 
-def expand_units(pattern: list[dict], units: list[str]) -> list[dict]:
-    return json.loads(json.dumps(pattern).replace('"UNIT"', json.dumps(units)))
+def expand_units(pattern: list[dict], units: list[str], planned: list[str] = ()) -> list[dict]:
+    """The pattern with its word-list placeholders filled: UNIT (the duration words), PLANNED
+    (the words of a planned enrolment)."""
+    text = json.dumps(pattern).replace('"UNIT"', json.dumps(units)).replace('"PLANNED"', json.dumps(list(planned)))
+    return json.loads(text)
 
 
 # spaCy reserves lexeme flag bits FLAG19..FLAG63 for users (spacy.attrs)
@@ -89,7 +92,7 @@ def _rules():
 
     nlp = _blank_english()
     data = pattern_data()
-    patterns = [expand_units(entry["pattern"], data["duration_words"]) for entry in data["patterns"]]
+    patterns = [expand_units(entry["pattern"], data["duration_words"], data["planned_words"]) for entry in data["patterns"]]
     for entry, pattern in zip(data["patterns"], patterns):
         errors = validate_token_pattern(pattern)    # the data as written, before compiling
         if errors:
