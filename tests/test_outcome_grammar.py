@@ -355,6 +355,11 @@ OTHER_REVIEWS += [
     # hypercalcemia)" gave two counts of 1 for 'pneumonitis' and 'hypercalcemia)')
     Case("3 patients died of TRAEs (2 colitis and 1 myocarditis)", [],
          {"3": "no_measure_named", "2": "no_measure_named", "1": "no_measure_named"}, id="event-counts-no-cohort"),
+    # a subgroup's label, a comma, its value, in parentheses (PMC9302428, wild round 6:
+    # "ORR, 12.2% (PD-L1+, 14.6%; PD-L1-, 0%)"; other words and numbers)
+    Case("ORR, 18.4% (CPS >=1, 21.0%; CPS <1, 4.5%)",
+         [M("orr", "all", 18.4), M("orr", "CPS >=1", 21.0), M("orr", "CPS <1", 4.5)],
+         {"1": "threshold"}, id="label-comma-value-in-parentheses"),
 ]
 
 KNOWN_MISSES = [

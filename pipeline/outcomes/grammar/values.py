@@ -112,12 +112,18 @@ def _dose_end(cell: Cell, k: int) -> int:
 
 def _labels_before(cell: Cell, a: int, b: int, vals: list[Value]) -> None:
     """'OCT: 14.3 m vs. placebo: 6.0 m', 'A: 1.9 mo': a short label and a colon before the
-    value; '(G3 31%)', '(NEC 4.7 mo, G3 NET NR)', '(G3 6-mo PFS 44%)': subgroup labels in
+    value; '(PD-L1+, 14.6%; PD-L1-, 0%)': one and a comma, inside parentheses; '(G3 31%)', '(NEC 4.7 mo, G3 NET NR)', '(G3 6-mo PFS 44%)': subgroup labels in
     parentheses, each before its value or before the value's own measure."""
     for v in vals:
         if v.tok >= 2 and cell.words[v.tok - 1] == ":":
             k = label_before(cell, a, v.tok - 1)
             if k is not None:
+                v.pop, v.pop_span = cell.text_of(k, v.tok - 1), (k, v.tok - 1)
+        elif v.tok >= 3 and cell.words[v.tok - 1] == "," and depth(cell, a, v.tok) > 0:
+            # "(PD-L1+, 14.6%; PD-L1-, 0%)": a subgroup's label, a comma, its value, as a
+            # subgroup opens the parenthesis or follows a semicolon
+            k = label_before(cell, a, v.tok - 1)
+            if k is not None and k > 0 and cell.words[k - 1] in ("(", ";"):
                 v.pop, v.pop_span = cell.text_of(k, v.tok - 1), (k, v.tok - 1)
         elif v.tok >= 2 and v.end_tok < b and cell.words[v.end_tok] in (")", ",", ";") \
                 and depth(cell, a, v.tok) > 0:
