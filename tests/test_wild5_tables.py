@@ -177,3 +177,18 @@ def test_a_planned_enrolment_is_no_count_of_patients(cell, measures, rules):
     found = numeric_cell_measures(cell, spec, None)
     assert [(m.population, m.value) for m in found] == measures
     assert [(n.text, n.rule) for n in unread_numbers(cell, found, spec, None)] == rules
+
+
+def test_the_count_cell_names_the_arms():
+    """PMC9832370 Table 2 (wild round 6, markdown): 'Cemiplimab = 304; Chemotherapy = 304' counts
+    each arm by its name, and names the arms of the row's 'x vs. y' values (invented numbers)."""
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.table.arms import grid_to_arms
+    text = ("| Trial | Phase | N | Treatment regimens | OS (months) |\n|---|---|---|---|---|\n"
+            "| EMPOWER-9 | III | Exampumab = 210; Chemotherapy = 205 | Exampumab 350 mg q3w | 11.5 vs. 8.0 |\n"
+            "| ELM-4 | II | N = 85 | Samplumab | 9.9 |\n")
+    res = grid_to_arms(read_markdown("m", text)[0][0])
+    got = sorted((m["row"], m["measure"], m["population"], m["value"]) for m in res.measures)
+    assert got == [(1, "n", "Chemotherapy", 205.0), (1, "n", "Exampumab", 210.0),
+                   (1, "os_median", "Chemotherapy", 8.0), (1, "os_median", "Exampumab", 11.5),
+                   (2, "n", "all", 85.0), (2, "os_median", "all", 9.9)]

@@ -21,7 +21,8 @@ from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags
                                ordered, repeat_flags)
 from .align import align_kind
 from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures, unread_numbers
-from .counts import count_measures, counts_in_text, label_n_equals, population_count, regimen_counts, site_counts
+from .counts import (count_cell, count_measures, counts_in_text, label_n_equals, population_count, regimen_counts,
+                     site_counts)
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
                      parse_line, slashed_groups, stacked_arms)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
@@ -120,7 +121,7 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
         or _stacked_arms(rc, specs) \
         or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None) \
-        or _with_control(arm, rc, specs)
+        or _with_control(arm, rc, specs) or _counted_arms(rc, specs)
     for j, sp in enumerate(specs):
         if (sp.is_measure or sp.canonical == "outcomes_text") and j in rc.texts:
             named = cell_arm_names(rc.texts[j])
@@ -137,6 +138,16 @@ def _with_control(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str]
     if not first or not control or arm_labels(control):
         return None
     return [clean(first), clean(control)]
+
+
+def _counted_arms(rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
+    """The arms the count cell names, each with its count ("Cemiplimab = 304; Chemotherapy =
+    304"): two or more, every count labelled."""
+    j = next((j for j, sp in enumerate(specs) if sp.canonical == "n_total" and j in rc.texts), None)
+    counts = count_cell(rc.texts[j], specs[j].qualifier) if j is not None else None
+    if not counts or len(counts) < 2 or any(c.label is None for c in counts):
+        return None
+    return [c.label for c in counts]
 
 
 _RATE_COLUMNS = ("orr_pct", "dcr_pct", "pfs_rate", "os_rate")

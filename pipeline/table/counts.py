@@ -31,8 +31,9 @@ _COUNT_THEN_LABEL = re.compile(rf"(?<![\w.,])(\d{{1,5}})(?![\d.,%])\s+((?:{_LABE
 _COUNT_PAREN_LABEL = re.compile(r"(?<![\w.,])(\d{1,5})\s*\(\s*([A-Za-z][^()\d]{0,30}?)\s*\)")
 _TOTAL_PAREN_COUNT = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s*\)\s*$")
 _TOTAL_PAREN_LABELLED = re.compile(r"^\s*(\d{1,5})\s*\(\s*(\d{1,5})\s+([A-Za-z][^()]{0,40}?)\s*\)\s*$")
-# "LS: 4", or "LS 4" after the sentence of the counts before it ("12 (Ib) + 118 (II). LS 4")
-_LABEL_COLON_COUNT = re.compile(r"(?<![\w-])([A-Za-z][\w-]{0,15})\s*:\s*(\d{1,5})(?![\d.,%])"
+# "LS: 4", "Cemiplimab = 304" (an arm's name, no "N = 85" total), or "LS 4" after the
+# sentence of the counts before it ("12 (Ib) + 118 (II). LS 4")
+_LABEL_COLON_COUNT = re.compile(r"(?<![\w-])((?![Nn]\s*=)[A-Za-z][\w-]{0,15})\s*[:=]\s*(\d{1,5})(?![\d.,%])"
                                 r"|(?<=\)\. )([A-Z][\w-]{0,15})\s+(\d{1,5})(?![\d.,%])")
 _N_EQUALS = re.compile(r"\b[Nn]\s*=\s*(\d{1,5})(?![\d.,%])")
 
