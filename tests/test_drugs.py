@@ -44,6 +44,10 @@ CASES = [
     ("Radium-223", None, ["radium ra 223 dichloride"]),
     ("BCNU/ temozolomide", None, ["carmustine", "temozolomide"]),
     ("Vorinostat", None, ["vorinostat"]),
+    # wild round 6 (PMC8509251, PMC3713630): haematology regimens by their acronyms
+    ("BEAM", None, ["carmustine", "cytarabine", "etoposide", "melphalan"]),
+    ("R-CHOP", None, ["cyclophosphamide", "doxorubicin", "prednisone", "rituximab", "vincristine"]),
+    ("Venetoclax + azacitidine", None, ["azacitidine", "venetoclax"]),
 ]
 
 
