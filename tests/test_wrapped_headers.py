@@ -186,3 +186,36 @@ def test_counts_after_the_treatment_and_the_control_are_the_arms(tmp_path):
         ("n", "Exampinib", 409.0), ("n", "Samplitaxel", 408.0), ("orr", "Exampinib", 41.0),
         ("orr", "Samplitaxel", 30.0), ("os_median", "Exampinib", 18.2), ("os_median", "Samplitaxel", 17.1)]
     assert arms["n_total"].isna().all()
+
+
+# PMC9302428 Table 2 (wild round 6, pasted text) prints its header a fragment of a cell a line,
+# capitalised or not; invented names and numbers. Before, the header was the line
+# "Study arms Study" alone and the table a list with no results.
+FRAGMENTS = """Table 2:
+Invented trials in untreated leukaemia
+Study arms Study
+type,
+no. of
+patients
+Patient
+characteristics
+ORR OS* Comments
+Oak 2018 [3] Exampinib vs placebo Phase III, 309 Age 60-75 yrs 38% vs 33% 9.5 vs 5.9 months Better with exampinib
+Elm 2019 [4] Samplinib Phase II, 145 Age >=65 yrs 67% 17.5 months Effective in older adults"""
+
+
+def test_header_a_fragment_a_line():
+    table = text_to_tables("t", FRAGMENTS)[0]
+    assert "OS*" in table.header_cells and "no. of patients" in table.header_cells
+    assert [ln.text[:3] for ln in table.body] == ["Oak", "Elm"]
+    roles = read_text("t", FRAGMENTS).roles
+    assert [roles[n] for n in range(3, 12)] == ["header"] * 7 + ["body"] * 2
+
+
+def test_section_and_name_lines_after_a_header_are_no_fragments():
+    """Short lines without digits under a whole header that add no column of values (a section
+    row, a trial's name over lines of its own) stay the body's."""
+    text = ("Table 1.\nInvented trials\nTrial N Treatment ORR (%) OS (months)\nFirst-line therapy\nOAK trial\n"
+            "Oak et al\n38 Exampinib 21 11.2\n")
+    table = text_to_tables("t", text)[0]
+    assert table.header_cells is None and [ln.text for ln in table.body][0] == "First-line therapy"

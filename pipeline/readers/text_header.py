@@ -152,6 +152,9 @@ def header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None,
     not_sub = identity if plain else ("extra", *identity)
     if not sub or not groups or any(k in not_sub for k in sub_kinds) \
             or re.search(r"\bNCT\d{8}\b|\d+(?:\.\d+)?\s*%", lines[j].text):
+        block = _fragment_block(lines, h, j, top)
+        if block is not None:
+            return block
         if (wrapped or tails or h_words > h) and j - 1 > h:
             return tuple(top), j - 1
         return None, h        # no sub-header row: the lines after the header are the body's
@@ -176,6 +179,30 @@ def _placed_under(top: list[str], groups: list[int], plain: list[int], sub: list
         subs = [named_under(c, x) for x in placed[k]] if k in plain else placed.get(k)
         out.extend(subs or [c])
     return tuple(out)
+
+
+MAX_FRAGMENT_WORDS = 4
+
+
+def _fragment_block(lines: list[Line], h: int, j: int, top: list[str]) -> tuple[tuple[str, ...], int] | None:
+    """A header printed a fragment of a cell a line ("Study arms Study" / "type," / "no. of" /
+    "patients" / "Patient" / "characteristics" / "CR/CRi OS* Conclusion/Comments"), the rows
+    after it: the short lines without digits from the header line on, up to a line of the
+    body (one with digits), joined and split again; None unless that names more known
+    columns than the lines read so far (`top`, up to line j), a column of values among them."""
+    k = j
+    while k < len(lines):
+        t = clean(lines[k].text).strip()
+        if not t or re.search(r"\d", re.sub(r"\([^()]*\)", "", t)) or len(t.split()) > MAX_FRAGMENT_WORDS:
+            break
+        k += 1
+    if k == j or k >= len(lines) or not re.search(r"\d", lines[k].text):
+        return None
+    joined = split_header_line(" ".join(clean(ln.text).strip() for ln in lines[h:k]))
+    had = {classify_header(c).canonical for c in top}
+    more = {sp.canonical for sp in map(classify_header, joined) if sp.is_measure} - had
+    # (a section row or a trial's name on lines of their own names no column of values)
+    return (tuple(joined), k - 1) if more and _known(joined) > _known(top) else None
 
 
 def _arm_sub_header(line: str, top: list[str]) -> tuple[str, ...] | None:
