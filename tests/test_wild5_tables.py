@@ -192,3 +192,15 @@ def test_the_count_cell_names_the_arms():
     assert got == [(1, "n", "Chemotherapy", 205.0), (1, "n", "Exampumab", 210.0),
                    (1, "os_median", "Chemotherapy", 8.0), (1, "os_median", "Exampumab", 11.5),
                    (2, "n", "all", 85.0), (2, "os_median", "all", 9.9)]
+
+
+def test_an_endpoint_written_with_its_result_after_a_comma():
+    """PMC9832370 Table 2 (wild round 6): 'ORR, 26.3%' in the primary endpoint column is the
+    endpoint and its result, as 'ORR: 26.3%' is; the ORR was in no table (invented numbers)."""
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.table.arms import grid_to_arms
+    text = ("| Trial | N | Treatment | Primary endpoint |\n|---|---|---|---|\n"
+            "| OAK-358 | 21 | Exampumab 240 mg | ORR, 23.8% |\n")
+    res = grid_to_arms(read_markdown("m", text)[0][0])
+    assert res.arms[0]["primary_endpoint"] == "ORR"
+    assert sorted((m["measure"], m["value"]) for m in res.measures) == [("n", 21.0), ("orr", 23.8)]

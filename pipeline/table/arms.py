@@ -42,7 +42,7 @@ _EXTRA_KINDS = ("extra", "other", "population", "control")
 ARM_VALUE_COLUMN = {"n": "n_total", "orr": "orr_pct", "dcr": "dcr_pct",
                     "pfs_median": "pfs_median_months", "os_median": "os_median_months"}
 _SECONDARY = re.compile(r"(?i)^(?:other\s+|key\s+)?secondary\s+(?:end\s*-?\s*points?|outcomes?)\b")
-_LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*:\s*\d", re.I)
+_LABELLED_RESULT = re.compile(r"^m?(?:ORR|DCR|PFS|OS|RR|CBR)\b\s*[:,]\s*\d", re.I)   # "ORR: 11.9%", "ORR, 26.3%"
 # label columns that may hold a row's results (an endpoint's, the secondary endpoints')
 _LABEL_KINDS = ("primary_endpoint", "extra")
 
@@ -245,7 +245,7 @@ def _results_in_label_cells(rc: _RowCells, results_in_endpoint: bool) -> str | N
     pe = cells.get("primary_endpoint")
     if pe and _LABELLED_RESULT.match(clean(pe)):
         # "ORR: 11.9% (95% CI: 6.5-19.5)" beside a results column: the endpoint and its result
-        cells["primary_endpoint"] = clean(pe).split(":", 1)[0].strip()
+        cells["primary_endpoint"] = re.split(r"\s*[:,]", clean(pe), maxsplit=1)[0].strip()
         return pe
     if pe and results_in_endpoint and states_results(pe):
         # "Safety and efficacy: median OS 13.2 months (6.3-21.1); ORR 10.3%": the endpoint
