@@ -45,6 +45,13 @@ def test_landmark_rates_of_the_other_column(dataset):
                             ("pfs_rate", "all", 67.0, 12.0)]
 
 
+def _pasted(tmp_path, name: str, text: str):
+    """arms and measures of `text` pasted into a file `name` and extracted."""
+    src = tmp_path / name
+    src.write_text(text)
+    return extract_frames([src], tmp_path / "out")
+
+
 def _grid(header, rows):
     return Grid(source="t", label=None, title=None, header=tuple(header),
                 rows=tuple(GridRow(cells=tuple(Cell(c) for c in r)) for r in rows))
@@ -93,9 +100,7 @@ def test_a_control_column_in_pasted_text(tmp_path):
     text = ("Table 1.\nPhase III trials\nTrial Treatment Control N OS (months) rPFS (months)\n"
             "ALPHA-1 Exampamide Placebo 1195 15.8 vs 11.2 5.6 vs 3.6\n"
             "BETA-2 Samplitaxel + prednisone Mitoxantrone + prednisone 755 15.1 vs 12.7 2.8 vs 1.4\n")
-    src = tmp_path / "control_plain.txt"
-    src.write_text(text)
-    arms, m = extract_frames([src], tmp_path / "out")
+    arms, m = _pasted(tmp_path, "control_plain.txt", text)
     assert list(arms["treatment"]) == ["Exampamide", "Samplitaxel + prednisone"]
     assert _row(m, 2) == [("n", "all", 755.0, None), ("os_median", "Mitoxantrone + prednisone", 12.7, None),
                           ("os_median", "Samplitaxel + prednisone", 15.1, None)]
@@ -110,9 +115,7 @@ def test_a_design_cell_that_names_the_arms(tmp_path):
     text = ("Table 5.\nRandomized trials\nTrial Study design N Objective response rate Overall Survival\n"
             "Oak 2007 [12] Phase II: Exampinib + samplitaxel versus samplitaxel 122 16% versus 8% 18 versus 12 mo\n"
             "Elm 2009 [13] Phase III: Two schedules of samplitaxel versus exampinib 326 30% versus 20% 9 versus 11 mo\n")
-    src = tmp_path / "design_plain.txt"
-    src.write_text(text)
-    arms, m = extract_frames([src], tmp_path / "out")
+    arms, m = _pasted(tmp_path, "design_plain.txt", text)
     assert list(arms["phase"]) == ["II", "III"]
     assert list(arms["treatment"]) == ["Exampinib + samplitaxel versus samplitaxel",
                                        "Two schedules of samplitaxel versus exampinib"]
@@ -146,9 +149,7 @@ def test_grades_under_the_last_adverse_events_heading():
 def test_rows_packed_to_the_left_are_flagged(tmp_path):
     """ELM-2 gives no PFS: its five values fill the first five value columns by guess. Rows
     that fill every column of values are not flagged."""
-    src = tmp_path / "packed_plain.txt"
-    src.write_text(PACKED)
-    arms, m = extract_frames([src], tmp_path / "out")
+    arms, m = _pasted(tmp_path, "packed_plain.txt", PACKED)
     flagged = {r.row: "cells_missing" in r.flags for r in arms.itertuples()}
     assert flagged == {1: False, 2: False, 3: True, 4: True, 5: False}
     assert all("cells_missing" in f for f in m[m["row"].isin([3, 4])]["flags"])
