@@ -205,3 +205,17 @@ def test_an_endpoint_written_with_its_result_after_a_comma():
     res = grid_to_arms(read_markdown("m", text)[0][0])
     assert res.arms[0]["primary_endpoint"] == "ORR"
     assert sorted((m["measure"], m["value"]) for m in res.measures) == [("n", 21.0), ("orr", 23.8)]
+
+
+@pytest.mark.parametrize("line, statistic", [
+    ("NS", True), ("n.s.", True), ("P=0.009", True), ("HR 0.75 (0.65 to 0.85)", True),
+    ("NSCLC cohort", False), ("Nivolumab", False),
+])
+def test_a_test_result_on_a_line_of_its_own_is_the_cell_above(line, statistic):
+    """PMC6354678 Table 5 (wild round 5, pasted text): 'NS' on a line of its own under a value
+    ('8.4% versus 5.5% versus 11.8%' / 'NS') is that comparison's test, no section row over
+    the rows after it (they carried section 'NS', with no flag)."""
+    from pipeline.table.align.lines import _section_like
+    from pipeline.table.align.tokens import starts_continuation
+    assert starts_continuation(line) is statistic
+    assert _section_like(line) is (not statistic and line[0].isupper() and len(line.split()) <= 3)

@@ -39,8 +39,8 @@ def _section_like(text: str) -> bool:
         return False
     if any(_NUMBER_WORD.fullmatch(w) for w in toks):
         return False
-    if CONT_END.search(toks[-1].lower()) or not toks[0][:1].isupper():
-        return False
+    if CONT_END.search(toks[-1].lower()) or not toks[0][:1].isupper() or starts_statistic(t):
+        return False          # (a test's result, "NS", "P = 0.03", is the cell above's)
     if _ONE_STUDY.search(t):
         return False          # "Patel et al", "AVENEC trial" name one study; sections name groups
     return bool(SECTION_HINT.search(t)) or len(toks) <= 3 or labelled

@@ -121,7 +121,8 @@ def tokenize_lines(lines: list[Line], cache: dict[int, list[Tok]] | None = None)
 
 
 # a test statistic: the line under a row giving its comparisons ("P=0.002 HR 0.57 (0.41-0.79)")
-_STATISTIC_START = re.compile(r"(?:p\s*[<=>≤≥]|hr\s*[:=]?\s*\d)", re.I)
+# ("NS" alone: the comparison above was not significant)
+_STATISTIC_START = re.compile(r"(?:p\s*[<=>≤≥]|hr\s*[:=]?\s*\d|n\.?s\.?\s*$)", re.I)
 
 
 def starts_continuation(text: str) -> bool:
