@@ -65,7 +65,8 @@ FLAGS: dict[str, str] = {
     "values_clash": "the row gives two different values of the same measure, population and "
                     "timepoint: one of them belongs to an arm or subgroup the text did not name",
     "lone_value": "a single value read for the whole cohort in a row of several arms while the table "
-                  "gives values per arm: whose value it is, or which column it belongs to, is a guess",
+                  "gives values per arm, or whose regimen is two arms ('A +/- B'): whose value it is, or "
+                  "which column it belongs to, is a guess",
     "column_mixes_outcomes": "the column's header names the measure or another outcome ('Median "
                              "PFS/RFS'): the value may be the other outcome's",
 }

@@ -219,3 +219,17 @@ def test_a_test_result_on_a_line_of_its_own_is_the_cell_above(line, statistic):
     from pipeline.table.align.tokens import starts_continuation
     assert starts_continuation(line) is statistic
     assert _section_like(line) is (not statistic and line[0].isupper() and len(line.split()) <= 3)
+
+
+@pytest.mark.parametrize("treatment, flagged", [
+    # PMC3713630 Table 1 (wild round 6): a randomised row 'Gemcitabine +/- sorafenib ... 7% 2.9
+    # months 9.4 months' gives single values: whose they are is a guess
+    ("Exampinib +/− samplitaxel", True), ("Exampinib ± samplitaxel", True),
+    ("Samplitaxel with or without exampinib", True), ("Exampinib + samplitaxel", False),
+])
+def test_single_values_of_a_regimen_of_two_arms_are_flagged(treatment, flagged):
+    from pipeline.readers.markdown import read_markdown
+    from pipeline.table.arms import grid_to_arms
+    text = f"| Treatment | Phase | ORR | OS |\n|---|---|---|---|\n| {treatment} | II | 7% | 9.4 months |\n"
+    res = grid_to_arms(read_markdown("m", text)[0][0])
+    assert [("lone_value" in m["flags"]) for m in res.measures] == [flagged, flagged]

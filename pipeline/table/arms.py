@@ -26,7 +26,7 @@ from .counts import (count_cell, count_measures, counts_in_text, label_n_equals,
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
                      parse_line, slashed_groups, stacked_arms)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
-from .lone import flag_in_armed_row, flag_lone_arm_rows, lone_in_row
+from .lone import flag_in_armed_row, flag_lone_arm_rows, flag_optional_arm, lone_in_row
 from .specs import resolve_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
@@ -328,6 +328,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
         arm["primary_endpoint_met"] = p.primary_endpoint_met
     _name_arms(row)
     flag_in_armed_row(row.measures, row.labels)
+    flag_optional_arm(row.measures, arm["treatment"], row.labels)
     _row_flags(row.measures, arm, row.unread_cell)
     arm["cells"] = json.dumps(row.source_cells, ensure_ascii=False) if row.source_cells else None
     _summarise(arm, row.measures)

@@ -2,12 +2,16 @@
 while the table gives per-arm values elsewhere. Whose value it is, and in which column it
 sits, is a guess: it is flagged `lone_value` for review, never changed.
 
-Two layouts: a row naming its arms ("A vs. B") whose other cells give a value per arm; and a
+Three layouts: a row naming its arms ("A vs. B") whose other cells give a value per arm; a row
+whose regimen adds a drug or not ("A +/- B", "A with or without B": two arms) stating single
+values; and a
 trial's arm rows (one row per arm, the trial cell spanning down) where one row states a single
 value with its other value columns left empty, while arm rows elsewhere state several (pasted
 text drops empty cells, so which column such a value belongs to is not seen).
 """
 from __future__ import annotations
+
+import re
 
 from ..model import Arm, Measure
 from ..outcomes.review import UNNAMED_ARM, ordered
@@ -26,6 +30,22 @@ def flag_in_armed_row(measures: list[Measure], labels: list[str] | None) -> None
     """A value for 'all' (not a count: a trial's total beside its arms' is the usual layout)
     in a row of two or more named arms, another of whose outcome values is one arm's."""
     if not labels or len(labels) < 2 or not any(_per_arm(m, labels) for m in measures):
+        return
+    for m in measures:
+        if m["population"] == "all" and m["measure"] != "n":
+            m["flags"].append(FLAG)
+
+
+# a regimen with a drug added or not: two arms ("Gemcitabine +/- sorafenib", "A ± B", "A with or
+# without B")
+OPTIONAL_DRUG = re.compile(r"\+\s*/\s*[-−–]|±|\bwith or without\b", re.I)
+
+
+def flag_optional_arm(measures: list[Measure], treatment: str | None, labels: list[str] | None) -> None:
+    """Values for 'all' in a row whose regimen is two arms, one with a drug and one without
+    ('Gemcitabine +/- sorafenib ... 7% 2.9 9.4'), whose arms were not named: whose values
+    they are is a guess."""
+    if labels or not treatment or not OPTIONAL_DRUG.search(treatment):
         return
     for m in measures:
         if m["population"] == "all" and m["measure"] != "n":
