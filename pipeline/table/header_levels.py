@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import combinations
+from math import comb
 
 from .header import VALUE_KINDS, classify_header, group_of
 
@@ -27,6 +28,7 @@ _LEAF_KINDS = frozenset({"trial", "trial_id", "study", "phase", "line", "agent",
                          "ref", "n_total", "primary_sites", "year", "design"})
 _OUTCOME_KINDS = VALUE_KINDS - {"other", "n_total"}
 MAX_LEVEL_CELLS = 16
+MAX_CHOICES = 50_000     # choices of headings and their sub-cells weighed for one header row
 
 
 @lru_cache(maxsize=4096)
@@ -88,7 +90,11 @@ def _chunks(n: int, g: int):
 
 
 def _one_level(cells: list[_Col], subs: list[str], g: int) -> tuple[int, list[_Col]] | None:
-    """The best choice of g headings among `cells` over `subs` (score, the new cells)."""
+    """The best choice of g headings among `cells` over `subs` (score, the new cells); None
+    when there are more choices than MAX_CHOICES to weigh (a header of that many cells is
+    left as printed)."""
+    if comb(len(cells), g) * comb(len(subs) - 1, g - 1) > MAX_CHOICES:
+        return None
     best: tuple[int, list[_Col]] | None = None
     for heads in combinations(range(len(cells)), g):
         base = sum(_heading_score(cells[h]) for h in heads)
