@@ -457,7 +457,7 @@ def _glued(cells: list[str], words: list[str], i: int) -> int:
     w = words[i]
     if w[:1] in "([":
         return _paren_end(words, i) - i + 1
-    if cells[-1].endswith(",") and re.fullmatch(UNIT_WORD, w, re.I) or QUALIFIER_END.search(cells[-1]):
+    if cells[-1].endswith(",") and re.fullmatch(UNIT_WORD, w, re.I) or _QUALIFIER_END.search(cells[-1]):
         return 1
     return 0
 
@@ -509,7 +509,7 @@ def _joins_unknown(cells: list[str], w: str) -> bool:
 
 # a hyphenated qualifier qualifies the words after it, known or not ("drug-related AEs (%)",
 # "Treatment-related AEs"): they go on in its cell
-QUALIFIER_END = re.compile(r"(?i)\w-(?:related|emergent|associated|induced|mediated)$")
+_QUALIFIER_END = re.compile(r"(?i)\w-(?:related|emergent|associated|induced|mediated)$")
 
 
 _LANDMARK_CELL = re.compile(rf"^\d+(?:\.\d+)?\s*-?\s*(?:{_TIME_WORDS}|mos)$", re.I)
