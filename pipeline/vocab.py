@@ -38,8 +38,8 @@ FLAGS: dict[str, str] = {
     "cells_shifted": "the copy shifted the row's cells; placing them by what they look like left a second "
                      "placement of its values almost as good (markdown)",
     "cells_missing": "the row has fewer cells than the header (markdown), or leaves empty a column of "
-                     "values other rows fill, after its first value (pasted text): which cells the copy "
-                     "dropped is a guess, a value may sit one column off",
+                     "values other rows fill, after its first value or between two of its values (pasted "
+                     "text): which cells the copy dropped is a guess, a value may sit one column off",
     "row_values_misfit": "a value of the row does not fit its column or contradicts another: the "
                          "row's cells may sit a column off, so all its values are in doubt",
     # measure: how the number was read

@@ -233,3 +233,26 @@ def test_single_values_of_a_regimen_of_two_arms_are_flagged(treatment, flagged):
     text = f"| Treatment | Phase | ORR | OS |\n|---|---|---|---|\n| {treatment} | II | 7% | 9.4 months |\n"
     res = grid_to_arms(read_markdown("m", text)[0][0])
     assert [("lone_value" in m["flags"]) for m in res.measures] == [flagged, flagged]
+
+
+# PMC7739522 Table III again, invented names and numbers: the last trial's arms give no PFS,
+# and the column of discontinuation rates that two rows fill is where the aligner put their
+# empty cell; where between its values a dropped cell was, a copy without cell boundaries
+# cannot show
+GAP = PACKED.split("OAK-1")[0] + """OAK-1 II Exampumab
+♦ Low dose 14 3 81 24
+♦ High dose 21 5 NR 18
+OAK-1 II Exampumab + samplumab 30 12 NR 36
+BIRCH-2 III Samplumab 12.9 3.1 17 29 60 18
+vs. placebo 10.4 2.6 5 15 47 8
+ELM-3 II Samplumab 300 mg + exampumab 17.7 23 11.2 81 34
+Samplumab 75 mg + exampumab 11.9 9.1 6.4 68 22
+Single-agent exampumab 13.2 10.1 7.6 61 17
+Single-agent samplumab 15.4 7.7 12 83 42"""
+
+
+def test_an_empty_cell_between_values_is_flagged(tmp_path):
+    arms, m = _pasted(tmp_path, "gap_plain.txt", GAP)
+    flagged = {r.row: "cells_missing" in r.flags for r in arms.itertuples()}
+    assert flagged == {1: True, 2: True, 3: True, 4: False, 5: False, 6: True, 7: True, 8: True, 9: True}
+    assert all("cells_missing" in f for f in m[m["row"].isin([7, 8, 9])]["flags"])

@@ -145,7 +145,9 @@ def _packed_left(rows: list[GridRow], kinds: list[str]) -> list[GridRow]:
     after its first value ("A 31 14 NR 37" under OS PFS ORR Discontinuation Any grade Grade
     3/4), had its empty cells dropped by the copy, which packed the rest to the left; which
     cells were dropped, the aligner guessed: cells_missing, as for a markdown row with fewer
-    cells than the header."""
+    cells than the header. So is a row that leaves empty, between two of its values, a column
+    of values as few as two rows fill ("18.7 24 10.8 82 35" under the same header, read with
+    the discontinuation rates empty where the trial gave no PFS)."""
     data = [r for r in rows if r.section is None and r.cells]
     if len(data) < 3:
         return rows
@@ -155,10 +157,16 @@ def _packed_left(rows: list[GridRow], kinds: list[str]) -> list[GridRow]:
     # the columns of values a third of the rows fill (a reference or notes column left empty
     # is no sign)
     held = [j for j in range(len(kinds)) if _mostly_numbers([r.cells[j] for r in data], len(data))]
+    # a column of values two rows fill, left empty between two values of the row: a copy with
+    # no cell boundaries cannot show where between its values the empty cell was
+    some = [j for j in range(len(kinds)) if _mostly_numbers([r.cells[j] for r in data], 6)]
     out = []
     for r in rows:
         filled = [j for j in values if r.section is None and r.cells[j] is not None]
-        if filled and "cells_missing" not in r.flags and any(j > filled[0] and r.cells[j] is None for j in held):
+        numbers = [j for j in some if r.section is None and r.cells[j] is not None] + filled
+        gaps = [j for j in some if numbers and min(numbers) < j < max(numbers) and r.cells[j] is None]
+        if filled and "cells_missing" not in r.flags and (
+                gaps or any(j > filled[0] and r.cells[j] is None for j in held)):
             r = replace(r, flags=(*r.flags, "cells_missing"))
         out.append(r)
     return out
