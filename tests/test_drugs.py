@@ -72,6 +72,10 @@ def test_design_word_in_phase_column():
     # PMC6354678 Table 5 (wild round 5): a design column's phase, then what it compares
     assert parse_phase("Phase II: Exampinib + samplitaxel versus samplitaxel") == (
         "II", "Exampinib + samplitaxel versus samplitaxel")
+    # PMC9302428 Table 2 (wild round 6): the trial's count after the phase ("Study type, no. of
+    # patients"); PMC12634591 Table 7: two phases a comma apart
+    assert parse_phase("Phase III, 309") == ("III", None) and parse_phase("Phase Ib, 145") == ("I", None)
+    assert parse_phase("Phase 1,2") == ("I/II", None) and parse_phase("Phase 2, 3") == ("II/III", None)
 
 
 @pytest.mark.parametrize("cell,want", [

@@ -39,6 +39,15 @@ CASES = [
     ("Study, line (year)", "study", "years", None), ("Median OS, months", "os_median", "months", None),
     # a heading with its unit and then whose values the column holds
     ("mOS (months) Rx", "os_median", "months", None), ("PFS (months) HR", "extra", None, None),
+    # wild round 7 (pages corpus): counts, regimens, registers and survival written otherwise
+    # (PMC9822772 "Cohort size", PMC12554671 "Participants (n)", PMC8317793 "Generic name",
+    # PMC8678134 "Molecule tested", PMC9358349 "Study register", PMC7969864 "MST (months)")
+    ("Cohort size", "n_total", None, None), ("Participants (n)", "n_total", None, None),
+    ("No. of subjects", "n_total", None, None), ("Patient group", "population", None, None),
+    ("Generic name", "agent", None, None), ("Molecule tested", "agent", None, None),
+    ("Treatment groups", "treatment", None, None), ("Study arms", "treatment", None, None),
+    ("Study register", "trial", None, None), ("MST (months)", "os_median", "months", None),
+    ("Geographical region", "extra", None, None),
 ]
 
 
@@ -51,6 +60,12 @@ def test_classify(header, canonical, unit, tp):
 
 
 LINES = [
+    # PMC12554671 Table 12 / PMC9302428 Table 2: a comma goes on in its cell with a word that
+    # names no column, or one in lower case
+    ("Patient group Treatment Participants (n) Trial, ID Outcomes Reference",
+     ["Patient group", "Treatment", "Participants (n)", "Trial, ID", "Outcomes", "Reference"]),
+    ("Author, year Study arms Study type, no. of patients CR/CRi OS*",
+     ["Author, year", "Study arms", "Study type, no. of patients", "CR/CRi", "OS*"]),
     ("Trials Target Agent Line Phase Treatment Primary sites Key outcomes Ref",
      ["Trials", "Target", "Agent", "Line", "Phase", "Treatment", "Primary sites", "Key outcomes", "Ref"]),
     # two known words of one kind in Title Case are one cell; of two kinds, two ("Trial Phase")

@@ -6,6 +6,7 @@ a header broken inside its cells, its words going on over the next lines ("No. o
 real pages."""
 import pytest
 
+from conftest import extract_frames
 from pipeline.readers.text import read_text, text_to_tables
 from pipeline.table.align import text_table_to_grid
 from pipeline.table.arms import grid_to_arms
@@ -206,7 +207,8 @@ Elm 2019 [4] Samplinib Phase II, 145 Age >=65 yrs 67% 17.5 months Effective in o
 
 def test_header_a_fragment_a_line():
     table = text_to_tables("t", FRAGMENTS)[0]
-    assert "OS*" in table.header_cells and "no. of patients" in table.header_cells
+    # (a cell's comma goes on with the lower-case words after it: one cell, as on the page)
+    assert "OS*" in table.header_cells and "Study type, no. of patients" in table.header_cells
     assert [ln.text[:3] for ln in table.body] == ["Oak", "Elm"]
     roles = read_text("t", FRAGMENTS).roles
     assert [roles[n] for n in range(3, 12)] == ["header"] * 7 + ["body"] * 2
@@ -219,3 +221,19 @@ def test_section_and_name_lines_after_a_header_are_no_fragments():
             "Oak et al\n38 Exampinib 21 11.2\n")
     table = text_to_tables("t", text)[0]
     assert table.header_cells is None and [ln.text for ln in table.body][0] == "First-line therapy"
+
+
+def test_first_cell_over_lines_above_a_header_a_fragment_a_line(tmp_path):
+    """PMC9302428 Table 2 (wild round 6): "Author," / "year" above the fragments. Whether they
+    are a cell the header lacks is judged by the whole header, not by its first fragment line
+    ("Study arms Study", whose "Study" starts "Study type, no. of patients"); and a phase cell
+    with the trial's count after it ("Phase III, 309") is the phase column's."""
+    text = FRAGMENTS.replace("leukaemia\n", "leukaemia\nAuthor,\nyear\n")
+    table = text_to_tables("t", text)[0]
+    assert table.header_cells[:2] == ("Author, year", "Study arms")
+    assert table.title == "Invented trials in untreated leukaemia"
+    src = tmp_path / "fragments_plain.txt"
+    src.write_text(text)
+    arms, _ = extract_frames([src], tmp_path / "out")
+    assert list(zip(arms["study"], arms["phase"], arms["treatment"])) == [
+        ("Oak 2018", "III", "Exampinib vs placebo"), ("Elm 2019", "II", "Samplinib")]

@@ -156,10 +156,10 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
         for ln in lines:
             roles[ln.number] = _quiet_role(ln.text, "preamble")
         return None
-    lead = header_lead(lines, i, h, titled_above=int(labelled and title is None))
+    header_cells, h_end = header_continued(lines, h)
+    lead = header_lead(lines, i, h, titled_above=int(labelled and title is None), cells=header_cells)
     for ln in lines[:h - lead]:
         roles[ln.number] = _quiet_role(ln.text, "title")
-    header_cells, h_end = header_continued(lines, h)
     if lead:
         first = " ".join(clean(ln.text).strip() for ln in lines[h - lead:h])
         header_cells = (first, *(header_cells or split_header_line(lines[h].text)))

@@ -269,12 +269,14 @@ def find_header(lines: list[Line], start: int, titled: bool = True) -> int | Non
 MAX_LEAD_LINES = 3
 
 
-def header_lead(lines: list[Line], start: int, h: int, titled_above: int = 0) -> int:
+def header_lead(lines: list[Line], start: int, h: int, titled_above: int = 0,
+                cells: tuple[str, ...] | None = None) -> int:
     """How many lines right above the header line h are its first cell wrapped over lines
     of their own ("Study Name" / "[Reference]" above "Agents Country Phase ..."): up to
     MAX_LEAD_LINES short lines without digits after a blank line (or after the title's line
     right under a label that has none, `titled_above` 1), which together name a known column
-    the header line lacks (0: none)."""
+    the header lacks (0: none). `cells`: the header's cells when it goes on over the lines
+    after h (see header_continued), else the header line's."""
     k = 0
     limit = start + titled_above      # (the title's line right under an untitled label stays the title)
     while k < MAX_LEAD_LINES and h - k - 1 >= limit:
@@ -286,7 +288,7 @@ def header_lead(lines: list[Line], start: int, h: int, titled_above: int = 0) ->
         return 0
     lead = " ".join(clean(ln.text).strip() for ln in lines[h - k:h])
     kind = classify_header(lead).canonical
-    header_kinds = {classify_header(c).canonical for c in split_header_line(lines[h].text)}
+    header_kinds = {classify_header(c).canonical for c in (cells or split_header_line(lines[h].text))}
     return k if kind != "extra" and kind not in header_kinds else 0
 
 

@@ -64,7 +64,7 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
     'Phase III: A versus B' -> ('III', 'A versus B'); '–' -> (None, None)."""
     if not text:
         return None, None
-    t = clean(text)
+    t = _PHASE_PAIR.sub(r"\1/\2", clean(text))
     m = _PHASE_CELL.match(t)
     in_line = _LINE_IN_PHASE.search(m.group(2)) if m else None
     if in_line:
@@ -72,6 +72,8 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
         rest = re.sub(r"\s*([,;])\s*", r"\1 ", f"{m.group(2)[:in_line.start()]} {m.group(2)[in_line.end():]}")
         rest = re.sub(r"\s{2,}", " ", rest).strip(" ,;")
         return _phase_parts(m.group(1)), rest or None
+    if m and re.fullmatch(r",\s*(?:[5-9]|\d{2,})", m.group(2).strip()):
+        return _phase_parts(m.group(1)), None     # "Phase III, 309": the phase, then the trial's count
     if not m or (m.group(2) and not re.match(r"^[,;]?\s*(?:\(.*\)|[A-Za-z][A-Za-z ,;-]*|/.*)$|^:\s*\S", m.group(2).strip())):
         # "Retrospective", "Real-world" in a Phase column: no phase, the text is the design
         return (None, t) if re.fullmatch(r"(?i)[a-z][a-z -]+\.?", t) and t not in ("NA", "N/A") else (None, None)
@@ -83,6 +85,9 @@ def parse_phase(text: str | None) -> tuple[str | None, str | None]:
     return _phase_parts(m.group(1)), design
 
 
+# two phases a comma apart ("Phase 1,2", "Phase 2, 3"): a phase I/II trial; a number past 4
+# after the comma is the trial's count ("Phase III, 309")
+_PHASE_PAIR = re.compile(r"(?i)^((?:phase\s*)?(?:[1-4]|i{1,3}|iv)[ab]?)\s*,\s*((?:[1-4]|i{1,3}|iv)[ab]?)$")
 _PHASE_SPLIT = re.compile(r"\s*(?:/|-|–|to)\s*(?:phase\s*)?", re.I)
 _SUB_PHASE = re.compile(r"[ab]$", re.I)
 

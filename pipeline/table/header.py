@@ -451,7 +451,9 @@ def _split_header_line(line: str) -> list[str]:
 def _glued(cells: list[str], words: list[str], i: int) -> int:
     """How many words from words[i] on belong to the cell before, whatever they are (0:
     none): a parenthesis ("(%)", "(months)", "(95% CI)"), a unit after a comma ("mOS, month
-    mPFS, month": it ends its cell), a word after a qualifier ("drug-related AEs")."""
+    mPFS, month": it ends its cell), a word after a qualifier ("drug-related AEs"), a word
+    that names no column or is in lower case after a comma ("Trial, ID", "Study type, no. of
+    patients": header cells start capitalised)."""
     if not cells:
         return 0
     w = words[i]
@@ -459,6 +461,9 @@ def _glued(cells: list[str], words: list[str], i: int) -> int:
         return _paren_end(words, i) - i + 1
     if cells[-1].endswith(",") and re.fullmatch(UNIT_WORD, w, re.I) or _QUALIFIER_END.search(cells[-1]):
         return 1
+    if cells[-1].endswith(",") and (w[:1].islower() or not _lexicon_match(words, i)):
+        return 1        # "Trial, ID", "Study type, no. of patients": a comma goes on in its cell
+        #                 with a word that names no column, or one in lower case
     return 0
 
 

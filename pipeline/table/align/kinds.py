@@ -159,6 +159,10 @@ def _score_line(spec, toks, text, ctx):
 _PHASE_FIRST = frozenset("pP01234iIrRoOcCeEsS-nN")
 
 
+# a phase and the trial's count after a comma ("Phase III, 309" under "Study type, no. of patients")
+_PHASE_COUNT = re.compile(r"[^\s,]+,\s*(?:[5-9]|\d{2,})")
+
+
 def _score_phase(spec, toks, text, ctx):
     w = ctx.w
     c = text[:1]
@@ -172,6 +176,8 @@ def _score_phase(spec, toks, text, ctx):
     if named and rest and rest.split()[0].endswith(":") and PHASE_RX.match(rest.split()[0][:-1]) \
             and len(rest.split()) > 1:
         return w.phase            # "Phase III: A versus B": the phase, and the regimens it compares
+    if named and _PHASE_COUNT.fullmatch(rest) and PHASE_RX.match(rest.split(",")[0]):
+        return w.phase
     if PHASE_RX.match(head) or (named and rest and PHASE_RX.match(rest.split()[0])):
         if not rest or _PARENTHESISED_OR_EMPTY.fullmatch(rest) or (named and len(rest.split()) == 1):
             return w.phase
