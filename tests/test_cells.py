@@ -30,6 +30,10 @@ CASES = [
     ("5.9 y vs NR*", [(5.9, False, "years"), (None, True, None)]),
     ("4.2 y vs 3.6 y*", [(4.2, False, "years"), (3.6, False, "years")]),
     ("18 m* vs 11 m", [(18.0, False, "months"), (11.0, False, "months")]),
+    # PMC6450209 Table 1 (wild round 7, pasted text): a footnote letter after the percent sign;
+    # invented values. After a word unit a letter goes on the word: no unit, no value read
+    ("41.5%a", [(41.5, False, "%")]), ("12%b vs 10%", [(12.0, False, "%"), (10.0, False, "%")]),
+    ("15%all", None),
     ("Gem + Cis", None),
     ("[12]", None),
 ]

@@ -27,8 +27,11 @@ _NUM = re.compile(r"(\d{1,3}(?:,\d{3})+(?![\d.,])|\d+,\d{1,2}(?=\s*%)|\d+(?:\.\d
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 # a footnote mark after a value's unit or an NR ("5.1 y*", "NR*")
 _MARK = re.compile(r"[†‡*§¶#]+")
+# or a footnote letter after a percent sign ("39.5%a"; after a word unit a letter is a word's)
+_MARK_AFTER_PERCENT = re.compile(r"[a-e](?![A-Za-z])|[†‡*§¶#]+")
 _NR = re.compile(r"(NR|not reached|Not reached|NOT REACHED|NE\b|not estimable)", re.I)
-_UNIT = re.compile(r"\s*(%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z])", re.I)
+_UNIT = re.compile(r"\s*(%(?=[a-e](?![A-Za-z]))|(?:%|months?|mo\.?|mos|m|weeks?|wks?|w|days?|d|years?|yrs?|y)(?![A-Za-z]))",
+                   re.I)      # (a percent sign may have a footnote letter after it: "39.5%a")
 _SEP = re.compile(r"\s*(?:vs\.?|versus|VS\.?)\s*")
 # a result written in prose: a percentage or a decimal duration ("10.3%", "13.2 months"); an
 # endpoint's name has at most a whole landmark ("PFS at 6 months")
@@ -215,7 +218,7 @@ def _value_at(norm, pos: int, nr_means_missing: bool) -> tuple[CellValue | None,
             v.unit, v.unit_as_reported = time_unit(um.group(1).rstrip(".")), um.group(1)
             p = um.end()
         if um and not m.group(2):
-            mk = _MARK.match(s, p)
+            mk = (_MARK_AFTER_PERCENT if um.group(1) == "%" else _MARK).match(s, p)
             p = mk.end() if mk else p
         return v, p
     m = _NR.match(s, pos)
