@@ -48,6 +48,10 @@ CASES = [
     ("Treatment groups", "treatment", None, None), ("Study arms", "treatment", None, None),
     ("Study register", "trial", None, None), ("MST (months)", "os_median", "months", None),
     ("Geographical region", "extra", None, None),
+    # PMC9358349 Table 1: a word broken over two lines; a heading over whose arm ("SAE" over
+    # "Comparison") is the heading's column, no control arm
+    ("Inter- vention", "treatment", None, None), ("SAE Comparison", "extra", None, None),
+    ("Toxicity Intervention", "extra", None, None), ("Metastatic treatment", "treatment", None, None),
 ]
 
 

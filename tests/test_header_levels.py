@@ -57,12 +57,14 @@ def _row(m, source, row):
 
 def test_three_level_header_gives_each_arm_its_medians(dataset):
     """'Sunitinib (12) | IFN-α | 11.0 | 5.0 | 0.539 (0.451-0.643) | <0.001 | 26.4 | 21.8 | ...':
-    PFS 11.0 vs 5.0 and OS 26.4 vs 21.8; HR and P are no measures."""
+    PFS 11.0 vs 5.0 and OS 26.4 vs 21.8; HR and P are no measures. The arms' sub-columns are
+    named as the regimen columns are ("Test agent | Comparator"): each value is the arm's the
+    row names there."""
     arms, m, _ = dataset
     assert len(arms[arms["source"] == "PMC4756959_t1_md"]) == 5
     assert _row(m, "PMC4756959_t1_md", 1) == [
-        ("os_median", "Comparator", 21.8), ("os_median", "Test", 26.4),
-        ("pfs_median", "Comparator", 5.0), ("pfs_median", "Test", 11.0)]
+        ("os_median", "IFN-α", 21.8), ("os_median", "Sunitinib", 26.4),
+        ("pfs_median", "IFN-α", 5.0), ("pfs_median", "Sunitinib", 11.0)]
 
 
 def test_sub_headings_under_a_broken_header_row(dataset):

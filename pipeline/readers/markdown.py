@@ -352,8 +352,8 @@ def _sub_cells(texts: list[str], width: int) -> list[str] | None:
     values, then only empty ones (None: no such row)."""
     subs = [c.strip() for c in texts]
     n = next((k for k, c in enumerate(subs) if not c), len(subs))
-    if not n or n > width or any(subs[n:]) or any(re.search(r"\d", _NOT_VALUE.sub("", c)) or len(c.split()) > 3
-                                                  for c in subs[:n]):
+    if not n or n > width or any(subs[n:]) or any(re.search(r"\d", _NOT_VALUE.sub("", c))
+                                                  or len(_NOT_VALUE.sub("", c).split()) > 3 for c in subs[:n]):
         return None
     return subs[:n]
 
@@ -430,6 +430,8 @@ def _spread_levels(rows: list[list[str]], header: list[str]) -> tuple[list[str],
         if sub is None:
             break
         levels.append(sub)
+        if len(sub) >= len(header):
+            break       # a row that names every column has no row of sub-headings under it
     if not levels:
         return None
     width = len(header)

@@ -156,6 +156,8 @@ def _classify(header: str) -> ColumnSpec:
         if u:
             unit, unit_rep = u, rep
             key = key[:m.start()].strip()
+    if key not in header_lexicon() and _BROKEN_WORD.sub("", key) in header_lexicon():
+        key = _BROKEN_WORD.sub("", key)       # "Inter- vention": a word broken at the line's end
     spec = _by_lexicon(header, key, unit, unit_rep) or _special_form(header, text, key)
     if spec is not None:
         return spec
@@ -182,13 +184,24 @@ def _classify(header: str) -> ColumnSpec:
     return _without_extra_words(header, key) or ColumnSpec(header, "extra", unit, unit_rep)
 
 
+# a word hyphenated over two lines, the line break a space ("Inter- vention")
+_BROKEN_WORD = re.compile(r"(?<=[a-z])- (?=[a-z])")
+# the kinds that name whose row it is: under an outcome's heading (an abbreviation, a group
+# heading) they say whose outcome it is ("SAE Comparison": the comparison arm's serious
+# adverse events, no control arm; "Metastatic treatment" is a treatment)
+_IDENTITY_KINDS = frozenset({"treatment", "control", "agent", "study", "trial", "trial_id", "target"})
+
+
 def _without_extra_words(header: str, key: str) -> ColumnSpec | None:
     """A header read without a group heading above it ("Efficacy ORR (%)", "Best ORR") or a
     participle after it ("Regimen or Drug(s) Evaluated"); None when neither is known."""
     words = header.split()
     if 1 < len(words) <= 4 and not header.lstrip().startswith("(") and not _CHANGES_MEASURE.match(key):
         inner = classify_header(" ".join(words[1:]))
-        if inner.canonical != "extra" and not words[1].startswith("("):
+        heading = words[0].isupper() and len(words[0]) > 1 or group_of(words[0]) is not None
+        if inner.canonical != "extra" and not words[1].startswith("(") \
+                and not (heading and inner.canonical in _IDENTITY_KINDS) \
+                and not (inner.is_measure and _NOT_OUTCOME.search(key)):
             return ColumnSpec(header, inner.canonical, inner.unit, inner.unit_as_reported, inner.timepoint_months)
     tail = _AFTER_UNIT.match(header)
     if tail:

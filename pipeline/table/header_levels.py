@@ -37,7 +37,8 @@ def _kind(text: str) -> str:
 
 
 # sub-columns that say how a heading's value is tested, not what it is ('P', 'HR', '95% CI')
-TEST_SUBCELL = re.compile(r"^(?:p|p\s*values?|p-values?|hr|hr\s*\(95\s*%\s*ci\)|95\s*%\s*ci|ci)$", re.I)
+TEST_SUBCELL = re.compile(r"^(?:p|p\s*values?|p-values?|hr|hr\s*\(95\s*%\s*ci\)|95\s*%\s*ci|ci"
+                          r"|hr\s+(?:for|of)\b.*)$", re.I)     # ("HR for PFS [95% CI]")
 
 
 def named_under(group: str, sub: str) -> str:
@@ -123,7 +124,36 @@ def spread_levels(top: list[str], levels: list[list[str]], width: int) -> list[s
     `width` columns. None when no choice of headings gives `width` columns."""
     if not levels or len(top) + sum(len(s) for s in levels) > MAX_LEVEL_CELLS * 3:
         return None
+    if len(levels) == 1 and len(levels[0]) == width:
+        over = _groups_over_row(top, levels[0])
+        if over is not None:
+            return over
     return _spread(tuple(top), tuple(tuple(s) for s in levels), width)
+
+
+def _groups_over_row(groups: list[str], row: list[str]) -> list[str] | None:
+    """A top row of group headings only, over a row that names every column: the columns the
+    groups do not span (spanning both rows, printed in the lower one) come first, and each
+    group starts at a sub-cell its groups repeat ("Median PFS | Median OS | SAE" over "Study |
+    Register | Intervention | Comparison | Intervention | Comparison | HR for PFS |
+    Intervention | Comparison | HR for OS | Intervention | Comparison"): the last of those
+    repeats start the groups, one each, and each runs up to the next. None unless a sub-cell
+    repeats under every group and before them, and the groups are headings."""
+    g = len(groups)
+    if g < 2 or any(_heading_score((c, c)) < 0 for c in groups):
+        return None
+    counts: dict[str, int] = {}
+    for c in row:
+        counts[c] = counts.get(c, 0) + 1
+    first = max(counts, key=lambda c: (counts[c], -row.index(c)))
+    starts = [k for k, c in enumerate(row) if c == first]
+    if counts[first] <= g or _kind(first) in _OUTCOME_KINDS:
+        return None
+    starts = starts[-g:]
+    out = list(row[:starts[0]])
+    for k, (a, b) in enumerate(zip(starts, [*starts[1:], len(row)])):
+        out += [named_under(groups[k], c) for c in row[a:b]]
+    return out
 
 
 @lru_cache(maxsize=256)

@@ -57,7 +57,31 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
             canon = "extra"
         seen.add(key)
         out.append(replace(sp, canonical=canon))
-    return _counts_per_arm(specs, out)
+    return _arms_of_columns(_counts_per_arm(specs, out))
+
+
+def _name_key(text: str) -> str:
+    return " ".join(re.sub(r"(?<=[a-z])- (?=[a-z])", "", text.lower()).split())
+
+
+def _arms_of_columns(out: list[ColumnSpec]) -> list[ColumnSpec]:
+    """Columns of one measure per arm named as the table's regimen columns are ("Intervention |
+    Comparison | Median PFS: Intervention | Comparison"): each holds the values of the arm its
+    row names in that column, the treatment's first, the control's second."""
+    names = {}
+    for sp in out:
+        if sp.canonical in _REGIMEN_KINDS + ("control",):
+            key = _name_key(sp.header)
+            for k in (key, _REGIMEN_NOUN.sub("", key)):       # "Test agent": the test arm
+                names.setdefault(k, 1 if sp.canonical == "control" else 0)
+    if len(set(names.values())) < 2:
+        return out
+    return [replace(sp, arm=None, arm_index=names[_name_key(sp.arm)])
+            if sp.arm is not None and _name_key(sp.arm) in names else sp for sp in out]
+
+
+# the noun after an arm's name in its regimen column's heading ("Test agent", "Control arm")
+_REGIMEN_NOUN = re.compile(r"\s+(?:agents?|drugs?|arms?|regimens?|treatments?|therapy|group)$")
 
 
 _REGIMEN_KINDS = ("treatment", "agent")

@@ -1,0 +1,55 @@
+"""Real review tables of the seventh wild round (tests/fixtures/wild/wild7/SOURCES), and
+invented cases of their constructions.
+
+PMC9358349 Table 1, as its page renders to markdown, has no alignment row, and its top row
+holds only the group headings ("Median PFS | Median OS | SAE | Response | CR | |||...") over
+the row that names every column ("Study | Study register | Intervention | Comparison |
+Intervention | Comparison | HR for PFS [95% CI] | ..."). Before, the group row was taken
+as the whole header: every trial's name, register id and comparator sat under PFS, OS and ORR,
+no measure came out of 66 numbers, and no flag said so."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA, extract_frames
+from pipeline.table.header_levels import spread_levels
+
+WILD7 = DATA.parent / "fixtures" / "wild" / "wild7"
+
+
+@pytest.fixture(scope="module")
+def myeloma(tmp_path_factory):
+    return extract_frames([WILD7 / "PMC9358349_T1_md.md"], tmp_path_factory.mktemp("wild7"))
+
+
+def _row(m, row):
+    got = m[m["row"] == row]
+    return sorted((r.measure, r.population, None if r.value != r.value else r.value, r.not_reached)
+                  for r in got.itertuples())
+
+
+def test_group_row_over_the_row_that_names_every_column(myeloma):
+    arms, m = myeloma
+    assert len(arms) == 11
+    first = arms.sort_values("row").iloc[0]
+    assert (first["study"], first["trial_id"], first["treatment"]) == ("ALCYONE (e1, e2)", "NCT02195479", "Dara VMP")
+    # the medians and responses of each arm, named by the row's Intervention and Comparison
+    # cells; the hazard ratios, serious adverse events and complete responses are no measures
+    assert _row(m, 3) == [("orr", "Rd", 72.0, False), ("orr", "VRd", 82.0, False),
+                          ("os_median", "Rd", 64.0, False), ("os_median", "VRd", 75.0, False),
+                          ("pfs_median", "Rd", 30.0, False), ("pfs_median", "VRd", 43.0, False)]
+    assert sorted(set(arms["section"].dropna())) == ["First line, transplant-ineligible", "Relapse"]
+
+
+@pytest.mark.parametrize("top, row, want", [
+    # invented headings: the columns the groups do not span first, then a group at each of
+    # the last repeats of the sub-cell every group starts with
+    (["ORR", "Median OS"], ["Trial", "Drug", "Control", "Drug", "Control", "Drug", "Control", "HR"],
+     ["Trial", "Drug", "Control", "ORR Drug", "ORR Control", "Median OS Drug", "Median OS Control",
+      "HR (Median OS)"]),
+    # a sub-cell that repeats under every group but not before them: the groups span the row
+    (["ORR", "Median OS"], ["Drug", "Control", "Drug", "Control"],
+     ["ORR Drug", "ORR Control", "Median OS Drug", "Median OS Control"]),
+])
+def test_groups_over_a_full_row(top, row, want):
+    assert spread_levels(top, [row], len(row)) == want
