@@ -53,3 +53,45 @@ def test_group_row_over_the_row_that_names_every_column(myeloma):
 ])
 def test_groups_over_a_full_row(top, row, want):
     assert spread_levels(top, [row], len(row)) == want
+
+
+@pytest.mark.parametrize("treatment, k, want", [
+    # PMC6699593 Table 2 (wild round 7, markdown whose cells lost their line breaks); invented
+    # doses and names where the table's would do as well
+    ("Nivolumab Docetaxel", 2, ["Nivolumab", "Docetaxel"]),
+    ("Pembrolizumab (2 mg/kg) Pembrolizumab (10 mg/kg) Docetaxel", 3,
+     ["Pembrolizumab (2 mg/kg)", "Pembrolizumab (10 mg/kg)", "Docetaxel"]),
+    ("Atezolizumab Placebo", 2, ["Atezolizumab", "Placebo"]),
+    ("Lenvatinib Everolimus Lenvatinib + Everolimus", 3, ["Lenvatinib", "Everolimus", "Lenvatinib + Everolimus"]),
+    # a joining word makes one regimen; names as many as the values, or none
+    ("Nivolumab + Ipilimumab", 2, None),
+    ("Nivolumab Docetaxel", 3, None),
+    # a name that names no drug and no control arm ("PC") is not guessed at
+    ("Pembrolizumab+PC PC", 2, None),
+])
+def test_arm_names_joined_by_spaces(treatment, k, want):
+    from pipeline.table.fields import spaced_arms
+    assert spaced_arms(treatment, k) == want
+
+
+SPACED = """Table 2.
+Trial | Line | Treatment | No. of pts | ORR (%) | Median OS (months) |
+---|---|---|---|---|---|
+NCT01234567 (OAK-2) | Second line | Exampinib Docetaxel |
+120 118 |
+21.0 9.1 |
+10.2 8.0 |
+NCT07654321 (ELM-3) | First line | Exampinib + docetaxel |
+88 |
+33.3 |
+NR |"""
+
+
+def test_stacked_values_under_arm_names_joined_by_spaces(tmp_path):
+    src = tmp_path / "spaced_md.md"
+    src.write_text(SPACED)
+    arms, m = extract_frames([src], tmp_path / "out")
+    assert _row(m, 1) == [("n", "Docetaxel", 118.0, False), ("n", "Exampinib", 120.0, False),
+                          ("orr", "Docetaxel", 9.1, False), ("orr", "Exampinib", 21.0, False),
+                          ("os_median", "Docetaxel", 8.0, False), ("os_median", "Exampinib", 10.2, False)]
+    assert not any(len(f) for f in m[m["row"] == 1]["flags"])

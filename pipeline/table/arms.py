@@ -20,11 +20,12 @@ from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, nam
 from ..outcomes.review import (MISFIT_FLAGS, UNNAMED_ARM, NrMeaning, clash_flags, consistency_flags, nr_meaning,
                                ordered, repeat_flags)
 from .align import align_kind
-from .cell_measures import measure_row, nr_narrative, numeric_cell_measures, outcome_measures, unread_numbers
+from .cell_measures import (listed_spans, measure_row, nr_narrative, numeric_cell_measures, outcome_measures,
+                            unread_numbers)
 from .counts import (count_cell, count_measures, counts_in_text, label_n_equals, population_count, regimen_counts,
                      site_counts)
 from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell, labelled_arms, lettered_arms,
-                     parse_line, slashed_groups, stacked_arms)
+                     parse_line, slashed_groups, spaced_arms, stacked_arms)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 from .lone import flag_in_armed_row, flag_lone_arm_rows, flag_optional_arm, lone_in_row
 from .specs import resolve_specs
@@ -119,7 +120,7 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
     treatment = arm_labels(arm["treatment"] or arm["agent"]) or labelled_arms(arm["treatment"]) \
         or lettered_arms(arm["treatment"]) \
         or [c.label for c in regimen_counts(arm["treatment"] or arm["agent"])] \
-        or _stacked_arms(rc, specs) \
+        or _stacked_arms(rc, specs) or _spaced_arms(arm, rc, specs) \
         or next(filter(None, map(slashed_groups, [*rc.cells.values(), *rc.extra.values()])), None) \
         or _with_control(arm, rc, specs) or _counted_arms(rc, specs)
     for j, sp in enumerate(specs):
@@ -128,6 +129,18 @@ def _row_arm_labels(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[st
             if named and (treatment is None or len(treatment) == len(named)):
                 return named
     return treatment
+
+
+def _spaced_arms(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:
+    """Arm names joined by spaces in the treatment (else agent) cell, as many as every value
+    cell of the row that lists several values lists (see fields.spaced_arms)."""
+    counts = set()
+    for j, sp in enumerate(specs):
+        if sp.is_measure and j in rc.texts:
+            spans = listed_spans(rc.texts[j])
+            if spans is not None and len(spans) > 1:
+                counts.add(len(spans))
+    return spaced_arms(arm["treatment"] or arm["agent"], counts.pop()) if len(counts) == 1 else None
 
 
 def _with_control(arm: Arm, rc: _RowCells, specs: list[ColumnSpec]) -> list[str] | None:

@@ -234,11 +234,9 @@ _LISTED = re.compile(rf"\s*({_SEQ_VALUE})(?:\s*\((?=[^()]*\d)[^()]*\))?")    # a
 _SLASH = re.compile(r"\s*/")
 
 
-def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure] | None:
-    """'27.0 33.0 41.0', '2 months 4.2 months', '12% /18%': values listed with nothing but a
-    slash between them (cells stacked one per arm, a copy that kept only the line breaks), one
-    per arm of the row in the order the arms are named; None unless there are as many values as
-    arms."""
+def listed_spans(text: str) -> list[tuple[int, int]] | None:
+    """The spans of the values a cell lists with nothing but spaces or a slash between them
+    ("27.0 33.0 41.0", "12% /18%"); None when the cell holds anything else."""
     spans, pos, slashes = [], 0, 0
     while pos < len(text.rstrip()):
         if spans and _SLASH.match(text, pos):
@@ -248,7 +246,16 @@ def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: Nr
             return None
         spans.append(m.span(1))
         pos = m.end()
-    if slashes not in (0, len(spans) - 1):
+    return spans if slashes in (0, len(spans) - 1) else None
+
+
+def _listed_values(text: str, spec: ColumnSpec, labels: list[str] | None, nr: NrMeaning) -> list[CellMeasure] | None:
+    """'27.0 33.0 41.0', '2 months 4.2 months', '12% /18%': values listed with nothing but a
+    slash between them (cells stacked one per arm, a copy that kept only the line breaks), one
+    per arm of the row in the order the arms are named; None unless there are as many values as
+    arms."""
+    spans = listed_spans(text)
+    if spans is None:
         return None
     if len(spans) >= 2 and not labels:
         # "188 203", "1.7 (1.2-2.4) 3.6 (2.9-4.4)" in a row that names no arms: one value per

@@ -171,6 +171,38 @@ def _drug_then_control(treatment: str) -> list[str] | None:
     return [head, m.group(2)]
 
 
+# words that join two names into one regimen ("Drug A + Drug B", "A plus B")
+_JOINS_NAMES = re.compile(r"(?i)^(?:[+/&±,]|\+/[−-]|plus|with|and|or|then|after|followed|by)$")
+_ARM_WORDS = {"chemotherapy", "soc", "standard", "control", *CONTROL_ARMS}
+
+
+def spaced_arms(treatment: str | None, k: int) -> list[str] | None:
+    """Arm names that the copy joined with spaces where the page broke lines, as many as each
+    of the row's cells stacks values ("Nivolumab Docetaxel" over "135 137", "Drug (2 mg/kg)
+    Drug (10 mg/kg) Other" over three values): the cell split before each capitalised word
+    outside parentheses that no joining word ('+', 'plus', 'with') comes before. None unless
+    that gives k names, each naming a drug or a control arm."""
+    if not treatment or k < 2:
+        return None
+    names: list[list[str]] = []
+    depth = 0
+    for w in clean(treatment).split():
+        starts = depth == 0 and w[:1].isupper() and (not names or not _JOINS_NAMES.match(names[-1][-1])
+                                                   and not names[-1][-1].endswith(("+", "/", "-")))
+        if starts or not names:
+            names.append([w])
+        else:
+            names[-1].append(w)
+        depth = max(0, depth + w.count("(") + w.count("[") - w.count(")") - w.count("]"))
+    if len(names) != k:
+        return None
+    out = [" ".join(n) for n in names]
+    if not all(any(is_drug_word(x) or x.strip("()[],;").lower() in _ARM_WORDS
+                   for x in re.split(r"[\s+/-]+", n)) for n in out):
+        return None
+    return out
+
+
 _ARM_LABEL = re.compile(r"(?<![\w-])((?:Part|Arm|Cohort|Group)\s+[A-Z0-9]{1,2})\s*:")
 
 
