@@ -95,3 +95,42 @@ def test_stacked_values_under_arm_names_joined_by_spaces(tmp_path):
                           ("orr", "Docetaxel", 9.1, False), ("orr", "Exampinib", 21.0, False),
                           ("os_median", "Docetaxel", 8.0, False), ("os_median", "Exampinib", 10.2, False)]
     assert not any(len(f) for f in m[m["row"] == 1]["flags"])
+
+
+# PMC6450209 Table 1 (wild round 7, pasted text), invented names and numbers: each trial's
+# control arm on a line of its own, whose regimen the aligner put in the text columns before
+# the Therapy column ("Platinum" under Histology, "Doublet (n = 151)" under PD-L1 staining)
+ARM_LINES = """Table 1.
+Invented phase 3 trials of checkpoint inhibitors
+Trial Histology PD-L1 staining* Therapy ORR (95% CI) Median PFS (95% CI) Median OS (95% CI)
+OAK-11 (5) Squamous and non-squamous ≥50% Exampumab (n = 150) 44.1% (36.2–52.0) 10.1 mo (6.5-NR) 29 mo (18.0-NR)
+Platinum Doublet (n = 149) 28.9% (21.6–36.5) 6.1 mo (4.1–6.3) 14.0 mo (9.7–19.1)
+ELM-12 (8) Squamous and non-squamous ≥50% Samplumab (n = 290) 38.2% 7.0 mo (5.8–9.1) 19 mo (15.0–24.0)
+Platinum Doublet (n = 289) 31.1% 6.3 mo (6.0–6.8) 12.0 mo (10.1–14.0)"""
+
+
+def test_an_arm_line_with_a_regimen_of_its_own_takes_no_treatment_from_above(tmp_path):
+    """Its treatment is not the immunotherapy above it (which would credit the chemotherapy's
+    ORR to it, unflagged); and a count written after the regimen ("Exampumab (n = 150)") is
+    the arm's, not the trial's."""
+    src = tmp_path / "arm_lines_plain.txt"
+    src.write_text(ARM_LINES)
+    arms, m = extract_frames([src], tmp_path / "out")
+    by_row = {r.row: r for r in arms.itertuples()}
+    assert "Samplumab" in by_row[3].treatment and "Exampumab" in by_row[1].treatment
+    assert arms[arms["row"].isin([2, 4])]["treatment"].isna().all()
+    assert sorted(zip(m[m["measure"] == "n"]["row"], m[m["measure"] == "n"]["population"])) == [
+        (1, "all"), (3, "all")]
+
+
+def test_a_count_after_the_regimen_is_the_arms():
+    """"Drug (n = 154)" on a trial's first arm row, over an arm row whose count was not read:
+    the count is still the first arm's, not the trial's total."""
+    from pipeline.table.arms import _trial_totals, TableResult
+    arms = [{"row": 1, "filled": [], "n_total": 154}, {"row": 2, "filled": ["study"], "n_total": None}]
+    res = TableResult(arms=arms, measures=[{"row": 1, "measure": "n", "population": "all", "column": "treatment"}])
+    _trial_totals(res)
+    assert res.measures[0]["population"] == "all" and arms[0]["n_total"] == 154
+    res.measures[0]["column"] = "n_total"       # a count column's count is the trial's
+    _trial_totals(res)
+    assert res.measures[0]["population"] == "trial total" and arms[0]["n_total"] is None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Abbreviation, Arm, Grid, GridRow, Measure, Narrative
 from ..normalize.abbreviations import inline_definitions, parse_legend
-from ..normalize.drugs import lexicon_abbreviations
+from ..normalize.drugs import CONTROL_ARMS, is_drug_word, lexicon_abbreviations
 from ..normalize.text import clean
 from ..outcomes.cells import endpoint_may_hold_results, states_results
 from ..outcomes.freetext import RATE_MEASURES, OutcomeParse, cell_arm_names, named_measure, parse_outcomes
@@ -212,12 +212,25 @@ def _fills_down(sp: ColumnSpec, names_arm: bool) -> bool:
         or (kind == "treatment" and not names_arm)
 
 
+# an arm's count after its name ("Platinum doublet (n = 151)")
+_ARM_COUNT = re.compile(r"\(\s*n\s*=\s*\d+\s*\)")
+
+
+def _names_regimen(text: str) -> bool:
+    """Does a cell of no regimen column name an arm of the row's own: a drug or a control arm
+    first ("Platinum Doublet" pushed out of the Therapy column), or an arm's count?"""
+    first = clean(text).split()[0]
+    return bool(_ARM_COUNT.search(text)) or is_drug_word(first) or first.lower() in CONTROL_ARMS
+
+
 def _row_cells(grid: Grid, r: GridRow, specs: list[ColumnSpec], prev: dict[int, str]) -> _RowCells:
     """The row's cells, an empty one filled from the cell above when its column spans down
     (`prev`, the column's last cell, is updated)."""
     out = _RowCells()
-    names_arm = any(r.cells[j] is not None and r.cells[j].text.strip() and not r.cells[j].spanned
-                    for j, sp in enumerate(specs) if sp.canonical in _ARM_NAMING and j < len(r.cells))
+    own = [(sp, r.cells[j].text) for j, sp in enumerate(specs) if j < len(r.cells) and r.cells[j] is not None
+           and r.cells[j].text.strip() and not r.cells[j].spanned]
+    names_arm = any(sp.canonical in _ARM_NAMING or (sp.canonical in ("extra", "population") and _names_regimen(text))
+                    for sp, text in own)
     for j, sp in enumerate(specs):
         c = r.cells[j] if j < len(r.cells) else None
         kind = sp.canonical
@@ -522,7 +535,8 @@ _TRIAL_KINDS = ("trial_id", "study", "trial")
 def _trial_totals(res: TableResult) -> None:
     """A count on the first arm row of a trial whose next rows are its other arms (their trial
     cell spans down from it) and state no count of their own is the whole trial's: population
-    'trial total', not the arm's ("SKYSCRAPER-9 | III | 490 | ... | arm A" over "| arm B |")."""
+    'trial total', not the arm's ("SKYSCRAPER-9 | III | 490 | ... | arm A" over "| arm B |").
+    A count written after the arm's regimen ("Drug (n = 154)") is the arm's."""
     counted = {m["row"] for m in res.measures if m["measure"] == "n"}
     arms = res.arms
     for k, arm in enumerate(arms[:-1]):
@@ -532,9 +546,12 @@ def _trial_totals(res: TableResult) -> None:
         if not any(f in _TRIAL_KINDS for f in nxt["filled"]) or nxt["row"] in counted:
             continue
         totals = [m for m in res.measures if m["row"] == arm["row"] and m["measure"] == "n"]
-        if len(totals) == 1 and totals[0]["population"] == "all":
+        if len(totals) == 1 and totals[0]["population"] == "all" and totals[0]["column"] not in _REGIMEN_COLUMNS:
             totals[0]["population"] = "trial total"
             arm["n_total"] = None            # the arm's own cohort is not stated
+
+
+_REGIMEN_COLUMNS = ("treatment", "agent")
 
 
 def _one_row_per_arm(res: TableResult) -> None:
