@@ -134,3 +134,33 @@ def test_a_count_after_the_regimen_is_the_arms():
     res.measures[0]["column"] = "n_total"       # a count column's count is the trial's
     _trial_totals(res)
     assert res.measures[0]["population"] == "trial total" and arms[0]["n_total"] is None
+
+
+# PMC12554671 Table 12 (wild round 7, pasted text), invented names and numbers: the header
+# names its columns in words the lexicon did not know, the trial cell starts on the phase, and
+# the Outcomes cell is one labelled result a line, the reference on the row's last line
+OUTCOME_LINES = """Table 4.
+Invented studies in head and neck cancer.
+Patient group Treatment Participants (n) Trial, ID Outcomes Reference
+Recurrent HNSCC Exampumab + samplumab 410 Phase 3, NCT01234567 (OAK-7) ORR: 22.1%
+Median OS: 12.9 months
+Median PFS: 3.1 months
+12-month OS rate: 48%
+Oak et al., 2022 (14)
+Recurrent HNSCC (PD-L1 low) Exampumab 120 Phase 2, NCT07654321 (ELM-2) ORR: 8.2%
+Median PFS: 2.1 months
+Median OS: 7.9 months
+Elm et al., 2019 (15)"""
+
+
+def test_labelled_result_lines_continue_the_outcome_cell(tmp_path):
+    src = tmp_path / "outcome_lines_plain.txt"
+    src.write_text(OUTCOME_LINES)
+    arms, m = extract_frames([src], tmp_path / "out")
+    assert list(zip(arms["trial_id"], arms["phase"], arms["n_total"])) == [
+        ("NCT01234567", "III", 410), ("NCT07654321", "II", 120)]
+    got = sorted((r.row, r.measure, r.value, None if r.timepoint_months != r.timepoint_months else r.timepoint_months)
+                 for r in m.itertuples() if r.measure != "n")
+    assert got == [(1, "orr", 22.1, None), (1, "os_median", 12.9, None), (1, "os_rate", 48.0, 12.0),
+                   (1, "pfs_median", 3.1, None), (2, "orr", 8.2, None), (2, "os_median", 7.9, None),
+                   (2, "pfs_median", 2.1, None)]

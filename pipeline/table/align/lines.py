@@ -25,6 +25,13 @@ _NUMBER_WORD = re.compile(r"[\d.,%]+")
 # the kinds of a last column whose cell may go on over lines that look like headings
 _TEXT_KINDS = ("extra", "outcomes_text", "population")
 
+# a line that is one labelled result ("Median OS in PD-L1 CPS >= 20: 17.6 months", "12-month
+# OS rate: 37%", "Grade 3-4 AEs: 28.2%"): in a table with a column of outcome text, the next
+# line of that cell, no row of its own
+_LABELLED_LINE = re.compile(r"(?i)^[A-Za-z0-9][^:;]{0,60}\b(?:ORR|DCR|OS|PFS|CBR|RR|DOR|AEs?|TRAEs?|response|"
+                            r"survival|rate|control)\b[^:;]{0,40}:\s*[<>≤≥~]?\d+(?:\.\d+)?\s*"
+                            r"(?:%|months?|mo|weeks?|years?)?\s*(?:\([^()]*\))?\s*$")
+
 # (lines of the row, its alignment (None: a section row), the section's text, how much better
 # its lines score as one row than split in two)
 Row = tuple[list[Line], Alignment | None, str | None, float]
@@ -111,6 +118,7 @@ class _Grouping:
         self.strong: list[bool] = []
         self.lead_section = False
         self.labelled = any(kind_of(k).results for k in kinds)    # labelled result cells (results.py)
+        self.text_outcomes = "outcomes_text" in kinds
 
     def align(self, a: int, b: int) -> Alignment:
         """The alignment of lines [a, b) read as one row."""
@@ -169,7 +177,12 @@ class _Grouping:
                                              for sp, k in zip(alone.spans[:-1], self.kinds[:-1]))
 
     def results_line(self, a: int) -> bool:
-        return self.labelled and read_clauses(self.ctx.tokens(self.lines[a:a + 1])) is not None
+        return (self.labelled and read_clauses(self.ctx.tokens(self.lines[a:a + 1])) is not None) \
+            or self.labelled_line(a)
+
+    def labelled_line(self, a: int) -> bool:
+        """Is line a one labelled result in a table with a column of outcome text?"""
+        return self.text_outcomes and bool(_LABELLED_LINE.match(clean(self.lines[a].text).strip()))
 
     def find_sections(self) -> None:
         """A line may be a section row; a strong one (naming a line of therapy, a drug class ...)
@@ -198,9 +211,11 @@ class _Grouping:
                 self.section[a] = st.row_bonus + st.section_weak
 
     def lowercase_start(self, a: int) -> bool:
-        """Does line a start as no row does (lower case, a test statistic "P<0.001")?"""
+        """Does line a start as no row does (lower case, a test statistic "P<0.001", one
+        labelled result under a column of outcome text)?"""
         t = self.lines[a].text.lstrip()
-        return (t[:1].islower() or starts_statistic(t)) and not _fills_values(self.align(a, a + 1), self.kinds)
+        return (t[:1].islower() or starts_statistic(t) or self.labelled_line(a)) \
+            and not _fills_values(self.align(a, a + 1), self.kinds)
 
     def _after(self, a: int, al: Alignment, lead: int, sc: float) -> float:
         """`sc` plus what the line before says of a row starting on line a."""
