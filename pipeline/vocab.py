@@ -40,6 +40,9 @@ FLAGS: dict[str, str] = {
     "cells_missing": "the row has fewer cells than the header (markdown), or leaves empty a column of "
                      "values other rows fill, after its first value or between two of its values (pasted "
                      "text): which cells the copy dropped is a guess, a value may sit one column off",
+    "values_one_a_line": "the row's values are printed one a line, two lines in a row holding one value "
+                         "only (cells stacked one value per arm, the arms' values column by column): "
+                         "which column and arm each is was read from their order alone (pasted text)",
     "row_values_misfit": "a value of the row does not fit its column or contradicts another: the "
                          "row's cells may sit a column off, so all its values are in doubt",
     # measure: how the number was read

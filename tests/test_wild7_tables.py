@@ -164,3 +164,58 @@ def test_labelled_result_lines_continue_the_outcome_cell(tmp_path):
     assert got == [(1, "orr", 22.1, None), (1, "os_median", 12.9, None), (1, "os_rate", 48.0, 12.0),
                    (1, "pfs_median", 3.1, None), (2, "orr", 8.2, None), (2, "os_median", 7.9, None),
                    (2, "pfs_median", 2.1, None)]
+
+
+# PMC7969864 Table 5 (wild round 7, pasted text), invented names and numbers: every header
+# cell broken a line per line break, no line of them naming two known columns before
+# "Treatment groups Response"; each trial's arms and values stacked one a line, column by column
+STACKED = """Table 5.
+
+Invented phase III trials in gastric cancer.
+
+Trial name Published
+year
+No. of
+patients
+Line of
+treatment
+Treatment groups Response
+rate (%)
+MST
+(months)
+P-value
+OAK-9 (58) 2009 704 1st Exampinib
+Samplinib + cisplatin
+S-2
+9
+38
+28
+10.8
+12.3
+11.4
+0.0552*
+ELM-4 (59) 2008 298 1st S-2
+CS
+31
+54
+11.0
+13.0
+0.04"""
+
+
+def test_header_a_fragment_a_line_above_the_first_line_that_looks_like_one():
+    from pipeline.readers.text import text_to_tables
+    t = text_to_tables("t", STACKED)[0]
+    assert t.header_cells == ("Trial name Published year", "No. of patients", "Line of treatment", "Treatment groups",
+                              "Response rate (%)", "MST (months)", "P-value")
+    assert t.title == "Invented phase III trials in gastric cancer." and t.body[0].text.startswith("OAK-9")
+
+
+def test_values_one_a_line_are_flagged(tmp_path):
+    """Which arm and column each lone value is, the aligner guessed from order: every measure
+    of such a row is flagged, whatever it made of them."""
+    src = tmp_path / "stacked_plain.txt"
+    src.write_text(STACKED)
+    arms, m = extract_frames([src], tmp_path / "out")
+    outcomes = m[m["measure"] != "n"]
+    assert len(outcomes) and all("values_one_a_line" in f for f in outcomes["flags"])

@@ -15,7 +15,7 @@ from ..normalize.abbreviations import LEGEND_LABEL as LEGEND
 from ..normalize.abbreviations import is_unlabelled_legend as unlabelled_legend
 from ..normalize.text import clean
 from ..table.header import split_header_line
-from .text_header import LABEL, find_header, header_continued, header_lead
+from .text_header import LABEL, find_header, header_above, header_continued, header_lead
 
 # Lines a browser copy of a PMC page adds around a table.
 CHROME_PATTERNS = [
@@ -157,7 +157,10 @@ def _one_table(source: str, lines: list[Line], labelled: bool, read: TextRead) -
             roles[ln.number] = _quiet_role(ln.text, "preamble")
         return None
     header_cells, h_end = header_continued(lines, h)
-    lead = header_lead(lines, i, h, titled_above=int(labelled and title is None), cells=header_cells)
+    above = header_above(lines, i, h, h_end, header_cells)
+    if above is not None:
+        h, header_cells = above
+    lead = 0 if above else header_lead(lines, i, h, titled_above=int(labelled and title is None), cells=header_cells)
     for ln in lines[:h - lead]:
         roles[ln.number] = _quiet_role(ln.text, "title")
     if lead:

@@ -292,3 +292,25 @@ def header_lead(lines: list[Line], start: int, h: int, titled_above: int = 0,
     return k if kind != "extra" and kind not in header_kinds else 0
 
 
+
+
+def header_above(lines: list[Line], start: int, h: int, h_end: int,
+                 cells: tuple[str, ...] | None) -> tuple[int, tuple[str, ...]] | None:
+    """A header printed a fragment a line whose first line found is not its first ("Trial name
+    Published" / "year" / "No. of" / "patients" / "Line of" / "treatment" above "Treatment
+    groups Response" / "rate (%)" / "MST" ...): the short lines without digits right above
+    header line h, after a blank line, joined with the header's lines and split again. Returns
+    the first line's index and the cells; None unless two or more such lines name more known
+    columns than the header read so far."""
+    k = h
+    while k - 1 > start:
+        t = clean(lines[k - 1].text).strip()
+        if not t or re.search(r"\d", re.sub(r"\([^()]*\)", "", t)) or len(t.split()) > MAX_FRAGMENT_WORDS \
+                or LABEL.match(t):
+            break
+        k -= 1
+    if h - k < 2 or lines[k - 1].text.strip():
+        return None
+    joined = split_header_line(" ".join(clean(ln.text).strip() for ln in lines[k:h_end + 1]))
+    top = list(cells) if cells else split_header_line(lines[h].text)
+    return (k, tuple(joined)) if _known(joined) > _known(top) else None

@@ -17,7 +17,7 @@ from .endpoints import place_lone_values
 from .kinds import kind_of
 from .lines import Row, lines_to_rows
 from .results import MIN_LABELLED_CLAUSES, labelled_clauses, result_column
-from .row import Lengths, RowScorer, Vocab, alignment_margin
+from .row import Lengths, RowScorer, Vocab, alignment_margin, stacked_alignment
 from .settings import DEFAULT_SETTINGS, AlignSettings
 from .tokens import Tok
 
@@ -112,8 +112,14 @@ def _grid_row(table: TextTable, row: Row, kinds: list[str], ctx: TableContext, s
             ct = toks[sp[0]:sp[1]]
             cells.append(Cell(_cell_text(ct, line_text), ct[0].line, False, table.page, doubts.cells.get(j, ())))
     margin = alignment_margin(toks, kinds, al, ctx, scorer, seen, lengths, spanned_prefix=a > 0)
+    flags = doubts.row
+    lone = [bool(_LONE_VALUE_LINE.fullmatch(ln.text.strip())) for ln in lines]
+    if any(x and y for x, y in zip(lone, lone[1:])) and "values_one_a_line" not in flags \
+            and stacked_alignment(toks, kinds, ctx) is None:
+        # (a treatment cell of k regimens a line over k values a column reads whole: no guess)
+        flags = (*flags, "values_one_a_line")
     return GridRow(cells=tuple(cells), line=lines[0].number, line_end=lines[-1].number,
-                   page=table.page, flags=doubts.row,
+                   page=table.page, flags=flags,
                    alignment_margin=None if margin is None else round(margin, 3),
                    joined_lines=len(lines))
 
@@ -179,6 +185,9 @@ def _mostly_numbers(cells: list[Cell | None], n: int) -> bool:
 
 
 _NUMBER_CELL = re.compile(r"^\s*[<>≤≥~]?\d")
+# a line holding one value and nothing else ("38", "12.3", "0.04*"): two such lines in a row
+# are cells stacked one value a line, placed in their column and arm by order only
+_LONE_VALUE_LINE = re.compile(r"[<>≤≥~]?\d+(?:\.\d+)?\s*%?[*†‡§¶#a-e]?")
 
 
 def text_table_to_grid(table: TextTable, st: AlignSettings = DEFAULT_SETTINGS) -> Grid:
