@@ -36,7 +36,8 @@ FLAGS: dict[str, str] = {
     "lines_joined_by_guess": "a line holding part of a value cell was joined to the row without a "
                              "visible continuation, and reading the lines as two rows scores almost as well",
     "cells_shifted": "the copy shifted the row's cells; placing them by what they look like left a second "
-                     "placement of its values almost as good (markdown)",
+                     "placement of its values almost as good, or left the arm's regimen cell empty, taken from the "
+                     "row above (markdown)",
     "cells_missing": "the row has fewer cells than the header (markdown), or leaves empty a column of "
                      "values other rows fill, after its first value or between two of its values (pasted "
                      "text): which cells the copy dropped is a guess, a value may sit one column off",

@@ -219,3 +219,24 @@ def test_values_one_a_line_are_flagged(tmp_path):
     arms, m = extract_frames([src], tmp_path / "out")
     outcomes = m[m["measure"] != "n"]
     assert len(outcomes) and all("values_one_a_line" in f for f in outcomes["flags"])
+
+
+# PMC8317793 Table 2 (wild round 7, markdown), invented names and numbers: a row whose
+# regimen cell the copy dropped ("| Samplinib | Not addressed | 82% vs 84% | ...", the
+# comparator under the regimen's heading); placed by content, its comparator column is left
+# empty and takes the row above's
+SHIFTED = """Table 2.
+| Generic name | Comparator | Risk group favourable % | mPFS (mo) | ORR (%) | mOS (mo) |
+|---|---|---|---|---|---|
+| Exampinib | placebo | 52% vs 50% | 5.5 vs 2.8 | 10% vs 2% | 17.8 vs 15.2 |
+| Samplinib | Placebo | 39% | 9.2 vs 4.2 | 30% vs 3% | 22.9 vs 20.5 |
+| Samplinib | 82% vs 84% | 8.4 vs 9.5 | 31% vs 25% | 28.4 vs 29.3 |"""
+
+
+def test_a_row_placed_by_content_without_its_regimen_cell_is_flagged(tmp_path):
+    src = tmp_path / "shifted_md.md"
+    src.write_text(SHIFTED)
+    arms, m = extract_frames([src], tmp_path / "out")
+    flags = {r.row: list(r.flags) for r in arms.itertuples()}
+    assert flags[1] == [] and flags[2] == [] and "cells_shifted" in flags[3]
+    assert all("cells_shifted" in f for f in m[m["row"] == 3]["flags"])

@@ -220,7 +220,12 @@ def place_row(r: GridRow, kinds: list[str], ctx: TableContext, profiles: list[Pr
     # placed by content: no longer a row with cells missing, and doubtful (cells_shifted)
     # only when its placement is barely better than the written one
     flags = tuple(f for f in r.flags if f != "cells_missing")
-    if best[m][n] < positional + SHIFT_MARGIN + st.close_margin:
+    # (so is one that leaves the arm's regimen column empty, a treatment or control one, else
+    # the agent's: the arm it names is then the row above's, taken down, and which regimen cell
+    # the copy dropped is a guess; an agent over a treatment column spans down by design)
+    arm_kind = "treatment" if "treatment" in kinds else "agent"
+    if best[m][n] < positional + SHIFT_MARGIN + st.close_margin \
+            or any(cells[j] is None and kinds[j] == arm_kind for j in range(n)):
         flags += ("cells_shifted",)
     return replace(r, cells=tuple(cells), flags=flags)
 
