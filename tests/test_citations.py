@@ -11,6 +11,8 @@ from pipeline.table.arms import grid_to_arms
 CASES = [
     # (cell, cell without the citation, citation, provenance)
     ("ALPHA-006 [41, 42]", "ALPHA-006", "[41, 42]", "PMC8484371 Tab1: trial name + refs in brackets"),
+    ("NCT01234567 [2], [3], [4]", "NCT01234567", "[2], [3], [4]",
+     "PMC8317793 Table 2 (wild round 7): an NCT id and its references, each in brackets"),
     ("Drugarubicin vs. drugarubicin-ifosfamide [12••]", "Drugarubicin vs. drugarubicin-ifosfamide", "[12••]",
      "PMC5842271 Tab2: key-reference bullets"),
     ("Drugarubicin-evofosfamide vs. drugarubicin[13]", "Drugarubicin-evofosfamide vs. drugarubicin", "[13]",

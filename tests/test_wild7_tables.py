@@ -240,3 +240,14 @@ def test_a_row_placed_by_content_without_its_regimen_cell_is_flagged(tmp_path):
     flags = {r.row: list(r.flags) for r in arms.itertuples()}
     assert flags[1] == [] and flags[2] == [] and "cells_shifted" in flags[3]
     assert all("cells_shifted" in f for f in m[m["row"] == 3]["flags"])
+
+
+def test_a_column_of_nct_ids_with_their_references_is_the_trial_id(tmp_path):
+    """PMC8317793 Table 2: "Trial number, references" holds "NCT00073307 [2], [3], [4]"."""
+    text = ("Table 2.\n| Generic name | Comparator | ORR (%) | Trial number, references |\n|---|---|---|---|\n"
+            "| Exampinib | placebo | 10% vs 2% | NCT01234567 [2], [3] |\n"
+            "| Samplinib | Placebo | 30% vs 3% | NCT07654321 [35] |\n")
+    src = tmp_path / "ids_md.md"
+    src.write_text(text)
+    arms, _ = extract_frames([src], tmp_path / "out")
+    assert list(zip(arms["trial_id"], arms["ref"])) == [("NCT01234567", "[2], [3]"), ("NCT07654321", "[35]")]

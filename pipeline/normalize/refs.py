@@ -14,7 +14,7 @@ import re
 
 # 1-3 digit reference numbers: "45", "45, 46", "5,15", "23–25", "21••", "27•"
 _REFS = r"\d{1,3}[•*]*(?:\s*[,;–-]\s*\d{1,3}[•*]*)*"
-_SQUARE = re.compile(rf"\s*\[({_REFS})\]")
+_SQUARE = re.compile(rf"\s*\[({_REFS})\](?:\s*[,;]?\s*\[{_REFS}\])*")     # "[2], [3], [4]": one citation
 _ROUND_END = re.compile(rf"\s*\(({_REFS})\)(?=\s*(?:$|\(?NCT|[,;]))")
 # a superscript citation glued to an NCT id, which always has eight digits: NCT + 8 digits +
 # "151" is the id and reference 151; the id + "⁎,152" is reference 152 after a footnote mark

@@ -15,6 +15,8 @@ from .header import ColumnSpec, table_specs
 
 # a cell that states a count: it opens with a number, or names one ("n = 54", "120 patients")
 _COUNT_CELL = re.compile(r"^\W{0,2}\d|\b[nN]\s*=\s*\d|\d+\s*(?:patients|pts|subjects|participants)\b")
+# a cell of a ClinicalTrials.gov id, maybe with its references ("NCT00073307 [2], [3]")
+_NCT_CELL = re.compile(r"NCT\s?\d{8}(?:\s*(?:\[\d+(?:[,–-]\s*\d+)*\],?\s*)+)?")
 # prose: three words or more and no count (an eligibility text under "Patients")
 MIN_PROSE_WORDS = 3
 
@@ -48,7 +50,7 @@ def resolve_specs(grid: Grid) -> list[ColumnSpec]:
         elif canon in ("extra", "ref") and "trial_id" not in seen and "trial_id" not in (s.canonical for s in specs):
             # a column of ClinicalTrials.gov ids under another name ("Reference number")
             cells = _cells(grid, j)
-            if cells and all(NCT_RX.fullmatch(c.strip()) for c in cells):
+            if cells and all(_NCT_CELL.fullmatch(c.strip()) for c in cells):
                 canon = "trial_id"
         elif canon == "n_total" and _prose_counts(_cells(grid, j)):
             canon = "extra"
