@@ -44,6 +44,9 @@ FLAGS: dict[str, str] = {
     "values_one_a_line": "the row's values are printed one a line, two lines in a row holding one value "
                          "only (cells stacked one value per arm, the arms' values column by column): "
                          "which column and arm each is was read from their order alone (pasted text)",
+    "columns_renamed": "a row of outcome names inside the table, above this row ('| ORR | DOR |'), says "
+                       "the value columns hold other outcomes here than the header names: which outcome "
+                       "each value is was not read (markdown)",
     "row_values_misfit": "a value of the row does not fit its column or contradicts another: the "
                          "row's cells may sit a column off, so all its values are in doubt",
     # measure: how the number was read

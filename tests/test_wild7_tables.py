@@ -251,3 +251,25 @@ def test_a_column_of_nct_ids_with_their_references_is_the_trial_id(tmp_path):
     src.write_text(text)
     arms, _ = extract_frames([src], tmp_path / "out")
     assert list(zip(arms["trial_id"], arms["ref"])) == [("NCT01234567", "[2], [3]"), ("NCT07654321", "[35]")]
+
+
+# PMC10277149 Table 3 (wild round 7, markdown), invented names and numbers: "Primary
+# endpoint(s)" over PFS and OS on the row under the header, packed to the left; further down,
+# a row of other outcome names for the trials under it
+RENAMED = """Table 3.
+| Trial info | Patients (n) | Agent(s) investigated | Primary endpoint(s) | |
+| PFS | OS | |||
+| OAK-5 (NCT01234567) | 600 | Exampinib | Median PFS: 6.1 months | Median OS: 17.0 months |
+| ORR | DOR | |||
+| ELM-2 (NCT07654321) | 70 | Samplinib | 41.2% (95% CI 30.1% to 52.0%) | Median DOR: NR |"""
+
+
+def test_an_endpoints_heading_spans_its_outcomes_and_a_row_of_outcome_names_flags_the_rows_under_it(tmp_path):
+    src = tmp_path / "renamed_md.md"
+    src.write_text(RENAMED)
+    arms, m = extract_frames([src], tmp_path / "out")
+    assert list(arms["trial_id"]) == ["NCT01234567", "NCT07654321"]
+    first = sorted((r.measure, r.value) for r in m[m["row"] == 1].itertuples())
+    assert first == [("n", 600.0), ("os_median", 17.0), ("pfs_median", 6.1)]
+    assert all("columns_renamed" in f for f in m[m["row"] == 2]["flags"])
+    assert "columns_renamed" in arms[arms["row"] == 2]["flags"].iloc[0]

@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..errors import InputError, Reject, reject_text
 from ..model import Cell, Grid, GridRow, Line
 from ..normalize.abbreviations import is_unlabelled_legend, legend_and_notes, legend_label, parse_legend
-from ..table.header import classify_header
+from ..table.header import VALUE_KINDS, classify_header
 from ..table.header_levels import TEST_SUBCELL, spread_levels
 from .text import LABEL, MAX_LINE_CHARS, long_lines, split_lines
 
@@ -458,6 +458,7 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
     legend_parts: list[str] = []
     rejects: list[Reject] = []
     header, body = _completed_header(body, header)
+    renamed = False
     for k, (texts, first, last_line) in enumerate(body):
         while len(texts) > len(header) and not texts[-1].strip():
             texts = texts[:-1]       # '| 2018 | |': a trailing empty cell past the header
@@ -472,6 +473,12 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
         elif not rows and k <= 1 and _is_subheader_row(texts, header):
             header = [(h + " " + s).strip() if s.strip() else h
                       for h, s in zip(header, texts + [""] * (len(header) - len(texts)))]
+        elif rows and _names_outcomes(texts):
+            # '| ORR | DOR | |||' between trials: the value columns under it hold other outcomes
+            # than the header names, which the grid cannot say: its rows are flagged
+            rejects.append(Reject(first.number, reject_text(first.text),
+                                  "column names inside the table: the rows under it hold other outcomes"))
+            renamed = True
         elif len(nonempty) == 1 and texts[0].strip() and (len(header) > 2 or _continues(rows, texts[0])):
             if _continues(rows, texts[0]):
                 # '| 2 patients died of pneumonitis | |||||': a sentence, no section's name: the
@@ -484,8 +491,20 @@ def _grid_rows(body: list[tuple[list[str], Line, Line]], header: list[str]
             rejects.append(Reject(first.number, reject_text(first.text),
                                   f"row has {len(texts)} cells but the header has {len(header)}"))
         else:
-            rows.append(_data_row(texts, header, first, last_line))
+            row = _data_row(texts, header, first, last_line)
+            rows.append(replace(row, flags=(*row.flags, "columns_renamed")) if renamed else row)
     return header, rows, legend_parts, rejects
+
+
+def _names_outcomes(texts: list[str]) -> bool:
+    """A row of outcome names packed to the left ('| ORR | DOR | |||'): short cells, no digits,
+    each an outcome or a look-alike (DOR, HR), one a measure at least."""
+    cells = [c.strip() for c in texts]
+    n = next((k for k, c in enumerate(cells) if not c), len(cells))
+    if not n or any(cells[n:]) or any(re.search(r"\d", c) or len(c.split()) > 3 for c in cells[:n]):
+        return False
+    kinds = [classify_header(c) for c in cells[:n]]
+    return all(sp.canonical in VALUE_KINDS for sp in kinds) and any(sp.is_measure for sp in kinds)
 
 
 # a verb of a sentence of results or toxicity, which no section's name has

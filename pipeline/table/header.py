@@ -553,7 +553,7 @@ GROUP_HEADINGS = (
     ("response", frozenset({"orr_pct", "dcr_pct"})),
     ("survival", frozenset({"pfs_median", "os_median", "pfs_rate", "os_rate"})),
     ("safety|toxicit|adverse|\\baes?\\b|^(?:percentage|proportion|distribution|share) of", frozenset()),
-    ("efficacy|outcome|result|activity|\\b(?:available|clinical) data\\b", _ANY_OUTCOME),
+    ("efficacy|outcome|result|activity|\\b(?:available|clinical) data\\b|\\bend ?-?points?\\b", _ANY_OUTCOME),
 )
 VALUE_KINDS = frozenset({"n_total", "orr_pct", "dcr_pct", "pfs_median", "os_median", "pfs_rate", "os_rate", "other"})
 

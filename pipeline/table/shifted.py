@@ -217,17 +217,21 @@ def place_row(r: GridRow, kinds: list[str], ctx: TableContext, profiles: list[Pr
             cells[j - 1] = present[i - 1]
             i -= 1
         j -= 1
-    # placed by content: no longer a row with cells missing, and doubtful (cells_shifted)
-    # only when its placement is barely better than the written one
-    flags = tuple(f for f in r.flags if f != "cells_missing")
-    # (so is one that leaves the arm's regimen column empty, a treatment or control one, else
-    # the agent's: the arm it names is then the row above's, taken down, and which regimen cell
-    # the copy dropped is a guess; an agent over a treatment column spans down by design)
+    return replace(r, cells=tuple(cells), flags=_placed_flags(r.flags, cells, kinds,
+                                                              best[m][n] < positional + SHIFT_MARGIN + st.close_margin))
+
+
+def _placed_flags(flags: tuple[str, ...], cells: list, kinds: list[str], close: bool) -> tuple[str, ...]:
+    """A row placed by content: no longer a row with cells missing, and doubtful (cells_shifted)
+    when its placement is barely better than the written one (`close`), or when it leaves the
+    arm's regimen column empty (a treatment or control one, else the agent's): the arm it
+    names is then the row above's, taken down, and which regimen cell the copy dropped is a
+    guess (an agent over a treatment column spans down by design)."""
+    flags = tuple(f for f in flags if f != "cells_missing")
     arm_kind = "treatment" if "treatment" in kinds else "agent"
-    if best[m][n] < positional + SHIFT_MARGIN + st.close_margin \
-            or any(cells[j] is None and kinds[j] == arm_kind for j in range(n)):
+    if close or any(c is None and kinds[j] == arm_kind for j, c in enumerate(cells)):
         flags += ("cells_shifted",)
-    return replace(r, cells=tuple(cells), flags=flags)
+    return flags
 
 
 def _placement(r: GridRow) -> tuple[int, ...]:
