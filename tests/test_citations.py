@@ -13,6 +13,14 @@ CASES = [
     ("ALPHA-006 [41, 42]", "ALPHA-006", "[41, 42]", "PMC8484371 Tab1: trial name + refs in brackets"),
     ("NCT01234567 [2], [3], [4]", "NCT01234567", "[2], [3], [4]",
      "PMC8317793 Table 2 (wild round 7): an NCT id and its references, each in brackets"),
+    # wild round 7 (PMC4956059 Table 1, PMC5896860 Table 2): superscript references glued to
+    # the drug or control arm that ends a name cell, after a footnote letter maybe
+    ("Exampinib vs placebo26", "Exampinib vs placebo", "26", "reference glued to a control arm"),
+    ("Docetaxel vs mitoxantroneb,23", "Docetaxel vs mitoxantrone", "23", "footnote letter, then references"),
+    ("Sorafenib28,29", "Sorafenib", "28,29", "the name's own last letter stays"),
+    ("FOLFOX6", "FOLFOX6", None, "a regimen's code in capitals keeps its digit"),
+    ("gemcitabine + cisplatin (biweekly)19", "gemcitabine + cisplatin (biweekly)19", None,
+     "no drug right before the digits: kept"),
     ("Drugarubicin vs. drugarubicin-ifosfamide [12••]", "Drugarubicin vs. drugarubicin-ifosfamide", "[12••]",
      "PMC5842271 Tab2: key-reference bullets"),
     ("Drugarubicin-evofosfamide vs. drugarubicin[13]", "Drugarubicin-evofosfamide vs. drugarubicin", "[13]",

@@ -42,15 +42,17 @@ def test_arm_names_under_each_value_heading_are_the_values_populations(wild):
 
 def test_labelled_group_headings_are_sections_and_glued_refs_leave_the_drugs(wild):
     """PMC2962713 Table 5: 'Category A: both RR and PFS above average (n=9)' heads its rows
-    (no arm row of its own, not glued to the next row); 'epirubicin13' is epirubicin, ref 13."""
+    (no arm row of its own, not glued to the next row); 'epirubicin13' is epirubicin, ref 13,
+    the reference taken out of the name; '(biweekly)24' ends on no drug, and keeps its digits."""
     arms, ms = _of(wild, "PMC2962713_T5_plain")
     assert len(arms) == 19
     assert [s.split(":")[0] for s in arms.section.drop_duplicates()] == ["Category A", "Category B", "Category C"]
     assert list(arms.section.value_counts(sort=False)) == [9, 4, 6]
-    assert list(arms.treatment[:2]) == ["gemcitabine + epirubicin13", "pegylated liposomal doxorubicin (biweekly)24"]
+    assert list(arms.treatment[:2]) == ["gemcitabine + epirubicin", "pegylated liposomal doxorubicin (biweekly)24"]
+    assert arms.iloc[0]["ref"] == "13"
     assert list(arms.drugs.iloc[0]) == ["epirubicin", "gemcitabine"]
     assert list(arms.iloc[13][["treatment", "orr_pct", "pfs_median_months", "os_median_months"]]) == [
-        "bevacizumab50", 15.9, 4.4, 10.7]
+        "bevacizumab", 15.9, 4.4, 10.7]
     # a row that lost its OS cell has two values for three columns: flagged, whichever way read
     assert "row_values_misfit" in arms.iloc[0]["flags"]
 
