@@ -273,3 +273,16 @@ def test_an_endpoints_heading_spans_its_outcomes_and_a_row_of_outcome_names_flag
     assert first == [("n", 600.0), ("os_median", 17.0), ("pfs_median", 6.1)]
     assert all("columns_renamed" in f for f in m[m["row"] == 2]["flags"])
     assert "columns_renamed" in arms[arms["row"] == 2]["flags"].iloc[0]
+
+
+def test_a_study_named_by_the_regimens_it_compares_is_the_rows_treatment(tmp_path):
+    """PMC4956059 Table 1 (wild round 7, pasted text), invented numbers: a table with no
+    regimen column names each trial by what it compares ("Docetaxel vs mitoxantrone" under
+    Study): those are the row's arms."""
+    text = ("Table 1.\nInvented phase III trials\nStudy Patients, n Median PFS (months) Median OS (months)\n"
+            "Exampinib vs placebo26 700 5.6 vs 3.6 14.8 vs 10.9\nOAK-3 420 4.1 12.0\n")
+    src = tmp_path / "study_plain.txt"
+    src.write_text(text)
+    arms, m = extract_frames([src], tmp_path / "out")
+    assert list(arms["treatment"].fillna("-")) == ["Exampinib vs placebo", "-"]
+    assert sorted(set(m[m["row"] == 1]["population"])) == ["Exampinib", "all", "placebo"]

@@ -365,6 +365,13 @@ def _line_of(cells: dict[str, str], phase_cell: str | None, section_line: int | 
     return line
 
 
+def _compares_drugs(text: str, abbrev: dict[str, str]) -> bool:
+    """Is the text a comparison of regimens, each naming a drug or a control arm ("A vs B")?"""
+    arms = arm_labels(text)
+    return bool(arms) and len(arms) >= 2 and all(
+        regimen_drugs(a, None, abbrev) or a.strip().lower() in CONTROL_ARMS for a in arms)
+
+
 def arm_record(grid: Grid, r: GridRow, n: int, section: str | None, section_line: int | None,
                cells: dict[str, str], extra: dict[str, str], filled: list[str], abbrev: dict[str, str],
                has_treatment_column: bool = True, also: frozenset[str] = frozenset()) -> Arm:
@@ -382,6 +389,10 @@ def arm_record(grid: Grid, r: GridRow, n: int, section: str | None, section_line
         # "Phase II: Gemcitabine + docetaxel versus gemcitabine" in a table with no regimen
         # column: the phase, and the regimen of the row's arms
         treatment, design = design, None
+    if treatment is None and agent is None and study and _compares_drugs(study, abbrev):
+        # "Docetaxel vs mitoxantrone" under "Study" in a table with no regimen column: the
+        # study is named by the regimens it compares, which are the row's arms
+        treatment = study
     drugs = [] if arm_labels(treatment or agent) else regimen_drugs(treatment, agent, abbrev)
     return Arm(
         source=grid.source, table=grid.label, title=grid.title, row=n, section=section,
