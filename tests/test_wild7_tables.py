@@ -286,3 +286,13 @@ def test_a_study_named_by_the_regimens_it_compares_is_the_rows_treatment(tmp_pat
     arms, m = extract_frames([src], tmp_path / "out")
     assert list(arms["treatment"].fillna("-")) == ["Exampinib vs placebo", "-"]
     assert sorted(set(m[m["row"] == 1]["population"])) == ["Exampinib", "all", "placebo"]
+
+
+def test_a_statistic_under_an_outcome_heading_is_that_outcomes():
+    """PMC4956059 Table 1: "Median (months) HR P-value" under "Overall survival", the last
+    heading of the line above: the median is the OS median (alone it names no column)."""
+    from pipeline.readers.text import text_to_tables
+    text = ("Table 1.\nInvented trials\nStudy Year N mPFS (months) Overall survival\nMedian (months) HR P-value\n"
+            "Exampinib vs placebo 2010 755 2.8 vs 1.4 15.1 vs 12.7 0.70 <0.001\n")
+    t = text_to_tables("t", text)[0]
+    assert t.header_cells == ("Study", "Year", "N", "mPFS (months)", "Overall survival Median (months)", "HR", "P-value")

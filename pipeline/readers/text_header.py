@@ -143,8 +143,10 @@ def header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None,
     if armed:
         return armed, j
     sub = _sub_header(lines[j].text, top)
-    sub_kinds = [classify_header(c).canonical for c in sub]
     groups = [k for k, c in enumerate(top) if group_of(c) is not None]
+    # a sub-column that names no column alone is read under the last heading ("Median
+    # (months)" under "Overall survival")
+    sub_kinds = [_kind_under(c, top[groups[-1]] if groups else None) for c in sub]
     plain = [k for k in groups if group_of(top[k]) == set()]
     # a row's own fields are no sub-columns of a group heading ("First line treatment" under
     # "Response Rate" is a section row)
@@ -159,6 +161,17 @@ def header_continued(lines: list[Line], h: int) -> tuple[tuple[str, ...] | None,
             return tuple(top), j - 1
         return None, h        # no sub-header row: the lines after the header are the body's
     return _placed_under(top, groups, plain, sub, sub_kinds), j
+
+
+def _kind_under(sub: str, group: str | None) -> str:
+    kind = classify_header(sub).canonical
+    if kind == "extra" and group and _STATISTIC_SUB.match(sub):
+        return classify_header(named_under(group, sub)).canonical
+    return kind
+
+
+# a sub-column that says which statistic of its heading it holds ("Median (months)", "Rate")
+_STATISTIC_SUB = re.compile(r"(?i)^(?:median|mean|rate|%)\b")
 
 
 def _placed_under(top: list[str], groups: list[int], plain: list[int], sub: list[str],
@@ -176,7 +189,9 @@ def _placed_under(top: list[str], groups: list[int], plain: list[int], sub: list
     for k, c in enumerate(top):
         # sub-columns of a heading of no outcome keep its words and unit ("Any grade" under
         # "Treatment-related AEs (%)": a column of percentages, no outcome)
-        subs = [named_under(c, x) for x in placed[k]] if k in plain else placed.get(k)
+        subs = [named_under(c, x) for x in placed[k]] if k in plain \
+            else [named_under(c, x) if _STATISTIC_SUB.match(x) and classify_header(x).canonical == "extra" else x
+                  for x in placed.get(k, [])]
         out.extend(subs or [c])
     return tuple(out)
 
