@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InputError
+from .table.arms import ARM_VALUE_COLUMN as _ARM_VALUE_COLUMN, summarise
 from .vocab import MEASURE_UNIT
 
 COLUMNS = ("source", "table", "row", "field", "old", "new", "note")
@@ -33,8 +34,6 @@ _NR = {"nr", "not reached"}
 TOLERANCE = 0.005
 # where an added measure says it came from (measures.column)
 ADDED_COLUMN = "correction"
-_ARM_VALUE_COLUMN = {"n": "n_total", "orr": "orr_pct", "dcr": "dcr_pct",
-                     "pfs_median": "pfs_median_months", "os_median": "os_median_months"}
 
 
 @dataclass(frozen=True)
@@ -169,10 +168,7 @@ def _resummarise(arm: dict, measures: list[dict]) -> None:
     """The arm's whole-cohort values again from its (corrected) measures."""
     for col in _ARM_VALUE_COLUMN.values():
         arm[col] = None
-    for m in measures:
-        col = _ARM_VALUE_COLUMN.get(m["measure"])
-        if col and m["population"] == "all" and arm[col] is None and m["value"] is not None:
-            arm[col] = int(m["value"]) if col == "n_total" else m["value"]
+    summarise(arm, measures)
 
 
 def _stale(c: Correction, name: str, why: str) -> InputError:

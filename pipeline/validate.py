@@ -56,7 +56,7 @@ def screen_values(res) -> None:
             if key in touched:
                 for col in arms_stage.ARM_VALUE_COLUMN.values():
                     a[col] = None
-                arms_stage._summarise(a, by_row.get(key, []))
+                arms_stage.summarise(a, by_row.get(key, []))
     for a in res.arms:
         for col, why in arm_problems(a).items():
             res.rejects.append(dict(source=res.source, line=a.get("line_no"), text=str(a[col]), level="value",

@@ -296,3 +296,17 @@ def test_a_statistic_under_an_outcome_heading_is_that_outcomes():
             "Exampinib vs placebo 2010 755 2.8 vs 1.4 15.1 vs 12.7 0.70 <0.001\n")
     t = text_to_tables("t", text)[0]
     assert t.header_cells == ("Study", "Year", "N", "mPFS (months)", "Overall survival Median (months)", "HR", "P-value")
+
+
+def test_an_arm_row_states_no_whole_cohort_value_the_row_gives_twice():
+    """PMC8317793 Table 2 row 3 (wild round 7): "4.8% interferon, 8.6% temsirolimus, 8.1%
+    combination" gives three ORRs for the whole cohort (values_clash, flagged); the arm row's
+    orr_pct took the first, unflagged. Invented values."""
+    from pipeline.table.arms import summarise
+    arm = {"n_total": None, "orr_pct": None, "dcr_pct": None, "pfs_median_months": None, "os_median_months": None}
+    ms = [{"measure": "orr", "population": "all", "value": 4.8, "flags": ["values_clash"]},
+          {"measure": "orr", "population": "all", "value": 8.6, "flags": ["values_clash"]},
+          {"measure": "os_median", "population": "all", "value": 7.3, "flags": []},
+          {"measure": "n", "population": "all", "value": 626.0, "flags": []}]
+    summarise(arm, ms)
+    assert arm["orr_pct"] is None and arm["os_median_months"] == 7.3 and arm["n_total"] == 626

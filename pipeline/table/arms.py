@@ -357,7 +357,7 @@ def _read_measures(row: _RowMeasures, cells: dict[str, str], arm: Arm, pe_result
     flag_optional_arm(row.measures, arm["treatment"], row.labels)
     _row_flags(row.measures, arm, row.unread_cell)
     arm["cells"] = json.dumps(row.source_cells, ensure_ascii=False) if row.source_cells else None
-    _summarise(arm, row.measures)
+    summarise(arm, row.measures)
 
 
 def _paired_column(row: _RowMeasures, j: int) -> bool:
@@ -587,9 +587,12 @@ def _cell_key(spec: ColumnSpec, taken: dict[str, str]) -> str:
     return key
 
 
-def _summarise(arm: Arm, measures: list[Measure]) -> None:
-    """Whole-cohort values on the arm row (first one stated)."""
+def summarise(arm: Arm, measures: list[Measure]) -> None:
+    """Whole-cohort values on the arm row (first one stated); none where the row gives two
+    different values of the measure for the whole cohort (values_clash: which is the
+    cohort's is not known, and the arm row would state a guess without a flag)."""
     for m in measures:
         col = ARM_VALUE_COLUMN.get(m["measure"])
-        if col and m["population"] == "all" and arm[col] is None and m["value"] is not None:
-            arm[col] = m["value"]
+        if col and m["population"] == "all" and arm[col] is None and m["value"] is not None \
+                and "values_clash" not in m["flags"]:
+            arm[col] = int(m["value"]) if col == "n_total" else m["value"]
