@@ -15,7 +15,7 @@ from .header import ColumnSpec, table_specs
 
 # a cell that states a count: it opens with a number, or names one ("n = 54", "120 patients")
 _COUNT_CELL = re.compile(r"^\W{0,2}\d|\b[nN]\s*=\s*\d|\d+\s*(?:patients|pts|subjects|participants)\b")
-# a cell of a ClinicalTrials.gov id, maybe with its references ("NCT00073307 [2], [3]")
+# a cell of a ClinicalTrials.gov id, maybe with its references ("NCT0XXXXXXX [2], [3]")
 _NCT_CELL = re.compile(r"NCT\s?\d{8}(?:\s*(?:\[\d+(?:[,–-]\s*\d+)*\],?\s*)+)?")
 # prose: three words or more and no count (an eligibility text under "Patients")
 MIN_PROSE_WORDS = 3

@@ -90,12 +90,11 @@ def _score_trial_id(spec, toks, text, ctx):
 
 def _score_trial(spec, toks, text, ctx):
     """A trial id, as a trial-id column reads it, or else a study name; the trial's phase may
-    come first ("Phase 3, NCT02741570 (CheckMate 651)" under "Trial, ID")."""
+    come first ("Phase 3, NCT0XXXXXXX (TRIAL-1)" under "Trial, ID")."""
     if toks[0].nct_text or (len(toks) <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text)):
         return _score_trial_id(spec, toks, text, ctx)
-    lead = _PHASE_LEAD.match(text)
     k = next((k for k, t in enumerate(toks) if t.nct_text), None)
-    if lead and k is not None and 0 < k <= 3 and lead.end() >= len(text) - len(" ".join(t.text for t in toks[k:])) - 1:
+    if k is not None and 0 < k <= 3 and _PHASE_LEAD.fullmatch(" ".join(t.text for t in toks[:k]) + " "):
         return _score_trial_id(spec, toks[k:], " ".join(t.text for t in toks[k:]), ctx)
     return _score_study(spec, toks, text, ctx)
 
