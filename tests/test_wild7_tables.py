@@ -310,3 +310,30 @@ def test_an_arm_row_states_no_whole_cohort_value_the_row_gives_twice():
           {"measure": "n", "population": "all", "value": 626.0, "flags": []}]
     summarise(arm, ms)
     assert arm["orr_pct"] is None and arm["os_median_months"] == 7.3 and arm["n_total"] == 626
+
+
+@pytest.mark.parametrize("cell, header, want", [
+    # PMC8317793 Table 2 row 3 (wild round 7): each value, then whose it is; invented values
+    ("3.2 exampinib, 5.1 samplinib, 4.4 combination", "mPFS (mo)",
+     [("exampinib", 3.2), ("samplinib", 5.1), ("combination", 4.4)]),
+    ("4.1% exampinib, 9.0% combination", "ORR (%)", [("exampinib", 4.1), ("combination", 9.0)]),
+    # a unit or a count's noun after the value names no group
+    ("5.5 months", "mPFS (mo)", [("all", 5.5)]),
+])
+def test_values_each_followed_by_whose_it_is(cell, header, want):
+    from pipeline.table.cell_measures import numeric_cell_measures
+    from pipeline.table.header import classify_header
+    got = numeric_cell_measures(cell, classify_header(header), None)
+    assert [(m.population, m.value) for m in got] == want
+    assert all(float(cell[m.start:m.end]) == m.value for m in got)
+
+
+def test_a_group_named_as_an_arm_is_that_arm_not_the_arm_ending_on_its_name(tmp_path):
+    """'temsirolimus' beside arms 'Temsirolimus' and 'Interferon-alpha + temsirolimus' is the
+    first arm; it was read as the second (whose last word it is), unflagged."""
+    text = ("Table 2.\n| Generic name | Comparator | mPFS (mo) |\n|---|---|---|\n"
+            "| Samplinib | Exampinib + samplinib | 3.1 exampinib, 5.5 samplinib, 4.7 combination |\n")
+    src = tmp_path / "named_md.md"
+    src.write_text(text)
+    _, m = extract_frames([src], tmp_path / "out")
+    assert sorted(zip(m["population"], m["value"])) == [("combination", 4.7), ("exampinib", 3.1), ("samplinib", 5.5)]

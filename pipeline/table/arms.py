@@ -504,9 +504,11 @@ def _name_arms(row: _RowMeasures) -> None:
     """'A: 7% B: 5%' on a row of arms 'Part A' and 'Part B': the arms' own names."""
     if row.labels:
         short = {lab.split()[-1]: lab for lab in row.labels if len(lab.split()) > 1}
+        full = {lab.lower(): lab for lab in row.labels}
         for m in row.measures:
-            # an arm named in full already ("chemotherapy" beside "Drug + chemotherapy") stays
-            if m["population"] in short and m["population"] not in row.labels:
+            # an arm named in full already ("chemotherapy" beside "Drug + chemotherapy", or
+            # "temsirolimus" beside arm "Temsirolimus") stays that arm
+            if m["population"] in short and m["population"].lower() not in full:
                 m["population"] = short[m["population"]]
 
 

@@ -368,7 +368,35 @@ def _as_outcome_text(text, spec, measure, labels, nr) -> list[CellMeasure]:
             and not other_outcome_after(text, f.end)]
 
 
-_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate, _value_cell)
+# "3.1 interferon, 5.5 temsirolimus, (4.7 combination)": each value, then the arm or group it
+# is, in lower case (a unit or a time word is no group's name)
+_VALUE_THEN_NAME = re.compile(r"\s*\(?\s*(\d+(?:\.\d+)?\s*%?)\s+([a-z][a-z-]{2,}(?: [a-z][a-z-]{2,}){0,2})\s*\)?\s*$")
+_NOT_NAMES = re.compile(r"(?i)^(?:months?|mo|mos|weeks?|wks?|days?|years?|yrs?|patients?|pts|vs|versus|and|or)\b")
+
+
+def _values_then_names(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
+    """Values listed with the name of whose each is after it, two or more, one name each
+    (see _VALUE_THEN_NAME): each value is that group's."""
+    parts, pos = [], 0
+    for piece in re.split(r"[,;]", text):
+        m = _VALUE_THEN_NAME.fullmatch(piece)
+        if m is None or _NOT_NAMES.match(m.group(2)):
+            return None
+        parts.append((m.group(2), pos + m.start(1), pos + m.end(1)))
+        pos += len(piece) + 1
+    if len(parts) < 2 or len({p[0] for p in parts}) < len(parts):
+        return None
+    out = []
+    for name, st, en in parts:
+        found = _numeric_cell_values(text[st:en], spec, None, nr)
+        if len(found) != 1 or found[0].population != "all":
+            return None
+        out.append(replace(found[0], population=name, start=found[0].start + st, end=found[0].end + st))
+    return out
+
+
+_NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate,
+                    _values_then_names, _value_cell)
 
 
 def _as_count(v: CellValue, spec: ColumnSpec):
