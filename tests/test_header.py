@@ -64,6 +64,12 @@ def test_classify(header, canonical, unit, tp):
 
 
 LINES = [
+    # PMC5896860 Table 2 (wild round 7): an HR before a measure the line has named already is
+    # that measure's hazard ratio; PMC8326384 Table 1 (real set): "HR OS" with no OS column
+    # before it is two columns
+    ("Study drug Median PFS (months) HR PFS (95% CI) Median OS (months) HR OS (95% CI) ORR (%)",
+     ["Study drug", "Median PFS (months)", "HR PFS (95% CI)", "Median OS (months)", "HR OS (95% CI)", "ORR (%)"]),
+    ("Study Primary endpoint HR OS", ["Study", "Primary endpoint", "HR", "OS"]),
     # PMC12554671 Table 12 / PMC9302428 Table 2: a comma goes on in its cell with a word that
     # names no column, or one in lower case
     ("Patient group Treatment Participants (n) Trial, ID Outcomes Reference",

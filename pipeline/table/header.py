@@ -430,6 +430,24 @@ def _split_header_line(line: str) -> list[str]:
     tabbed = [c.strip() for c in line.split("\t")]
     if len([c for c in tabbed if c]) > 1:
         return [" ".join(c.split()) for c in tabbed if c]
+    return _hr_of_named(_split_words(line))
+
+
+def _hr_of_named(cells: list[str]) -> list[str]:
+    """'Median PFS (months) HR PFS (95% CI)': an HR cell before a second cell of a measure the
+    line has named already is that measure's hazard ratio, one cell ("HR PFS (95% CI)"); a
+    table has no two PFS columns ("HR | OS" stays two cells when no OS column came before)."""
+    out: list[str] = []
+    for c in cells:
+        kind = classify_header(c).canonical if out and out[-1].lower() == "hr" else None
+        if kind in MEASURE_COLUMNS and any(classify_header(x).canonical == kind for x in out[:-1]):
+            out[-1] = f"{out[-1]} {c}"
+        else:
+            out.append(c)
+    return out
+
+
+def _split_words(line: str) -> list[str]:
     words = line.split()
     cells: list[str] = []
     i = 0
