@@ -305,10 +305,14 @@ def _subgroup_value(text, spec, measure, labels, nr) -> list[CellMeasure] | None
 def _subgroup_values(text, spec, measure, labels, nr) -> list[CellMeasure] | None:
     """'All patients 17% Site A 11% Site B 19%': each value of the subgroup heading it."""
     pairs = labelled_values(text)
-    if pairs is None:
-        return None
+    return None if pairs is None else _each_groups(text, pairs, spec, nr)
+
+
+def _each_groups(text: str, parts, spec: ColumnSpec, nr: NrMeaning) -> list[CellMeasure] | None:
+    """The one value of each (group, start, end) span of the cell, as that group's; None
+    unless each span holds exactly one value for the whole cohort."""
     out = []
-    for label, st, en in pairs:
+    for label, st, en in parts:
         found = _numeric_cell_values(text[st:en], spec, None, nr)
         if len(found) != 1 or found[0].population != "all":
             return None
@@ -386,13 +390,7 @@ def _values_then_names(text, spec, measure, labels, nr) -> list[CellMeasure] | N
         pos += len(piece) + 1
     if len(parts) < 2 or len({p[0] for p in parts}) < len(parts):
         return None
-    out = []
-    for name, st, en in parts:
-        found = _numeric_cell_values(text[st:en], spec, None, nr)
-        if len(found) != 1 or found[0].population != "all":
-            return None
-        out.append(replace(found[0], population=name, start=found[0].start + st, end=found[0].end + st))
-    return out
+    return _each_groups(text, parts, spec, nr)
 
 
 _NUMERIC_READERS = (_labelled_counts, _subgroup_value, _subgroup_values, _no_value, _responders_and_rate,
