@@ -28,7 +28,7 @@ from .fields import (NCT_RX, arm_labels, arm_record, citations_apart, clean_cell
                      parse_line, slashed_groups, spaced_arms, stacked_arms)
 from .header import MEASURE_COLUMNS, ColumnSpec, classify_header
 from .lone import flag_in_armed_row, flag_lone_arm_rows, flag_optional_arm, lone_in_row
-from .specs import resolve_specs
+from .specs import REGIMEN_KINDS, resolve_specs
 
 # descriptive columns whose empty cells are filled from the row above (a cell spanning down)
 FILLABLE = ("trial_id", "study", "target", "agent", "line", "phase",
@@ -548,12 +548,9 @@ def _trial_totals(res: TableResult) -> None:
         if not any(f in _TRIAL_KINDS for f in nxt["filled"]) or nxt["row"] in counted:
             continue
         totals = [m for m in res.measures if m["row"] == arm["row"] and m["measure"] == "n"]
-        if len(totals) == 1 and totals[0]["population"] == "all" and totals[0]["column"] not in _REGIMEN_COLUMNS:
+        if len(totals) == 1 and totals[0]["population"] == "all" and totals[0]["column"] not in REGIMEN_KINDS:
             totals[0]["population"] = "trial total"
             arm["n_total"] = None            # the arm's own cohort is not stated
-
-
-_REGIMEN_COLUMNS = ("treatment", "agent")
 
 
 def _one_row_per_arm(res: TableResult) -> None:

@@ -336,15 +336,12 @@ def _trial_and_study(cells: dict[str, str]) -> tuple[str | None, str | None]:
     return (m.group(0).replace(" ", "") if m else None), study
 
 
-_PHASE_FIRST = re.compile(r"(?i)^phase\s*(?:[1-4]|i{1,3}|iv)[ab]?\b")
-
-
 def _phase_cell(cells: dict[str, str], study: str | None, also: frozenset[str]) -> tuple[str | None, str | None]:
     """The cell the phase is read from, and the study label without it when a
     "Trial name/Phase" column writes both ("NCT0XXXXXXX [12] Phase 2")."""
     phase_cell = cells.get("phase")
     trial = clean(cells.get("trial_id") or cells.get("study") or "")
-    if phase_cell is None and ("phase" in also or (_PHASE_FIRST.match(trial) and NCT_RX.search(trial))):
+    if phase_cell is None and ("phase" in also or (_PHASE_IN_TEXT.match(trial) and NCT_RX.search(trial))):
         # (a trial cell that starts on the phase states it: "Phase 3, NCT0XXXXXXX (NAME-1)")
         m = _PHASE_IN_TEXT.search(trial)
         phase_cell = m.group(1) if m else None

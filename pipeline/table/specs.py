@@ -72,7 +72,7 @@ def _arms_of_columns(out: list[ColumnSpec]) -> list[ColumnSpec]:
     row names in that column, the treatment's first, the control's second."""
     names = {}
     for sp in out:
-        if sp.canonical in _REGIMEN_KINDS + ("control",):
+        if sp.canonical in REGIMEN_KINDS + ("control",):
             key = _name_key(sp.header)
             for k in (key, _REGIMEN_NOUN.sub("", key)):       # "Test agent": the test arm
                 names.setdefault(k, 1 if sp.canonical == "control" else 0)
@@ -86,7 +86,8 @@ def _arms_of_columns(out: list[ColumnSpec]) -> list[ColumnSpec]:
 _REGIMEN_NOUN = re.compile(r"\s+(?:agents?|drugs?|arms?|regimens?|treatments?|therapy|group)$")
 
 
-_REGIMEN_KINDS = ("treatment", "agent")
+# the columns that name an arm's regimen
+REGIMEN_KINDS = ("treatment", "agent")
 
 
 def _counts_per_arm(heads: list[ColumnSpec], out: list[ColumnSpec]) -> list[ColumnSpec]:
@@ -94,7 +95,7 @@ def _counts_per_arm(heads: list[ColumnSpec], out: list[ColumnSpec]) -> list[Colu
     control's ("Intervention | n | Control | n"): each counts its arm's patients, not the
     whole cohort; the second is a count too, not a repeated column."""
     j = next((j for j, sp in enumerate(out) if sp.canonical == "control"), None)
-    i = next((i for i, sp in enumerate(out) if sp.canonical in _REGIMEN_KINDS), None)
+    i = next((i for i, sp in enumerate(out) if sp.canonical in REGIMEN_KINDS), None)
     if j is None or i is None or i > j or j + 1 >= len(out) or out[i + 1].canonical != "n_total" \
             or heads[j + 1].canonical != "n_total":
         return out

@@ -94,12 +94,10 @@ def _score_trial(spec, toks, text, ctx):
     if toks[0].nct_text or (len(toks) <= 5 and "(NCT" in text and _NAME_WITH_NCT.fullmatch(text)):
         return _score_trial_id(spec, toks, text, ctx)
     k = next((k for k, t in enumerate(toks) if t.nct_text), None)
-    if k is not None and 0 < k <= 3 and _PHASE_LEAD.fullmatch(" ".join(t.text for t in toks[:k]) + " "):
+    lead = " ".join(t.text for t in toks[:k or 0]).rstrip(" ,")
+    if k is not None and 0 < k <= 3 and lead[:5].lower() == "phase" and PHASE_RX.match(lead):
         return _score_trial_id(spec, toks[k:], " ".join(t.text for t in toks[k:]), ctx)
     return _score_study(spec, toks, text, ctx)
-
-
-_PHASE_LEAD = re.compile(r"(?i)^phase\s*(?:[1-4]|i{1,3}|iv)[ab]?(?:\s*/\s*(?:[1-4]|i{1,3}|iv)[ab]?)?\s*,?\s*")
 
 
 # a trial's name and its size: "TRIAL-9 (n = 412)", "Euro-North (n = 138)"
